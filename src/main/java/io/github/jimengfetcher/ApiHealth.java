@@ -1,0 +1,130 @@
+package io.github.jimengfetcher;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the API is answering, as episodes: a fault is logged when its episode
+ * starts and when it ends, not once per retry. Decides how long the poll loop
+ * waits after a refused key or a 429, and tells the task store.
+ */
+public class ApiHealth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHealth.class);
+
+    private TaskStore store;
+    private long keyRefusedPause = 60_000;
+    private long rateLimitPause = 5_000;
+
+    private String episode;
+    private long episodeStart;
+    private long episodeFaults;
+    private long lastAnswerAt = System.currentTimeMillis();
+    private long firstFaultSinceAnswer;
+    private volatile boolean keyRefused;
+
+    public void setStore(TaskStore store) {
+        this.store = store;
+    }
+
+    public void setKeyRefusedPause(String pause) {
+        this.keyRefusedPause = TimeUtils.toMilliSeconds(pause);
+    }
+
+    public void setRateLimitPause(String pause) {
+        this.rateLimitPause = TimeUtils.toMilliSeconds(pause);
+    }
+
+    /** A readable answer arrived: any fault episode is over. */
+    public synchronized void answered() {
+        lastAnswerAt = System.currentTimeMillis();
+        firstFaultSinceAnswer = 0;
+        keyRefused = false;
+        if (episode != null) {
+            LOG.info("API answering again after {} of '{}' ({} failed requests)", ago(episodeStart), episode, episodeFaults);
+            episode = null;
+        }
+    }
+
+    /** HTTP 401/403: a configuration problem, never the task's. Every fetch waits, no task is written off. */
+    public void keyRefused(String taskId, int statusCode) {
+        keyRefused = true;
+        if (startEpisode("key refused")) {
+            LOG.error("!!! The API refused the key (HTTP {}). Set a valid jimeng.api-key (env JIMENG_API_KEY) and restart. "
+                    + "All tasks stay pending; polling retries every {}.", statusCode, Duration.ofMillis(keyRefusedPause));
+        }
+        store.pauseFetches(keyRefusedPause, taskId, "API refused the key (HTTP " + statusCode + ")");
+    }
+
+    /** HTTP 429: nobody fetches before Retry-After has elapsed. */
+    public void rateLimited(String taskId, String retryAfter) {
+        long pause = retryAfterMillis(retryAfter);
+        if (startEpisode("rate limited")) {
+            LOG.warn("API rate limit (HTTP 429): polling paused for {}", Duration.ofMillis(pause));
+        }
+        store.pauseFetches(pause, taskId, "rate limited by the API (HTTP 429)");
+    }
+
+    /** 5xx, network faults, timeouts, unreadable answers: the task retries with backoff. */
+    public void passingFault(String taskId, Throwable fault) {
+        String kind = Faults.describe(fault);
+        if (startEpisode(kind)) {
+            LOG.warn("API fault: {}; tasks retry with backoff (logged again when the API answers)", kind);
+        }
+        store.retryLater(taskId, kind);
+    }
+
+    public boolean isKeyRefused() {
+        return keyRefused;
+    }
+
+    /** Since when every request has failed, or 0 while the API answers. */
+    public synchronized long failingSince() {
+        return firstFaultSinceAnswer;
+    }
+
+    public synchronized long lastAnswerAt() {
+        return lastAnswerAt;
+    }
+
+    private synchronized boolean startEpisode(String kind) {
+        long now = System.currentTimeMillis();
+        if (firstFaultSinceAnswer == 0) {
+            firstFaultSinceAnswer = now;
+        }
+        episodeFaults++;
+        if (kind.equals(episode)) {
+            return false;
+        }
+        episode = kind;
+        episodeStart = now;
+        episodeFaults = 1;
+        return true;
+    }
+
+    long retryAfterMillis(String retryAfter) {
+        if (retryAfter != null && !retryAfter.isBlank()) {
+            String value = retryAfter.strip();
+            try {
+                return Math.max(rateLimitPause, Long.parseLong(value) * 1000);
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    long until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                    return Math.max(rateLimitPause, until - System.currentTimeMillis());
+                } catch (RuntimeException notADate) {
+                    // fall through to the default pause
+                }
+            }
+        }
+        return rateLimitPause;
+    }
+
+    private static String ago(long since) {
+        return Duration.ofMillis(System.currentTimeMillis() - since).withNanos(0).toString().substring(2).toLowerCase();
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.jimengfetcher;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Wires the Java pieces the routes call ({@code ref: taskStore}, ...) to the settings
+ * in application.properties. Each piece knows one thing; the routes decide what happens.
+ */
+@Configuration
+public class FetcherConfiguration {
+
+    @PropertyInject("jimeng.output") String output;
+    @PropertyInject("jimeng.work") String work;
+    @PropertyInject("jimeng.poll-interval") String pollInterval;
+    @PropertyInject("jimeng.task-timeout") String taskTimeout;
+    @PropertyInject("jimeng.retry.initial-delay") String retryInitialDelay;
+    @PropertyInject("jimeng.retry.max-delay") String retryMaxDelay;
+    @PropertyInject("jimeng.max-concurrent-fetches") int maxConcurrentFetches;
+    @PropertyInject("jimeng.max-concurrent-downloads") int maxConcurrentDownloads;
+    @PropertyInject("jimeng.download.max-url-refreshes") int maxUrlRefreshes;
+    @PropertyInject("jimeng.download.max-attempts") int maxDownloadAttempts;
+    @PropertyInject("jimeng.download.max-size") String maxVideoSize;
+    @PropertyInject("jimeng.download.connect-timeout") String downloadConnectTimeout;
+    @PropertyInject("jimeng.download.stall-timeout") String downloadStallTimeout;
+    @PropertyInject(value = "jimeng.download.allowed-hosts", defaultValue = "") String allowedVideoHosts;
+    @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
+    @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
+    @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
+
+    private OutputFolders outputFolders;
+    private JournalTaskStore taskStore;
+
+    @BindToRegistry(initMethod = "start")
+    public OutputFolders outputFolders() {
+        outputFolders = new OutputFolders();
+        outputFolders.setRoot(output);
+        return outputFolders;
+    }
+
+    @BindToRegistry(initMethod = "start", destroyMethod = "stop")
+    public JournalTaskStore taskStore() {
+        taskStore = new JournalTaskStore();
+        taskStore.setFolder(work);
+        taskStore.setOutputs(outputFolders);
+        taskStore.setPollInterval(pollInterval);
+        taskStore.setTaskTimeout(taskTimeout);
+        taskStore.setRetryInitialDelay(retryInitialDelay);
+        taskStore.setRetryMaxDelay(retryMaxDelay);
+        taskStore.setMaxConcurrentFetches(maxConcurrentFetches);
+        taskStore.setMaxConcurrentDownloads(maxConcurrentDownloads);
+        taskStore.setMaxUrlRefreshes(maxUrlRefreshes);
+        taskStore.setMaxDownloadAttempts(maxDownloadAttempts);
+        return taskStore;
+    }
+
+    @BindToRegistry
+    public InboxFileReader inboxFileReader() {
+        InboxFileReader reader = new InboxFileReader();
+        reader.setMaxFileSize(maxInboxFileSize);
+        return reader;
+    }
+
+    @BindToRegistry
+    public FetchAnswerReader fetchAnswerReader() {
+        FetchAnswerReader reader = new FetchAnswerReader();
+        reader.setAllowedVideoHosts(allowedVideoHosts);
+        return reader;
+    }
+
+    @BindToRegistry
+    public ApiHealth apiHealth() {
+        ApiHealth health = new ApiHealth();
+        health.setStore(taskStore);
+        health.setKeyRefusedPause(keyRefusedPause);
+        health.setRateLimitPause(rateLimitPause);
+        return health;
+    }
+
+    @BindToRegistry(initMethod = "start", destroyMethod = "stop")
+    public VideoDownload videoDownload() {
+        VideoDownload download = new VideoDownload();
+        download.setStore(taskStore);
+        download.setFolder(work + "/downloads");
+        download.setConnectTimeout(downloadConnectTimeout);
+        download.setStallTimeout(downloadStallTimeout);
+        download.setMaxSize(maxVideoSize);
+        download.setMaxConcurrent(maxConcurrentDownloads);
+        return download;
+    }
+
+    @BindToRegistry
+    public TaskRecords taskRecords() {
+        TaskRecords records = new TaskRecords();
+        records.setStore(taskStore);
+        return records;
+    }
+}

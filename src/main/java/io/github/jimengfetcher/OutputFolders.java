@@ -1,0 +1,103 @@
+package io.github.jimengfetcher;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The output tree: results/, videos/, failed/ and rejected/. Everything lands
+ * there by rename, so a file under its final name is always whole; what a dead
+ * run left half-written (hidden *.tmp names) is removed at start.
+ */
+public class OutputFolders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputFolders.class);
+    private static final String[] FOLDERS = {"results", "videos", "failed", "rejected"};
+
+    private Path root = Path.of("data/output");
+
+    public void setRoot(String root) {
+        this.root = Path.of(root);
+    }
+
+    public Path getRoot() {
+        return root;
+    }
+
+    public void start() throws IOException {
+        int leftovers = 0;
+        for (String name : FOLDERS) {
+            Path folder = Files.createDirectories(root.resolve(name));
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, ".*")) {
+                for (Path file : files) {
+                    if (Files.isRegularFile(file)) {
+                        Files.delete(file);
+                        leftovers++;
+                    }
+                }
+            }
+        }
+        if (leftovers > 0) {
+            LOG.info("Removed {} half-written files left in {} by an earlier run", leftovers, root.toAbsolutePath());
+        }
+    }
+
+    /** A task is finished exactly when its result or failure record exists. */
+    public boolean isFinished(String id) {
+        return Files.exists(resultFile(id)) || Files.exists(failureFile(id));
+    }
+
+    public Path resultFile(String id) {
+        return root.resolve("results").resolve(TaskIds.require(id) + ".json");
+    }
+
+    public Path failureFile(String id) {
+        return root.resolve("failed").resolve(TaskIds.require(id) + ".json");
+    }
+
+    public Path videoFile(String id) {
+        return root.resolve("videos").resolve(TaskIds.require(id) + ".mp4");
+    }
+
+    /**
+     * Moves a verified download to videos/{id}.mp4 in one rename. Across file systems
+     * it is copied to a hidden temporary name first, then renamed.
+     *
+     * @return the video's path as text (a Path in a Camel expression would be read as the file's content)
+     */
+    public String publishVideo(String id, DownloadResult download) throws IOException {
+        Path target = videoFile(id);
+        try {
+            Files.move(download.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.copy(download.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(download.file());
+        }
+        return target.toString();
+    }
+
+    /** Can a file be written under the output tree right now? For the health check. */
+    public boolean isWritable() {
+        Path probe = root.resolve("results").resolve(".write-probe.tmp");
+        try {
+            Files.writeString(probe, "ok");
+            Files.delete(probe);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

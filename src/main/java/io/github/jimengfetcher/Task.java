@@ -1,0 +1,64 @@
+package io.github.jimengfetcher;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A task that is not finished yet, as the task store keeps it. Finished tasks
+ * leave the store: their record in output/results or output/failed is the truth.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Task {
+
+    public enum Phase { FETCH, DOWNLOAD }
+
+    public String id;
+    public Phase phase = Phase.FETCH;
+    /** When the id was first registered (epoch ms); the task timeout counts from here, across restarts. */
+    public long registeredAt;
+    /** When the task is next due for a fetch or download attempt (epoch ms). */
+    public long nextAt;
+    public int fetches;
+    /** The last status the API gave, e.g. IN_PROGRESS. */
+    public String status;
+    public String progress;
+    public long lastFetchAt;
+    /** The signed video URL of the last SUCCESS answer, while downloading. */
+    public String videoUrl;
+    /** The SUCCESS answer as received, kept while downloading for the result record. */
+    public String answer;
+    public int urlRefreshes;
+    public int downloadAttempts;
+    /** Consecutive faults (network, 5xx, unreadable answer) since the last good answer; drives the backoff. */
+    public int faultStreak;
+    public int notFoundAnswers;
+    public String lastError;
+
+    public Task() {
+    }
+
+    public Task(String id, long now) {
+        this.id = id;
+        this.registeredAt = now;
+        this.nextAt = now;
+    }
+
+    public Task copy() {
+        Task t = new Task();
+        t.id = id;
+        t.phase = phase;
+        t.registeredAt = registeredAt;
+        t.nextAt = nextAt;
+        t.fetches = fetches;
+        t.status = status;
+        t.progress = progress;
+        t.lastFetchAt = lastFetchAt;
+        t.videoUrl = videoUrl;
+        t.answer = answer;
+        t.urlRefreshes = urlRefreshes;
+        t.downloadAttempts = downloadAttempts;
+        t.faultStreak = faultStreak;
+        t.notFoundAnswers = notFoundAnswers;
+        t.lastError = lastError;
+        return t;
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.jimengfetcher;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The documents a finished task leaves: output/results/{id}.json and
+ * output/failed/{id}.json. The API's answer is kept as received, inside our own fields.
+ */
+public class TaskRecords {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TaskStore store;
+
+    public void setStore(TaskStore store) {
+        this.store = store;
+    }
+
+    public Map<String, Object> success(String id, DownloadResult download) {
+        Task task = store.find(id).orElseThrow();
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("task_id", id);
+        record.put("status", "SUCCESS");
+        record.put("video_file", "videos/" + id + ".mp4");
+        record.put("video_bytes", download.bytes());
+        record.put("video_sha256", download.sha256());
+        times(record, task);
+        record.put("fetches", task.fetches);
+        record.put("answer", answer(task.answer));
+        return record;
+    }
+
+    /**
+     * @param reasonClass a short class for metrics and scripts: api_failure, not_found, timed_out,
+     *                    no_video_url, video_unavailable, too_large, download_failed
+     * @param lastAnswer  the last API answer in hand, or null to use the one the task kept
+     */
+    public Map<String, Object> failure(String id, String reasonClass, String reason, String lastAnswer) {
+        Task task = store.find(id).orElseThrow();
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("task_id", id);
+        record.put("status", "FAILED");
+        record.put("reason_class", reasonClass);
+        record.put("reason", reason);
+        times(record, task);
+        record.put("fetches", task.fetches);
+        String answer = lastAnswer != null ? lastAnswer : task.answer;
+        if (answer != null) {
+            record.put("last_answer", answer(answer));
+        }
+        return record;
+    }
+
+    /** "timed out after 2h (last status IN_PROGRESS 40%)" */
+    public String timedOutReason(String id) {
+        Task task = store.find(id).orElseThrow();
+        long age = System.currentTimeMillis() - task.registeredAt;
+        return "timed out after " + java.time.Duration.ofMillis(age).withNanos(0).toString().substring(2).toLowerCase()
+                + " (last status " + task.status + (task.progress == null || task.progress.isEmpty() ? "" : " " + task.progress) + ")";
+    }
+
+    private static void times(Map<String, Object> record, Task task) {
+        record.put("registered_at", Instant.ofEpochMilli(task.registeredAt).toString());
+        record.put("finished_at", Instant.now().toString());
+    }
+
+    /** The answer as parsed JSON when it is JSON, else as the text received. */
+    private static Object answer(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(raw);
+        } catch (JsonProcessingException e) {
+            return raw;
+        }
+    }
+}

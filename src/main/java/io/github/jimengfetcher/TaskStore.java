@@ -1,0 +1,67 @@
+package io.github.jimengfetcher;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable list of unfinished tasks and when each is next due. The routes
+ * drive it; a shared database can replace the local implementation when several
+ * instances share the work.
+ *
+ * A claimed task belongs to one exchange until that exchange reschedules or finishes it.
+ */
+public interface TaskStore {
+
+    /** Registers new ids durably; ids pending already or finished already are counted, not registered again. */
+    Registration register(List<String> ids);
+
+    record Registration(int registered, int alreadyPending, int alreadyFinished) {
+        public int duplicates() {
+            return alreadyPending + alreadyFinished;
+        }
+    }
+
+    /** Claims up to the free fetch capacity of tasks whose fetch is due, earliest first. */
+    List<String> claimDueFetches();
+
+    /** Claims tasks whose download is due (retries, and downloads cut off by a restart). */
+    List<String> claimDueDownloads();
+
+    Optional<Task> find(String id);
+
+    /** Records a readable answer; true when status or progress changed since the last one. */
+    boolean recordAnswer(String id, FetchAnswer answer);
+
+    boolean isPastDeadline(String id);
+
+    void scheduleNextFetch(String id);
+
+    /**
+     * A passing fault (network, 5xx, unreadable answer, full disk): the task keeps its phase
+     * and waits an exponential, capped, jittered backoff.
+     */
+    void retryLater(String id, String reason);
+
+    /** Nobody fetches before the given delay: the API asked us to slow down, or refused the key. */
+    void pauseFetches(long delayMillis, String id, String reason);
+
+    /** Counts a task_not_exist answer; true once it has been confirmed and the task should fail. */
+    boolean notFoundConfirmed(String id);
+
+    /** Moves the task to its download, with the SUCCESS answer and its video URL. */
+    void startDownload(String id, FetchAnswer answer);
+
+    /** The video URL was refused or served no video: fetch a fresh URL. False when the refreshes are used up. */
+    boolean refreshVideoUrl(String id, String reason);
+
+    /** A download fault: retry later. False when the attempts are used up. */
+    boolean retryDownloadLater(String id, String reason);
+
+    /** The task is done (its result or failure record is written) and leaves the store. */
+    void finish(String id);
+
+    /** Copies of all unfinished tasks, for status pages. */
+    List<Task> pendingTasks();
+
+    int pendingCount();
+}
