@@ -11,10 +11,23 @@ public final class JimengFetcherApplication {
     private JimengFetcherApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            exitCode = create().run(args);
+        } catch (Exception e) {
+            // A settings problem is the user's to fix: say it plainly, without a stack trace.
+            System.err.println("jimeng-fetcher cannot start: " + e.getMessage());
+            exitCode = 2;
+        }
+        System.exit(exitCode);
+    }
+
+    /** The application as main() runs it; tests start the same one. */
+    public static Main create() {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
         main.addMainListener(new StartupSettings());
-        main.run(args);
+        return main;
     }
 }

@@ -1,0 +1,126 @@
+package io.github.jimengfetcher.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.github.jimengfetcher.JimengFetcherApplication;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.main.Main;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real application, started in this JVM the way main() starts it: the same
+ * Main, the same routes/*.yaml and application.properties, with the folders and
+ * timings of one test put on top as override properties.
+ */
+public final class RunningApp implements AutoCloseable {
+
+    private final Path root;
+    private final Main main;
+    private final Thread thread;
+
+    private RunningApp(Path root, Map<String, String> settings) {
+        this.root = root;
+        this.main = JimengFetcherApplication.create();
+        settings.forEach(main::addOverrideProperty);
+        this.thread = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "app-under-test");
+    }
+
+    /** Fast timings for tests; each can be overridden. */
+    public static Map<String, String> testSettings(Path root, String baseUrl) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("jimeng.base-url", baseUrl);
+        settings.put("jimeng.api-key", FakeGateway.KEY);
+        settings.put("jimeng.inbox", root.resolve("inbox").toString());
+        settings.put("jimeng.output", root.resolve("output").toString());
+        settings.put("jimeng.work", root.resolve("work").toString());
+        settings.put("jimeng.poll-interval", "300ms");
+        settings.put("jimeng.scheduler-tick", "50ms");
+        settings.put("jimeng.inbox.settle-time", "100ms");
+        settings.put("jimeng.retry.initial-delay", "100ms");
+        settings.put("jimeng.retry.max-delay", "1s");
+        settings.put("jimeng.rate-limit-pause", "200ms");
+        settings.put("jimeng.key-refused-pause", "300ms");
+        return settings;
+    }
+
+    public static RunningApp start(Path root, Map<String, String> settings) {
+        RunningApp app = new RunningApp(root, settings);
+        app.thread.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.thread.isAlive() == false
+                || (app.main.getCamelContext() != null && app.main.getCamelContext().getStatus() == ServiceStatus.Started));
+        if (!app.thread.isAlive()) {
+            throw new IllegalStateException("the app did not start");
+        }
+        return app;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Path inbox() {
+        return root.resolve("inbox");
+    }
+
+    public Path output(String folder) {
+        return root.resolve("output").resolve(folder);
+    }
+
+    public Path work() {
+        return root.resolve("work");
+    }
+
+    /** Writes an inbox file the way careful users do: under a hidden name, then renamed. */
+    public Path drop(String name, String content) throws IOException {
+        return drop(name, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public Path drop(String name, byte[] content) throws IOException {
+        Files.createDirectories(inbox());
+        Path tmp = inbox().resolve(".incoming-" + name);
+        Files.write(tmp, content);
+        return Files.move(tmp, inbox().resolve(name));
+    }
+
+    public Path result(String id) {
+        return output("results").resolve(id + ".json");
+    }
+
+    public Path failure(String id) {
+        return output("failed").resolve(id + ".json");
+    }
+
+    public Path video(String id) {
+        return output("videos").resolve(id + ".mp4");
+    }
+
+    public long filesIn(String folder) throws IOException {
+        Path dir = output(folder);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.completed();
+        thread.join(Duration.ofSeconds(30).toMillis());
+    }
+}
