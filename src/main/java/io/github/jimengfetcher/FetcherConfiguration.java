@@ -29,21 +29,28 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
     @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
 
+    // Camel calls the methods below in no set order: each piece is made once, on first need.
     private OutputFolders outputFolders;
     private JournalTaskStore taskStore;
 
     @BindToRegistry(initMethod = "start")
-    public OutputFolders outputFolders() {
+    public synchronized OutputFolders outputFolders() {
+        if (outputFolders != null) {
+            return outputFolders;
+        }
         outputFolders = new OutputFolders();
         outputFolders.setRoot(output);
         return outputFolders;
     }
 
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
-    public JournalTaskStore taskStore() {
+    public synchronized JournalTaskStore taskStore() {
+        if (taskStore != null) {
+            return taskStore;
+        }
         taskStore = new JournalTaskStore();
         taskStore.setFolder(work);
-        taskStore.setOutputs(outputFolders);
+        taskStore.setOutputs(outputFolders());
         taskStore.setPollInterval(pollInterval);
         taskStore.setTaskTimeout(taskTimeout);
         taskStore.setRetryInitialDelay(retryInitialDelay);
@@ -72,7 +79,7 @@ public class FetcherConfiguration {
     @BindToRegistry
     public ApiHealth apiHealth() {
         ApiHealth health = new ApiHealth();
-        health.setStore(taskStore);
+        health.setStore(taskStore());
         health.setKeyRefusedPause(keyRefusedPause);
         health.setRateLimitPause(rateLimitPause);
         return health;
@@ -81,7 +88,7 @@ public class FetcherConfiguration {
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public VideoDownload videoDownload() {
         VideoDownload download = new VideoDownload();
-        download.setStore(taskStore);
+        download.setStore(taskStore());
         download.setFolder(work + "/downloads");
         download.setConnectTimeout(downloadConnectTimeout);
         download.setStallTimeout(downloadStallTimeout);
@@ -93,7 +100,7 @@ public class FetcherConfiguration {
     @BindToRegistry
     public TaskRecords taskRecords() {
         TaskRecords records = new TaskRecords();
-        records.setStore(taskStore);
+        records.setStore(taskStore());
         return records;
     }
 }

@@ -1,0 +1,205 @@
+package io.github.jimengfetcher;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Inbox files in every accepted form, and everything that must be rejected, through the real inbox route. */
+class InboxTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    private final FakeGateway api = new FakeGateway();
+    private RunningApp app;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        api.close();
+    }
+
+    private void startApp(Map<String, String> extra) {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        settings.putAll(extra);
+        app = RunningApp.start(root, settings);
+    }
+
+    private TaskStore store() {
+        return app.context().getRegistry().lookupByNameAndType("taskStore", TaskStore.class);
+    }
+
+    private void pendingForever(String... ids) {
+        for (String id : ids) {
+            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        }
+    }
+
+    private List<JsonNode> rejectionRecords() throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(app.output("rejected"))) {
+            for (Path file : files.sorted().toList()) {
+                records.add(JSON.readTree(file.toFile()));
+            }
+        }
+        return records;
+    }
+
+    private void awaitInboxEmpty() {
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            try (Stream<Path> files = Files.list(app.inbox())) {
+                return files.noneMatch(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."));
+            }
+        });
+    }
+
+    @Test
+    void everyInputFormRegistersItsIds() throws Exception {
+        pendingForever("cgt-a", "cgt-b", "cgt-c", "cgt-empty-file", "cgt-json-1", "cgt-json-2", "cgt-bom");
+        startApp(Map.of());
+
+        app.drop("list.txt", "# my batch\r\n\r\n  cgt-a  \r\ncgt-b\n\tcgt-c\t\n# cgt-commented-out\n");
+        app.drop("cgt-empty-file", "");
+        app.drop("submit-answer.json", "{\"code\":\"success\",\"data\":{\"task_id\":\"cgt-json-1\"},\"more\":[{\"task_id\":\"cgt-json-2\"}]}");
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = "cgt-bom\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(text, 0, withBom, bom.length, text.length);
+        app.drop("bom.txt", withBom);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().pendingCount() == 7);
+        for (String id : List.of("cgt-a", "cgt-b", "cgt-c", "cgt-empty-file", "cgt-json-1", "cgt-json-2", "cgt-bom")) {
+            assertTrue(store().find(id).isPresent(), id);
+        }
+        assertFalse(store().find("cgt-commented-out").isPresent());
+        awaitInboxEmpty();
+        try (Stream<Path> done = Files.list(app.inbox().resolve(".done"))) {
+            assertEquals(4, done.count(), "every processed file is kept in inbox/.done");
+        }
+        assertEquals(0, app.filesIn("rejected"));
+    }
+
+    @Test
+    void badLinesAreRecordedWhileTheValidIdsOfTheSameFileGoOn() throws Exception {
+        pendingForever("cgt-good-1", "cgt-good-2");
+        startApp(Map.of());
+
+        String tooLong = "x".repeat(129);
+        app.drop("mixed.txt", "cgt-good-1\n../../etc/passwd\ncgt bad\ncgt-%2e%2e\nid?x=1\nid#frag\na\\b\nctl\u0007char\n..\n" + tooLong + "\ncgt-good-2\n");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
+        assertTrue(store().find("cgt-good-1").isPresent());
+        assertTrue(store().find("cgt-good-2").isPresent());
+        assertEquals(2, store().pendingCount());
+        JsonNode record = rejectionRecords().get(0);
+        assertEquals("mixed.txt", record.path("source").asText());
+        assertEquals(2, record.path("accepted_ids").asInt());
+        JsonNode rejected = record.path("rejected");
+        assertEquals(9, rejected.size(), record.toString());
+        assertEquals(2, rejected.get(0).path("line").asInt());
+        assertEquals("../../etc/passwd", rejected.get(0).path("text").asText());
+        assertTrue(rejected.get(0).path("reason").asText().contains("'/'"), rejected.get(0).toString());
+        assertTrue(rejected.get(1).path("reason").asText().contains("a space"));
+        assertEquals("ctl\u0007char", rejected.get(6).path("text").asText());
+        assertTrue(rejected.get(6).path("reason").asText().contains("U+0007"));
+        assertTrue(rejected.get(7).path("reason").asText().contains("'.' or '..'"));
+        assertTrue(rejected.get(8).path("reason").asText().contains("longer than 128"));
+        // The control character is escaped in the record, not written raw.
+        String raw = Files.readString(Files.list(app.output("rejected")).findFirst().orElseThrow());
+        assertTrue(raw.contains("ctl\\u0007char"), raw);
+        // Nothing outside the output tree was created by a hostile id.
+        assertFalse(Files.exists(root.resolve("etc")));
+        assertFalse(Files.exists(root.getParent().resolve("etc")));
+    }
+
+    @Test
+    void aFileThatIsNotTextIsRejectedWhole() throws Exception {
+        startApp(Map.of());
+
+        byte[] binary = Videos.mp4(4096, 7);
+        binary[100] = 0;
+        app.drop("clip.mp4", binary);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
+        JsonNode record = rejectionRecords().get(0);
+        assertEquals("clip.mp4", record.path("source").asText());
+        assertTrue(record.path("rejected").get(0).path("reason").asText().startsWith("not a text file"), record.toString());
+        assertEquals(0, store().pendingCount());
+        awaitInboxEmpty();
+    }
+
+    @Test
+    void anOversizedFileIsRejectedWithoutBeingRead() throws Exception {
+        startApp(Map.of("jimeng.inbox.max-file-size", "1KB"));
+
+        app.drop("huge.txt", "cgt-x\n".repeat(1000));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
+        assertTrue(rejectionRecords().get(0).path("rejected").get(0).path("reason").asText().contains("larger than the limit"));
+        assertEquals(0, store().pendingCount());
+    }
+
+    @Test
+    void hiddenAndTemporaryFilesAreLeftAlone() throws Exception {
+        startApp(Map.of());
+        Files.createDirectories(app.inbox());
+        for (String name : List.of(".hidden", "upload.tmp", "video.part", "notes.txt~", "file.crdownload")) {
+            Files.writeString(app.inbox().resolve(name), "cgt-should-not-register\n");
+        }
+
+        app.drop("real.txt", "cgt-real\n");
+        pendingForever("cgt-real");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-real").isPresent());
+        assertFalse(store().find("cgt-should-not-register").isPresent());
+        for (String name : List.of(".hidden", "upload.tmp", "video.part", "notes.txt~", "file.crdownload")) {
+            assertTrue(Files.exists(app.inbox().resolve(name)), name + " stays in the inbox");
+        }
+    }
+
+    @Test
+    void theSameIdTwiceIsProcessedOnceWhilePendingAndAfterItFinished() throws Exception {
+        String id = "cgt-twice";
+        byte[] video = Videos.mp4(10_000, 9);
+        String url = api.video("twice.mp4", video);
+        api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "50%"), FakeGateway.success(id, url));
+        startApp(Map.of("jimeng.poll-interval", "1s"));
+
+        app.drop("first.txt", id + "\n" + id + "\n");
+        app.drop("second.txt", id + "\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result(id)));
+        int fetches = api.fetchesOf(id).size();
+
+        app.drop("third.txt", id + "\n");
+        awaitInboxEmpty();
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
+                .until(() -> api.fetchesOf(id).size() == fetches && store().pendingCount() == 0);
+        assertEquals(2, fetches, "one task, polled once per status");
+        assertEquals(1, api.requestsTo("/videos/twice.mp4").size(), "downloaded once");
+    }
+}
