@@ -1,0 +1,59 @@
+package io.github.jimengfetcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.jimengfetcher.support.AppProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole application, run from the built jar and the same YAML files users run. */
+class AppIT {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void demoModeLandsAVideoFromADroppedFile() throws Exception {
+        Map<String, String> env = AppProcess.env(root);
+        env.put("JIMENG_DEMO_TASK_TIME", "2s");
+        try (AppProcess app = AppProcess.start(root.resolve("app.log"), env)) {
+            app.awaitLog("DEMO MODE", Duration.ofSeconds(30));
+            app.awaitLog("Routes startup", Duration.ofSeconds(30));
+            Files.createDirectories(root.resolve("inbox"));
+            Files.writeString(root.resolve("inbox/cgt-demo-it"), "");
+
+            Path result = root.resolve("output/results/cgt-demo-it.json");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(result));
+            byte[] sample = Files.readAllBytes(Path.of("src/main/resources/demo/sample.mp4"));
+            assertArrayEquals(sample, Files.readAllBytes(root.resolve("output/videos/cgt-demo-it.mp4")));
+            String log = app.log();
+            assertTrue(log.contains("cgt-demo-it IN_PROGRESS"), log);
+            assertTrue(log.contains("cgt-demo-it DONE"), log);
+            assertFalse(log.contains(io.github.jimengfetcher.DemoGateway.DEMO_KEY), "the key is never logged");
+
+            Duration stop = app.terminate(Duration.ofSeconds(15));
+            assertTrue(stop.toSeconds() < 15, "stopped in " + stop);
+        }
+    }
+
+    @Test
+    void aConfiguredApiWithoutKeyRefusesToStartWithAClearMessage() throws Exception {
+        Map<String, String> env = AppProcess.env(root);
+        env.put("JIMENG_BASE_URL", "https://api.example.com");
+        try (AppProcess app = AppProcess.start(root.resolve("app.log"), env)) {
+            assertTrue(app.process().waitFor(60, TimeUnit.SECONDS), "exits by itself");
+            assertEquals(2, app.process().exitValue());
+            assertTrue(app.log().contains("jimeng.base-url is set but jimeng.api-key is empty"), app.log());
+        }
+    }
+}
