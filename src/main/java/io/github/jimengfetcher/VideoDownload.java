@@ -129,7 +129,9 @@ public class VideoDownload {
         if (offset > 0) {
             get.addHeader("Range", "bytes=" + offset + "-");
         }
-        try (ClassicHttpResponse response = client.executeOpen(null, get, null)) {
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(null, get, null);
             int code = response.getCode();
             if (code == 401 || code == 403 || code == 404 || code == 410) {
                 get.cancel();
@@ -169,6 +171,19 @@ public class VideoDownload {
             long onDisk = Files.exists(part) ? Files.size(part) : 0;
             return DownloadResult.of(DownloadResult.Outcome.RETRY, id,
                     "transfer broke off after " + onDisk + " bytes (" + e.getClass().getSimpleName() + ")");
+        } finally {
+            closeQuietly(response);
+        }
+    }
+
+    /** After a cancelled request, closing may fail: the outcome is already decided. */
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response != null) {
+            try {
+                response.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the connection is discarded either way
+            }
         }
     }
 

@@ -1,0 +1,221 @@
+package io.github.jimengfetcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.Videos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Downloads against a storage host that misbehaves in every way the API reference lists. */
+class DownloadTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    private final FakeGateway api = new FakeGateway();
+    private StorageHost storage;
+    private RunningApp app;
+
+    @BeforeEach
+    void startStorage() throws Exception {
+        storage = new StorageHost();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        storage.close();
+        api.close();
+    }
+
+    private void startApp(Map<String, String> extra) {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        settings.put("jimeng.download.stall-timeout", "1s");
+        settings.put("jimeng.download.max-url-refreshes", "2");
+        settings.put("jimeng.download.max-attempts", "4");
+        settings.putAll(extra);
+        app = RunningApp.start(root, settings);
+    }
+
+    /** A task that is SUCCESS at once, pointing at the given URL. */
+    private void readyTask(String id, String url) {
+        api.answer(id, okJson(FakeGateway.success(id, url)));
+    }
+
+    private void awaitVideo(String id, byte[] expected) throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result(id)));
+        assertArrayEquals(expected, Files.readAllBytes(app.video(id)));
+        assertEquals(Videos.sha256(expected), JSON.readTree(app.result(id).toFile()).path("video_sha256").asText());
+        assertNoTemporaryFilesLeft();
+        assertTrue(storage.requests().stream().allMatch(r -> r.authorization() == null), "the API key never goes to the storage host");
+    }
+
+    private JsonNode awaitFailure(String id) throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.failure(id)));
+        assertFalse(Files.exists(app.video(id)), "no video under its final name");
+        assertNoTemporaryFilesLeft();
+        return JSON.readTree(app.failure(id).toFile());
+    }
+
+    private void assertNoTemporaryFilesLeft() throws Exception {
+        for (String folder : List.of("results", "videos", "failed")) {
+            try (Stream<Path> files = Files.list(app.output(folder))) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")), folder + " holds no temporary file");
+            }
+        }
+    }
+
+    private long partialDownloads() throws Exception {
+        Path downloads = app.work().resolve("downloads");
+        try (Stream<Path> files = Files.list(downloads)) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void aTransferCutShortResumesFromTheBytesOnDisk() throws Exception {
+        byte[] video = Videos.mp4(400_000, 11);
+        readyTask("cgt-cut", storage.video("cut.mp4", video, Behaviour.CUT_SHORT, Behaviour.SERVE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-cut");
+
+        awaitVideo("cgt-cut", video);
+        List<StorageHost.Request> requests = storage.requestsFor("cut.mp4");
+        assertEquals(2, requests.size());
+        assertNull(requests.get(0).range());
+        assertEquals("bytes=" + video.length / 2 + "-", requests.get(1).range(), "resumed, not started over");
+    }
+
+    @Test
+    void aHostThatIgnoresRangeIsDownloadedAgainCleanly() throws Exception {
+        byte[] video = Videos.mp4(400_000, 12);
+        readyTask("cgt-norange", storage.video("norange.mp4", video, Behaviour.CUT_SHORT, Behaviour.SERVE_IGNORING_RANGE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-norange");
+
+        awaitVideo("cgt-norange", video);
+        assertEquals(2, storage.requestsFor("norange.mp4").size());
+    }
+
+    @Test
+    void aStalledTransferIsCutOffAndResumed() throws Exception {
+        byte[] video = Videos.mp4(300_000, 13);
+        readyTask("cgt-stall", storage.video("stall.mp4", video, Behaviour.STALL, Behaviour.SERVE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-stall");
+
+        awaitVideo("cgt-stall", video);
+        assertEquals("bytes=" + video.length / 2 + "-", storage.requestsFor("stall.mp4").get(1).range());
+    }
+
+    @Test
+    void redirectsAreFollowedAndChunkedVideosAccepted() throws Exception {
+        byte[] moved = Videos.mp4(50_000, 14);
+        byte[] chunked = Videos.mp4(70_000, 15);
+        readyTask("cgt-redirect", storage.video("redirect.mp4", moved, Behaviour.REDIRECT));
+        readyTask("cgt-chunked", storage.video("chunked.mp4", chunked, Behaviour.CHUNKED));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-redirect\ncgt-chunked\n");
+
+        awaitVideo("cgt-redirect", moved);
+        awaitVideo("cgt-chunked", chunked);
+        assertTrue(storage.requests().stream().anyMatch(r -> r.path().startsWith("/moved/")));
+    }
+
+    @Test
+    void anExpiredUrlIsReplacedByFetchingTheTaskAgain() throws Exception {
+        byte[] video = Videos.mp4(60_000, 16);
+        readyTask("cgt-expired", storage.video("expired.mp4", video, Behaviour.FORBIDDEN, Behaviour.SERVE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-expired");
+
+        awaitVideo("cgt-expired", video);
+        assertEquals(2, api.fetchesOf("cgt-expired").size(), "one fetch for the first URL, one for a fresh one");
+    }
+
+    @Test
+    void aUrlRefusedAgainAndAgainFailsTheTaskAfterBoundedRefreshes() throws Exception {
+        readyTask("cgt-gone", storage.video("gone.mp4", Videos.mp4(1000, 17), Behaviour.NOT_FOUND));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-gone");
+
+        JsonNode failure = awaitFailure("cgt-gone");
+        assertEquals("video_unavailable", failure.path("reason_class").asText());
+        assertTrue(failure.path("reason").asText().contains("HTTP 404"), failure.toString());
+        assertEquals(3, api.fetchesOf("cgt-gone").size(), "the first fetch and two refreshes");
+        assertEquals(3, storage.requestsFor("gone.mp4").size());
+    }
+
+    @Test
+    void anErrorPageIsNeverSavedAsTheVideo() throws Exception {
+        byte[] video = Videos.mp4(30_000, 18);
+        readyTask("cgt-page-then-video", storage.video("page-then-video.mp4", video, Behaviour.HTML_PAGE, Behaviour.SERVE));
+        readyTask("cgt-always-page", storage.video("always-page.mp4", video, Behaviour.HTML_PAGE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-page-then-video\ncgt-always-page\n");
+
+        awaitVideo("cgt-page-then-video", video);
+        JsonNode failure = awaitFailure("cgt-always-page");
+        assertTrue(failure.path("reason").asText().contains("not an MP4"), failure.toString());
+    }
+
+    @Test
+    void aPassingStorageFaultIsRetried() throws Exception {
+        byte[] video = Videos.mp4(30_000, 19);
+        readyTask("cgt-busy", storage.video("busy.mp4", video, Behaviour.UNAVAILABLE, Behaviour.UNAVAILABLE, Behaviour.SERVE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-busy");
+
+        awaitVideo("cgt-busy", video);
+        assertEquals(1, api.fetchesOf("cgt-busy").size(), "the same URL is tried again, no refetch needed");
+    }
+
+    @Test
+    void aVideoOverTheSizeLimitIsRefusedAndItsPartRemoved() throws Exception {
+        readyTask("cgt-big", storage.video("big.mp4", Videos.mp4(200_000, 20), Behaviour.SERVE));
+        readyTask("cgt-big-chunked", storage.video("big-chunked.mp4", Videos.mp4(200_000, 21), Behaviour.CHUNKED));
+        startApp(Map.of("jimeng.download.max-size", "100KB"));
+
+        app.drop("ids.txt", "cgt-big\ncgt-big-chunked\n");
+
+        for (String id : List.of("cgt-big", "cgt-big-chunked")) {
+            JsonNode failure = awaitFailure(id);
+            assertEquals("too_large", failure.path("reason_class").asText());
+            assertTrue(failure.path("reason").asText().contains("jimeng.download.max-size"), failure.toString());
+        }
+        assertEquals(0, partialDownloads(), "no partial file kept");
+    }
+}
