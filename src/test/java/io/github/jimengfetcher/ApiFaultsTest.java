@@ -1,0 +1,193 @@
+package io.github.jimengfetcher;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The API failing in every way the reference lists: no task is lost or written off for it, and the key never leaks. */
+class ApiFaultsTest {
+
+    @TempDir
+    Path root;
+
+    private final FakeGateway api = new FakeGateway();
+    private final CapturedLog log = CapturedLog.capture();
+    private RunningApp app;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        api.close();
+        log.close();
+        assertFalse(log.all().contains(FakeGateway.KEY), "the API key is never logged");
+        assertKeyInNoFile();
+    }
+
+    private void assertKeyInNoFile() throws Exception {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(FakeGateway.KEY),
+                        "the API key is in " + file);
+            }
+        }
+    }
+
+    private void startApp(Map<String, String> extra) {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        settings.putAll(extra);
+        app = RunningApp.start(root, settings);
+    }
+
+    private TaskStore store() {
+        return app.context().getRegistry().lookupByNameAndType("taskStore", TaskStore.class);
+    }
+
+    /** The task answers these responses one after another, then SUCCESS with a video. */
+    private byte[] answersThenSuccess(String id, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... responses) {
+        byte[] video = Videos.mp4(20_000, id.hashCode());
+        String url = api.video(id + ".mp4", video);
+        String state = STARTED;
+        for (int i = 0; i < responses.length; i++) {
+            api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs(state)
+                    .willReturn(responses[i]).willSetStateTo("step-" + (i + 1)));
+            state = "step-" + (i + 1);
+        }
+        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs(state)
+                .willReturn(okJson(FakeGateway.success(id, url))));
+        return video;
+    }
+
+    private void awaitResult(String id, byte[] video) throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result(id)));
+        assertEquals(video.length, Files.size(app.video(id)));
+    }
+
+    @Test
+    void serverErrorsAreRetriedAndLoggedOncePerEpisode() throws Exception {
+        byte[] video = answersThenSuccess("cgt-5xx",
+                aResponse().withStatus(500), aResponse().withStatus(502), aResponse().withStatus(503),
+                aResponse().withStatus(503), aResponse().withStatus(503));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-5xx");
+
+        awaitResult("cgt-5xx", video);
+        assertEquals(6, api.fetchesOf("cgt-5xx").size());
+        assertEquals(0, app.filesIn("failed"));
+        assertEquals(3, log.count("API fault: HTTP 50"), log.all());
+        assertEquals(1, log.count("API answering again"), log.all());
+        // Backoff: the gaps between failed attempts grow.
+        List<LoggedRequest> fetches = api.fetchesOf("cgt-5xx");
+        long firstGap = fetches.get(3).getLoggedDate().getTime() - fetches.get(2).getLoggedDate().getTime();
+        long laterGap = fetches.get(5).getLoggedDate().getTime() - fetches.get(4).getLoggedDate().getTime();
+        assertTrue(laterGap >= 150 && firstGap >= 50, "backoff gaps " + firstGap + " then " + laterGap);
+    }
+
+    @Test
+    void networkFaultsAndUnreadableAnswersAreRetried() throws Exception {
+        byte[] video = answersThenSuccess("cgt-flaky",
+                aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+                aResponse().withFault(Fault.EMPTY_RESPONSE),
+                okJson("<html>502 Bad Gateway</html>"),
+                aResponse().withStatus(200).withBody("{\"code\":\"succ"),
+                aResponse().withFixedDelay(3_000).withBody(FakeGateway.status("cgt-flaky", "IN_PROGRESS", "1%")));
+        startApp(Map.of("camel.component.http.so-timeout", "700", "camel.component.http.response-timeout", "700"));
+
+        app.drop("ids.txt", "cgt-flaky");
+
+        awaitResult("cgt-flaky", video);
+        assertEquals(0, app.filesIn("failed"));
+        assertTrue(log.count("unreadable answer") >= 1, log.all());
+        assertTrue(log.count("API timed out") >= 1, log.all());
+    }
+
+    @Test
+    void anUnreachableApiKeepsTasksPendingAndIsLoggedOnce() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        startApp(Map.of("jimeng.base-url", "http://127.0.0.1:" + closedPort));
+
+        app.drop("ids.txt", "cgt-waiting-1\ncgt-waiting-2\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> store().find("cgt-waiting-1").map(t -> t.faultStreak >= 4).orElse(false));
+        assertEquals(2, store().pendingCount());
+        assertEquals(0, app.filesIn("failed"));
+        assertEquals(1, log.count("API fault: API unreachable"), log.all());
+        assertTrue(store().find("cgt-waiting-1").orElseThrow().lastError.contains("unreachable"));
+    }
+
+    @Test
+    void rateLimitingHoldsEveryFetchUntilRetryAfter() throws Exception {
+        byte[] limited = answersThenSuccess("cgt-limited", aResponse().withStatus(429).withHeader("Retry-After", "2"));
+        api.answer("cgt-bystander", okJson(FakeGateway.status("cgt-bystander", "IN_PROGRESS", "5%")));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-limited\ncgt-bystander\n");
+
+        awaitResult("cgt-limited", limited);
+        List<LoggedRequest> fetches = api.fetchesOf("cgt-limited");
+        long limitedAt = fetches.get(0).getLoggedDate().getTime();
+        assertTrue(fetches.get(1).getLoggedDate().getTime() - limitedAt >= 2_000, "no request before Retry-After");
+        for (LoggedRequest other : api.fetchesOf("cgt-bystander")) {
+            long at = other.getLoggedDate().getTime();
+            assertFalse(at > limitedAt + 50 && at < limitedAt + 1_950, "the whole loop waits: a fetch came " + (at - limitedAt) + " ms after the 429");
+        }
+        assertEquals(1, log.count("HTTP 429"), log.all());
+    }
+
+    @Test
+    void aRefusedKeyWritesNoTaskOffAndTasksCompleteOnceTheKeyIsFixed() throws Exception {
+        String id = "cgt-key";
+        byte[] video = Videos.mp4(20_000, 99);
+        String url = api.video("key.mp4", video);
+        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(5)
+                .willReturn(unauthorized().withBody("{\"error\":{\"message\":\"invalid token\",\"type\":\"new_api_error\"}}")));
+        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(1)
+                .withHeader("Authorization", equalTo("Bearer " + FakeGateway.KEY))
+                .willReturn(okJson(FakeGateway.success(id, url))));
+        Map<String, String> wrongKey = Map.of("jimeng.api-key", "sk-wrong-key-1234", "jimeng.task-timeout", "1s");
+        startApp(wrongKey);
+
+        app.drop("ids.txt", id);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.fetchesOf(id).size() >= 4);
+        assertEquals(0, app.filesIn("failed"), "a refused key is not the task's failure, even past its timeout");
+        assertEquals(1, store().pendingCount());
+        assertEquals(1, log.count("refused the key"), log.all());
+        assertFalse(log.all().contains("sk-wrong-key-1234"));
+        app.close();
+
+        app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()));
+        awaitResult(id, video);
+    }
+}
