@@ -85,6 +85,13 @@ public class FetcherConfiguration {
         return health;
     }
 
+    @BindToRegistry
+    public OutputHealth outputHealth() {
+        OutputHealth health = new OutputHealth();
+        health.setStore(taskStore());
+        return health;
+    }
+
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public VideoDownload videoDownload() {
         VideoDownload download = new VideoDownload();
