@@ -155,13 +155,44 @@ class InboxTest {
 
     @Test
     void anOversizedFileIsRejectedWithoutBeingRead() throws Exception {
-        startApp(Map.of("jimeng.inbox.max-file-size", "1KB"));
+        startApp(Map.of());
 
-        app.drop("huge.txt", "cgt-x\n".repeat(1000));
+        app.drop("huge.txt", "cgt-x\n".repeat(50 * 1024 * 1024 / 6));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
         assertTrue(rejectionRecords().get(0).path("rejected").get(0).path("reason").asText().contains("larger than the limit"));
         assertEquals(0, store().pendingCount());
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsReadOnlyOnceComplete() throws Exception {
+        startApp(Map.of("jimeng.inbox.settle-time", "1s"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add("cgt-slow-writer-" + i);
+        }
+        pendingForever(ids.toArray(String[]::new));
+        Files.createDirectories(app.inbox());
+        Path file = app.inbox().resolve("uploading.txt");
+
+        // A slow writer: half a line at a time, 100 ms apart, straight under the final name.
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            for (String id : ids) {
+                byte[] line = (id + "\n").getBytes(StandardCharsets.UTF_8);
+                out.write(line, 0, line.length / 2);
+                out.flush();
+                Thread.sleep(100);
+                out.write(line, line.length / 2, line.length - line.length / 2);
+                out.flush();
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().pendingCount() == 10);
+        awaitInboxEmpty();
+        assertEquals(0, app.filesIn("rejected"), "no half line was ever read");
+        for (String id : ids) {
+            assertTrue(store().find(id).isPresent(), id);
+        }
     }
 
     @Test

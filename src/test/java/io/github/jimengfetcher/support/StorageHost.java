@@ -42,7 +42,9 @@ public final class StorageHost implements AutoCloseable {
         /** 200 with an HTML error page. */
         HTML_PAGE,
         /** 503. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Like SERVE, but about 1 MB/s, so a download is in flight for a while. */
+        SLOW
     }
 
     public record Request(String path, String range, String authorization) {
@@ -109,6 +111,7 @@ public final class StorageHost implements AutoCloseable {
         try (exchange) {
             switch (behaviour) {
                 case SERVE -> serve(exchange, video, range, true);
+                case SLOW -> serveSlowly(exchange, video, range);
                 case SERVE_IGNORING_RANGE -> serve(exchange, video, null, false);
                 case CUT_SHORT -> {
                     exchange.getResponseHeaders().set("Content-Type", "video/mp4");
@@ -174,6 +177,35 @@ public final class StorageHost implements AutoCloseable {
         }
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(video, from, video.length - from);
+        }
+    }
+
+    private static void serveSlowly(HttpExchange exchange, byte[] video, String range) throws IOException {
+        int from = 0;
+        if (range != null) {
+            Matcher m = RANGE.matcher(range);
+            if (m.find()) {
+                from = Integer.parseInt(m.group(1));
+            }
+        }
+        exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+        if (from > 0) {
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (video.length - 1) + "/" + video.length);
+            exchange.sendResponseHeaders(206, video.length - from);
+        } else {
+            exchange.sendResponseHeaders(200, video.length);
+        }
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = from; i < video.length; i += 32 * 1024) {
+                out.write(video, i, Math.min(32 * 1024, video.length - i));
+                out.flush();
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
