@@ -314,19 +314,13 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public synchronized void startDownload(String id, FetchAnswer answer) {
         Task task = take(id);
+        unclaim(task);
         task.phase = Task.Phase.DOWNLOAD;
         task.videoUrl = answer.videoUrl();
         task.answer = answer.raw();
         task.nextAt = System.currentTimeMillis();
-        // Stays claimed: the same exchange hands it straight to the download.
-        if (claimed.contains(id)) {
-            claimedFetches--;
-            claimedDownloads++;
-        } else {
-            index(task);
-        }
-        write(task);
-        flush();
+        // Due at once: the poll loop hands it to a free download slot within one tick.
+        release(task);
     }
 
     @Override
@@ -341,9 +335,8 @@ public class JournalTaskStore implements TaskStore {
         task.videoUrl = null;
         task.answer = null;
         task.nextAt = System.currentTimeMillis();
-        if (claimed.contains(id)) {
+        if (claimed.remove(id)) {
             claimedDownloads--;
-            claimedFetches++;
         }
         release(task);
         return true;

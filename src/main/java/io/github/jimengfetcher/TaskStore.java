@@ -48,7 +48,7 @@ public interface TaskStore {
     /** Counts a task_not_exist answer; true once it has been confirmed and the task should fail. */
     boolean notFoundConfirmed(String id);
 
-    /** Moves the task to its download, with the SUCCESS answer and its video URL. */
+    /** Moves the task to its download, with the SUCCESS answer and its video URL; it is due for download at once. */
     void startDownload(String id, FetchAnswer answer);
 
     /** The video URL was refused or served no video: fetch a fresh URL. False when the refreshes are used up. */

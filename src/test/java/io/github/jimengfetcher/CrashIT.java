@@ -86,6 +86,10 @@ class CrashIT {
                 }
                 for (String id : finishedIds()) {
                     downloadsWhenFinished.putIfAbsent(id, storage.requestsFor(id + ".mp4").size());
+                    if (videos.containsKey(id) && Files.exists(root.resolve("output/results/" + id + ".json"))) {
+                        assertArrayEquals(videos.get(id), Files.readAllBytes(root.resolve("output/videos/" + id + ".mp4")),
+                                id + ": once its result exists, its video is whole");
+                    }
                 }
                 assertNoTemporaryFiles();
             }
