@@ -150,8 +150,8 @@ public class JournalTaskStore implements TaskStore {
         }
         tasks.values().forEach(this::index);
         compact();
-        LOG.info("Task store {} ({}): {} unfinished tasks ({} journal entries read, {} quarantined, {} finished before the last stop)",
-                folder.toAbsolutePath(), System.identityHashCode(this), tasks.size(), loaded, quarantined, alreadyDone);
+        LOG.info("Task store {}: {} unfinished tasks ({} journal entries read, {} quarantined, {} finished before the last stop)",
+                folder.toAbsolutePath(), tasks.size(), loaded, quarantined, alreadyDone);
     }
 
     public synchronized void stop() throws IOException {
