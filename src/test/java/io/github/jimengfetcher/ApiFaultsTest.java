@@ -11,12 +11,11 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -31,21 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The API failing in every way the reference lists: no task is lost or written off for it, and the key never leaks. */
-class ApiFaultsTest {
+class ApiFaultsTest extends AppTestSupport {
 
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
     private final CapturedLog log = CapturedLog.capture();
-    private RunningApp app;
 
     @AfterEach
     void stop() throws Exception {
         if (app != null) {
             app.close();
+            app = null;
         }
-        api.close();
         log.close();
         assertFalse(log.all().contains(FakeGateway.KEY), "the API key is never logged");
         assertKeyInNoFile();
@@ -58,16 +52,6 @@ class ApiFaultsTest {
                         "the API key is in " + file);
             }
         }
-    }
-
-    private void startApp(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.putAll(extra);
-        app = RunningApp.start(root, settings);
-    }
-
-    private TaskStore store() {
-        return app.context().getRegistry().lookupByNameAndType("taskStore", TaskStore.class);
     }
 
     /** The task answers these responses one after another, then SUCCESS with a video. */
@@ -185,9 +169,7 @@ class ApiFaultsTest {
         assertEquals(1, store().pendingCount());
         assertEquals(1, log.count("refused the key"), log.all());
         assertFalse(log.all().contains("sk-wrong-key-1234"));
-        app.close();
-
-        app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()));
+        startApp(Map.of());
         awaitResult(id, video);
     }
 }

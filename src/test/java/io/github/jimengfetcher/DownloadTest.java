@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.StorageHost;
@@ -17,7 +17,6 @@ import io.github.jimengfetcher.support.Videos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
@@ -28,16 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Downloads against a storage host that misbehaves in every way the API reference lists. */
-class DownloadTest {
+class DownloadTest extends AppTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
     private StorageHost storage;
-    private RunningApp app;
 
     @BeforeEach
     void startStorage() throws Exception {
@@ -45,21 +37,22 @@ class DownloadTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stopStorage() throws Exception {
         if (app != null) {
             app.close();
+            app = null;
         }
         storage.close();
-        api.close();
     }
 
-    private void startApp(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.put("jimeng.download.stall-timeout", "1s");
-        settings.put("jimeng.download.max-url-refreshes", "2");
-        settings.put("jimeng.download.max-attempts", "4");
+    @Override
+    protected RunningApp startApp(Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "jimeng.download.stall-timeout", "1s",
+                "jimeng.download.max-url-refreshes", "2",
+                "jimeng.download.max-attempts", "4"));
         settings.putAll(extra);
-        app = RunningApp.start(root, settings);
+        return super.startApp(settings);
     }
 
     /** A task that is SUCCESS at once, pointing at the given URL. */
@@ -75,11 +68,11 @@ class DownloadTest {
         assertTrue(storage.requests().stream().allMatch(r -> r.authorization() == null), "the API key never goes to the storage host");
     }
 
-    private JsonNode awaitFailure(String id) throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.failure(id)));
+    private JsonNode awaitFailureWithoutVideo(String id) throws Exception {
+        JsonNode failure = awaitFailure(id);
         assertFalse(Files.exists(app.video(id)), "no video under its final name");
         assertNoTemporaryFilesLeft();
-        return JSON.readTree(app.failure(id).toFile());
+        return failure;
     }
 
     private void assertNoTemporaryFilesLeft() throws Exception {
@@ -170,7 +163,7 @@ class DownloadTest {
 
         app.drop("ids.txt", "cgt-gone");
 
-        JsonNode failure = awaitFailure("cgt-gone");
+        JsonNode failure = awaitFailureWithoutVideo("cgt-gone");
         assertEquals("video_unavailable", failure.path("reason_class").asText());
         assertTrue(failure.path("reason").asText().contains("HTTP 404"), failure.toString());
         assertEquals(3, api.fetchesOf("cgt-gone").size(), "the first fetch and two refreshes");
@@ -187,7 +180,7 @@ class DownloadTest {
         app.drop("ids.txt", "cgt-page-then-video\ncgt-always-page\n");
 
         awaitVideo("cgt-page-then-video", video);
-        JsonNode failure = awaitFailure("cgt-always-page");
+        JsonNode failure = awaitFailureWithoutVideo("cgt-always-page");
         assertTrue(failure.path("reason").asText().contains("not an MP4"), failure.toString());
     }
 
@@ -212,7 +205,7 @@ class DownloadTest {
         app.drop("ids.txt", "cgt-big\ncgt-big-chunked\n");
 
         for (String id : List.of("cgt-big", "cgt-big-chunked")) {
-            JsonNode failure = awaitFailure(id);
+            JsonNode failure = awaitFailureWithoutVideo(id);
             assertEquals("too_large", failure.path("reason_class").asText());
             assertTrue(failure.path("reason").asText().contains("jimeng.download.max-size"), failure.toString());
         }

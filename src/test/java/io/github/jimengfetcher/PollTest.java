@@ -1,19 +1,15 @@
 package io.github.jimengfetcher;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -24,34 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The poll loop: every status and answer variant, through the real routes against a real HTTP server. */
-class PollTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
-    private RunningApp app;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        api.close();
-    }
-
-    private void startApp(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.putAll(extra);
-        app = RunningApp.start(root, settings);
-    }
-
-    private JsonNode awaitFailure(String id) throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.failure(id)));
-        return JSON.readTree(app.failure(id).toFile());
-    }
+class PollTest extends AppTestSupport {
 
     @Test
     void taskIsFollowedThroughItsStatusesUntilItsVideoLands() throws Exception {

@@ -8,14 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
@@ -25,47 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What survives a stop: the task store, deadlines, and a tidy output tree. */
-class RestartTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
-    private RunningApp app;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        api.close();
-    }
-
-    private RunningApp start(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.putAll(extra);
-        app = RunningApp.start(root, settings);
-        return app;
-    }
-
-    private TaskStore store() {
-        return app.context().getRegistry().lookupByNameAndType("taskStore", TaskStore.class);
-    }
+class RestartTest extends AppTestSupport {
 
     @Test
     void pendingTasksResumeAfterARestartKeepingTheirDeadline() throws Exception {
         String id = "cgt-long-running";
         api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "30%")));
-        start(Map.of("jimeng.task-timeout", "4s"));
+        startApp(Map.of("jimeng.task-timeout", "4s"));
         app.drop("ids.txt", id);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.fetchesOf(id).size() >= 2);
         long registeredAt = store().find(id).orElseThrow().registeredAt;
-        app.close();
         int fetchesBefore = api.fetchesOf(id).size();
 
-        start(Map.of("jimeng.task-timeout", "4s"));
+        startApp(Map.of("jimeng.task-timeout", "4s"));
 
         assertEquals(registeredAt, store().find(id).orElseThrow().registeredAt, "the deadline counts from the first registration");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.failure(id)));
@@ -87,7 +56,7 @@ class RestartTest {
         api.answer("cgt-good", okJson(FakeGateway.status("cgt-good", "IN_PROGRESS", "1%")));
 
         try (CapturedLog log = CapturedLog.capture()) {
-            start(Map.of());
+            startApp(Map.of());
             assertEquals(1, store().pendingCount());
             assertTrue(store().find("cgt-good").isPresent());
             assertEquals(3, log.count("unreadable entry quarantined"), log.all());
@@ -107,7 +76,7 @@ class RestartTest {
             Files.writeString(file, "half");
         }
 
-        start(Map.of());
+        startApp(Map.of());
 
         for (String folder : List.of("results", "videos", "failed")) {
             assertEquals(0, app.filesIn(folder), folder);
@@ -119,7 +88,7 @@ class RestartTest {
         String id = "cgt-disk";
         byte[] video = Videos.mp4(30_000, 5);
         api.answer(id, okJson(FakeGateway.success(id, api.video("disk.mp4", video))));
-        start(Map.of());
+        startApp(Map.of());
         Path results = app.output("results");
         Files.delete(results);
         Files.writeString(results, "not a folder");

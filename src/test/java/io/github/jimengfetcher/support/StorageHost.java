@@ -157,13 +157,7 @@ public final class StorageHost implements AutoCloseable {
     }
 
     private static void serve(HttpExchange exchange, byte[] video, String range, boolean rangeSupported) throws IOException {
-        int from = 0;
-        if (range != null) {
-            Matcher m = RANGE.matcher(range);
-            if (m.find()) {
-                from = Integer.parseInt(m.group(1));
-            }
-        }
+        int from = rangeStart(range);
         exchange.getResponseHeaders().set("Content-Type", "video/mp4");
         if (rangeSupported) {
             exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
@@ -180,14 +174,13 @@ public final class StorageHost implements AutoCloseable {
         }
     }
 
+    private static int rangeStart(String range) {
+        Matcher m = range == null ? null : RANGE.matcher(range);
+        return m != null && m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
     private static void serveSlowly(HttpExchange exchange, byte[] video, String range) throws IOException {
-        int from = 0;
-        if (range != null) {
-            Matcher m = RANGE.matcher(range);
-            if (m.find()) {
-                from = Integer.parseInt(m.group(1));
-            }
-        }
+        int from = rangeStart(range);
         exchange.getResponseHeaders().set("Content-Type", "video/mp4");
         if (from > 0) {
             exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (video.length - 1) + "/" + video.length);
