@@ -44,17 +44,14 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(builder.start(), log);
     }
 
-    /** Fast settings for a process whose folders live under root. */
+    /** The same fast settings as the in-process tests, as environment variables; no API configured. */
     public static Map<String, String> env(Path root) {
         Map<String, String> env = new java.util.HashMap<>();
-        env.put("JIMENG_INBOX", root.resolve("inbox").toString());
-        env.put("JIMENG_OUTPUT", root.resolve("output").toString());
-        env.put("JIMENG_WORK", root.resolve("work").toString());
-        env.put("JIMENG_POLL_INTERVAL", "300ms");
-        env.put("JIMENG_SCHEDULER_TICK", "50ms");
-        env.put("JIMENG_INBOX_SETTLE_TIME", "100ms");
-        env.put("JIMENG_RETRY_INITIAL_DELAY", "100ms");
-        env.put("JIMENG_RETRY_MAX_DELAY", "1s");
+        RunningApp.testSettings(root, "").forEach((key, value) -> {
+            if (!key.equals("jimeng.base-url") && !key.equals("jimeng.api-key")) {
+                env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value);
+            }
+        });
         return env;
     }
 
