@@ -55,6 +55,7 @@ public final class AppProcess implements AutoCloseable {
         env.put("JIMENG_INBOX_SETTLE_TIME", "100ms");
         env.put("JIMENG_RETRY_INITIAL_DELAY", "100ms");
         env.put("JIMENG_RETRY_MAX_DELAY", "1s");
+        env.put("JIMENG_HTTP_PORT", String.valueOf(Http.freePort()));
         return env;
     }
 
