@@ -16,6 +16,8 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds what the status page, /tasks, /observe/health and /observe/metrics need, once the
@@ -26,6 +28,8 @@ import org.apache.camel.util.TimeUtils;
  * The HTTP server itself is Camel's (camel.server.* and camel.management.* in application.properties).
  */
 public class ObserveConfiguration extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
 
     /**
      * Camel's HTTP server only warns when its port is taken and the app runs on without it;
@@ -73,6 +77,17 @@ public class ObserveConfiguration extends MainListenerSupport {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(check);
+        }
+    }
+
+    /** Camel's endpoint summary prints 0.0.0.0 whatever the host; this line says where to look. */
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        if (Boolean.parseBoolean(properties.resolveProperty("jimeng.http.enabled").orElse("false").strip())) {
+            LOG.info("Status page: http://{}:{}/ (also /tasks, /observe/health, /observe/metrics)",
+                    properties.resolveProperty("jimeng.http.host").orElse("").strip(),
+                    properties.resolveProperty("jimeng.http.port").orElse("").strip());
         }
     }
 

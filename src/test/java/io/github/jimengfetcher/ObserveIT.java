@@ -30,7 +30,7 @@ class ObserveIT {
         env.put("JIMENG_DEMO_TASK_TIME", "1s");
         int port = Integer.parseInt(env.get("JIMENG_HTTP_PORT"));
         try (AppProcess app = AppProcess.start(root.resolve("app.log"), env)) {
-            app.awaitLog("Routes startup", Duration.ofSeconds(30));
+            app.awaitLog("Status page: http://127.0.0.1:" + port + "/", Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> Http.get(port, "/observe/health").statusCode() == 200);
             Files.createDirectories(root.resolve("inbox"));
             Files.writeString(root.resolve("inbox/cgt-demo-observed"), "");

@@ -217,7 +217,7 @@ class ObserveTest {
     void healthIsDownOnceEveryApiRequestHasFailedForLongerThanTheLimit() throws Exception {
         String id = "cgt-api-down";
         api.answer(id, aResponse().withStatus(502).withBody("bad gateway"));
-        startApp(Map.of("jimeng.health.api-failing-limit", "1s"));
+        startApp(Map.of("jimeng.health.api-failing-limit", "2s"));
 
         app.drop("ids.txt", id);
 
