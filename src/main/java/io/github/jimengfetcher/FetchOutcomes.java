@@ -34,17 +34,20 @@ public class FetchOutcomes extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
     }
 
+    /** Camel reports a send as done only when a notifier took its start: both are taken, the end is counted. */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent sent && isFetch(sent.getEndpoint());
+        return event instanceof CamelEvent.ExchangeSendingEvent sending && isFetch(sending.getEndpoint())
+                || event instanceof CamelEvent.ExchangeSentEvent sent && isFetch(sent.getEndpoint());
     }
 
     @Override
     public void notify(CamelEvent event) {
-        metrics.fetched(outcomeOf(((CamelEvent.ExchangeSentEvent) event).getExchange()));
+        if (event instanceof CamelEvent.ExchangeSentEvent sent) {
+            metrics.fetched(outcomeOf(sent.getExchange()));
+        }
     }
 
     static boolean isFetch(Endpoint endpoint) {

@@ -34,8 +34,9 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         return false;
     }
 
+    /** One call at a time: the write probe uses one file name. */
     @Override
-    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+    protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<String> problems = new ArrayList<>();
         if (api.isKeyRefused()) {
             problems.add("the API refuses the key (HTTP 401/403): set a valid jimeng.api-key (env JIMENG_API_KEY)");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.LogLines;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
@@ -141,6 +142,7 @@ class ExtendTest {
         api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok()));
         Path byDate = root.resolve("by-date");
         Map<String, String> settings = settings(routes);
+        int port = Http.enable(settings);
         settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
         settings.put("jimeng.videos-by-date", byDate.toString());
         String good = "cgt-example-ok";
@@ -162,6 +164,7 @@ class ExtendTest {
         LoggedRequest failure = hookRequest("task-failed");
         assertEquals(bad, failure.getHeader("JimengTaskId"));
         assertEquals("content policy", JSON.readTree(failure.getBodyAsString()).path("reason").asText());
+        assertFalse(Http.get(port, "/observe/metrics").body().contains("/hook"), "a webhook URL may hold a token: not in the metrics");
 
         // Every subscriber of the same event got it.
         Path copy = byDate.resolve(LocalDate.now().toString()).resolve(good + ".mp4");
