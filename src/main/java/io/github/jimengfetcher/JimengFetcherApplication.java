@@ -28,6 +28,7 @@ public final class JimengFetcherApplication {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
         main.addMainListener(new StartupSettings());
+        main.addMainListener(new ObserveConfiguration());
         return main;
     }
 }

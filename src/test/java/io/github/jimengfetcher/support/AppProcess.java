@@ -48,10 +48,13 @@ public final class AppProcess implements AutoCloseable {
     public static Map<String, String> env(Path root) {
         Map<String, String> env = new java.util.HashMap<>();
         RunningApp.testSettings(root, "").forEach((key, value) -> {
-            if (!key.equals("jimeng.base-url") && !key.equals("jimeng.api-key")) {
+            if (key.startsWith("jimeng.") && !key.equals("jimeng.base-url") && !key.equals("jimeng.api-key")) {
                 env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value);
             }
         });
+        // A process serves its status page, on a port of its own.
+        env.remove("JIMENG_HTTP_ENABLED");
+        env.put("JIMENG_HTTP_PORT", String.valueOf(Http.freePort()));
         return env;
     }
 

@@ -54,6 +54,10 @@ public final class RunningApp implements AutoCloseable {
         settings.put("jimeng.retry.max-delay", "1s");
         settings.put("jimeng.rate-limit-pause", "200ms");
         settings.put("jimeng.key-refused-pause", "300ms");
+        // No HTTP port unless a test asks for one (Http.enable): tests may run beside other apps.
+        settings.put("jimeng.http.enabled", "false");
+        // Queue consumers notice a stop within 100 ms instead of 1 s: each test stops an app.
+        settings.put("camel.component.seda.default-poll-timeout", "100");
         return settings;
     }
 

@@ -1,0 +1,111 @@
+package io.github.jimengfetcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adds what the status page, /tasks, /observe/health and /observe/metrics need, once the
+ * task pieces of {@link FetcherConfiguration} are in the registry and before any route starts:
+ * the task board and metrics the routes call ({@code ref: taskBoard}, {@code ref: taskMetrics}),
+ * the fetch outcome counter and our health check.
+ *
+ * The HTTP server itself is Camel's (camel.server.* and camel.management.* in application.properties).
+ */
+public class ObserveConfiguration extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
+
+    /**
+     * Camel's HTTP server only warns when its port is taken and the app runs on without it;
+     * health probes would then reach whatever holds the port. Better not to start at all.
+     */
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("jimeng.http.enabled").orElse("false").strip())) {
+            return;
+        }
+        String host = properties.resolveProperty("jimeng.http.host").orElse("127.0.0.1").strip();
+        int port = Integer.parseInt(properties.resolveProperty("jimeng.http.port").orElse("8080").strip());
+        if (port <= 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): another program, "
+                    + "or another jimeng-fetcher, uses it. Set jimeng.http.port (env JIMENG_HTTP_PORT) to a free port, "
+                    + "or jimeng.http.enabled=false");
+        }
+    }
+
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        Registry registry = context.getRegistry();
+        PropertiesComponent properties = context.getPropertiesComponent();
+
+        TaskStore store = require(registry, TaskStore.class);
+        VideoDownload download = require(registry, VideoDownload.class);
+
+        TaskMetrics metrics = new TaskMetrics(meterRegistry(registry), store, download.getMetrics());
+        registry.bind("taskMetrics", metrics);
+        context.getManagementStrategy().addEventNotifier(new FetchOutcomes(metrics));
+
+        int recent = Integer.parseInt(properties.resolveProperty("jimeng.status.recent-tasks").orElse("50").strip());
+        registry.bind("taskBoard", new TaskBoard(store, recent));
+
+        long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElse("3m").strip());
+        FetcherHealthCheck check = new FetcherHealthCheck(require(registry, ApiHealth.class), require(registry, OutputFolders.class), failingLimit);
+        check.setCamelContext(context);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(check);
+        }
+    }
+
+    /** Camel's endpoint summary prints 0.0.0.0 whatever the host; this line says where to look. */
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        if (Boolean.parseBoolean(properties.resolveProperty("jimeng.http.enabled").orElse("false").strip())) {
+            LOG.info("Status page: http://{}:{}/ (also /tasks, /observe/health, /observe/metrics)",
+                    properties.resolveProperty("jimeng.http.host").orElse("").strip(),
+                    properties.resolveProperty("jimeng.http.port").orElse("").strip());
+        }
+    }
+
+    /** Camel's Prometheus registry when camel.metrics.enabled made it already, else one it will pick up by name. */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry found = MicrometerUtils.getMeterRegistryFromCamelRegistry(registry, MicrometerConstants.METRICS_REGISTRY_NAME);
+        if (found == null) {
+            found = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
+        }
+        return found;
+    }
+
+    private static <T> T require(Registry registry, Class<T> type) {
+        T bean = registry.findSingleByType(type);
+        if (bean == null) {
+            throw new IllegalStateException("no " + type.getSimpleName() + " in the registry");
+        }
+        return bean;
+    }
+}

@@ -1,0 +1,236 @@
+package io.github.jimengfetcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Http;
+import io.github.jimengfetcher.support.LogLines;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import org.apache.camel.Route;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Route files added to the routes folder, with no build in between: they subscribe to the
+ * finished-task events that routes/hooks.yaml publishes.
+ */
+class ExtendTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path root;
+
+    private final FakeGateway api = new FakeGateway();
+    private RunningApp app;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        api.close();
+    }
+
+    /** This test's own routes folder: the project's routes, as shipped, plus whatever the test adds. */
+    private Path routes() throws Exception {
+        Path routes = Files.createDirectories(root.resolve("routes"));
+        try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
+            for (Path file : shipped.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        return routes;
+    }
+
+    private Map<String, String> settings(Path routes) {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        return settings;
+    }
+
+    /** A subscriber that writes down what it was given: headers first, then the body. */
+    private String auditRoute(String event, Path folder) {
+        return """
+                - route:
+                    id: audit-%1$s
+                    routeConfigurationId: hook-faults
+                    from:
+                      uri: seda:%1$s-events
+                      parameters:
+                        multipleConsumers: true
+                      steps:
+                        - setBody:
+                            simple: "${header.JimengTaskId}|${header.JimengResultFile}${header.JimengFailureFile}|${header.JimengVideoFile}${header.JimengFailureReason}\\n${body}"
+                        - to:
+                            uri: "file:%2$s"
+                            parameters:
+                              fileName: "${header.JimengTaskId}.%1$s.txt"
+                """.formatted(event, folder);
+    }
+
+    private void succeedsWithVideo(String id, byte[] video) {
+        api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "30%"), FakeGateway.success(id, api.video(id + ".mp4", video)));
+    }
+
+    @Test
+    void aRouteFileInTheRoutesFolderRunsOnEveryFinishedTask() throws Exception {
+        Path routes = routes();
+        Path audit = root.resolve("audit");
+        Files.writeString(routes.resolve("audit.yaml"), auditRoute("task-succeeded", audit) + auditRoute("task-failed", audit));
+        Files.writeString(routes.resolve("failures.yaml"), exampleFromTheDocs());
+        String good = "cgt-extended-ok";
+        String bad = "cgt-extended-failed";
+        succeedsWithVideo(good, Videos.mp4(5_000, 11));
+        api.answer(bad, okJson(FakeGateway.failure(bad, "quota exceeded")));
+
+        try (LogLines log = LogLines.capture()) {
+            app = RunningApp.start(root, settings(routes));
+
+            app.drop("ids.txt", good + "\n" + bad + "\n");
+
+            await().atMost(WAIT).until(() -> !log.containing(bad + " needs a look").isEmpty());
+            assertEquals(List.of(bad + " needs a look: quota exceeded (see " + app.failure(bad) + ")"), log.containing(bad + " needs a look"));
+        }
+        Path succeeded = audit.resolve(good + ".task-succeeded.txt");
+        Path failed = audit.resolve(bad + ".task-failed.txt");
+        await().atMost(WAIT).until(() -> Files.exists(succeeded) && Files.exists(failed));
+
+        List<String> lines = Files.readAllLines(succeeded);
+        assertEquals(good + "|" + app.result(good) + "|" + app.video(good), lines.get(0));
+        JsonNode record = JSON.readTree(String.join("\n", lines.subList(1, lines.size())));
+        assertEquals(JSON.readTree(app.result(good).toFile()), record, "the body is the result JSON as written");
+
+        lines = Files.readAllLines(failed);
+        assertEquals(bad + "|" + app.failure(bad) + "|quota exceeded", lines.get(0));
+        assertEquals("api_failure", JSON.readTree(String.join("\n", lines.subList(1, lines.size()))).path("reason_class").asText());
+    }
+
+    @Test
+    void theExamplesPostToAWebhookAndCopyVideosByDateSideBySide() throws Exception {
+        Path routes = routes();
+        Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
+        Files.copy(Path.of("routes/examples/videos-by-date.yaml"), routes.resolve("videos-by-date.yaml"));
+        Path audit = root.resolve("audit");
+        Files.writeString(routes.resolve("audit.yaml"), auditRoute("task-succeeded", audit));
+        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok()));
+        Path byDate = root.resolve("by-date");
+        Map<String, String> settings = settings(routes);
+        int port = Http.enable(settings);
+        settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
+        settings.put("jimeng.videos-by-date", byDate.toString());
+        String good = "cgt-example-ok";
+        String bad = "cgt-example-failed";
+        byte[] video = Videos.mp4(40_000, 12);
+        succeedsWithVideo(good, video);
+        api.answer(bad, okJson(FakeGateway.failure(bad, "content policy")));
+        app = RunningApp.start(root, settings);
+
+        app.drop("ids.txt", good + "\n" + bad + "\n");
+
+        await().atMost(WAIT).until(() -> api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size() == 2);
+        LoggedRequest success = hookRequest("task-succeeded");
+        assertEquals(good, success.getHeader("JimengTaskId"));
+        assertTrue(success.getHeader("Content-Type").startsWith("application/json"));
+        assertEquals(JSON.readTree(app.result(good).toFile()), JSON.readTree(success.getBodyAsString()));
+        assertFalse(success.containsHeader("Authorization"), "the API key never goes to the webhook");
+        assertFalse(success.containsHeader("JimengResultFile") || success.containsHeader("JimengVideoFile"), "no local paths");
+        LoggedRequest failure = hookRequest("task-failed");
+        assertEquals(bad, failure.getHeader("JimengTaskId"));
+        assertEquals("content policy", JSON.readTree(failure.getBodyAsString()).path("reason").asText());
+        assertFalse(Http.get(port, "/observe/metrics").body().contains("/hook"), "a webhook URL may hold a token: not in the metrics");
+
+        // Every subscriber of the same event got it.
+        Path copy = byDate.resolve(LocalDate.now().toString()).resolve(good + ".mp4");
+        await().atMost(WAIT).until(() -> Files.exists(copy) && Files.exists(audit.resolve(good + ".task-succeeded.txt")));
+        assertArrayEquals(video, Files.readAllBytes(copy));
+        assertArrayEquals(video, Files.readAllBytes(app.video(good)), "the published video stays");
+        try (Stream<Path> files = Files.list(copy.getParent())) {
+            assertEquals(List.of(copy), files.toList(), "no temporary file left behind");
+        }
+    }
+
+    /** The route given in docs/observe-and-extend.md under "Adding a route", as written there. */
+    private static String exampleFromTheDocs() throws Exception {
+        String doc = Files.readString(Path.of("docs/observe-and-extend.md"));
+        String section = doc.substring(doc.indexOf("### Adding a route"));
+        int start = section.indexOf("```yaml\n") + "```yaml\n".length();
+        return section.substring(start, section.indexOf("```", start));
+    }
+
+    private LoggedRequest hookRequest(String event) {
+        return api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).stream()
+                .filter(r -> event.equals(r.getHeader("JimengEvent")))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + event + " request"));
+    }
+
+    @Test
+    void aRouteFileAddedWhileTheAppRunsIsLoadedWhenReloadIsOn() throws Exception {
+        Path routes = routes();
+        Map<String, String> settings = settings(routes);
+        settings.put("camel.main.routes-reload-enabled", "true");
+        settings.put("camel.main.routes-reload-directory", routes.toString());
+        app = RunningApp.start(root, settings);
+        String first = "cgt-after-reload";
+        String second = "cgt-after-edit";
+        succeedsWithVideo(first, Videos.mp4(3_000, 13));
+        succeedsWithVideo(second, Videos.mp4(3_000, 14));
+
+        // A new file.
+        Path audit = root.resolve("audit");
+        Files.writeString(routes.resolve("audit.yaml"), auditRoute("task-succeeded", audit));
+        await().atMost(WAIT).until(() -> app.context().getRoute("audit-task-succeeded") != null);
+        app.drop("first.txt", first);
+        await().atMost(WAIT).until(() -> Files.exists(audit.resolve(first + ".task-succeeded.txt")));
+
+        // The same file, edited: its route now writes elsewhere, and the other routes run on.
+        Path edited = root.resolve("audit-edited");
+        Files.writeString(routes.resolve("audit.yaml"), auditRoute("task-succeeded", edited));
+        await().atMost(WAIT).until(() -> routeWritesTo(edited) && app.context().getRoute("audit-task-succeeded") != null);
+        app.drop("second.txt", second);
+        await().atMost(WAIT).until(() -> Files.exists(edited.resolve(second + ".task-succeeded.txt")));
+        assertFalse(Files.exists(audit.resolve(second + ".task-succeeded.txt")));
+        assertTrue(Files.exists(app.result(second)));
+    }
+
+    private boolean routeWritesTo(Path folder) {
+        RouteDefinition route = ((ModelCamelContext) app.context()).getRouteDefinition("audit-task-succeeded");
+        return route != null && route.getOutputs().toString().contains(folder.toString());
+    }
+
+    @Test
+    void theExamplesAreNotLoadedByDefault() throws Exception {
+        app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()));
+
+        List<String> ids = app.context().getRoutes().stream().map(Route::getRouteId).toList();
+        assertTrue(ids.containsAll(List.of("task-succeeded", "task-failed", "observe-finished-task")), ids.toString());
+        assertNull(app.context().getRoute("webhook-task-succeeded"));
+        assertNull(app.context().getRoute("copy-video-by-date"));
+    }
+}

@@ -1,0 +1,126 @@
+package io.github.jimengfetcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The settings tables of the documentation against application.properties, so they cannot
+ * drift: docs/observe-and-extend.md lists every setting with its default and environment
+ * variable; any other settings table (README.md) may list fewer, but only correctly.
+ */
+class SettingsDocTest {
+
+    private static final Path PROPERTIES = Path.of("application.properties");
+    private static final Path FULL_TABLE = Path.of("docs/observe-and-extend.md");
+    private static final Path README = Path.of("README.md");
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z][a-z0-9.-]*)`\\s*\\|([^|]*)\\|(.*)$");
+    private static final Pattern CODE = Pattern.compile("`([^`]*)`");
+
+    /** The settings as the app reads them: key to value, in file order, comments skipped. */
+    static Map<String, String> settings() throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(PROPERTIES)) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
+                continue;
+            }
+            int eq = trimmed.indexOf('=');
+            assertTrue(eq > 0, "not a key=value line in application.properties: " + line);
+            settings.put(trimmed.substring(0, eq).strip(), trimmed.substring(eq + 1).strip());
+        }
+        return settings;
+    }
+
+    /** Rows of the settings table in a Markdown file: key to its cells after the key. */
+    static Map<String, List<String>> table(Path doc) throws IOException {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(doc)) {
+            if (line.matches("^\\|\\s*(setting|property)\\s*\\|\\s*default\\s*\\|.*")) {
+                inTable = true;
+                continue;
+            }
+            if (inTable && !line.startsWith("|")) {
+                inTable = false;
+            }
+            Matcher row = ROW.matcher(line);
+            if (inTable && row.matches()) {
+                List<String> cells = new ArrayList<>();
+                cells.add(row.group(2).strip());
+                for (String cell : row.group(3).split("\\|")) {
+                    cells.add(cell.strip());
+                }
+                assertFalse(rows.containsKey(row.group(1)), doc + " lists " + row.group(1) + " twice");
+                rows.put(row.group(1), cells);
+            }
+        }
+        return rows;
+    }
+
+    /** "empty ..." is the empty value; otherwise the first `code` span is the value. */
+    static String documentedDefault(String cell) {
+        if (cell.startsWith("empty")) {
+            return "";
+        }
+        Matcher code = CODE.matcher(cell);
+        return code.find() ? code.group(1) : cell;
+    }
+
+    static String environmentVariable(String key) {
+        if (!key.startsWith("jimeng.") && !key.startsWith("camel.main.")) {
+            return "-";
+        }
+        return "`" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + "`";
+    }
+
+    @Test
+    void everySettingIsInTheTableWithItsDefaultAndEnvironmentVariable() throws IOException {
+        Map<String, String> settings = settings();
+        Map<String, List<String>> table = table(FULL_TABLE);
+
+        List<String> missing = new ArrayList<>();
+        settings.forEach((key, value) -> {
+            if (!table.containsKey(key)) {
+                missing.add("| `" + key + "` | " + (value.isEmpty() ? "empty" : "`" + value + "`") + " | "
+                        + environmentVariable(key) + " | (what it does) |");
+            }
+        });
+        assertTrue(missing.isEmpty(), "settings missing from the table in " + FULL_TABLE + ", add:\n" + String.join("\n", missing));
+
+        for (Map.Entry<String, List<String>> row : table.entrySet()) {
+            String key = row.getKey();
+            assertTrue(settings.containsKey(key), FULL_TABLE + " lists " + key + ", which application.properties does not have");
+            assertEquals(settings.get(key), documentedDefault(row.getValue().get(0)), "default of " + key + " in " + FULL_TABLE);
+            assertEquals(environmentVariable(key), row.getValue().get(1), "environment variable of " + key + " in " + FULL_TABLE);
+            assertFalse(row.getValue().get(2).isBlank(), "meaning of " + key + " in " + FULL_TABLE);
+        }
+        assertEquals(List.copyOf(settings.keySet()), List.copyOf(table.keySet()), "the table follows the order of application.properties");
+    }
+
+    @Test
+    void otherSettingsTablesAgreeWithTheFile() throws IOException {
+        if (!Files.exists(README)) {
+            return;
+        }
+        Map<String, String> settings = settings();
+        for (Map.Entry<String, List<String>> row : table(README).entrySet()) {
+            String key = row.getKey();
+            assertTrue(settings.containsKey(key), README + " lists " + key + ", which application.properties does not have");
+            assertEquals(settings.get(key), documentedDefault(row.getValue().get(0)), "default of " + key + " in " + README);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.jimengfetcher;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Http;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The status page as a browser shows it: headless Chromium loads GET /, runs its script
+ * against the real app, and hands back the DOM it built.
+ */
+class StatusPageBrowserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path root;
+
+    private final FakeGateway api = new FakeGateway();
+    private RunningApp app;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        api.close();
+    }
+
+    @Test
+    void pageShowsPendingProgressAndFinishedTasksAndRefreshesItself() throws Exception {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Chromium is not installed, so the status page is not tested in a browser here: "
+                + "run .ci/install-browser (CI does)");
+
+        String pending = "cgt-page-pending";
+        String done = "cgt-page-done";
+        String failed = "cgt-page-failed";
+        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "45%")));
+        api.answer(done, okJson(FakeGateway.success(done, api.video("page.mp4", Videos.mp4(3_000, 7)))));
+        api.answer(failed, okJson(FakeGateway.failure(failed, "<img src=x onerror=alert(1)> rejected")));
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", pending + "\n" + done + "\n" + failed + "\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode counts = JSON.readTree(Http.get(port, "/tasks").body()).path("counts");
+            return counts.path("succeeded").asInt() == 1 && counts.path("failed").asInt() == 1
+                    && api.fetchesOf(pending).size() >= 1;
+        });
+        double pageReadsBefore = tasksRequests(port);
+
+        String dom = dumpDom(chromium.get(), "http://127.0.0.1:" + port + "/");
+
+        assertEquals("1", count(dom, "pending"), dom);
+        assertEquals("1", count(dom, "succeeded"), dom);
+        assertEquals("1", count(dom, "failed"), dom);
+        Matcher updated = Pattern.compile("<div id=\"updated\"[^>]*>([^<]*)<").matcher(dom);
+        assertTrue(updated.find() && updated.group(1).startsWith("updated "), "the page read /tasks: " + dom);
+
+        String pendingRow = row(dom, pending);
+        assertTrue(pendingRow.contains("data-state=\"pending\""), pendingRow);
+        assertTrue(pendingRow.contains("IN_PROGRESS"), pendingRow);
+        assertTrue(pendingRow.contains("role=\"progressbar\"") && pendingRow.contains("aria-valuenow=\"45\""), pendingRow);
+        assertTrue(pendingRow.contains("width: 45%"), pendingRow);
+
+        String doneRow = row(dom, done);
+        assertTrue(doneRow.contains("data-state=\"succeeded\"") && doneRow.contains("aria-valuenow=\"100\""), doneRow);
+
+        String failedRow = row(dom, failed);
+        assertTrue(failedRow.contains("data-state=\"failed\""), failedRow);
+        // The API's words are shown as text, never run as HTML.
+        assertTrue(failedRow.contains("&lt;img src=x onerror=alert(1)&gt; rejected"), failedRow);
+        assertFalse(dom.contains("<img"), "no element made from API text");
+
+        assertTrue(tasksRequests(port) - pageReadsBefore >= 2, "the page read /tasks again by itself");
+    }
+
+    /** How often GET /tasks was answered, from Camel's own route metrics. */
+    private static double tasksRequests(int port) throws Exception {
+        Matcher m = Pattern.compile("(?m)^camel_exchanges_total\\{[^}]*routeId=\"tasks-json\"[^}]*} (\\S+)$")
+                .matcher(Http.get(port, "/observe/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static String count(String dom, String name) {
+        Matcher m = Pattern.compile("data-count=\"" + name + "\">([^<]*)<").matcher(dom);
+        return m.find() ? m.group(1) : "(no " + name + " count)";
+    }
+
+    private static String row(String dom, String id) {
+        Matcher m = Pattern.compile("<tr[^>]*data-task-id=\"" + Pattern.quote(id) + "\".*?</tr>", Pattern.DOTALL).matcher(dom);
+        assertTrue(m.find(), "no row for " + id + " in " + dom);
+        return m.group();
+    }
+
+    /** The DOM after the page's script ran, with a few seconds of page time for its refreshes. */
+    private String dumpDom(Path chromium, String url) throws Exception {
+        Path profile = Files.createDirectories(root.resolve("chromium-profile"));
+        Path errors = root.resolve("chromium.log");
+        Path page = root.resolve("dom.html");
+        Process browser = new ProcessBuilder(List.of(chromium.toString(),
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", url))
+                .redirectOutput(page.toFile())
+                .redirectError(errors.toFile())
+                .start();
+        if (!browser.waitFor(60, TimeUnit.SECONDS)) {
+            browser.destroyForcibly();
+            throw new AssertionError("Chromium did not finish within 60 s; its log: " + Files.readString(errors));
+        }
+        String dom = Files.readString(page, StandardCharsets.UTF_8);
+        assertTrue(dom.contains("<tbody id=\"tasks\">"), "Chromium printed the page; its log: " + Files.readString(errors));
+        return dom;
+    }
+
+    static Optional<Path> chromium() {
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        return Stream.of("chromium", "chromium-browser")
+                .flatMap(name -> Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.jimengfetcher.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** The app's own HTTP port, as a client on loopback sees it. */
+public final class Http {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Http() {
+    }
+
+    /** A port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Turns the HTTP server on, on a free loopback port; returns the port. */
+    public static int enable(Map<String, String> settings) {
+        int port = freePort();
+        settings.put("jimeng.http.enabled", "true");
+        settings.put("jimeng.http.port", String.valueOf(port));
+        return port;
+    }
+
+    public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return get("127.0.0.1", port, path);
+    }
+
+    public static HttpResponse<String> get(String host, int port, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
