@@ -23,6 +23,7 @@ public class StartupSettings extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        applyApiTimeouts(properties);
         String baseUrl = properties.resolveProperty("jimeng.base-url").orElse("").strip();
         String apiKey = properties.resolveProperty("jimeng.api-key").orElse("").strip();
         if (baseUrl.isEmpty()) {
@@ -49,6 +50,33 @@ public class StartupSettings extends MainListenerSupport {
         // Routes append /jimeng/fetch/{id}: one slash only.
         properties.addOverrideProperty("jimeng.base-url", baseUrl.replaceAll("/+$", ""));
         LOG.info("Fetching tasks from {}", baseUrl);
+    }
+
+    /**
+     * The API's timeouts are jimeng.* settings in Camel's duration forms (so an environment
+     * variable can set them); the HTTP component takes milliseconds.
+     */
+    private static void applyApiTimeouts(PropertiesComponent properties) {
+        long connect = millis(properties, "jimeng.api.connect-timeout", "10s");
+        long read = millis(properties, "jimeng.api.read-timeout", "30s");
+        properties.addOverrideProperty("camel.component.http.connect-timeout", String.valueOf(connect));
+        properties.addOverrideProperty("camel.component.http.so-timeout", String.valueOf(read));
+        properties.addOverrideProperty("camel.component.http.response-timeout", String.valueOf(read));
+        properties.addOverrideProperty("camel.component.http.connection-request-timeout", String.valueOf(read));
+    }
+
+    private static long millis(PropertiesComponent properties, String key, String fallback) {
+        String value = properties.resolveProperty(key).orElse(fallback).strip();
+        long millis;
+        try {
+            millis = TimeUtils.toMilliSeconds(value);
+        } catch (IllegalArgumentException e) {
+            millis = 0;
+        }
+        if (millis <= 0) {
+            throw new IllegalStateException(key + " must be a duration such as 500ms, 10s or 2m, not '" + value + "'");
+        }
+        return millis;
     }
 
     private void startDemo(PropertiesComponent properties) {

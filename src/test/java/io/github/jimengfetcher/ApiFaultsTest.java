@@ -103,7 +103,7 @@ class ApiFaultsTest extends AppTestSupport {
                 okJson("<html>502 Bad Gateway</html>"),
                 aResponse().withStatus(200).withBody("{\"code\":\"succ"),
                 aResponse().withFixedDelay(3_000).withBody(FakeGateway.status("cgt-flaky", "IN_PROGRESS", "1%")));
-        startApp(Map.of("camel.component.http.so-timeout", "700", "camel.component.http.response-timeout", "700"));
+        startApp(Map.of("jimeng.api.read-timeout", "700ms"));
 
         app.drop("ids.txt", "cgt-flaky");
 
