@@ -18,15 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The settings tables of the documentation against application.properties, so they cannot
- * drift: docs/observe-and-extend.md lists every setting with its default and environment
- * variable; any other settings table (README.md) may list fewer, but only correctly.
+ * The settings table of README.md against application.properties, so they cannot drift:
+ * every setting, in file order, with its default and environment variable.
  */
 class SettingsDocTest {
 
     private static final Path PROPERTIES = Path.of("application.properties");
-    private static final Path FULL_TABLE = Path.of("docs/observe-and-extend.md");
-    private static final Path README = Path.of("README.md");
+    private static final Path FULL_TABLE = Path.of("README.md");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z][a-z0-9.-]*)`\\s*\\|([^|]*)\\|(.*)$");
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 
@@ -109,18 +107,5 @@ class SettingsDocTest {
             assertFalse(row.getValue().get(2).isBlank(), "meaning of " + key + " in " + FULL_TABLE);
         }
         assertEquals(List.copyOf(settings.keySet()), List.copyOf(table.keySet()), "the table follows the order of application.properties");
-    }
-
-    @Test
-    void otherSettingsTablesAgreeWithTheFile() throws IOException {
-        if (!Files.exists(README)) {
-            return;
-        }
-        Map<String, String> settings = settings();
-        for (Map.Entry<String, List<String>> row : table(README).entrySet()) {
-            String key = row.getKey();
-            assertTrue(settings.containsKey(key), README + " lists " + key + ", which application.properties does not have");
-            assertEquals(settings.get(key), documentedDefault(row.getValue().get(0)), "default of " + key + " in " + README);
-        }
     }
 }
