@@ -34,16 +34,32 @@ public class FetcherConfiguration {
 
     @BindToRegistry(initMethod = "start")
     public OutputFolders outputFolders() {
-        outputFolders = new OutputFolders();
-        outputFolders.setRoot(output);
-        return outputFolders;
+        return folders();
     }
 
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public JournalTaskStore taskStore() {
+        return store();
+    }
+
+    // Camel calls the methods above and below in reflection order, which the JVM does not fix:
+    // the pieces others depend on are made once, by whoever needs them first.
+
+    private synchronized OutputFolders folders() {
+        if (outputFolders == null) {
+            outputFolders = new OutputFolders();
+            outputFolders.setRoot(output);
+        }
+        return outputFolders;
+    }
+
+    private synchronized JournalTaskStore store() {
+        if (taskStore != null) {
+            return taskStore;
+        }
         taskStore = new JournalTaskStore();
         taskStore.setFolder(work);
-        taskStore.setOutputs(outputFolders);
+        taskStore.setOutputs(folders());
         taskStore.setPollInterval(pollInterval);
         taskStore.setTaskTimeout(taskTimeout);
         taskStore.setRetryInitialDelay(retryInitialDelay);
@@ -72,7 +88,7 @@ public class FetcherConfiguration {
     @BindToRegistry
     public ApiHealth apiHealth() {
         ApiHealth health = new ApiHealth();
-        health.setStore(taskStore);
+        health.setStore(store());
         health.setKeyRefusedPause(keyRefusedPause);
         health.setRateLimitPause(rateLimitPause);
         return health;
@@ -81,7 +97,7 @@ public class FetcherConfiguration {
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public VideoDownload videoDownload() {
         VideoDownload download = new VideoDownload();
-        download.setStore(taskStore);
+        download.setStore(store());
         download.setFolder(work + "/downloads");
         download.setConnectTimeout(downloadConnectTimeout);
         download.setStallTimeout(downloadStallTimeout);
@@ -93,7 +109,7 @@ public class FetcherConfiguration {
     @BindToRegistry
     public TaskRecords taskRecords() {
         TaskRecords records = new TaskRecords();
-        records.setStore(taskStore);
+        records.setStore(store());
         return records;
     }
 }
