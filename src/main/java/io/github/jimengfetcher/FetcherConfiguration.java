@@ -28,6 +28,7 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
     @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
+    @PropertyInject("jimeng.scheduler-tick") String schedulerTick;
 
     private OutputFolders outputFolders;
     private JournalTaskStore taskStore;
@@ -68,6 +69,7 @@ public class FetcherConfiguration {
         taskStore.setMaxConcurrentDownloads(maxConcurrentDownloads);
         taskStore.setMaxUrlRefreshes(maxUrlRefreshes);
         taskStore.setMaxDownloadAttempts(maxDownloadAttempts);
+        taskStore.setClaimWait(schedulerTick);
         return taskStore;
     }
 

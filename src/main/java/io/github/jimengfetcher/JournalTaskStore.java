@@ -58,6 +58,7 @@ public class JournalTaskStore implements TaskStore {
     private int maxConcurrentDownloads = 4;
     private int maxUrlRefreshes = 3;
     private int maxDownloadAttempts = 5;
+    private long claimWait = 200;
 
     private final Map<String, Task> tasks = new HashMap<>();
     private final TreeSet<Task> dueFetches = new TreeSet<>(BY_DUE_TIME);
@@ -109,6 +110,11 @@ public class JournalTaskStore implements TaskStore {
 
     public void setMaxDownloadAttempts(int max) {
         this.maxDownloadAttempts = max;
+    }
+
+    /** How long a claim may wait for a fetch slot to free up: the scheduler tick. */
+    public void setClaimWait(String wait) {
+        this.claimWait = TimeUtils.toMilliSeconds(wait);
     }
 
     public long getTaskTimeoutMillis() {
@@ -218,13 +224,24 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized List<String> claimDueFetches() {
-        long now = System.currentTimeMillis();
-        if (now < fetchesPausedUntil) {
-            return List.of();
+    public synchronized List<String> claimDueFetches() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + claimWait;
+        while (true) {
+            long now = System.currentTimeMillis();
+            if (now < fetchesPausedUntil || dueFetches.isEmpty() || dueFetches.first().nextAt > now) {
+                return List.of();
+            }
+            // Twice the fetch concurrency in flight keeps every fetch thread busy without queueing the whole backlog.
+            int room = 2 * maxConcurrentFetches - claimedFetches;
+            if (room > 0) {
+                return claim(dueFetches, now, room, true);
+            }
+            // Due tasks wait for a slot: take it the moment a fetch ends (see unclaim), not a tick later.
+            if (now >= deadline) {
+                return List.of();
+            }
+            wait(deadline - now);
         }
-        // Twice the fetch concurrency in flight keeps every fetch thread busy without queueing the whole backlog.
-        return claim(dueFetches, now, 2 * maxConcurrentFetches - claimedFetches, true);
     }
 
     @Override
@@ -322,6 +339,7 @@ public class JournalTaskStore implements TaskStore {
         if (claimed.contains(id)) {
             claimedFetches--;
             claimedDownloads++;
+            notifyAll();
         } else {
             index(task);
         }
@@ -424,6 +442,7 @@ public class JournalTaskStore implements TaskStore {
         if (claimed.remove(task.id)) {
             if (task.phase == Task.Phase.FETCH) {
                 claimedFetches--;
+                notifyAll();
             } else {
                 claimedDownloads--;
             }

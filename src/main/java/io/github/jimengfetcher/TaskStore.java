@@ -21,8 +21,12 @@ public interface TaskStore {
         }
     }
 
-    /** Claims up to the free fetch capacity of tasks whose fetch is due, earliest first. */
-    List<String> claimDueFetches();
+    /**
+     * Claims up to the free fetch capacity of tasks whose fetch is due, earliest first. When tasks are
+     * due but every slot is taken, waits (at most one scheduler tick) for a fetch to end; empty when
+     * nothing is due, fetches are paused, or no slot freed up in time.
+     */
+    List<String> claimDueFetches() throws InterruptedException;
 
     /** Claims tasks whose download is due (retries, and downloads cut off by a restart). */
     List<String> claimDueDownloads();
