@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * A crash can only cut the last line short; a line that cannot be read is
  * reported and copied to work/quarantine/, never a reason to stop. Registrations
- * and finishes are forced to disk before they return; rescheduling is written to
- * the operating system at once (safe from a killed process) and forced with the next sync.
+ * are forced to disk before they return; everything else is written to the operating
+ * system at once (safe from a killed process) and forced with the next sync. A finish
+ * needs no sync of its own: the task's result or failure record, written before it,
+ * is what makes a task finished, and a start drops every task that has one.
  *
  * Due tasks are kept in time order, so a poll cycle touches only the tasks that are due.
  */
@@ -393,7 +395,7 @@ public class JournalTaskStore implements TaskStore {
         entry.put("op", "remove");
         entry.put("id", id);
         append(entry);
-        sync();
+        flush();
     }
 
     @Override
