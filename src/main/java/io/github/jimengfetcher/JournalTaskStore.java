@@ -227,28 +227,37 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized List<String> claimDueFetches() throws InterruptedException {
+        return claimWhenRoom(true);
+    }
+
+    @Override
+    public synchronized List<String> claimDueDownloads() throws InterruptedException {
+        return claimWhenRoom(false);
+    }
+
+    /**
+     * Claims due tasks up to the free capacity. When tasks are due but every slot is taken, waits
+     * (at most one tick) for one to free up, woken the moment a fetch or download ends (see unclaim),
+     * so a backlog drains at the full concurrency rather than one batch per tick.
+     */
+    private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
+        TreeSet<Task> due = fetch ? dueFetches : dueDownloads;
         long deadline = System.currentTimeMillis() + claimWait;
         while (true) {
             long now = System.currentTimeMillis();
-            if (now < fetchesPausedUntil || dueFetches.isEmpty() || dueFetches.first().nextAt > now) {
+            if ((fetch && now < fetchesPausedUntil) || due.isEmpty() || due.first().nextAt > now) {
                 return List.of();
             }
-            // Twice the fetch concurrency in flight keeps every fetch thread busy without queueing the whole backlog.
-            int room = 2 * maxConcurrentFetches - claimedFetches;
+            // Twice the concurrency in flight keeps every worker busy without queueing the whole backlog.
+            int room = fetch ? 2 * maxConcurrentFetches - claimedFetches : 2 * maxConcurrentDownloads - claimedDownloads;
             if (room > 0) {
-                return claim(dueFetches, now, room, true);
+                return claim(due, now, room, fetch);
             }
-            // Due tasks wait for a slot: take it the moment a fetch ends (see unclaim), not a tick later.
             if (now >= deadline) {
                 return List.of();
             }
             wait(deadline - now);
         }
-    }
-
-    @Override
-    public synchronized List<String> claimDueDownloads() {
-        return claim(dueDownloads, System.currentTimeMillis(), 2 * maxConcurrentDownloads - claimedDownloads, false);
     }
 
     private List<String> claim(TreeSet<Task> due, long now, int room, boolean fetch) {
@@ -331,22 +340,27 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized void startDownload(String id, FetchAnswer answer) {
+    public synchronized boolean startDownload(String id, FetchAnswer answer) {
         Task task = take(id);
         task.phase = Task.Phase.DOWNLOAD;
         task.videoUrl = answer.videoUrl();
         task.answer = answer.raw();
         task.nextAt = System.currentTimeMillis();
-        // Stays claimed: the same exchange hands it straight to the download.
-        if (claimed.contains(id)) {
+        boolean handOff = false;
+        if (claimed.remove(id)) {
             claimedFetches--;
-            claimedDownloads++;
             notifyAll();
-        } else {
-            index(task);
+            // Straight on to its download while there is room; else it waits, due, for a free slot.
+            if (claimedDownloads < 2 * maxConcurrentDownloads) {
+                claimed.add(id);
+                claimedDownloads++;
+                handOff = true;
+            }
         }
+        index(task);
         write(task);
         flush();
+        return handOff;
     }
 
     @Override
@@ -364,6 +378,7 @@ public class JournalTaskStore implements TaskStore {
         if (claimed.contains(id)) {
             claimedDownloads--;
             claimedFetches++;
+            notifyAll();
         }
         release(task);
         return true;
@@ -444,10 +459,10 @@ public class JournalTaskStore implements TaskStore {
         if (claimed.remove(task.id)) {
             if (task.phase == Task.Phase.FETCH) {
                 claimedFetches--;
-                notifyAll();
             } else {
                 claimedDownloads--;
             }
+            notifyAll();
         }
     }
 
