@@ -248,8 +248,9 @@ public class JournalTaskStore implements TaskStore {
             if ((fetch && now < fetchesPausedUntil) || due.isEmpty() || due.first().nextAt > now) {
                 return List.of();
             }
-            // Twice the concurrency in flight keeps every worker busy without queueing the whole backlog.
-            int room = fetch ? 2 * maxConcurrentFetches - claimedFetches : 2 * maxConcurrentDownloads - claimedDownloads;
+            // Fetches: twice the concurrency in flight keeps every fetch thread busy without queueing the
+            // whole backlog. Downloads hold no thread while they run: a claim is a download in flight.
+            int room = fetch ? 2 * maxConcurrentFetches - claimedFetches : maxConcurrentDownloads - claimedDownloads;
             if (room > 0) {
                 return claim(due, now, room, fetch);
             }
@@ -351,7 +352,7 @@ public class JournalTaskStore implements TaskStore {
             claimedFetches--;
             notifyAll();
             // Straight on to its download while there is room; else it waits, due, for a free slot.
-            if (claimedDownloads < 2 * maxConcurrentDownloads) {
+            if (claimedDownloads < maxConcurrentDownloads) {
                 claimed.add(id);
                 claimedDownloads++;
                 handOff = true;
