@@ -222,6 +222,7 @@ public class JournalTaskStore implements TaskStore {
             }
         }
         sync();
+        notifyAll();
         return new Registration(registered, pending, finished);
     }
 
@@ -238,15 +239,20 @@ public class JournalTaskStore implements TaskStore {
     /**
      * Claims due tasks up to the free capacity. When tasks are due but every slot is taken, waits
      * (at most one tick) for one to free up, woken the moment a fetch or download ends (see unclaim),
-     * so a backlog drains at the full concurrency rather than one batch per tick.
+     * so a backlog drains at the full concurrency rather than one batch per tick. When the next task
+     * comes due within the tick, waits for it, so it is handed out on time rather than up to a tick late.
      */
     private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
         TreeSet<Task> due = fetch ? dueFetches : dueDownloads;
         long deadline = System.currentTimeMillis() + claimWait;
         while (true) {
             long now = System.currentTimeMillis();
-            if ((fetch && now < fetchesPausedUntil) || due.isEmpty() || due.first().nextAt > now) {
+            if ((fetch && now < fetchesPausedUntil) || due.isEmpty() || due.first().nextAt > deadline) {
                 return List.of();
+            }
+            if (due.first().nextAt > now) {
+                wait(due.first().nextAt - now);
+                continue;
             }
             // Fetches: twice the concurrency in flight keeps every fetch thread busy without queueing the
             // whole backlog. Downloads hold no thread while they run: a claim is a download in flight.
@@ -286,6 +292,7 @@ public class JournalTaskStore implements TaskStore {
         Task task = require(id);
         boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
         task.fetches++;
+        // Timed from the answer: two fetches of a task are never closer than one interval, at the API too.
         task.lastFetchAt = System.currentTimeMillis();
         task.status = answer.status();
         task.progress = answer.progress();
