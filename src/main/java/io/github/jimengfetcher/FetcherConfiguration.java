@@ -28,6 +28,7 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
     @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
+    @PropertyInject("jimeng.scheduler-tick") String schedulerTick;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
     private OutputFolders outputFolders;
@@ -59,6 +60,7 @@ public class FetcherConfiguration {
         taskStore.setMaxConcurrentDownloads(maxConcurrentDownloads);
         taskStore.setMaxUrlRefreshes(maxUrlRefreshes);
         taskStore.setMaxDownloadAttempts(maxDownloadAttempts);
+        taskStore.setClaimWait(schedulerTick);
         return taskStore;
     }
 

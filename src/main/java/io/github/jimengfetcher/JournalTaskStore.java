@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * A crash can only cut the last line short; a line that cannot be read is
  * reported and copied to work/quarantine/, never a reason to stop. Registrations
- * and finishes are forced to disk before they return; rescheduling is written to
- * the operating system at once (safe from a killed process) and forced with the next sync.
+ * are forced to disk before they return; everything else is written to the operating
+ * system at once (safe from a killed process) and forced with the next sync. A finish
+ * needs no sync of its own: the task's result or failure record, written before it,
+ * is what makes a task finished, and a start drops every task that has one.
  *
  * Due tasks are kept in time order, so a poll cycle touches only the tasks that are due.
  */
@@ -58,6 +60,7 @@ public class JournalTaskStore implements TaskStore {
     private int maxConcurrentDownloads = 4;
     private int maxUrlRefreshes = 3;
     private int maxDownloadAttempts = 5;
+    private long claimWait = 200;
 
     private final Map<String, Task> tasks = new HashMap<>();
     private final TreeSet<Task> dueFetches = new TreeSet<>(BY_DUE_TIME);
@@ -109,6 +112,11 @@ public class JournalTaskStore implements TaskStore {
 
     public void setMaxDownloadAttempts(int max) {
         this.maxDownloadAttempts = max;
+    }
+
+    /** How long a claim may wait for a fetch slot to free up: the scheduler tick. */
+    public void setClaimWait(String wait) {
+        this.claimWait = TimeUtils.toMilliSeconds(wait);
     }
 
     public long getTaskTimeoutMillis() {
@@ -214,22 +222,49 @@ public class JournalTaskStore implements TaskStore {
             }
         }
         sync();
+        notifyAll();
         return new Registration(registered, pending, finished);
     }
 
     @Override
-    public synchronized List<String> claimDueFetches() {
-        long now = System.currentTimeMillis();
-        if (now < fetchesPausedUntil) {
-            return List.of();
-        }
-        // Twice the fetch concurrency in flight keeps every fetch thread busy without queueing the whole backlog.
-        return claim(dueFetches, now, 2 * maxConcurrentFetches - claimedFetches, true);
+    public synchronized List<String> claimDueFetches() throws InterruptedException {
+        return claimWhenRoom(true);
     }
 
     @Override
-    public synchronized List<String> claimDueDownloads() {
-        return claim(dueDownloads, System.currentTimeMillis(), 2 * maxConcurrentDownloads - claimedDownloads, false);
+    public synchronized List<String> claimDueDownloads() throws InterruptedException {
+        return claimWhenRoom(false);
+    }
+
+    /**
+     * Claims due tasks up to the free capacity. When tasks are due but every slot is taken, waits
+     * (at most one tick) for one to free up, woken the moment a fetch or download ends (see unclaim),
+     * so a backlog drains at the full concurrency rather than one batch per tick. When the next task
+     * comes due within the tick, waits for it, so it is handed out on time rather than up to a tick late.
+     */
+    private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
+        TreeSet<Task> due = fetch ? dueFetches : dueDownloads;
+        long deadline = System.currentTimeMillis() + claimWait;
+        while (true) {
+            long now = System.currentTimeMillis();
+            if ((fetch && now < fetchesPausedUntil) || due.isEmpty() || due.first().nextAt > deadline) {
+                return List.of();
+            }
+            if (due.first().nextAt > now) {
+                wait(due.first().nextAt - now);
+                continue;
+            }
+            // Fetches: twice the concurrency in flight keeps every fetch thread busy without queueing the
+            // whole backlog. Downloads hold no thread while they run: a claim is a download in flight.
+            int room = fetch ? 2 * maxConcurrentFetches - claimedFetches : maxConcurrentDownloads - claimedDownloads;
+            if (room > 0) {
+                return claim(due, now, room, fetch);
+            }
+            if (now >= deadline) {
+                return List.of();
+            }
+            wait(deadline - now);
+        }
     }
 
     private List<String> claim(TreeSet<Task> due, long now, int room, boolean fetch) {
@@ -257,6 +292,7 @@ public class JournalTaskStore implements TaskStore {
         Task task = require(id);
         boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
         task.fetches++;
+        // Timed from the answer: two fetches of a task are never closer than one interval, at the API too.
         task.lastFetchAt = System.currentTimeMillis();
         task.status = answer.status();
         task.progress = answer.progress();
@@ -312,15 +348,27 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized void startDownload(String id, FetchAnswer answer) {
+    public synchronized boolean startDownload(String id, FetchAnswer answer) {
         Task task = take(id);
-        unclaim(task);
         task.phase = Task.Phase.DOWNLOAD;
         task.videoUrl = answer.videoUrl();
         task.answer = answer.raw();
         task.nextAt = System.currentTimeMillis();
-        // Due at once: the poll loop hands it to a free download slot within one tick.
-        release(task);
+        boolean handOff = false;
+        if (claimed.remove(id)) {
+            claimedFetches--;
+            notifyAll();
+            // Straight on to its download while there is room; else it waits, due, for a free slot.
+            if (claimedDownloads < maxConcurrentDownloads) {
+                claimed.add(id);
+                claimedDownloads++;
+                handOff = true;
+            }
+        }
+        index(task);
+        write(task);
+        flush();
+        return handOff;
     }
 
     @Override
@@ -335,8 +383,10 @@ public class JournalTaskStore implements TaskStore {
         task.videoUrl = null;
         task.answer = null;
         task.nextAt = System.currentTimeMillis();
-        if (claimed.remove(id)) {
+        if (claimed.contains(id)) {
             claimedDownloads--;
+            claimedFetches++;
+            notifyAll();
         }
         release(task);
         return true;
@@ -368,7 +418,7 @@ public class JournalTaskStore implements TaskStore {
         entry.put("op", "remove");
         entry.put("id", id);
         append(entry);
-        sync();
+        flush();
     }
 
     @Override
@@ -420,6 +470,7 @@ public class JournalTaskStore implements TaskStore {
             } else {
                 claimedDownloads--;
             }
+            notifyAll();
         }
     }
 

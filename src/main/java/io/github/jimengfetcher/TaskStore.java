@@ -21,11 +21,19 @@ public interface TaskStore {
         }
     }
 
-    /** Claims up to the free fetch capacity of tasks whose fetch is due, earliest first. */
-    List<String> claimDueFetches();
+    /**
+     * Claims up to the free fetch capacity of tasks whose fetch is due, earliest first. When tasks are
+     * due but every slot is taken, waits (at most one scheduler tick) for a fetch to end; empty when
+     * nothing is due, fetches are paused, or no slot freed up in time.
+     */
+    List<String> claimDueFetches() throws InterruptedException;
 
-    /** Claims tasks whose download is due (retries, and downloads cut off by a restart). */
-    List<String> claimDueDownloads();
+    /**
+     * Claims up to the free download capacity of tasks whose download is due: downloads that found
+     * no free slot when their task succeeded, retries, and downloads cut off by a restart. Waits
+     * like {@link #claimDueFetches()}.
+     */
+    List<String> claimDueDownloads() throws InterruptedException;
 
     Optional<Task> find(String id);
 
@@ -48,8 +56,13 @@ public interface TaskStore {
     /** Counts a task_not_exist answer; true once it has been confirmed and the task should fail. */
     boolean notFoundConfirmed(String id);
 
-    /** Moves the task to its download, with the SUCCESS answer and its video URL; it is due for download at once. */
-    void startDownload(String id, FetchAnswer answer);
+    /**
+     * Moves the task to its download, with the SUCCESS answer and its video URL.
+     *
+     * @return true when the caller's claim now covers the download and the caller should hand it on;
+     *         false when every download slot is taken and the task waits, due, to be claimed
+     */
+    boolean startDownload(String id, FetchAnswer answer);
 
     /** The video URL was refused or served no video: fetch a fresh URL. False when the refreshes are used up. */
     boolean refreshVideoUrl(String id, String reason);

@@ -1,40 +1,63 @@
 package io.github.jimengfetcher;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.camel.util.TimeUtils;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.DefaultThreadFactory;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams a video from the storage host to work/downloads/{id}.mp4.part in a
- * bounded buffer, resuming with a Range request where the host allows it, and
- * verifies it: as long as announced, no larger than the limit, an MP4.
+ * Streams a video from the storage host to work/downloads/{id}.mp4.part, resuming
+ * with a Range request where the host allows it, and verifies it: as long as
+ * announced, no larger than the limit, an MP4.
+ *
+ * Transfers are non-blocking: a few I/O threads move the bytes of every download
+ * in flight straight from the socket to the file (no more than one network buffer
+ * per connection in memory), so a slow storage host holds no thread and many
+ * downloads can run at once. A small pool of finishing threads computes the SHA-256
+ * from the file as it grows (on another core than the transfer, which it would
+ * otherwise slow down by a third), and once a transfer has ended forces the file
+ * to disk, checks it and carries on with the route.
  *
  * The signed URL needs no credentials: this client has no Authorization header
  * to send, and keeps none across redirects.
@@ -44,6 +67,13 @@ public class VideoDownload {
     private static final Logger LOG = LoggerFactory.getLogger(VideoDownload.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
     private static final long PROGRESS_LOG_THRESHOLD = 50L * 1024 * 1024;
+    /** Bytes read from a connection at once: large enough for few system calls, small enough for many connections. */
+    private static final int NETWORK_BUFFER = 256 * 1024;
+    /** The checksum is computed from the file, on a finishing thread, in steps of at least this much. */
+    private static final long HASH_STEP = 4L << 20;
+    private static final int HASH_BUFFER = 256 * 1024;
+    /** Threads that force finished files to disk and run the rest of the route; fsyncs in parallel batch well. */
+    private static final int FINISHING_THREADS = 4;
 
     private TaskStore store;
     private Path folder = Path.of("data/work/downloads");
@@ -51,8 +81,8 @@ public class VideoDownload {
     private long stallTimeout = 30_000;
     private long maxSize = 2L << 30;
     private int maxConcurrent = 4;
-    private int bufferSize = 256 * 1024;
-    private CloseableHttpClient client;
+    private CloseableHttpAsyncClient client;
+    private ExecutorService finishing;
     private final DownloadMetrics metrics = new DownloadMetrics();
 
     public void setStore(TaskStore store) {
@@ -85,8 +115,18 @@ public class VideoDownload {
 
     public void start() throws IOException {
         Files.createDirectories(folder);
-        client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(FINISHING_THREADS, FINISHING_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("video-finish", true));
+        finishing = pool;
+        client = HttpAsyncClients.custom()
+                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+                        .setSoTimeout(Timeout.ofMilliseconds(stallTimeout))
+                        .build())
+                .setHttp1Config(Http1Config.custom().setBufferSize(NETWORK_BUFFER).build())
+                .setThreadFactory(new DefaultThreadFactory("video-download", true))
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(maxConcurrent)
                         .setMaxConnPerRoute(maxConcurrent)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -101,13 +141,16 @@ public class VideoDownload {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableAuthCaching()
-                .evictIdleConnections(Timeout.ofMinutes(1))
                 .build();
+        client.start();
     }
 
     public void stop() throws IOException {
         if (client != null) {
-            client.close();
+            client.close(CloseMode.GRACEFUL);
+        }
+        if (finishing != null) {
+            finishing.shutdown();
         }
     }
 
@@ -120,163 +163,323 @@ public class VideoDownload {
         Files.deleteIfExists(partFile(id));
     }
 
-    public DownloadResult download(String id) throws IOException {
+    /**
+     * Starts the download and returns at once. The result (or an {@link UncheckedIOException}
+     * when the disk, not the download, failed) arrives on a finishing thread, never on an I/O thread.
+     */
+    public CompletableFuture<DownloadResult> download(String id) throws IOException {
         Task task = store.find(id).orElseThrow(() -> new IllegalStateException("task " + id + " is not pending"));
-        String url = task.videoUrl;
         Path part = partFile(id);
         long offset = Files.exists(part) ? Files.size(part) : 0;
-        HttpGet get = new HttpGet(URI.create(url));
+        SimpleHttpRequest get = SimpleHttpRequest.create("GET", URI.create(task.videoUrl));
         if (offset > 0) {
             get.addHeader("Range", "bytes=" + offset + "-");
         }
-        ClassicHttpResponse response = null;
-        try {
-            response = client.executeOpen(null, get, null);
+        Transfer transfer = new Transfer(id, part, offset);
+        client.execute(SimpleRequestProducer.create(get), transfer, null, null, new FutureCallback<Transfer>() {
+            @Override
+            public void completed(Transfer done) {
+                transfer.finishWith(transfer::verify);
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                transfer.finishWith(() -> transfer.brokeOff(cause));
+            }
+
+            @Override
+            public void cancelled() {
+                transfer.finishWith(() -> transfer.brokeOff(new IOException("download cancelled")));
+            }
+        });
+        return transfer.result;
+    }
+
+    /** Ends a transfer early with a result; thrown on an I/O thread, caught by {@link Transfer#brokeOff}. */
+    private static final class Stop extends IOException {
+        final DownloadResult result;
+        final boolean deletePart;
+
+        Stop(DownloadResult result, boolean deletePart) {
+            super(result.detail());
+            this.result = result;
+            this.deletePart = deletePart;
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // an outcome, not an error
+        }
+    }
+
+    /** A disk that cannot be written: not the download's fault. */
+    private static final class DiskFailure extends IOException {
+        DiskFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** One download attempt: its response handling on an I/O thread, then its end on a finishing thread. */
+    private final class Transfer implements AsyncResponseConsumer<Transfer> {
+        final String id;
+        final Path part;
+        long offset;
+        final CompletableFuture<DownloadResult> result = new CompletableFuture<>();
+        final MessageDigest sha = sha256();
+        final Object hashLock = new Object();
+        final java.util.concurrent.atomic.AtomicBoolean hashQueued = new java.util.concurrent.atomic.AtomicBoolean();
+        volatile long hashed;
+        FileChannel reader;
+        boolean readerClosed;
+        final byte[] head = new byte[8];
+        int headLength;
+        long expectedTotal = -1;
+        volatile long written;
+        long nextLog = Long.MAX_VALUE;
+        String contentType = "no content type";
+        FileChannel channel;
+        FutureCallback<Transfer> done;
+
+        Transfer(String id, Path part, long offset) {
+            this.id = id;
+            this.part = part;
+            this.offset = offset;
+        }
+
+        @Override
+        public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Transfer> callback)
+                throws IOException {
             int code = response.getCode();
+            Header type = response.getFirstHeader("Content-Type");
+            if (type != null && !type.getValue().isEmpty()) {
+                contentType = type.getValue().toLowerCase(Locale.ROOT);
+            }
             if (code == 401 || code == 403 || code == 404 || code == 410) {
-                get.cancel();
-                return DownloadResult.of(DownloadResult.Outcome.URL_REFUSED, id, "storage host answered HTTP " + code + " (signed URL expired?)");
+                throw new Stop(DownloadResult.of(DownloadResult.Outcome.URL_REFUSED, id,
+                        "storage host answered HTTP " + code + " (signed URL expired?)"), false);
             }
             if (code == 416) {
-                get.cancel();
-                Files.deleteIfExists(part);
-                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host refused to resume (HTTP 416); starting over");
+                throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id,
+                        "storage host refused to resume (HTTP 416); starting over"), true);
             }
             if (code != 200 && code != 206) {
-                get.cancel();
-                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host answered HTTP " + code);
+                throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host answered HTTP " + code), false);
             }
-            long expectedTotal;
             if (code == 206) {
-                Matcher range = CONTENT_RANGE.matcher(header(response, "Content-Range"));
-                if (!range.find() || Long.parseLong(range.group(1)) != offset) {
-                    get.cancel();
-                    Files.deleteIfExists(part);
-                    return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host resumed at the wrong place; starting over");
+                Header range = response.getFirstHeader("Content-Range");
+                Matcher m = CONTENT_RANGE.matcher(range == null ? "" : range.getValue());
+                if (!m.find() || Long.parseLong(m.group(1)) != offset) {
+                    throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id,
+                            "storage host resumed at the wrong place; starting over"), true);
                 }
-                expectedTotal = range.group(3).equals("*") ? -1 : Long.parseLong(range.group(3));
+                expectedTotal = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
             } else {
                 offset = 0;
-                HttpEntity entity = response.getEntity();
-                expectedTotal = entity == null ? -1 : entity.getContentLength();
+                expectedTotal = entity == null ? 0 : entity.getContentLength();
             }
             if (expectedTotal > maxSize) {
-                get.cancel();
-                Files.deleteIfExists(part);
-                return DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id,
-                        "video is " + expectedTotal + " bytes, larger than jimeng.download.max-size (" + maxSize + " bytes)");
+                throw new Stop(DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id,
+                        "video is " + expectedTotal + " bytes, larger than jimeng.download.max-size (" + maxSize + " bytes)"), true);
             }
-            return receive(id, get, response, part, offset, expectedTotal);
-        } catch (IOException e) {
+            written = offset;
+            nextLog = expectedTotal >= PROGRESS_LOG_THRESHOLD ? expectedTotal / 10 : Long.MAX_VALUE;
+            StandardOpenOption mode = offset > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+            try {
+                channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+            } catch (IOException e) {
+                throw new DiskFailure(e);
+            }
+            done = callback;
+            if (entity == null) {
+                callback.completed(this);
+            }
+        }
+
+        @Override
+        public void informationResponse(HttpResponse response, HttpContext context) {
+            // 1xx: nothing to do
+        }
+
+        @Override
+        public void updateCapacity(CapacityChannel capacity) throws IOException {
+            // Every chunk is written to the file before the next one is read: no buffering to limit.
+            capacity.update(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void consume(ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            if (offset == 0 && headLength < head.length) {
+                ByteBuffer peek = src.duplicate();
+                int take = Math.min(head.length - headLength, peek.remaining());
+                peek.get(head, headLength, take);
+                headLength += take;
+                if (headLength == head.length && !Mp4Check.startsLikeMp4(head, headLength)) {
+                    throw new Stop(DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id,
+                            "storage host sent something that is not an MP4 (" + contentType + ")"), true);
+                }
+            }
+            if (written + n > maxSize) {
+                throw new Stop(DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id,
+                        "video grew past jimeng.download.max-size (" + maxSize + " bytes)"), true);
+            }
+            try {
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+            } catch (IOException e) {
+                throw new DiskFailure(e);
+            }
+            written += n;
+            metrics.bytes(n);
+            if (written - hashed >= HASH_STEP && hashQueued.compareAndSet(false, true)) {
+                try {
+                    finishing.execute(() -> {
+                        hashQueued.set(false);
+                        try {
+                            hashUpTo(written);
+                        } catch (IOException e) {
+                            // the transfer broke off meanwhile, or the disk fails: verify() hashes again and tells
+                        }
+                    });
+                } catch (RejectedExecutionException stopping) {
+                    hashQueued.set(false);
+                }
+            }
+            if (written >= nextLog) {
+                LOG.info("{} downloading {}% ({} of {} MB)", id, written * 100 / expectedTotal, written >> 20, expectedTotal >> 20);
+                nextLog += expectedTotal / 10;
+            }
+        }
+
+        @Override
+        public void streamEnd(List<? extends Header> trailers) {
+            done.completed(this);
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            // reported through the request's callback
+        }
+
+        @Override
+        public void releaseResources() {
+            // the channel is closed when the transfer ends, on a finishing thread
+        }
+
+        /** The rest happens on a finishing thread, and so does the route that continues from the result. */
+        void finishWith(java.util.concurrent.Callable<DownloadResult> end) {
+            Runnable finish = () -> {
+                try {
+                    result.complete(end.call());
+                } catch (UncheckedIOException e) {
+                    result.completeExceptionally(e);
+                } catch (IOException e) {
+                    result.completeExceptionally(new UncheckedIOException("cannot write the download to disk: " + e.getMessage(), e));
+                } catch (Exception | Error e) {
+                    result.completeExceptionally(e);
+                }
+            };
+            try {
+                finishing.execute(finish);
+            } catch (RejectedExecutionException stopping) {
+                finish.run();
+            }
+        }
+
+        /** Feeds the checksum with the file's bytes up to limit, from where it stopped. */
+        void hashUpTo(long limit) throws IOException {
+            synchronized (hashLock) {
+                if (readerClosed) {
+                    throw new IOException("transfer already ended");
+                }
+                if (reader == null) {
+                    reader = FileChannel.open(part, StandardOpenOption.READ);
+                }
+                ByteBuffer buffer = ByteBuffer.allocate(HASH_BUFFER);
+                long position = hashed;
+                while (position < limit) {
+                    buffer.clear().limit((int) Math.min(HASH_BUFFER, limit - position));
+                    int n = reader.read(buffer, position);
+                    if (n < 0) {
+                        throw new IOException("file ended at byte " + position + " while hashing it");
+                    }
+                    buffer.flip();
+                    sha.update(buffer);
+                    position += n;
+                    hashed = position;
+                }
+            }
+        }
+
+        void closeReader() {
+            synchronized (hashLock) {
+                readerClosed = true;
+                if (reader != null) {
+                    try {
+                        reader.close();
+                    } catch (IOException ignored) {
+                        // read only
+                    }
+                    reader = null;
+                }
+            }
+        }
+
+        /** The whole body arrived: force it to disk, then check it. */
+        DownloadResult verify() throws IOException {
+            try (FileChannel file = channel) {
+                try {
+                    file.force(false);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the download to disk: " + e.getMessage(), e);
+                }
+            }
+            if (expectedTotal >= 0 && written != expectedTotal) {
+                if (written > expectedTotal) {
+                    Files.deleteIfExists(part);
+                }
+                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "transfer cut short: " + written + " of " + expectedTotal + " bytes");
+            }
+            if (!Mp4Check.isMp4(part)) {
+                Files.deleteIfExists(part);
+                return DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id, "downloaded file is not an MP4");
+            }
+            String digest;
+            try {
+                hashUpTo(written);
+                digest = HexFormat.of().formatHex(sha.digest());
+            } finally {
+                closeReader();
+            }
+            metrics.completed();
+            return new DownloadResult(DownloadResult.Outcome.COMPLETE, id, part, written, digest,
+                    written + " bytes" + (offset > 0 ? ", resumed at byte " + offset : ""));
+        }
+
+        /** The transfer ended early: on purpose (a {@link Stop}), from a full disk, or from the network. */
+        DownloadResult brokeOff(Exception cause) throws IOException {
+            closeReader();
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // what is on disk is measured below
+                }
+            }
+            if (cause instanceof Stop stop) {
+                if (stop.deletePart) {
+                    Files.deleteIfExists(part);
+                }
+                return stop.result;
+            }
+            if (cause instanceof DiskFailure disk) {
+                throw new UncheckedIOException("cannot write the download to disk: " + disk.getMessage(), (IOException) disk.getCause());
+            }
             long onDisk = Files.exists(part) ? Files.size(part) : 0;
             return DownloadResult.of(DownloadResult.Outcome.RETRY, id,
-                    "transfer broke off after " + onDisk + " bytes (" + e.getClass().getSimpleName() + ")");
-        } finally {
-            closeQuietly(response);
+                    "transfer broke off after " + onDisk + " bytes (" + cause.getClass().getSimpleName() + ")");
         }
-    }
-
-    /** After a cancelled request, closing may fail: the outcome is already decided. */
-    private static void closeQuietly(ClassicHttpResponse response) {
-        if (response != null) {
-            try {
-                response.close();
-            } catch (IOException | RuntimeException ignored) {
-                // the connection is discarded either way
-            }
-        }
-    }
-
-    private DownloadResult receive(String id, HttpGet get, ClassicHttpResponse response, Path part, long offset, long expectedTotal)
-            throws IOException {
-        MessageDigest sha = sha256();
-        long written = offset;
-        long nextLog = expectedTotal >= PROGRESS_LOG_THRESHOLD ? expectedTotal / 10 : Long.MAX_VALUE;
-        HttpEntity entity = response.getEntity();
-        StandardOpenOption mode = offset > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-        try (InputStream body = entity == null ? InputStream.nullInputStream() : new DigestInputStream(entity.getContent(), sha);
-             FileChannel channel = onDisk(() -> FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode));
-             OutputStream out = Channels.newOutputStream(channel)) {
-            byte[] buffer = new byte[bufferSize];
-            int n;
-            while ((n = body.read(buffer)) >= 0) {
-                if (written == 0 && n > 0 && n < 8) {
-                    // Too short to check the ftyp box yet: gather at least 8 bytes first.
-                    int more = body.readNBytes(buffer, n, 8 - n);
-                    n += more;
-                }
-                if (written == 0 && !Mp4Check.startsLikeMp4(buffer, n)) {
-                    get.cancel();
-                    out.close();
-                    Files.deleteIfExists(part);
-                    return DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id,
-                            "storage host sent something that is not an MP4 (" + contentType(response) + ")");
-                }
-                if (written + n > maxSize) {
-                    get.cancel();
-                    out.close();
-                    Files.deleteIfExists(part);
-                    return DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id,
-                            "video grew past jimeng.download.max-size (" + maxSize + " bytes)");
-                }
-                int length = n;
-                onDisk(() -> {
-                    out.write(buffer, 0, length);
-                    return null;
-                });
-                written += n;
-                metrics.bytes(n);
-                if (written >= nextLog) {
-                    LOG.info("{} downloading {}% ({} of {} MB)", id, written * 100 / expectedTotal, written >> 20, expectedTotal >> 20);
-                    nextLog += expectedTotal / 10;
-                }
-            }
-            onDisk(() -> {
-                channel.force(false);
-                return null;
-            });
-        }
-        if (expectedTotal >= 0 && written != expectedTotal) {
-            if (written > expectedTotal) {
-                Files.deleteIfExists(part);
-            }
-            return DownloadResult.of(DownloadResult.Outcome.RETRY, id,
-                    "transfer cut short: " + written + " of " + expectedTotal + " bytes");
-        }
-        if (!Mp4Check.isMp4(part)) {
-            Files.deleteIfExists(part);
-            return DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id, "downloaded file is not an MP4");
-        }
-        String digest = offset == 0 ? HexFormat.of().formatHex(sha.digest()) : sha256Of(part);
-        metrics.completed();
-        return new DownloadResult(DownloadResult.Outcome.COMPLETE, id, part, written, digest,
-                written + " bytes" + (offset > 0 ? ", resumed at byte " + offset : ""));
-    }
-
-    private interface DiskStep<T> {
-        T run() throws IOException;
-    }
-
-    /**
-     * A failing disk (full, unwritable) is not the download's fault: it escapes as an
-     * unchecked exception so the task waits and retries without using up its attempts.
-     */
-    private static <T> T onDisk(DiskStep<T> step) {
-        try {
-            return step.run();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the download to disk: " + e.getMessage(), e);
-        }
-    }
-
-    private static String header(ClassicHttpResponse response, String name) {
-        Header header = response.getFirstHeader(name);
-        return header == null ? "" : header.getValue();
-    }
-
-    private static String contentType(ClassicHttpResponse response) {
-        String type = header(response, "Content-Type");
-        return type.isEmpty() ? "no content type" : type.toLowerCase(Locale.ROOT);
     }
 
     private static MessageDigest sha256() {
@@ -285,14 +488,6 @@ public class VideoDownload {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String sha256Of(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** Counters for the metrics endpoint. */

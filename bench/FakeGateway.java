@@ -1,0 +1,474 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The benchmark's stand-in for the task API and the storage host, on 127.0.0.1 only.
+ *
+ * GET /jimeng/fetch/{id}  IN_PROGRESS until the task's ready time (its first fetch + --ready-after),
+ *                         then SUCCESS with the video URL at data.data.data.data.video (the provider's shape).
+ *                         Wants "Authorization: Bearer {--key}", else 401.
+ * GET /videos/{id}.mp4    --video-size bytes starting with an MP4 ftyp box, with Content-Length,
+ *                         optionally limited to --rate bytes/s per connection; "?size=N" overrides the size
+ *                         (used for the curl probe); "Range: bytes=N-" is honoured.
+ * GET /stats              plain "key value" lines for bench/run.sh (see {@link #stats}).
+ *
+ * Runs with the JDK alone: java bench/FakeGateway.java --port-file F [options], or compiled by bench/run.sh.
+ */
+public final class FakeGateway {
+
+    private final String key;
+    private final long readyAfter;
+    private final long videoSize;
+    private final long fetchDelay;
+    private final long rate;
+    private final long interval;
+    private final Path results;
+    private final byte[] pattern = new byte[1 << 20];
+
+    private final Map<String, TaskStat> tasks = new ConcurrentHashMap<>();
+    private final AtomicInteger fetchesInFlight = new AtomicInteger();
+    private final AtomicInteger maxFetchesInFlight = new AtomicInteger();
+    private final AtomicInteger downloadsInFlight = new AtomicInteger();
+    private final AtomicInteger maxDownloadsInFlight = new AtomicInteger();
+    private final AtomicLong fetchesTotal = new AtomicLong();
+    private final AtomicLong unauthorized = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong firstDownloadStart = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastDownloadEnd = new AtomicLong();
+    private final List<long[]> probes = new ArrayList<>();
+    private volatile String baseUrl;
+
+    /** What the server saw of one task. */
+    static final class TaskStat {
+        final long firstFetch;
+        long[] fetchTimes = new long[8];
+        int fetches;
+        int downloads;
+        long downloadStart;
+        long downloadEnd;
+
+        TaskStat(long firstFetch) {
+            this.firstFetch = firstFetch;
+        }
+
+        synchronized void fetched(long at) {
+            if (fetches == fetchTimes.length) {
+                fetchTimes = Arrays.copyOf(fetchTimes, fetches * 2);
+            }
+            fetchTimes[fetches++] = at;
+        }
+    }
+
+    FakeGateway(Map<String, String> opts) {
+        key = opts.getOrDefault("key", "bench-key");
+        readyAfter = millis(opts.getOrDefault("ready-after", "30s"));
+        videoSize = bytes(opts.getOrDefault("video-size", "64KB"));
+        fetchDelay = millis(opts.getOrDefault("fetch-delay", "0"));
+        rate = bytes(opts.getOrDefault("rate", "0"));
+        interval = millis(opts.getOrDefault("interval", "10s"));
+        results = opts.containsKey("results") ? Path.of(opts.get("results")) : null;
+        // A fixed pseudo-random pattern (not compressible); the first 24 bytes are an ftyp box.
+        long x = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < pattern.length; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            pattern[i] = (byte) x;
+        }
+        byte[] ftyp = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
+        System.arraycopy(ftyp, 0, pattern, 0, ftyp.length);
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+        // delayed ACK: about 40 ms per small answer, which would make the fake API the bottleneck.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Map<String, String> opts = new ConcurrentHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        FakeGateway gateway = new FakeGateway(opts);
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "256"));
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                Integer.parseInt(opts.getOrDefault("port", "0"))), 4096);
+        server.createContext("/jimeng/fetch/", gateway::fetch);
+        server.createContext("/videos/", gateway::video);
+        server.createContext("/stats", gateway::stats);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "fake-gateway");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.start();
+        gateway.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        if (opts.containsKey("port-file")) {
+            Path portFile = Path.of(opts.get("port-file"));
+            Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Integer.toString(server.getAddress().getPort()));
+            Files.move(tmp, portFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        System.out.println("fake gateway on " + gateway.baseUrl + " (ready after " + gateway.readyAfter + " ms, video "
+                + gateway.videoSize + " bytes, fetch delay " + gateway.fetchDelay + " ms, rate " + gateway.rate + " B/s)");
+        // Runs until killed; a hard upper bound keeps a forgotten server from living on.
+        long maxLife = millis(opts.getOrDefault("max-life", "2h"));
+        Thread.sleep(maxLife);
+        server.stop(0);
+        System.exit(0);
+    }
+
+    // ---- the API ----
+
+    private void fetch(HttpExchange ex) throws IOException {
+        long now = System.currentTimeMillis();
+        int inFlight = fetchesInFlight.incrementAndGet();
+        maxFetchesInFlight.accumulateAndGet(inFlight, Math::max);
+        try (ex) {
+            drain(ex);
+            if (!("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                unauthorized.incrementAndGet();
+                send(ex, 401, "{\"error\":{\"message\":\"invalid token\",\"type\":\"new_api_error\"}}");
+                return;
+            }
+            String id = ex.getRequestURI().getPath().substring("/jimeng/fetch/".length());
+            TaskStat task = tasks.computeIfAbsent(id, k -> new TaskStat(now));
+            task.fetched(now);
+            fetchesTotal.incrementAndGet();
+            if (fetchDelay > 0) {
+                sleep(fetchDelay);
+            }
+            boolean ready = now >= task.firstFetch + readyAfter;
+            send(ex, 200, ready ? success(id) : inProgress(id));
+        } finally {
+            fetchesInFlight.decrementAndGet();
+        }
+    }
+
+    private static String inProgress(String id) {
+        return "{\"code\":\"success\",\"message\":\"\",\"data\":{\"task_id\":\"" + id
+                + "\",\"action\":\"jimeng-videos\",\"status\":\"IN_PROGRESS\",\"fail_reason\":\"\",\"progress\":\"50%\",\"data\":null}}";
+    }
+
+    private String success(String id) {
+        String url = baseUrl + "/videos/" + id + ".mp4?X-Tos-Expires=86400&X-Tos-Signature=bench";
+        return "{\"code\":\"success\",\"message\":\"\",\"data\":{\"task_id\":\"" + id
+                + "\",\"action\":\"jimeng-videos\",\"status\":\"SUCCESS\",\"fail_reason\":\"\",\"submit_time\":1756457484,"
+                + "\"start_time\":0,\"finish_time\":1756457496,\"progress\":\"100%\",\"data\":{\"code\":\"success\",\"data\":{"
+                + "\"data\":{\"video\":\"" + url + "\",\"status\":\"SUCCESS\",\"created_at\":\"2025-08-29T16:52:26.472319\"},"
+                + "\"action\":\"jimeng-videos\",\"status\":\"SUCCESS\",\"task_id\":\"" + id + "\",\"platform\":\"jimeng\","
+                + "\"progress\":\"100%\",\"start_time\":1756457496,\"fail_reason\":\"\",\"finish_time\":1756457546,"
+                + "\"search_item\":\"\",\"submit_time\":1756457484},\"message\":\"\"}}}";
+    }
+
+    // ---- the storage host ----
+
+    private void video(HttpExchange ex) throws IOException {
+        long start = System.currentTimeMillis();
+        int inFlight = downloadsInFlight.incrementAndGet();
+        maxDownloadsInFlight.accumulateAndGet(inFlight, Math::max);
+        try (ex) {
+            drain(ex);
+            URI uri = ex.getRequestURI();
+            String name = uri.getPath().substring("/videos/".length());
+            String id = name.endsWith(".mp4") ? name.substring(0, name.length() - 4) : name;
+            long size = videoSize;
+            String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+            for (String part : query.split("&")) {
+                if (part.startsWith("size=")) {
+                    size = bytes(part.substring(5));
+                }
+            }
+            boolean probe = query.contains("probe=1");
+            TaskStat task = probe ? null : tasks.get(id);
+            if (!probe && task == null) {
+                send(ex, 404, "<html><body>NoSuchKey</body></html>");
+                return;
+            }
+            long from = 0;
+            String range = ex.getRequestHeaders().getFirst("Range");
+            if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
+                from = Long.parseLong(range.substring(6, range.length() - 1));
+            }
+            if (from >= size && size > 0) {
+                ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
+                ex.sendResponseHeaders(416, -1);
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", "video/mp4");
+            ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+            if (from > 0) {
+                ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (size - 1) + "/" + size);
+                ex.sendResponseHeaders(206, size - from);
+            } else {
+                ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+            }
+            if (task != null) {
+                synchronized (task) {
+                    task.downloads++;
+                    if (task.downloadStart == 0) {
+                        task.downloadStart = start;
+                    }
+                }
+                firstDownloadStart.accumulateAndGet(start, Math::min);
+            }
+            long sent = writeBody(ex.getResponseBody(), from, size);
+            long end = System.currentTimeMillis();
+            if (task != null) {
+                synchronized (task) {
+                    task.downloadEnd = end;
+                }
+                lastDownloadEnd.accumulateAndGet(end, Math::max);
+            } else {
+                synchronized (probes) {
+                    probes.add(new long[] {sent, end - start});
+                }
+            }
+        } finally {
+            downloadsInFlight.decrementAndGet();
+        }
+    }
+
+    /** Writes bytes [from, size) of the video, paced to --rate per connection when set. */
+    private long writeBody(OutputStream out, long from, long size) throws IOException {
+        int chunk = rate > 0 ? 64 * 1024 : pattern.length;
+        long began = System.nanoTime();
+        long position = from;
+        while (position < size) {
+            int offset = (int) (position % pattern.length);
+            int n = (int) Math.min(Math.min(chunk, pattern.length - offset), size - position);
+            out.write(pattern, offset, n);
+            position += n;
+            bytesSent.addAndGet(n);
+            if (rate > 0) {
+                long due = began + (position - from) * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
+        out.flush();
+        return position - from;
+    }
+
+    // ---- what the script reads ----
+
+    /**
+     * "key value" lines. Gaps are the times between two fetches of one task, as they arrived here;
+     * a due fetch is "on time" when its gap is at most 1.5 x the poll interval.
+     * Latency is the result file's time minus the task's ready time, when --results is given.
+     */
+    private void stats(HttpExchange ex) throws IOException {
+        try (ex) {
+            drain(ex);
+            StringBuilder out = new StringBuilder();
+            List<TaskStat> all = new ArrayList<>(tasks.values());
+            long bound = (long) Math.ceil((double) readyAfter / interval) + 1;
+            int maxFetches = 0;
+            long sumFetches = 0;
+            int overBound = 0;
+            int maxDownloads = 0;
+            long downloadsTotal = 0;
+            long firstFetchMin = Long.MAX_VALUE;
+            long firstFetchMax = 0;
+            long[] gaps = new long[0];
+            int gapCount = 0;
+            for (TaskStat t : all) {
+                long[] times;
+                int n;
+                synchronized (t) {
+                    times = t.fetchTimes;
+                    n = t.fetches;
+                    maxDownloads = Math.max(maxDownloads, t.downloads);
+                    downloadsTotal += t.downloads;
+                }
+                maxFetches = Math.max(maxFetches, n);
+                sumFetches += n;
+                if (n > bound) {
+                    overBound++;
+                }
+                firstFetchMin = Math.min(firstFetchMin, t.firstFetch);
+                firstFetchMax = Math.max(firstFetchMax, t.firstFetch);
+                if (gapCount + n > gaps.length) {
+                    gaps = Arrays.copyOf(gaps, Math.max(gaps.length * 2, gapCount + n + 1024));
+                }
+                for (int i = 1; i < n; i++) {
+                    gaps[gapCount++] = times[i] - times[i - 1];
+                }
+            }
+            gaps = Arrays.copyOf(gaps, gapCount);
+            Arrays.sort(gaps);
+            long onTime = 0;
+            long early = 0;
+            for (long g : gaps) {
+                if (g <= interval * 3 / 2) {
+                    onTime++;
+                }
+                if (g < interval * 95 / 100) {
+                    early++;
+                }
+            }
+            line(out, "tasks", all.size());
+            line(out, "fetches_total", fetchesTotal.get());
+            line(out, "fetches_max", maxFetches);
+            line(out, "fetches_mean", all.isEmpty() ? "0" : String.format("%.2f", (double) sumFetches / all.size()));
+            line(out, "fetches_bound", bound);
+            line(out, "fetches_over_bound", overBound);
+            line(out, "unauthorized", unauthorized.get());
+            line(out, "gaps", gapCount);
+            line(out, "gaps_on_time_pct", gapCount == 0 ? "100.0" : String.format("%.1f", 100.0 * onTime / gapCount));
+            line(out, "gaps_early", early);
+            line(out, "gap_min_ms", gapCount == 0 ? 0 : gaps[0]);
+            line(out, "gap_p50_ms", percentile(gaps, 50));
+            line(out, "gap_p95_ms", percentile(gaps, 95));
+            line(out, "gap_max_ms", gapCount == 0 ? 0 : gaps[gapCount - 1]);
+            line(out, "first_fetch_span_ms", all.isEmpty() ? 0 : firstFetchMax - firstFetchMin);
+            line(out, "first_fetch_min", all.isEmpty() ? 0 : firstFetchMin);
+            line(out, "downloads_total", downloadsTotal);
+            line(out, "downloads_max_per_task", maxDownloads);
+            line(out, "download_first_start", firstDownloadStart.get() == Long.MAX_VALUE ? 0 : firstDownloadStart.get());
+            line(out, "download_last_end", lastDownloadEnd.get());
+            line(out, "bytes_sent", bytesSent.get());
+            line(out, "max_concurrent_fetches", maxFetchesInFlight.get());
+            line(out, "max_concurrent_downloads", maxDownloadsInFlight.get());
+            synchronized (probes) {
+                for (int i = 0; i < probes.size(); i++) {
+                    line(out, "probe_" + i + "_bytes", probes.get(i)[0]);
+                    line(out, "probe_" + i + "_ms", probes.get(i)[1]);
+                }
+            }
+            // The app's own download of a single video, as timed here: request to last byte sent.
+            if (all.size() == 1) {
+                TaskStat only = all.get(0);
+                synchronized (only) {
+                    line(out, "single_download_ms", only.downloadEnd - only.downloadStart);
+                }
+            }
+            if (results != null) {
+                latency(out, all);
+            }
+            send(ex, 200, out.toString());
+        }
+    }
+
+    private void latency(StringBuilder out, List<TaskStat> all) {
+        long[] lat = new long[all.size()];
+        int done = 0;
+        long lastResult = 0;
+        for (Map.Entry<String, TaskStat> e : tasks.entrySet()) {
+            Path file = results.resolve(e.getKey() + ".json");
+            try {
+                long mtime = Files.getLastModifiedTime(file).toMillis();
+                lat[done++] = mtime - (e.getValue().firstFetch + readyAfter);
+                lastResult = Math.max(lastResult, mtime);
+            } catch (IOException notThere) {
+                // not done
+            }
+        }
+        lat = Arrays.copyOf(lat, done);
+        Arrays.sort(lat);
+        line(out, "results", done);
+        line(out, "latency_p50_ms", percentile(lat, 50));
+        line(out, "latency_p95_ms", percentile(lat, 95));
+        line(out, "latency_max_ms", done == 0 ? 0 : lat[done - 1]);
+        line(out, "last_result", lastResult);
+    }
+
+    // ---- helpers ----
+
+    private static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static void line(StringBuilder out, String key, Object value) {
+        out.append(key).append(' ').append(value).append('\n');
+    }
+
+    private static void drain(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private static void send(HttpExchange ex, int code, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", code == 200 && body.startsWith("{") ? "application/json" : "text/plain");
+        ex.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long ms) {
+        sleep(ms, 0);
+    }
+
+    private static void sleep(long ms, int nanos) {
+        try {
+            Thread.sleep(ms, nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static long millis(String text) {
+        String t = text.trim().toLowerCase();
+        if (t.endsWith("ms")) {
+            return Long.parseLong(t.substring(0, t.length() - 2));
+        }
+        if (t.endsWith("s")) {
+            return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000);
+        }
+        if (t.endsWith("m")) {
+            return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000);
+        }
+        if (t.endsWith("h")) {
+            return (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000);
+        }
+        return Long.parseLong(t);
+    }
+
+    static long bytes(String text) {
+        String t = text.trim().toUpperCase().replace("/S", "");
+        long unit = 1;
+        if (t.endsWith("KB")) {
+            unit = 1L << 10;
+        } else if (t.endsWith("MB")) {
+            unit = 1L << 20;
+        } else if (t.endsWith("GB")) {
+            unit = 1L << 30;
+        }
+        if (unit > 1) {
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return (long) (Double.parseDouble(t) * unit);
+    }
+}

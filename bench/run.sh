@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# The jimeng-fetcher benchmark: the real jar and the real routes against a fake API and
+# storage host on 127.0.0.1. Build first (mvn -B -DskipTests package), then:
+#
+#   bench/run.sh                 all scenarios (about 6 minutes, needs ~3 GB of free disk for a moment)
+#   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest
+#   bench/run.sh custom          one scenario from the variables below
+#
+# Variables (for "custom", or to change a preset: SCALE_TASKS=20000 bench/run.sh scale):
+#   TASKS, SIZE (64KB, 2MB, 1GB), READY (30s: ready this long after the task's first fetch),
+#   INTERVAL (poll interval), DELAY (per fetch, e.g. 80ms), RATE (per download connection, e.g. 10MB),
+#   XMX (heap of the app), FILES (inbox files the ids are spread over)
+#   BENCH_JAVA_OPTS   extra JVM options for the app (e.g. a flight recording)
+#   BENCH_TMP         where the temporary working folders go (default /tmp)
+#   KEEP=1            keep the working folders (logs, outputs) instead of removing them
+#
+# Everything runs on loopback; every wait is bounded; the script stops what it started on exit.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+JAR="$ROOT/target/jimeng-fetcher.jar"
+KEY="bench-key-$$"
+[ -f "$JAR" ] || { echo "no $JAR: build first with mvn -B -DskipTests package" >&2; exit 2; }
+command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
+
+WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/jimeng-bench.XXXXXX")
+APP_PID=""
+GW_PID=""
+SAMPLER_PID=""
+
+stop_pid() { # pid, grace seconds
+    local pid=$1 grace=${2:-10} i
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < grace * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+}
+
+CLEANED=0
+cleanup() {
+    [ "$CLEANED" = 1 ] && return
+    CLEANED=1
+    stop_pid "$SAMPLER_PID" 1
+    stop_pid "$APP_PID" 15
+    stop_pid "$GW_PID" 5
+    APP_PID="" GW_PID="" SAMPLER_PID=""
+    if [ "${KEEP:-0}" = 1 ]; then
+        echo "working folders kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now_ms() { date +%s%3N; }
+log() { echo "[$(date +%T)] $*" >&2; }
+
+# Sizes as bytes: 64KB, 2MB, 1GB, 512 (bytes).
+to_bytes() {
+    local v=${1^^}
+    case "$v" in
+        *GB) echo $(( ${v%GB} * 1073741824 ));;
+        *MB) echo $(( ${v%MB} * 1048576 ));;
+        *KB) echo $(( ${v%KB} * 1024 ));;
+        *) echo "${v%B}";;
+    esac
+}
+# Durations as ms: 80ms, 5s, 2m.
+to_ms() {
+    case "$1" in
+        *ms) echo "${1%ms}";;
+        *s) echo $(( ${1%s} * 1000 ));;
+        *m) echo $(( ${1%m} * 60000 ));;
+        *h) echo $(( ${1%h} * 3600000 ));;
+        *) echo "$1";;
+    esac
+}
+
+javac -d "$WORK/classes" "$HERE/FakeGateway.java" || exit 2
+
+TABLE="$WORK/table.txt"
+CHECKS="$WORK/checks.txt"
+printf '%-8s %6s %6s %8s %7s %6s %12s %7s %8s %7s %5s %8s %8s %6s\n' \
+    scenario tasks size wall_s ideal_s ratio fetch_max/avg on_time lat_max rss_MB thr dl_MB/s curl_MB/s dl/crl > "$TABLE"
+: > "$CHECKS"
+
+check() { # scenario, description, awk condition, measured text
+    local verdict=FAIL
+    if awk "BEGIN { exit !($3) }"; then verdict=PASS; fi
+    printf '%-4s %-8s %s: %s\n' "$verdict" "$1" "$2" "$4" >> "$CHECKS"
+}
+
+# One scenario. Arguments: name tasks size ready interval delay rate xmx files
+run_scenario() {
+    local name=$1 tasks=$2 size=$3 ready=$4 interval=$5 delay=$6 rate=$7 xmx=$8 files=$9
+    local dir="$WORK/$name"
+    local size_b rate_b ready_ms interval_ms
+    size_b=$(to_bytes "$size"); rate_b=$(to_bytes "$rate"); ready_ms=$(to_ms "$ready"); interval_ms=$(to_ms "$interval")
+    mkdir -p "$dir/stage"
+    cp -r "$ROOT/routes" "$ROOT/application.properties" "$dir/"
+    log "$name: $tasks tasks in $files file(s), video $size, ready after $ready, poll every $interval, fetch delay $delay, rate ${rate}/s per connection, -Xmx$xmx"
+
+    # -- the fake API and storage host
+    java -Xms1g -Xmx2g -cp "$WORK/classes" FakeGateway --port-file "$dir/port" --key "$KEY" \
+        --ready-after "$ready" --video-size "$size_b" --fetch-delay "$delay" --rate "$rate_b" \
+        --interval "$interval_ms" --results "$dir/data/output/results" --max-life 30m \
+        > "$dir/gateway.log" 2>&1 &
+    GW_PID=$!
+    local i
+    for ((i = 0; i < 300; i++)); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    [ -s "$dir/port" ] || { log "$name: the fake gateway did not start"; cat "$dir/gateway.log" >&2; return 1; }
+    local port base
+    port=$(cat "$dir/port"); base="http://127.0.0.1:$port"
+
+    # -- loopback bandwidth: curl -o from the same server, 3 times, the median counts.
+    # Big enough to measure bandwidth rather than request overhead, unless the host is rate limited.
+    local probe=$size_b
+    if [ "$rate_b" = 0 ] && [ "$probe" -lt $((256 * 1048576)) ]; then probe=$((256 * 1048576)); fi
+    local speeds=()
+    for i in 1 2 3; do
+        speeds+=("$(curl -s -o "$dir/curl-probe.mp4" -w '%{speed_download}' "$base/videos/probe.mp4?probe=1&size=$probe")")
+        rm -f "$dir/curl-probe.mp4"
+    done
+    local curl_bps
+    curl_bps=$(printf '%s\n' "${speeds[@]}" | sort -n | sed -n 2p)
+    log "$name: curl -o of $((probe >> 20)) MB: $(printf '%s ' "${speeds[@]}" | awk '{for(i=1;i<=NF;i++) printf "%.0f ", $i/1048576}')MB/s"
+
+    # -- the app: the real jar, routes and settings; only what the scenario needs is overridden.
+    (
+        cd "$dir" || exit 1
+        export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="$interval"
+        # A scenario's tasks must not time out while it runs.
+        export JIMENG_TASK_TIMEOUT=2h
+        # shellcheck disable=SC2086
+        exec java "-Xmx$xmx" ${BENCH_JAVA_OPTS:-} -jar "$JAR"
+    ) > "$dir/app.log" 2>&1 &
+    APP_PID=$!
+    for ((i = 0; i < 600; i++)); do
+        grep -q ' started in ' "$dir/app.log" 2>/dev/null && break
+        kill -0 "$APP_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q ' started in ' "$dir/app.log" || { log "$name: the app did not start"; tail -20 "$dir/app.log" >&2; return 1; }
+
+    # -- sample the app's live threads (and RSS) five times a second while it runs
+    (
+        max=0
+        for ((n = 0; n < 20 * 60 * 5; n++)); do
+            t=$(awk '/^Threads:/ {print $2}' "/proc/$APP_PID/status" 2>/dev/null) || break
+            [ -n "$t" ] || break
+            [ "$t" -gt "$max" ] && { max=$t; echo "$max" > "$dir/threads.max"; }
+            sleep 0.2
+        done
+    ) &
+    SAMPLER_PID=$!
+
+    # -- the task-id files: written aside, then moved into the inbox at once
+    awk -v n="$tasks" -v f="$files" -v d="$dir/stage" -v p="bench-$name-" \
+        'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%03d", int(i * f / n)) ".txt") }'
+    mkdir -p "$dir/data/inbox"
+    local t0
+    t0=$(now_ms)
+    mv "$dir/stage/"* "$dir/data/inbox/"
+
+    # -- wait until done (bounded)
+    local limit_s=$(( (ready_ms + 2 * interval_ms) / 1000 * 4 + 180 ))
+    [ "$limit_s" -gt 900 ] && limit_s=900
+    local done_count=0 last_log=0
+    for ((i = 0; i < limit_s * 4; i++)); do
+        kill -0 "$APP_PID" 2>/dev/null || { log "$name: the app stopped"; break; }
+        if [ "$name" = ingest ]; then
+            done_count=$(ls -U "$dir/data/inbox/.done" 2>/dev/null | wc -l)
+            [ "$done_count" -ge "$files" ] && break
+        else
+            done_count=$(( $(ls -U "$dir/data/output/results" 2>/dev/null | grep -c '\.json$') + $(ls -U "$dir/data/output/failed" 2>/dev/null | grep -c '\.json$') ))
+            [ "$done_count" -ge "$tasks" ] && break
+        fi
+        if (( i - last_log >= 40 )); then
+            last_log=$i
+            log "$name: $done_count done after $(( ($(now_ms) - t0) / 1000 )) s, threads $(awk '/^Threads:/ {print $2}' /proc/$APP_PID/status 2>/dev/null)"
+        fi
+        sleep 0.25
+    done
+
+    # -- measure, then stop
+    sleep 0.3
+    local stats rss threads
+    stats=$(curl -s "$base/stats")
+    echo "$stats" > "$dir/stats.txt"
+    rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status" 2>/dev/null)
+    stop_pid "$SAMPLER_PID" 1; SAMPLER_PID=""
+    threads=$(cat "$dir/threads.max" 2>/dev/null || echo 0)
+    stop_pid "$APP_PID" 15; APP_PID=""
+    stop_pid "$GW_PID" 5; GW_PID=""
+    get() { echo "$stats" | awk -v k="$1" '$1 == k {print $2}'; }
+
+    local results failed
+    results=$(ls -U "$dir/data/output/results" 2>/dev/null | grep -c '\.json$')
+    failed=$(ls -U "$dir/data/output/failed" 2>/dev/null | grep -c '\.json$')
+    local wall_ms ideal_ms bound_ms dl_mbs curl_mbs ratio_dl
+    curl_mbs=$(awk -v b="$curl_bps" 'BEGIN { printf "%.0f", b / 1048576 }')
+    local transfer_ms
+    if [ "$rate_b" != 0 ]; then
+        transfer_ms=$(awk -v s="$size_b" -v r="$rate_b" 'BEGIN { printf "%.0f", s * 1000 / r }')
+    else
+        transfer_ms=$(awk -v s="$size_b" -v b="$curl_bps" 'BEGIN { printf "%.0f", s * 1000 / b }')
+    fi
+
+    if [ "$name" = ingest ]; then
+        local last_move registered
+        last_move=$(date -r "$dir/data/inbox/.done" +%s%3N)
+        wall_ms=$((last_move - t0))
+        registered=$(grep -o 'inbox [^ ]*: [0-9]* new tasks' "$dir/app.log" | awk '{s += $3} END {print s + 0}')
+        ideal_ms=$((tasks * 1000 / 2000))
+        local ids_per_s
+        ids_per_s=$(awk -v n="$registered" -v w="$wall_ms" 'BEGIN { printf "%.0f", n * 1000 / w }')
+        check "$name" "registered ids/s >= 2000 ($files files)" "$ids_per_s >= 2000 && $registered == $tasks" \
+            "$registered ids registered in $(awk -v w="$wall_ms" 'BEGIN {printf "%.1f", w/1000}') s from the drop to the last file moved to .done = $ids_per_s ids/s"
+        dl_mbs=-; ratio_dl=-
+    else
+        wall_ms=$(( $(get last_result) - t0 ))
+        [ "$results" -ge "$tasks" ] || wall_ms=$(( $(now_ms) - t0 ))
+        if [ "$rate_b" != 0 ]; then
+            ideal_ms=$((ready_ms + transfer_ms))
+        else
+            ideal_ms=$(awk -v r="$ready_ms" -v n="$tasks" -v s="$size_b" -v b="$curl_bps" 'BEGIN { printf "%.0f", r + n * s * 1000 / b }')
+        fi
+        if [ "$tasks" = 1 ]; then
+            # One video: the app's transfer as the server timed it, against curl's, timed the same way.
+            local probe_ms
+            probe_ms=$(echo "$stats" | awk '$1 ~ /^probe_[0-9]+_ms$/ {print $2}' | sort -n | sed -n 2p)
+            dl_mbs=$(awk -v s="$size_b" -v t="$(get single_download_ms)" 'BEGIN { printf "%.0f", s / 1048576 / (t / 1000) }')
+            curl_mbs=$(awk -v s="$probe" -v t="$probe_ms" 'BEGIN { printf "%.0f", s / 1048576 / (t / 1000) }')
+        else
+            dl_mbs=$(awk -v s="$(get bytes_sent)" -v p="$((3 * probe))" -v a="$(get download_first_start)" -v e="$(get download_last_end)" \
+                'BEGIN { if (e > a) printf "%.0f", (s - p) / 1048576 / ((e - a) / 1000); else print 0 }')
+        fi
+        ratio_dl=$(awk -v a="$dl_mbs" -v b="$curl_mbs" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+        check "$name" "all tasks done" "$results == $tasks" "$results results, $failed failed of $tasks"
+        check "$name" "fetches per task <= ceil(T/interval)+1 = $(get fetches_bound)" "$(get fetches_over_bound) == 0" \
+            "max $(get fetches_max), mean $(get fetches_mean), $(get fetches_over_bound) tasks over"
+        check "$name" "one download per task" "$(get downloads_max_per_task) <= 1" "max $(get downloads_max_per_task)"
+        [ "$(get gaps)" = 0 ] || check "$name" ">= 95% of due fetches within 1.5 x interval" "$(get gaps_on_time_pct) >= 95" \
+            "$(get gaps_on_time_pct)% of $(get gaps) (gap p50 $(get gap_p50_ms) ms, p95 $(get gap_p95_ms) ms, max $(get gap_max_ms) ms; $(get gaps_early) earlier than 0.95 x interval)"
+        check "$name" "latency ready->result <= interval + transfer + 1 s = $((interval_ms + transfer_ms + 1000)) ms" \
+            "$(get latency_max_ms) <= $((interval_ms + transfer_ms + 1000))" "max $(get latency_max_ms) ms, p95 $(get latency_p95_ms) ms"
+        case "$name" in
+            gateway)
+                bound_ms=$((ideal_ms * 3 / 2))
+                check "$name" "wall <= 1.5 x ideal = $bound_ms ms" "$wall_ms <= $bound_ms" "$wall_ms ms";;
+            big)
+                check "$name" "download >= 90% of curl -o" "$dl_mbs >= 0.9 * $curl_mbs" \
+                    "$dl_mbs MB/s vs curl $curl_mbs MB/s (both timed by the server, request to last byte sent); result on disk (fsync, rename, JSON) $wall_ms ms after the drop"
+                check "$name" "peak RSS with -Xmx$xmx" "1" "$rss MB";;
+            *)
+                bound_ms=$(awk -v i="$ideal_ms" -v v="$interval_ms" 'BEGIN { printf "%.0f", 1.2 * i + v }')
+                check "$name" "wall <= 1.2 x ideal + interval = $bound_ms ms" "$wall_ms <= $bound_ms" "$wall_ms ms";;
+        esac
+        [ "$name" = scale ] && check "$name" "threads <= 64" "$threads <= 64" "max $threads live threads (sampled every 0.2 s)"
+        check "$name" "concurrent fetches / downloads at the server" "1" \
+            "max $(get max_concurrent_fetches) fetches, $(get max_concurrent_downloads) downloads at once"
+    fi
+
+    local col_fetch="$(get fetches_max)/$(get fetches_mean)" col_on="$(get gaps_on_time_pct)%" col_lat="$(get latency_max_ms)ms"
+    [ "$(get gaps)" = 0 ] && col_on=-
+    if [ "$name" = ingest ]; then col_fetch=-; col_on=-; col_lat=-; fi
+    printf '%-8s %6s %6s %8.1f %7.1f %6.2f %12s %7s %8s %7s %5s %8s %8s %6s\n' \
+        "$name" "$tasks" "$size" "$(awk -v w="$wall_ms" 'BEGIN{print w/1000}')" "$(awk -v w="$ideal_ms" 'BEGIN{print w/1000}')" \
+        "$(awk -v w="$wall_ms" -v i="$ideal_ms" 'BEGIN{print (i > 0 ? w/i : 0)}')" \
+        "$col_fetch" "$col_on" "$col_lat" "$rss" "$threads" \
+        "$dl_mbs" "$curl_mbs" "$ratio_dl" >> "$TABLE"
+    log "$name: $(grep -cE ' (ERROR|WARN) ' "$dir/app.log") warnings/errors in the app log"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
+    log "$name: done in $(awk -v w="$wall_ms" 'BEGIN{print w/1000}') s"
+}
+
+preset() {
+    case "$1" in
+        #                         tasks                 size              ready            interval          delay          rate          xmx              files
+        smoke)   run_scenario smoke   "${SMOKE_TASKS:-200}"    "${SMOKE_SIZE:-256KB}"  "${SMOKE_READY:-4s}"   "${SMOKE_INTERVAL:-2s}"  0     0      "${SMOKE_XMX:-256m}" 2;;
+        scale)   run_scenario scale   "${SCALE_TASKS:-10000}"  "${SCALE_SIZE:-64KB}"   "${SCALE_READY:-30s}"  "${SCALE_INTERVAL:-10s}" 0     0      256m                 10;;
+        gateway) run_scenario gateway 1000                     2MB                     20s                    5s                       80ms  10MB   256m                 1;;
+        ideal)   run_scenario ideal   "${IDEAL_TASKS:-100}"    "${IDEAL_SIZE:-16MB}"   "${IDEAL_READY:-10s}"  "${IDEAL_INTERVAL:-5s}"  0     0      256m                 1;;
+        big)     run_scenario big     1                        "${BIG_SIZE:-1GB}"      0s                     5s                       0     0      64m                  1;;
+        ingest)  run_scenario ingest  100000                   1KB                     1h                     10s                      0     0      256m                 100;;
+        custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}";;
+        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest custom)" >&2; return 2;;
+    esac
+}
+
+scenarios=("$@")
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(smoke scale gateway ideal big ingest)
+log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+for s in "${scenarios[@]}"; do
+    preset "$s"
+done
+
+echo
+cat "$TABLE"
+echo
+cat "$CHECKS"
+! grep -q '^FAIL' "$CHECKS"
