@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.LogLines;
@@ -19,9 +19,7 @@ import io.github.jimengfetcher.support.Videos;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -39,24 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Route files added to the routes folder, with no build in between: they subscribe to the
  * finished-task events that routes/hooks.yaml publishes.
  */
-class ExtendTest {
+class ExtendTest extends AppTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
-    private RunningApp app;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        api.close();
-    }
 
     /** This test's own routes folder: the project's routes, as shipped, plus whatever the test adds. */
     private Path routes() throws Exception {

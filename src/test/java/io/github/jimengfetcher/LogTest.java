@@ -1,18 +1,15 @@
 package io.github.jimengfetcher;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.LogLines;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -24,21 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The log: one line per event, the task id first, and never the key. */
-class LogTest {
-
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
-    private RunningApp app;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        api.close();
-    }
+class LogTest extends AppTestSupport {
 
     @Test
     void everyLineAboutATaskStartsWithItsIdAndALargeDownloadLogsEveryTenth() throws Exception {

@@ -16,15 +16,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 import org.apache.camel.main.Main;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -36,31 +34,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health, metrics and /tasks, served by the real app on one loopback port. */
-class ObserveTest {
+class ObserveTest extends AppTestSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
-    private RunningApp app;
     private int port;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        api.close();
-    }
-
-    private void startApp(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+    @Override
+    protected RunningApp startApp(Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(extra);
         port = Http.enable(settings);
         settings.putAll(extra);
-        app = RunningApp.start(root, settings);
+        return super.startApp(settings);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -14,14 +14,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
@@ -34,23 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The status page as a browser shows it: headless Chromium loads GET /, runs its script
  * against the real app, and hands back the DOM it built.
  */
-class StatusPageBrowserTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path root;
-
-    private final FakeGateway api = new FakeGateway();
-    private RunningApp app;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        api.close();
-    }
+class StatusPageBrowserTest extends AppTestSupport {
 
     @Test
     void pageShowsPendingProgressAndFinishedTasksAndRefreshesItself() throws Exception {
