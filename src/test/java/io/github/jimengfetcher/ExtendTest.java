@@ -13,7 +13,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
-import io.github.jimengfetcher.support.LogLines;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 import org.apache.camel.Route;
@@ -93,7 +93,7 @@ class ExtendTest extends AppTestSupport {
         succeedsWithVideo(good, Videos.mp4(5_000, 11));
         api.answer(bad, okJson(FakeGateway.failure(bad, "quota exceeded")));
 
-        try (LogLines log = LogLines.capture()) {
+        try (CapturedLog log = CapturedLog.capture()) {
             app = RunningApp.start(root, settings(routes));
 
             app.drop("ids.txt", good + "\n" + bad + "\n");

@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.LogLines;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class LogTest extends AppTestSupport {
                 FakeGateway.success(big, api.baseUrl() + "/videos/big.mp4?X-Tos-Expires=86400"));
         api.answer(failed, okJson(FakeGateway.failure(failed, "content policy")));
 
-        try (LogLines log = LogLines.capture()) {
+        try (CapturedLog log = CapturedLog.capture()) {
             app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()));
             app.drop("ids.txt", big + "\n" + failed + "\n");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(app.result(big)) && Files.exists(app.failure(failed)));

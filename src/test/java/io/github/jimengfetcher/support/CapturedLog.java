@@ -14,6 +14,7 @@ import org.apache.logging.log4j.core.config.Property;
 public final class CapturedLog extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> messages = new CopyOnWriteArrayList<>();
 
     private CapturedLog() {
         super("captured-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
@@ -35,6 +36,7 @@ public final class CapturedLog extends AbstractAppender implements AutoCloseable
 
     @Override
     public void append(LogEvent event) {
+        messages.add(event.getMessage().getFormattedMessage());
         StringBuilder line = new StringBuilder(event.getLevel() + " " + event.getMessage().getFormattedMessage());
         if (event.getThrown() != null) {
             line.append(' ').append(event.getThrown());
@@ -45,8 +47,18 @@ public final class CapturedLog extends AbstractAppender implements AutoCloseable
         lines.add(line.toString());
     }
 
+    /** Each event as "LEVEL message", with its exception and causes. */
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** Each event's message alone, as the app's loggers formatted it. */
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    public List<String> containing(String text) {
+        return messages.stream().filter(m -> m.contains(text)).toList();
     }
 
     public long count(String text) {
