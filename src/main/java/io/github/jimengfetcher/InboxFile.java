@@ -19,10 +19,6 @@ public record InboxFile(String source, List<String> ids, List<Rejection> rejecti
         return !rejections.isEmpty();
     }
 
-    public int idCount() {
-        return ids.size();
-    }
-
     /** The record written to output/rejected/, so that nothing is dropped silently. */
     public Map<String, Object> rejectionReport() {
         Map<String, Object> report = new LinkedHashMap<>();

@@ -119,10 +119,6 @@ public class JournalTaskStore implements TaskStore {
         this.claimWait = TimeUtils.toMilliSeconds(wait);
     }
 
-    public long getTaskTimeoutMillis() {
-        return taskTimeout;
-    }
-
     // ---- life cycle ----
 
     public synchronized void start() throws IOException {
@@ -379,15 +375,12 @@ public class JournalTaskStore implements TaskStore {
             return false;
         }
         task.urlRefreshes++;
+        // The download slot is given back while the task is still in its download phase.
+        unclaim(task);
         task.phase = Task.Phase.FETCH;
         task.videoUrl = null;
         task.answer = null;
         task.nextAt = System.currentTimeMillis();
-        if (claimed.contains(id)) {
-            claimedDownloads--;
-            claimedFetches++;
-            notifyAll();
-        }
         release(task);
         return true;
     }

@@ -45,9 +45,4 @@ public class OutputHealth {
             faults = 0;
         }
     }
-
-    /** The message of the current fault, or null while output is written fine. */
-    public synchronized String currentFault() {
-        return failing;
-    }
 }

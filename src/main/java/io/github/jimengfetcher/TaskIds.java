@@ -33,10 +33,6 @@ public final class TaskIds {
         return null;
     }
 
-    public static boolean isValid(String id) {
-        return problemWith(id) == null;
-    }
-
     /** Throws when the id is not valid; a guard for every place that builds a path or URL. */
     public static String require(String id) {
         String problem = problemWith(id);
