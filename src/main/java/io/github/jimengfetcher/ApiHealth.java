@@ -45,6 +45,9 @@ public class ApiHealth {
         lastAnswerAt = System.currentTimeMillis();
         firstFaultSinceAnswer = 0;
         keyRefused = false;
+        if (store != null) {
+            store.outageEnded("api");
+        }
         if (episode != null) {
             LOG.info("API answering again after {} of '{}' ({} failed requests)", ago(episodeStart), episode, episodeFaults);
             episode = null;
@@ -96,6 +99,7 @@ public class ApiHealth {
         long now = System.currentTimeMillis();
         if (firstFaultSinceAnswer == 0) {
             firstFaultSinceAnswer = now;
+            store.outageBegan("api");
         }
         episodeFaults++;
         if (kind.equals(episode)) {

@@ -25,4 +25,18 @@ public final class ByteSizes {
             throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 2GB, 50MB, 512KB or bytes)");
         }
     }
+
+    /** 1288490188 -> "1.2 GB": for messages. */
+    public static String print(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
+        }
+        if (bytes >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+        }
+        if (bytes >= 1L << 10) {
+            return String.format(Locale.ROOT, "%.1f KB", bytes / (double) (1L << 10));
+        }
+        return bytes + " bytes";
+    }
 }

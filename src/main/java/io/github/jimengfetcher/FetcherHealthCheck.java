@@ -1,6 +1,8 @@
 package io.github.jimengfetcher;
 
-import java.time.Duration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +10,13 @@ import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.util.TimeUtils;
 
 /**
  * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
- * refuses the key, the output folder cannot be written, or every API request has failed
- * for longer than jimeng.health.api-failing-limit.
+ * refuses the key, the output folder cannot be written, a disk is nearly full, or every API
+ * request has failed for longer than jimeng.health.api-failing-limit. Each is checked anew on
+ * every call, so health comes back UP by itself once the cause is gone.
  *
  * A readiness check only: restarting the process fixes none of these, so liveness stays UP.
  */
@@ -20,13 +24,20 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
 
     private final ApiHealth api;
     private final OutputFolders outputs;
+    private final OutputHealth outputHealth;
+    private final Path work;
     private final long apiFailingLimit;
+    private final long minFreeSpace;
 
-    public FetcherHealthCheck(ApiHealth api, OutputFolders outputs, long apiFailingLimitMillis) {
+    public FetcherHealthCheck(ApiHealth api, OutputFolders outputs, OutputHealth outputHealth, Path work,
+                              long apiFailingLimitMillis, long minFreeSpace) {
         super("jimeng", "jimeng-fetcher");
         this.api = api;
         this.outputs = outputs;
+        this.outputHealth = outputHealth;
+        this.work = work;
         this.apiFailingLimit = apiFailingLimitMillis;
+        this.minFreeSpace = minFreeSpace;
     }
 
     @Override
@@ -39,20 +50,46 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<String> problems = new ArrayList<>();
         if (api.isKeyRefused()) {
-            problems.add("the API refuses the key (HTTP 401/403): set a valid jimeng.api-key (env JIMENG_API_KEY)");
+            problems.add("the API refuses the key (HTTP 401): set a valid jimeng.api-key (env JIMENG_API_KEY)");
         }
         if (!outputs.isWritable()) {
             problems.add("the output folder " + outputs.getRoot().toAbsolutePath() + " is not writable");
+        } else {
+            String fault = outputHealth.currentFault();
+            if (fault != null) {
+                problems.add("tasks cannot be written out: " + fault);
+            }
         }
+        freeSpace("output folder", outputs.getRoot(), problems);
+        freeSpace("work folder", work, problems);
         long failingSince = api.failingSince();
         if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {
             problems.add("every API request has failed since " + Instant.ofEpochMilli(failingSince)
-                    + " (more than " + Duration.ofMillis(apiFailingLimit).toString().substring(2).toLowerCase() + ")");
+                    + " (more than " + TimeUtils.printDuration(apiFailingLimit, false) + ")");
         }
         if (problems.isEmpty()) {
             builder.up();
         } else {
             builder.down().message(String.join("; ", problems));
+        }
+    }
+
+    private void freeSpace(String what, Path folder, List<String> problems) {
+        try {
+            Path existing = folder.toAbsolutePath();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return;
+            }
+            long free = Files.getFileStore(existing).getUsableSpace();
+            if (free < minFreeSpace) {
+                problems.add("the " + what + " " + folder.toAbsolutePath() + " has " + ByteSizes.print(free)
+                        + " free, less than jimeng.health.min-free-space (" + ByteSizes.print(minFreeSpace) + ")");
+            }
+        } catch (IOException e) {
+            problems.add("the free space of the " + what + " " + folder.toAbsolutePath() + " cannot be read: " + e.getMessage());
         }
     }
 }

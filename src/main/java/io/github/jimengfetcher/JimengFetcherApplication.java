@@ -27,6 +27,7 @@ public final class JimengFetcherApplication {
     public static Main create() {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
+        main.addMainListener(new WorkFolderLock());
         main.addMainListener(new StartupSettings());
         main.addMainListener(new ObserveConfiguration());
         return main;

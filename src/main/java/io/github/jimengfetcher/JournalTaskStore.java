@@ -73,6 +73,19 @@ public class JournalTaskStore implements TaskStore {
     private FileOutputStream journalFile;
     private BufferedWriter journal;
     private long journalLines;
+    /** The last journal write failed (a full disk): the file lags behind memory until it is rewritten whole. */
+    private boolean journalFailing;
+    private long lastRepairAttempt;
+
+    /**
+     * The task timeout counts only time in which an answer could be had: this clock stops while the
+     * API cannot be asked (key refused, unreachable, rate limited) or this machine cannot write, and
+     * while the app is not running. It is kept in the journal, so it survives a restart.
+     */
+    private long activeBase;
+    private long activeSince = -1;
+    private final Set<String> outages = new HashSet<>();
+    private long clockWrittenAt;
 
     public void setFolder(String folder) {
         this.folder = Path.of(folder);
@@ -152,6 +165,18 @@ public class JournalTaskStore implements TaskStore {
                 alreadyDone++;
             }
         }
+        long now = System.currentTimeMillis();
+        activeSince = now;
+        for (Task task : tasks.values()) {
+            if (task.activeAt == null) {
+                // written before the clock existed: counts from registration, as it did then
+                task.activeAt = activeBase - Math.max(0, now - task.registeredAt);
+            }
+            if (task.phase == Task.Phase.FETCH) {
+                // A shorter poll interval applies at once, not after the old schedule ran out.
+                task.nextAt = Math.min(task.nextAt, now + pollInterval);
+            }
+        }
         tasks.values().forEach(this::index);
         compact();
         LOG.info("Task store {}: {} unfinished tasks ({} journal entries read, {} quarantined, {} finished before the last stop)",
@@ -159,7 +184,8 @@ public class JournalTaskStore implements TaskStore {
     }
 
     public synchronized void stop() throws IOException {
-        if (journal != null) {
+        if (journal != null && !journalFailing) {
+            appendClock();
             journal.flush();
             journalFile.getFD().sync();
             journal.close();
@@ -177,6 +203,8 @@ public class JournalTaskStore implements TaskStore {
                 throw new IllegalArgumentException("task has no phase");
             }
             tasks.put(task.id, task);
+        } else if (op.equals("clock")) {
+            activeBase = Math.max(activeBase, entry.path("active").asLong());
         } else if (op.equals("remove")) {
             tasks.remove(TaskIds.require(entry.path("id").asText()));
         } else {
@@ -200,9 +228,9 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public synchronized Registration register(List<String> ids) {
         long now = System.currentTimeMillis();
-        int registered = 0;
         int pending = 0;
         int finished = 0;
+        List<Task> added = new ArrayList<>();
         for (String id : ids) {
             TaskIds.require(id);
             if (tasks.containsKey(id)) {
@@ -211,15 +239,25 @@ public class JournalTaskStore implements TaskStore {
                 finished++;
             } else {
                 Task task = new Task(id, now);
+                task.activeAt = activeNow(now);
                 tasks.put(id, task);
                 write(task);
                 index(task);
-                registered++;
+                added.add(task);
             }
         }
-        sync();
+        try {
+            sync();
+        } catch (UncheckedIOException e) {
+            // Not durable, so not registered: the inbox file stays and is read again.
+            for (Task task : added) {
+                tasks.remove(task.id);
+                dueFetches.remove(task);
+            }
+            throw e;
+        }
         notifyAll();
-        return new Registration(registered, pending, finished);
+        return new Registration(added.size(), pending, finished);
     }
 
     @Override
@@ -239,6 +277,7 @@ public class JournalTaskStore implements TaskStore {
      * comes due within the tick, waits for it, so it is handed out on time rather than up to a tick late.
      */
     private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
+        repairJournal();
         TreeSet<Task> due = fetch ? dueFetches : dueDownloads;
         long deadline = System.currentTimeMillis() + claimWait;
         while (true) {
@@ -299,7 +338,33 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized boolean isPastDeadline(String id) {
-        return System.currentTimeMillis() > require(id).registeredAt + taskTimeout;
+        return waitedMillis(id) > taskTimeout;
+    }
+
+    @Override
+    public synchronized long waitedMillis(String id) {
+        Task task = require(id);
+        return activeNow(System.currentTimeMillis()) - task.activeAt;
+    }
+
+    @Override
+    public synchronized void outageBegan(String cause) {
+        long now = System.currentTimeMillis();
+        if (outages.add(cause) && outages.size() == 1) {
+            activeBase = activeNow(now);
+            activeSince = -1;
+        }
+    }
+
+    @Override
+    public synchronized void outageEnded(String cause) {
+        if (outages.remove(cause) && outages.isEmpty()) {
+            activeSince = System.currentTimeMillis();
+        }
+    }
+
+    private long activeNow(long now) {
+        return activeBase + (activeSince >= 0 ? Math.max(0, now - activeSince) : 0);
     }
 
     @Override
@@ -328,9 +393,11 @@ public class JournalTaskStore implements TaskStore {
         if (!tasks.containsKey(id)) {
             return;
         }
+        // The pause is this process's: the task itself stays due, so a restart (e.g. with a
+        // corrected key) fetches at once.
         Task task = take(id);
         task.lastError = reason;
-        task.nextAt = Math.max(task.nextAt, until);
+        task.nextAt = Math.min(task.nextAt, System.currentTimeMillis());
         release(task);
     }
 
@@ -449,11 +516,12 @@ public class JournalTaskStore implements TaskStore {
         return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
     }
 
+    /** Back in the due index first: what happens to the journal never keeps a task from its next turn. */
     private void release(Task task) {
         unclaim(task);
+        index(task);
         write(task);
         flush();
-        index(task);
     }
 
     private void unclaim(Task task) {
@@ -488,7 +556,14 @@ public class JournalTaskStore implements TaskStore {
         append(entry);
     }
 
+    /**
+     * Appends a change. A failed write (a full disk) never fails the caller: memory holds the
+     * truth while the app runs, and the journal is rewritten whole once writing works again.
+     */
     private void append(ObjectNode entry) {
+        if (journalFailing) {
+            return; // the rewrite will hold this change
+        }
         try {
             journal.write(JSON.writeValueAsString(entry));
             journal.write('\n');
@@ -497,35 +572,104 @@ public class JournalTaskStore implements TaskStore {
                 compact();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the task journal in " + folder.toAbsolutePath(), e);
+            journalFailed(e);
         }
     }
 
     private void flush() {
+        if (journalFailing) {
+            return;
+        }
         try {
+            long now = System.currentTimeMillis();
+            if (now - clockWrittenAt > 10_000) {
+                appendClock();
+            }
             journal.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the task journal in " + folder.toAbsolutePath(), e);
+            journalFailed(e);
         }
     }
 
+    /** Forces everything to disk; throws when it cannot, for the callers that need durability. */
     private void sync() {
+        if (journalFailing) {
+            repairJournal(0);
+        }
         try {
+            if (journalFailing) {
+                throw new IOException("the journal cannot be written (see the error logged before)");
+            }
             journal.flush();
             journalFile.getFD().sync();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the task journal in " + folder.toAbsolutePath(), e);
+            journalFailed(e);
+            throw new UncheckedIOException("cannot write the task journal in " + folder.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void appendClock() throws IOException {
+        long now = System.currentTimeMillis();
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("op", "clock");
+        entry.put("active", activeNow(now));
+        journal.write(JSON.writeValueAsString(entry));
+        journal.write('\n');
+        journalLines++;
+        clockWrittenAt = now;
+    }
+
+    private void journalFailed(IOException e) {
+        if (!journalFailing) {
+            LOG.error("Task store: cannot write the journal in {} ({}). Work goes on; the journal is rewritten as soon as "
+                    + "writing works again (free some space?)", folder.toAbsolutePath(), e.getMessage());
+            outageBegan("journal");
+        }
+        journalFailing = true;
+        // What the writer still buffers may be half on disk already: drop it, the rewrite replaces the file.
+        try {
+            journalFile.close();
+        } catch (IOException | RuntimeException ignored) {
+            // already failing
+        }
+        journal = null;
+    }
+
+    private void repairJournal() {
+        repairJournal(1_000);
+    }
+
+    /** Tries to rewrite a failing journal, at most once per interval. */
+    private void repairJournal(long interval) {
+        long now = System.currentTimeMillis();
+        if (!journalFailing || now - lastRepairAttempt < interval) {
+            return;
+        }
+        lastRepairAttempt = now;
+        try {
+            compact();
+            journalFailing = false;
+            outageEnded("journal");
+            LOG.info("Task store: the journal in {} is written again", folder.toAbsolutePath());
+        } catch (IOException e) {
+            // still failing; tried again later
         }
     }
 
     /** Rewrites the journal as one line per unfinished task, then swaps it in by rename. */
     private void compact() throws IOException {
-        if (journal != null) {
+        if (journal != null && !journalFailing) {
             journal.flush();
         }
+        Files.createDirectories(folder);
         Path tmp = folder.resolve("tasks.journal.tmp");
         try (FileOutputStream out = new FileOutputStream(tmp.toFile());
              BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
+            ObjectNode clock = JSON.createObjectNode();
+            clock.put("op", "clock");
+            clock.put("active", activeNow(System.currentTimeMillis()));
+            writer.write(JSON.writeValueAsString(clock));
+            writer.write('\n');
             for (Task task : tasks.values()) {
                 ObjectNode entry = JSON.createObjectNode();
                 entry.put("op", "put");
@@ -535,13 +679,21 @@ public class JournalTaskStore implements TaskStore {
             }
             writer.flush();
             out.getFD().sync();
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         Files.move(tmp, journalPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (journal != null) {
-            journal.close();
+            try {
+                journal.close();
+            } catch (IOException ignored) {
+                // everything it held is in the new file
+            }
         }
         journalFile = new FileOutputStream(journalPath().toFile(), true);
         journal = new BufferedWriter(new OutputStreamWriter(journalFile, StandardCharsets.UTF_8), 1 << 16);
-        journalLines = tasks.size();
+        journalLines = tasks.size() + 1;
+        clockWrittenAt = System.currentTimeMillis();
     }
 }

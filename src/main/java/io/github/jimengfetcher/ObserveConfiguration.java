@@ -71,8 +71,11 @@ public class ObserveConfiguration extends MainListenerSupport {
         int recent = Integer.parseInt(properties.resolveProperty("jimeng.status.recent-tasks").orElse("50").strip());
         registry.bind("taskBoard", new TaskBoard(store, recent));
 
-        long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElse("3m").strip());
-        FetcherHealthCheck check = new FetcherHealthCheck(require(registry, ApiHealth.class), require(registry, OutputFolders.class), failingLimit);
+        long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElseThrow().strip());
+        long minFreeSpace = ByteSizes.parse(properties.resolveProperty("jimeng.health.min-free-space").orElseThrow());
+        FetcherHealthCheck check = new FetcherHealthCheck(require(registry, ApiHealth.class), require(registry, OutputFolders.class),
+                require(registry, OutputHealth.class), java.nio.file.Path.of(properties.resolveProperty("jimeng.work").orElseThrow().strip()),
+                failingLimit, minFreeSpace);
         check.setCamelContext(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -52,7 +52,7 @@ public class OutputFolders {
 
     /** A task is finished exactly when its result or failure record exists. */
     public boolean isFinished(String id) {
-        return Files.exists(resultFile(id)) || Files.exists(failureFile(id));
+        return Files.isRegularFile(resultFile(id)) || Files.isRegularFile(failureFile(id));
     }
 
     public Path resultFile(String id) {
@@ -75,6 +75,8 @@ public class OutputFolders {
      */
     public String publishVideo(String id, DownloadResult download) throws IOException {
         Path target = videoFile(id);
+        // Users archive finished videos by moving the folder away: it comes back when needed.
+        Files.createDirectories(target.getParent());
         try {
             Files.move(download.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException otherFileSystem) {
@@ -93,6 +95,7 @@ public class OutputFolders {
     public boolean isWritable() {
         Path probe = root.resolve("results").resolve(".write-probe.tmp");
         try {
+            Files.createDirectories(probe.getParent());
             Files.writeString(probe, "ok");
             Files.delete(probe);
             return true;

@@ -1,19 +1,27 @@
 package io.github.jimengfetcher;
 
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Faults of this machine rather than of the API: a full disk, an unwritable output
- * folder. The task stays pending and retries with backoff; the fault is logged when
- * it starts and when it ends, not on every retry.
+ * folder. The task stays pending and retries with backoff. A fault episode lasts while
+ * any task still fails: each new kind of fault is logged once when it first appears, and
+ * the end once, when every failing task got through; another task's success in between
+ * does not end it (one broken task would otherwise log fault and recovery on every retry).
  */
 public class OutputHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputHealth.class);
 
     private TaskStore store;
-    private String failing;
+    private final Map<String, String> failingTasks = new HashMap<>();
+    private final Set<String> messagesLogged = new HashSet<>();
     private long faults;
 
     public void setStore(TaskStore store) {
@@ -21,28 +29,43 @@ public class OutputHealth {
     }
 
     public void fault(String taskId, Throwable fault) {
-        String message = String.valueOf(fault.getMessage());
-        boolean first;
+        String message = describe(fault);
+        boolean log;
         synchronized (this) {
-            first = failing == null;
-            failing = message;
+            if (failingTasks.isEmpty()) {
+                store.outageBegan("output");
+            }
+            failingTasks.put(taskId, message);
             faults++;
+            log = messagesLogged.add(message);
         }
-        if (first) {
+        if (log) {
             LOG.error("{} cannot be completed now, will retry (logged again when writing works): {}", taskId, message);
         }
         store.retryLater(taskId, "cannot write output: " + message);
     }
 
-    /** A task was written out: any fault episode is over. */
-    public void written() {
+    /** A task's record was written: its part of any fault episode is over. */
+    public void written(String taskId) {
         synchronized (this) {
-            if (failing == null) {
+            if (failingTasks.remove(taskId) == null || !failingTasks.isEmpty()) {
                 return;
             }
             LOG.info("Writing output works again after {} failed attempts", faults);
-            failing = null;
+            messagesLogged.clear();
             faults = 0;
+            store.outageEnded("output");
         }
+    }
+
+    /** The last fault while some task cannot be written, or null. */
+    public synchronized String currentFault() {
+        return failingTasks.isEmpty() ? null : failingTasks.values().iterator().next();
+    }
+
+    /** The message, or for a fault without one (an Error, say) its kind. */
+    private static String describe(Throwable fault) {
+        String message = fault.getMessage();
+        return message == null || message.isBlank() ? fault.getClass().getSimpleName() : message;
     }
 }

@@ -15,6 +15,8 @@ public class Task {
     public Phase phase = Phase.FETCH;
     /** When the id was first registered (epoch ms); the task timeout counts from here, across restarts. */
     public long registeredAt;
+    /** The task store's active clock at registration: the task timeout counts from here, outages left out. */
+    public Long activeAt;
     /** When the task is next due for a fetch or download attempt (epoch ms). */
     public long nextAt;
     public int fetches;
@@ -47,6 +49,7 @@ public class Task {
         t.id = id;
         t.phase = phase;
         t.registeredAt = registeredAt;
+        t.activeAt = activeAt;
         t.nextAt = nextAt;
         t.fetches = fetches;
         t.status = status;

@@ -56,12 +56,12 @@ public class TaskRecords {
         return record;
     }
 
-    /** "timed out after 2h (last status IN_PROGRESS 40%)" */
+    /** "timed out after 2h0m0s waiting for a final status, outages not counted (last status IN_PROGRESS 40%)" */
     public String timedOutReason(String id) {
         Task task = store.find(id).orElseThrow();
-        long age = System.currentTimeMillis() - task.registeredAt;
-        return "timed out after " + java.time.Duration.ofMillis(age).withNanos(0).toString().substring(2).toLowerCase()
-                + " (last status " + task.status + (task.progress == null || task.progress.isEmpty() ? "" : " " + task.progress) + ")";
+        long waited = store.waitedMillis(id);
+        return "timed out after " + org.apache.camel.util.TimeUtils.printDuration(waited, false)
+                + " waiting for a final status, outages not counted (last status " + task.status + (task.progress == null || task.progress.isEmpty() ? "" : " " + task.progress) + ")";
     }
 
     private static void times(Map<String, Object> record, Task task) {

@@ -40,7 +40,19 @@ public interface TaskStore {
     /** Records a readable answer; true when status or progress changed since the last one. */
     boolean recordAnswer(String id, FetchAnswer answer);
 
+    /** Has the task waited longer than the task timeout for a final status (outages not counted)? */
     boolean isPastDeadline(String id);
+
+    /** How long the task has waited for a final status, not counting outages (see {@link #outageBegan}). */
+    long waitedMillis(String id);
+
+    /**
+     * No answer can be had now (the API refuses the key, cannot be reached or rate-limits us; this
+     * machine cannot write): the task timeout does not count on until every outage has ended.
+     */
+    void outageBegan(String cause);
+
+    void outageEnded(String cause);
 
     void scheduleNextFetch(String id);
 

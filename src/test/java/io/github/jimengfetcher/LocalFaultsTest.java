@@ -1,0 +1,231 @@
+package io.github.jimengfetcher;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Http;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** This machine misbehaving: a full disk, folders removed, a second process, a restart after an outage. */
+class LocalFaultsTest extends AppTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void aFullDiskWedgesNothingAndEveryTaskCompletesOnceSpaceIsFreed() throws Exception {
+        Path disk = root.resolve("disk");
+        assumeTrue(mountSmallDisk(disk, "6m"), "needs root and tmpfs to make a really full disk");
+        try {
+            Map<String, String> settings = new HashMap<>();
+            settings.put("jimeng.work", disk.resolve("work").toString());
+            settings.put("jimeng.output", disk.resolve("output").toString());
+            settings.put("jimeng.health.min-free-space", "1MB");
+            int port = Http.enable(settings);
+            String[] ids = {"cgt-full-1", "cgt-full-2", "cgt-full-3"};
+            byte[][] videos = new byte[ids.length][];
+            for (int i = 0; i < ids.length; i++) {
+                videos[i] = Videos.mp4(600_000, i);
+                api.answer(ids[i], okJson(FakeGateway.status(ids[i], "IN_PROGRESS", "50%")));
+            }
+            startApp(settings);
+            app.drop("ids.txt", String.join("\n", ids));
+            await().atMost(WAIT).until(() -> Stream.of(ids).allMatch(id -> api.fetchesOf(id).size() >= 1));
+
+            Path filler = disk.resolve("filler");
+            fillUp(filler);
+            try (CapturedLog log = CapturedLog.capture()) {
+                for (int i = 0; i < ids.length; i++) {
+                    api.answer(ids[i], okJson(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", videos[i]))));
+                }
+                await().atMost(WAIT).until(() -> Stream.of(ids).allMatch(id -> store().find(id).map(t -> t.faultStreak >= 2).orElse(false)));
+                String health = Http.get(port, "/observe/health?exposureLevel=full").body();
+                assertTrue(health.contains("DOWN") && health.contains("jimeng.health.min-free-space"), health);
+                assertFalse(Files.exists(disk.resolve("output/failed")) && Files.list(disk.resolve("output/failed")).findAny().isPresent(),
+                        "a full disk writes nothing off");
+                assertTrue(log.count("cannot be completed now") <= 3, "logged once per kind of fault, not per retry: " + log.all());
+            }
+
+            Files.delete(filler);
+
+            Path output = disk.resolve("output");
+            for (int i = 0; i < ids.length; i++) {
+                Path result = output.resolve("results/" + ids[i] + ".json");
+                await().atMost(WAIT).until(() -> Files.exists(result));
+                assertArrayEquals(videos[i], Files.readAllBytes(output.resolve("videos/" + ids[i] + ".mp4")), ids[i]);
+            }
+            await().atMost(WAIT).until(() -> store().pendingCount() == 0);
+            await().atMost(WAIT).until(() -> Http.get(port, "/observe/health").statusCode() == 200);
+            assertFalse(Files.exists(output.resolve("failed/" + ids[0] + ".json")));
+        } finally {
+            if (app != null) {
+                app.close();
+                app = null;
+            }
+            new ProcessBuilder("umount", "-l", disk.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aRemovedVideosFolderComesBack() throws Exception {
+        String id = "cgt-archived";
+        byte[] video = Videos.mp4(40_000, 7);
+        api.answer(id, okJson(FakeGateway.success(id, api.video("archived.mp4", video))));
+        startApp(Map.of());
+        deleteTree(app.output("videos"));
+        deleteTree(app.output("results"));
+
+        app.drop("ids.txt", id);
+
+        awaitResult(id);
+        assertArrayEquals(video, Files.readAllBytes(app.video(id)));
+    }
+
+    @Test
+    void healthSaysDownWhileLittleSpaceIsLeftAndUpAgainByItself() throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        int port = Http.enable(settings);
+        settings.put("jimeng.health.min-free-space", "100000GB");
+        startApp(settings);
+        await().atMost(WAIT).until(() -> Http.get(port, "/observe/health").statusCode() == 503);
+        String health = Http.get(port, "/observe/health").body();
+        assertTrue(health.contains("jimeng.health.min-free-space"), health);
+
+        settings.put("jimeng.health.min-free-space", "1KB");
+        startApp(settings);
+        await().atMost(WAIT).until(() -> Http.get(port, "/observe/health").statusCode() == 200);
+    }
+
+    @Test
+    void aSecondProcessOnTheSameWorkFolderRefusesToStart() throws Exception {
+        startApp(Map.of());
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        settings.put("jimeng.inbox", root.resolve("other-inbox").toString());
+        settings.put("jimeng.output", root.resolve("other-output").toString());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> RunningApp.start(root, settings));
+        assertTrue(refused.getMessage().contains("already running on the work folder"), refused.getMessage());
+        assertFalse(Files.exists(root.resolve("other-output")), "refused before touching any folder");
+        assertTrue(app.context().getStatus().isStarted(), "the first one runs on");
+    }
+
+    @Test
+    void aFixedKeyAndARestartFetchAtOnceAndTheOutageDoesNotCountTowardsTheTimeout() throws Exception {
+        String id = "cgt-outage";
+        byte[] video = Videos.mp4(20_000, 3);
+        String url = api.video("outage.mp4", video);
+        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(10)
+                .willReturn(unauthorized().withBody("{\"error\":{\"message\":\"invalid token\",\"type\":\"new_api_error\"}}")));
+        api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "40%"), FakeGateway.status(id, "IN_PROGRESS", "80%"),
+                FakeGateway.success(id, url));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("jimeng.task-timeout", "3s");
+        settings.put("jimeng.key-refused-pause", "1h");
+        settings.put("jimeng.api-key", "sk-wrong-key-5678");
+        startApp(settings);
+        app.drop("ids.txt", id);
+        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() >= 1);
+        // The task's timeout passes while the key is refused.
+        await().pollDelay(Duration.ofMillis(3500)).atMost(WAIT).until(() -> true);
+
+        settings.remove("jimeng.api-key");
+        long restart = System.currentTimeMillis();
+        startApp(settings);
+
+        JsonNode result = awaitResult(id);
+        assertEquals("SUCCESS", result.path("status").asText());
+        assertTrue(System.currentTimeMillis() - restart < 10_000, "fetched at once after the restart, not after the old pause");
+        assertFalse(Files.exists(app.failure(id)));
+    }
+
+    @Test
+    void aShorterPollIntervalAppliesAtOnceAfterARestart() throws Exception {
+        String id = "cgt-interval";
+        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+        startApp(Map.of("jimeng.poll-interval", "1h"));
+        app.drop("ids.txt", id);
+        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1 && store().find(id).map(t -> t.fetches == 1).orElse(false));
+
+        startApp(Map.of("jimeng.poll-interval", "300ms"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.fetchesOf(id).size() >= 3);
+    }
+
+    @Test
+    void oneBrokenTaskDoesNotAlternateFaultAndRecoveryLines() throws Exception {
+        String broken = "cgt-broken";
+        String fine = "cgt-fine";
+        api.answer(broken, okJson(FakeGateway.failure(broken, "policy")));
+        api.answer(fine, okJson(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
+        startApp(Map.of());
+        // The broken task's failure record cannot be written: a folder sits where its file goes.
+        Files.createDirectories(app.output("failed").resolve(broken + ".json").resolve("in-the-way"));
+        try (CapturedLog log = CapturedLog.capture()) {
+            app.drop("ids.txt", broken + "\n" + fine);
+            await().atMost(WAIT).until(() -> log.count(broken + " FAILED") >= 3);
+            String[] others = {"cgt-fine-a", "cgt-fine-b", "cgt-fine-c"};
+            for (String other : others) {
+                api.answer(other, okJson(FakeGateway.success(other, api.video(other + ".mp4", Videos.mp4(10_000, 1)))));
+            }
+            app.drop("more.txt", String.join("\n", others));
+            await().atMost(WAIT).until(() -> Stream.of(others).allMatch(o -> Files.exists(app.result(o))));
+            long before = log.count(broken + " FAILED");
+            await().atMost(WAIT).until(() -> log.count(broken + " FAILED") >= before + 2);
+            assertEquals(1L, log.count("cannot be completed now"), log.all());
+            assertEquals(0L, log.count("works again"), log.all());
+        }
+    }
+
+    /** Mounts a tmpfs of the given size; false where this machine does not allow it. */
+    private static boolean mountSmallDisk(Path at, String size) throws Exception {
+        Files.createDirectories(at);
+        try {
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
+                    .redirectErrorStream(true).start();
+            return mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0;
+        } catch (IOException noMount) {
+            return false;
+        }
+    }
+
+    private static void fillUp(Path filler) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            // the disk is full
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
