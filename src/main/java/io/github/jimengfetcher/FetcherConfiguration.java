@@ -29,6 +29,7 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
     @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
     @PropertyInject("jimeng.scheduler-tick") String schedulerTick;
+    @PropertyInject("jimeng.timeout-recheck") String timeoutRechecks;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
     private OutputFolders outputFolders;
@@ -61,6 +62,7 @@ public class FetcherConfiguration {
         taskStore.setMaxUrlRefreshes(maxUrlRefreshes);
         taskStore.setMaxDownloadAttempts(maxDownloadAttempts);
         taskStore.setClaimWait(schedulerTick);
+        taskStore.setTimeoutRechecks(timeoutRechecks);
         return taskStore;
     }
 

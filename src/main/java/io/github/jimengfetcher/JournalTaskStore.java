@@ -61,6 +61,7 @@ public class JournalTaskStore implements TaskStore {
     private int maxUrlRefreshes = 3;
     private int maxDownloadAttempts = 5;
     private long claimWait = 200;
+    private List<Long> timeoutRechecks = List.of();
 
     private final Map<String, Task> tasks = new HashMap<>();
     private final TreeSet<Task> dueFetches = new TreeSet<>(BY_DUE_TIME);
@@ -127,6 +128,18 @@ public class JournalTaskStore implements TaskStore {
         this.maxDownloadAttempts = max;
     }
 
+    /** Comma-separated durations after a timeout at which the task is fetched again; empty for none. */
+    public void setTimeoutRechecks(String rechecks) {
+        List<Long> times = new ArrayList<>();
+        for (String time : rechecks == null ? new String[0] : rechecks.split(",")) {
+            if (!time.isBlank()) {
+                times.add(TimeUtils.toMilliSeconds(time.strip()));
+            }
+        }
+        times.sort(null);
+        this.timeoutRechecks = List.copyOf(times);
+    }
+
     /** How long a claim may wait for a fetch slot to free up: the scheduler tick. */
     public void setClaimWait(String wait) {
         this.claimWait = TimeUtils.toMilliSeconds(wait);
@@ -160,7 +173,9 @@ public class JournalTaskStore implements TaskStore {
         }
         int alreadyDone = 0;
         for (Task task : new ArrayList<>(tasks.values())) {
-            if (outputs != null && outputs.isFinished(task.id)) {
+            boolean done = task.timedOutAt != null ? outputs != null && outputs.hasResult(task.id)
+                    : outputs != null && outputs.isFinished(task.id);
+            if (done) {
                 tasks.remove(task.id);
                 alreadyDone++;
             }
@@ -479,6 +494,47 @@ public class JournalTaskStore implements TaskStore {
         entry.put("id", id);
         append(entry);
         flush();
+    }
+
+    @Override
+    public synchronized void finishFailed(String id, String reasonClass) {
+        Task task = tasks.get(id);
+        if (task == null) {
+            return;
+        }
+        if (!"timed_out".equals(reasonClass) || timeoutRechecks.isEmpty() || task.timedOutAt != null) {
+            finish(id);
+            return;
+        }
+        take(id);
+        task.timedOutAt = System.currentTimeMillis();
+        task.rechecks = 0;
+        task.nextAt = task.timedOutAt + timeoutRechecks.get(0);
+        release(task);
+    }
+
+    @Override
+    public synchronized boolean isRechecking(String id) {
+        Task task = tasks.get(id);
+        return task != null && task.timedOutAt != null;
+    }
+
+    @Override
+    public synchronized void recheckLater(String id) {
+        Task task = tasks.get(id);
+        if (task == null) {
+            return;
+        }
+        task.rechecks++;
+        if (task.rechecks >= timeoutRechecks.size()) {
+            LOG.info("{} still has no video {} after it timed out: no more late fetches, its failure record stands", id,
+                    TimeUtils.printDuration(System.currentTimeMillis() - task.timedOutAt, false));
+            finish(id);
+            return;
+        }
+        take(id);
+        task.nextAt = Math.max(System.currentTimeMillis(), task.timedOutAt + timeoutRechecks.get(task.rechecks));
+        release(task);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public class OutputFolders {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputFolders.class);
-    private static final String[] FOLDERS = {"results", "videos", "failed", "rejected"};
+    private static final String[] FOLDERS = {"results", "videos", "failed", "rejected", "superseded"};
 
     private Path root = Path.of("data/output");
 
@@ -53,6 +53,29 @@ public class OutputFolders {
     /** A task is finished exactly when its result or failure record exists. */
     public boolean isFinished(String id) {
         return Files.isRegularFile(resultFile(id)) || Files.isRegularFile(failureFile(id));
+    }
+
+    public boolean hasResult(String id) {
+        return Files.isRegularFile(resultFile(id));
+    }
+
+    /**
+     * Moves an earlier failure record out of the way, to superseded/{id}.{yyyyMMdd-HHmmss}.json, kept
+     * for good: the task is about to get a newer record (it succeeded late, or failed anew).
+     */
+    public void supersedeFailure(String id) throws IOException {
+        Path failure = failureFile(id);
+        if (!Files.isRegularFile(failure)) {
+            return;
+        }
+        Path folder = Files.createDirectories(root.resolve("superseded"));
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path target = folder.resolve(id + "." + stamp + ".json");
+        for (int n = 2; Files.exists(target); n++) {
+            target = folder.resolve(id + "." + stamp + "-" + n + ".json");
+        }
+        Files.move(failure, target, StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("{}: its earlier failure record is now {}", id, target);
     }
 
     public Path resultFile(String id) {

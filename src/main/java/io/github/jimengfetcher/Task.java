@@ -34,6 +34,10 @@ public class Task {
     public int faultStreak;
     public int notFoundAnswers;
     public String lastError;
+    /** Timed out, and fetched again now and then in case it succeeds late: when it failed (epoch ms), else null. */
+    public Long timedOutAt;
+    /** How many of those late fetches were made. */
+    public int rechecks;
 
     public Task() {
     }
@@ -62,6 +66,8 @@ public class Task {
         t.faultStreak = faultStreak;
         t.notFoundAnswers = notFoundAnswers;
         t.lastError = lastError;
+        t.timedOutAt = timedOutAt;
+        t.rechecks = rechecks;
         return t;
     }
 }

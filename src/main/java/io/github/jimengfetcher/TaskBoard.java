@@ -80,10 +80,11 @@ public class TaskBoard {
         boolean downloading = task.phase == Task.Phase.DOWNLOAD;
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", task.id);
-        entry.put("state", downloading ? "downloading" : "pending");
+        entry.put("state", downloading ? "downloading" : task.timedOutAt != null ? "rechecking" : "pending");
         entry.put("status", task.status == null ? "REGISTERED" : task.status);
         entry.put("progress", task.progress == null ? "" : task.progress);
-        entry.put("percent", downloading ? Integer.valueOf(100) : percent(task.progress));
+        // The API's progress, while it has one to give: a download in flight has not reached 100 % yet.
+        entry.put("percent", downloading ? null : percent(task.progress));
         entry.put("fetches", task.fetches);
         entry.put("next_fetch_at", downloading ? null : Instant.ofEpochMilli(task.nextAt).toString());
         entry.put("age_seconds", Math.max(0, (now - task.registeredAt) / 1000));

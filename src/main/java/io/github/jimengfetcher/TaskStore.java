@@ -85,6 +85,19 @@ public interface TaskStore {
     /** The task is done (its result or failure record is written) and leaves the store. */
     void finish(String id);
 
+    /**
+     * The task's failure record is written. It leaves the store, except a task that timed out: that one
+     * stays to be fetched again at the jimeng.timeout-recheck times after its failure, in case it
+     * succeeds late (a video the user paid for).
+     */
+    void finishFailed(String id, String reasonClass);
+
+    /** Is the task a timed-out one, fetched again in case it succeeded late? */
+    boolean isRechecking(String id);
+
+    /** A late fetch found no video: the next one at its time, or the task leaves the store after the last. */
+    void recheckLater(String id);
+
     /** Copies of all unfinished tasks, for status pages. */
     List<Task> pendingTasks();
 

@@ -179,13 +179,14 @@ class LocalFaultsTest extends AppTestSupport {
     void oneBrokenTaskDoesNotAlternateFaultAndRecoveryLines() throws Exception {
         String broken = "cgt-broken";
         String fine = "cgt-fine";
-        api.answer(broken, okJson(FakeGateway.failure(broken, "policy")));
+        api.statuses(broken, FakeGateway.status(broken, "IN_PROGRESS", "90%"), FakeGateway.failure(broken, "policy"));
         api.answer(fine, okJson(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
         startApp(Map.of());
-        // The broken task's failure record cannot be written: a folder sits where its file goes.
-        Files.createDirectories(app.output("failed").resolve(broken + ".json").resolve("in-the-way"));
         try (CapturedLog log = CapturedLog.capture()) {
             app.drop("ids.txt", broken + "\n" + fine);
+            await().atMost(WAIT).until(() -> api.fetchesOf(broken).size() >= 1);
+            // The broken task's failure record cannot be written: a folder sits where its file goes.
+            Files.createDirectories(app.output("failed").resolve(broken + ".json").resolve("in-the-way"));
             await().atMost(WAIT).until(() -> log.count(broken + " FAILED") >= 3);
             String[] others = {"cgt-fine-a", "cgt-fine-b", "cgt-fine-c"};
             for (String other : others) {
