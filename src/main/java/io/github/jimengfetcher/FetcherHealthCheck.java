@@ -12,7 +12,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
  * refuses the key, the output folder cannot be written, or every API request has failed
- * for longer than jimeng.health.api-failing-limit.
+ * for longer than jimeng.health.api-failing-limit; and while the API's rate limit pauses
+ * every fetch (it recovers by itself when the pause ends).
  *
  * A readiness check only: restarting the process fixes none of these, so liveness stays UP.
  */
@@ -43,6 +44,11 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
         if (!outputs.isWritable()) {
             problems.add("the output folder " + outputs.getRoot().toAbsolutePath() + " is not writable");
+        }
+        long pausedUntil = api.rateLimitPausedUntil();
+        if (pausedUntil > 0) {
+            problems.add("fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
+                    + " (HTTP 429; at most jimeng.rate-limit-max-pause)");
         }
         long failingSince = api.failingSince();
         if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {
