@@ -20,6 +20,8 @@ public class ApiHealth {
     private TaskStore store;
     private long keyRefusedPause = 60_000;
     private long rateLimitPause = 5_000;
+    private long rateLimitMaxPause = 300_000;
+    private volatile long rateLimitedUntil;
 
     private String episode;
     private long episodeStart;
@@ -38,6 +40,10 @@ public class ApiHealth {
 
     public void setRateLimitPause(String pause) {
         this.rateLimitPause = TimeUtils.toMilliSeconds(pause);
+    }
+
+    public void setRateLimitMaxPause(String pause) {
+        this.rateLimitMaxPause = TimeUtils.toMilliSeconds(pause);
     }
 
     /** A readable answer arrived: any fault episode is over. */
@@ -64,13 +70,21 @@ public class ApiHealth {
         store.pauseFetches(keyRefusedPause, taskId, "API refused the key (HTTP " + statusCode + ")");
     }
 
-    /** HTTP 429: nobody fetches before Retry-After has elapsed. */
+    /** HTTP 429: nobody fetches before Retry-After has elapsed, or jimeng.rate-limit-max-pause if that comes first. */
     public void rateLimited(String taskId, String retryAfter) {
         long pause = retryAfterMillis(retryAfter);
+        rateLimitedUntil = System.currentTimeMillis() + pause;
         if (startEpisode("rate limited")) {
             LOG.warn("API rate limit (HTTP 429): polling paused for {}", Duration.ofMillis(pause));
         }
         store.pauseFetches(pause, taskId, "rate limited by the API (HTTP 429)");
+    }
+
+    /** Until when fetching is paused because of the API's rate limit, or 0 when it is not. */
+    public long rateLimitPausedUntil() {
+        long until = store.fetchesPausedUntil();
+        long now = System.currentTimeMillis();
+        return rateLimitedUntil > now && until > now ? until : 0;
     }
 
     /** 5xx, network faults, timeouts, unreadable answers: the task retries with backoff. */
@@ -111,21 +125,25 @@ public class ApiHealth {
         return true;
     }
 
+    /** Retry-After (seconds or a date), at least jimeng.rate-limit-pause, at most jimeng.rate-limit-max-pause. */
     long retryAfterMillis(String retryAfter) {
+        long asked = rateLimitPause;
         if (retryAfter != null && !retryAfter.isBlank()) {
             String value = retryAfter.strip();
             try {
-                return Math.max(rateLimitPause, Long.parseLong(value) * 1000);
+                asked = Math.max(rateLimitPause, Math.multiplyExact(Long.parseLong(value), 1000L));
+            } catch (ArithmeticException tooLong) {
+                asked = Long.MAX_VALUE;
             } catch (NumberFormatException notSeconds) {
                 try {
                     long until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                    return Math.max(rateLimitPause, until - System.currentTimeMillis());
+                    asked = Math.max(rateLimitPause, until - System.currentTimeMillis());
                 } catch (RuntimeException notADate) {
-                    // fall through to the default pause
+                    // the default pause
                 }
             }
         }
-        return rateLimitPause;
+        return Math.min(asked, rateLimitMaxPause);
     }
 
     private static String ago(long since) {

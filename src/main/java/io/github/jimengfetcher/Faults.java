@@ -22,7 +22,13 @@ public final class Faults {
             cause = cause.getCause();
         }
         if (cause instanceof HttpOperationFailedException http) {
+            if (http.getStatusCode() >= 300 && http.getStatusCode() < 400) {
+                return redirect(http);
+            }
             return "HTTP " + http.getStatusCode() + " from the API";
+        }
+        if (cause instanceof ApiRequestLimits.RequestDeadlineException || cause instanceof ApiRequestLimits.AnswerTooLargeException) {
+            return cause.getMessage();
         }
         if (cause instanceof FetchAnswerReader.MalformedAnswerException) {
             return "unreadable answer (" + cause.getMessage() + ")";
@@ -40,5 +46,31 @@ public final class Faults {
             return "network fault (" + cause.getClass().getSimpleName() + ")";
         }
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    /**
+     * The API never redirects a fetch: a redirect means jimeng.base-url points somewhere else,
+     * typically http:// where the API answers on https://, or a wrong host or path.
+     * Where it points is said without its query, which may carry secrets.
+     */
+    private static String redirect(HttpOperationFailedException http) {
+        String location = http.getRedirectLocation();
+        String target = location == null || location.isBlank() ? "no Location given" : "to " + withoutQuery(location.strip());
+        return "HTTP " + http.getStatusCode() + " from the API, a redirect " + target
+                + ": jimeng.base-url probably points to the wrong place (http instead of https, or a wrong host or path); "
+                + "set it to the API root the redirect names";
+    }
+
+    static String withoutQuery(String url) {
+        int cut = url.length();
+        for (char c : new char[] {'?', '#'}) {
+            int at = url.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        String plain = url.substring(0, cut);
+        // user:password@ in the redirect target is a secret too
+        return plain.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
     }
 }

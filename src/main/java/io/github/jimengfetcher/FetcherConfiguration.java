@@ -28,6 +28,7 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
     @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
+    @PropertyInject("jimeng.rate-limit-max-pause") String rateLimitMaxPause;
     @PropertyInject("jimeng.scheduler-tick") String schedulerTick;
     @PropertyInject("jimeng.timeout-recheck") String timeoutRechecks;
 
@@ -86,6 +87,7 @@ public class FetcherConfiguration {
         health.setStore(taskStore());
         health.setKeyRefusedPause(keyRefusedPause);
         health.setRateLimitPause(rateLimitPause);
+        health.setRateLimitMaxPause(rateLimitMaxPause);
         return health;
     }
 

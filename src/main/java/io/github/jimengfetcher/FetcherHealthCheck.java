@@ -14,9 +14,10 @@ import org.apache.camel.util.TimeUtils;
 
 /**
  * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
- * refuses the key, the output folder cannot be written, a disk is nearly full, or every API
- * request has failed for longer than jimeng.health.api-failing-limit. Each is checked anew on
- * every call, so health comes back UP by itself once the cause is gone.
+ * refuses the key, the output folder cannot be written, a disk is nearly full, every API
+ * request has failed for longer than jimeng.health.api-failing-limit, or the API's rate limit
+ * pauses every fetch. Each is checked anew on every call, so health comes back UP by itself
+ * once the cause is gone.
  *
  * A readiness check only: restarting the process fixes none of these, so liveness stays UP.
  */
@@ -62,6 +63,11 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
         freeSpace("output folder", outputs.getRoot(), problems);
         freeSpace("work folder", work, problems);
+        long pausedUntil = api.rateLimitPausedUntil();
+        if (pausedUntil > 0) {
+            problems.add("fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
+                    + " (HTTP 429; at most jimeng.rate-limit-max-pause)");
+        }
         long failingSince = api.failingSince();
         if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {
             problems.add("every API request has failed since " + Instant.ofEpochMilli(failingSince)

@@ -17,10 +17,24 @@ public final class JimengFetcherApplication {
             exitCode = create().run(args);
         } catch (Exception e) {
             // A settings problem is the user's to fix: say it plainly, without a stack trace.
-            System.err.println("jimeng-fetcher cannot start: " + e.getMessage());
+            System.err.println("jimeng-fetcher cannot start: " + reason(e));
             exitCode = 2;
         }
         System.exit(exitCode);
+    }
+
+    /**
+     * The settings problem a failed start comes down to: our checks throw IllegalStateException,
+     * which Camel may wrap on the way out.
+     */
+    static String reason(Throwable failure) {
+        String reason = failure.getMessage();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IllegalStateException && cause.getMessage() != null) {
+                reason = cause.getMessage();
+            }
+        }
+        return reason;
     }
 
     /** The application as main() runs it; tests start the same one. */

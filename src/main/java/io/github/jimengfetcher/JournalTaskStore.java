@@ -417,6 +417,11 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
+    public synchronized long fetchesPausedUntil() {
+        return fetchesPausedUntil;
+    }
+
+    @Override
     public synchronized boolean notFoundConfirmed(String id) {
         Task task = require(id);
         task.notFoundAnswers++;

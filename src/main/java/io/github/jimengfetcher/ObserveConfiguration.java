@@ -69,7 +69,9 @@ public class ObserveConfiguration extends MainListenerSupport {
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(metrics));
 
         int recent = Integer.parseInt(properties.resolveProperty("jimeng.status.recent-tasks").orElse("50").strip());
-        registry.bind("taskBoard", new TaskBoard(store, recent));
+        TaskBoard board = new TaskBoard(store, recent);
+        board.setApiHealth(require(registry, ApiHealth.class));
+        registry.bind("taskBoard", board);
 
         long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElseThrow().strip());
         long minFreeSpace = ByteSizes.parse(properties.resolveProperty("jimeng.health.min-free-space").orElseThrow());

@@ -28,10 +28,16 @@ public class TaskBoard {
     private final Deque<FinishedTask> recent = new ArrayDeque<>();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private ApiHealth api;
 
     public TaskBoard(TaskStore store, int recentLimit) {
         this.store = store;
         this.recentLimit = Math.max(0, recentLimit);
+    }
+
+    /** Tells why fetching is paused, when it is. */
+    public void setApiHealth(ApiHealth api) {
+        this.api = api;
     }
 
     /** Remembers a finished task from its record (the body the hooks get) and returns it. */
@@ -70,10 +76,24 @@ public class TaskBoard {
 
         Map<String, Object> board = new LinkedHashMap<>();
         board.put("generated_at", Instant.ofEpochMilli(now).toString());
+        long pausedUntil = store.fetchesPausedUntil();
+        boolean paused = pausedUntil > now;
+        board.put("fetching_paused_until", paused ? Instant.ofEpochMilli(pausedUntil).toString() : null);
+        board.put("fetching_paused_reason", paused ? pauseReason() : null);
         board.put("counts", counts);
         board.put("pending_listed", Math.min(pending.size(), MAX_PENDING_LISTED));
         board.put("tasks", tasks);
         return board;
+    }
+
+    private String pauseReason() {
+        if (api != null && api.rateLimitPausedUntil() > 0) {
+            return "rate limited by the API (HTTP 429)";
+        }
+        if (api != null && api.isKeyRefused()) {
+            return "the API refused the key (HTTP 401/403)";
+        }
+        return "the API asked to wait";
     }
 
     private static Map<String, Object> pendingEntry(Task task, long now) {

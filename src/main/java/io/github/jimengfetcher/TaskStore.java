@@ -65,6 +65,9 @@ public interface TaskStore {
     /** Nobody fetches before the given delay: the API asked us to slow down, or refused the key. */
     void pauseFetches(long delayMillis, String id, String reason);
 
+    /** Until when {@link #pauseFetches} holds every fetch (epoch millis; in the past when it does not). */
+    long fetchesPausedUntil();
+
     /** Counts a task_not_exist answer; true once it has been confirmed and the task should fail. */
     boolean notFoundConfirmed(String id);
 

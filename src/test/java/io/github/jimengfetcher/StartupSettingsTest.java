@@ -1,0 +1,151 @@
+package io.github.jimengfetcher;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.github.jimengfetcher.support.AppProcess;
+import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Settings are checked before anything starts, and say plainly what to write; environment variables behave. */
+class StartupSettingsTest extends AppTestSupport {
+
+    /** Runs the app in this thread with the test settings plus one; returns the one line main() would print. */
+    private String startFailure(String key, String value) {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        settings.put(key, value);
+        Main main = JimengFetcherApplication.create();
+        settings.forEach(main::addOverrideProperty);
+        Exception failure = assertThrows(Exception.class, main::run, key + "=" + value + " must stop the start");
+        return JimengFetcherApplication.reason(failure);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jimeng.task-timeout | 7200 | jimeng.task-timeout=7200 has no unit: write 7200s, 7200ms, 5m, 2h",
+        "jimeng.poll-interval | 10 | jimeng.poll-interval=10 has no unit: write 10s",
+        "jimeng.api.request-timeout | 0s | jimeng.api.request-timeout=0s must be longer than zero",
+        "jimeng.rate-limit-max-pause | soon | jimeng.rate-limit-max-pause=soon is not a duration",
+        "jimeng.max-concurrent-fetches | 0 | jimeng.max-concurrent-fetches=0 is out of range: write a whole number of at least 1",
+        "jimeng.max-concurrent-fetches | -4 | jimeng.max-concurrent-fetches=-4 is out of range",
+        "jimeng.max-concurrent-downloads | many | jimeng.max-concurrent-downloads=many is not a whole number",
+        "jimeng.http.port | 70000 | jimeng.http.port=70000 is out of range: write a port from 1 to 65535",
+        "jimeng.download.max-size | huge | jimeng.download.max-size=huge is not a size",
+        "jimeng.api.max-answer-size | 0 | jimeng.api.max-answer-size=0 must be larger than zero",
+        "jimeng.http.enabled | yes | jimeng.http.enabled=yes is not true or false",
+        "jimeng.base-url | https://api.example.com/jimeng/fetch/ | jimeng.base-url is the API root, without /jimeng/fetch: write https://api.example.com",
+        "jimeng.base-url | https://api.example .com | jimeng.base-url is not a URL",
+        "jimeng.base-url | ftp://api.example.com | jimeng.base-url must be an http(s) URL",
+        "jimeng.api-key | 'sk-abc def' | jimeng.api-key contains spaces",
+    })
+    void aWrongSettingStopsTheStartWithOneLineSayingWhatToWrite(String key, String value, String expected) {
+        String reason = startFailure(key, value);
+        assertTrue(reason.startsWith(expected), reason);
+        assertFalse(reason.contains("\n"), "one line: " + reason);
+        assertFalse(reason.contains("sk-abc"), "the key is never shown: " + reason);
+    }
+
+    @Test
+    void aBaseUrlWithSpacesAroundAndATrailingSlashIsUsedAsTheRoot() throws Exception {
+        byte[] video = Videos.mp4(20_000, 3);
+        api.answer("cgt-spaced", okJson(io.github.jimengfetcher.support.FakeGateway.success("cgt-spaced", api.video("spaced.mp4", video))));
+        startApp(Map.of("jimeng.base-url", "  " + api.baseUrl() + "/  "));
+
+        app.drop("ids.txt", "cgt-spaced");
+
+        awaitResult("cgt-spaced");
+        assertEquals("/jimeng/fetch/cgt-spaced", api.fetchesOf("cgt-spaced").get(0).getUrl());
+    }
+
+    // ---- The application as a process of its own, with real environment variables ----
+
+    /** `java io.github.jimengfetcher.JimengFetcherApplication` from the project root, on the test class path. */
+    private Process startProcess(Path log, Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(JimengFetcherApplication.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("JIMENG_"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static String read(Path log) throws Exception {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Test
+    void anEmptyBaseUrlVariableMeansTheDefaultTheDemo() throws Exception {
+        Map<String, String> env = new HashMap<>(AppProcess.env(root));
+        env.put("JIMENG_BASE_URL", "");
+        env.put("JIMENG_API_KEY", "");
+        env.put("JIMENG_HTTP_ENABLED", "false");
+        Path log = root.resolve("empty-base-url.log");
+        Process process = startProcess(log, env);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive() || read(log).contains("Routes startup"));
+            String output = read(log);
+            assertTrue(process.isAlive(), "the app runs: " + output);
+            assertTrue(output.contains("DEMO MODE"), output);
+            assertFalse(output.contains("No endpoint could be found"), output);
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anEmptyKeyVariableWithABaseUrlExitsWithCode2AndSaysSo() throws Exception {
+        Map<String, String> env = new HashMap<>(AppProcess.env(root));
+        env.put("JIMENG_BASE_URL", "https://api.example.com");
+        env.put("JIMENG_API_KEY", "");
+        Path log = root.resolve("empty-key.log");
+        Process process = startProcess(log, env);
+        try {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
+            assertEquals(2, process.exitValue(), read(log));
+            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.base-url is set but jimeng.api-key is empty"), read(log));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aDurationVariableWithoutUnitExitsWithCode2() throws Exception {
+        Map<String, String> env = new HashMap<>(AppProcess.env(root));
+        env.put("JIMENG_TASK_TIMEOUT", "7200");
+        Path log = root.resolve("no-unit.log");
+        Process process = startProcess(log, env);
+        try {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
+            assertEquals(2, process.exitValue(), read(log));
+            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.task-timeout=7200 has no unit: write 7200s"), read(log));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
