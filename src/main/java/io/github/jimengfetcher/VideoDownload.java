@@ -2,7 +2,6 @@ package io.github.jimengfetcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,9 +33,7 @@ import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -181,7 +178,7 @@ public class VideoDownload {
         Task task = store.find(id).orElseThrow(() -> new IllegalStateException("task " + id + " is not pending"));
         PartFile part = new PartFile(partFile(id));
         long offset = part.size();
-        SimpleHttpRequest get = request(task.videoUrl);
+        SimpleHttpRequest get = VideoRequest.get(task.videoUrl);
         if (offset > 0) {
             get.addHeader("Range", "bytes=" + offset + "-");
         }
@@ -203,33 +200,6 @@ public class VideoDownload {
             }
         });
         return transfer.result;
-    }
-
-    /**
-     * A GET for the URL as given: already percent-encoded, so its path and query go on the wire
-     * exactly as they are, not decoded, re-encoded or checked against java.net.URI's stricter
-     * grammar (a browser leaves characters such as '|' as they are). A fragment is not sent.
-     */
-    static SimpleHttpRequest request(String url) {
-        int schemeEnd = url.indexOf("://");
-        if (schemeEnd <= 0) {
-            throw new IllegalArgumentException("not an absolute URL");
-        }
-        int pathStart = schemeEnd + 3;
-        while (pathStart < url.length() && "/?#".indexOf(url.charAt(pathStart)) < 0) {
-            pathStart++;
-        }
-        String rest = url.substring(pathStart);
-        int fragment = rest.indexOf('#');
-        if (fragment >= 0) {
-            rest = rest.substring(0, fragment);
-        }
-        String path = rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest;
-        try {
-            return SimpleHttpRequest.create(Method.GET, HttpHost.create(url.substring(0, pathStart)), path);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a valid video URL host: " + e.getMessage(), e);
-        }
     }
 
     /** Ends a transfer early with a result; thrown on an I/O thread, caught by {@link Transfer#brokeOff}. */

@@ -10,7 +10,7 @@ class VideoRequestTest {
 
     @Test
     void pathAndQueryAreSentAsGiven() {
-        SimpleHttpRequest get = VideoDownload.request(
+        SimpleHttpRequest get = VideoRequest.get(
                 "https://v.example.com:8443/videos/%E8%A7%86%E9%A2%91%20a.mp4?X-Tos-Signature=a%2Bb&x=1|2^3#frag");
         assertEquals("GET", get.getMethod());
         assertEquals("https", get.getScheme());
@@ -21,7 +21,7 @@ class VideoRequestTest {
 
     @Test
     void aUrlWithoutPathAsksForTheRoot() {
-        assertEquals("/?sig=1", VideoDownload.request("http://v.example.com?sig=1").getPath());
-        assertEquals("/", VideoDownload.request("http://v.example.com").getPath());
+        assertEquals("/?sig=1", VideoRequest.get("http://v.example.com?sig=1").getPath());
+        assertEquals("/", VideoRequest.get("http://v.example.com").getPath());
     }
 }
