@@ -26,7 +26,7 @@ import com.sun.net.httpserver.HttpServer;
  * GET /jimeng/fetch/{id}  IN_PROGRESS until the task's ready time (its first fetch + --ready-after),
  *                         then SUCCESS with the video URL at data.data.data.data.video (the provider's shape).
  *                         Wants "Authorization: Bearer {--key}", else 401.
- * GET /videos/{id}.mp4    --video-size bytes starting with an MP4 ftyp box, with Content-Length,
+ * GET /videos/{id}.mp4    --video-size bytes of a well-formed MP4 (ftyp, moov, then an mdat filling the size), with Content-Length,
  *                         optionally limited to --rate bytes/s per connection; "?size=N" overrides the size
  *                         (used for the curl probe); "Range: bytes=N-" is honoured.
  * GET /stats              plain "key value" lines for bench/run.sh (see {@link #stats}).
@@ -86,7 +86,7 @@ public final class FakeGateway {
         rate = bytes(opts.getOrDefault("rate", "0"));
         interval = millis(opts.getOrDefault("interval", "10s"));
         results = opts.containsKey("results") ? Path.of(opts.get("results")) : null;
-        // A fixed pseudo-random pattern (not compressible); the first 24 bytes are an ftyp box.
+        // A fixed pseudo-random pattern (not compressible): the mdat's content, after the boxes' headers (see boxes()).
         long x = 0x9E3779B97F4A7C15L;
         for (int i = 0; i < pattern.length; i++) {
             x ^= x << 13;
@@ -94,8 +94,27 @@ public final class FakeGateway {
             x ^= x << 17;
             pattern[i] = (byte) x;
         }
-        byte[] ftyp = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
-        System.arraycopy(ftyp, 0, pattern, 0, ftyp.length);
+    }
+
+    /**
+     * The first bytes of a video of this size: an ftyp box, a small moov box, and the header of an
+     * mdat box that runs to the end (with a 64-bit size when it needs one), so the app's MP4 check passes.
+     */
+    static byte[] boxes(long size) {
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(24 + 108 + 16);
+        head.putInt(24).put(ascii("ftyp")).put(ascii("isom")).putInt(0x200).put(ascii("isom")).put(ascii("mp41"));
+        head.putInt(108).put(ascii("moov")).position(24 + 108);
+        long mdat = size - 24 - 108;
+        if (mdat <= 0xFFFFFFFFL) {
+            head.putInt((int) mdat).put(ascii("mdat"));
+        } else {
+            head.putInt(1).put(ascii("mdat")).putLong(mdat);
+        }
+        return Arrays.copyOf(head.array(), head.position());
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     public static void main(String[] args) throws Exception {
@@ -255,6 +274,13 @@ public final class FakeGateway {
         int chunk = rate > 0 ? 64 * 1024 : pattern.length;
         long began = System.nanoTime();
         long position = from;
+        byte[] head = boxes(size);
+        if (position < head.length) {
+            int n = (int) Math.min(head.length - position, size - position);
+            out.write(head, (int) position, n);
+            position += n;
+            bytesSent.addAndGet(n);
+        }
         while (position < size) {
             int offset = (int) (position % pattern.length);
             int n = (int) Math.min(Math.min(chunk, pattern.length - offset), size - position);

@@ -24,6 +24,7 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.download.max-size") String maxVideoSize;
     @PropertyInject("jimeng.download.connect-timeout") String downloadConnectTimeout;
     @PropertyInject("jimeng.download.stall-timeout") String downloadStallTimeout;
+    @PropertyInject("jimeng.download.min-speed") String downloadMinSpeed;
     @PropertyInject(value = "jimeng.download.allowed-hosts", defaultValue = "") String allowedVideoHosts;
     @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
@@ -105,6 +106,7 @@ public class FetcherConfiguration {
         download.setFolder(work + "/downloads");
         download.setConnectTimeout(downloadConnectTimeout);
         download.setStallTimeout(downloadStallTimeout);
+        download.setMinSpeed(downloadMinSpeed);
         download.setMaxSize(maxVideoSize);
         download.setMaxConcurrent(maxConcurrentDownloads);
         return download;

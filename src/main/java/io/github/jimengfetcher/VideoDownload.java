@@ -2,7 +2,6 @@ package io.github.jimengfetcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -49,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams a video from the storage host to work/downloads/{id}.mp4.part, resuming
  * with a Range request where the host allows it, and verifies it: as long as
- * announced, no larger than the limit, an MP4.
+ * announced, no larger than the limit, a whole MP4 ({@link Mp4Check}).
  *
  * Transfers are non-blocking: a few I/O threads move the bytes of every download
  * in flight straight from the socket to the file (no more than one network buffer
@@ -66,6 +65,8 @@ public class VideoDownload {
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoDownload.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+    /** The Content-Range of a 416: "bytes *\/{total}". */
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d+)");
     private static final long PROGRESS_LOG_THRESHOLD = 50L * 1024 * 1024;
     /** Bytes read from a connection at once: large enough for few system calls, small enough for many connections. */
     private static final int NETWORK_BUFFER = 256 * 1024;
@@ -79,6 +80,7 @@ public class VideoDownload {
     private Path folder = Path.of("data/work/downloads");
     private long connectTimeout = 10_000;
     private long stallTimeout = 30_000;
+    private long minSpeed = 10 * 1024;
     private long maxSize = 2L << 30;
     private int maxConcurrent = 4;
     private CloseableHttpAsyncClient client;
@@ -99,6 +101,11 @@ public class VideoDownload {
 
     public void setStallTimeout(String timeout) {
         this.stallTimeout = TimeUtils.toMilliSeconds(timeout);
+    }
+
+    /** Bytes a second, averaged over the stall timeout, below which a download is cut off and resumed later. */
+    public void setMinSpeed(String bytesPerSecond) {
+        this.minSpeed = ByteSizes.parse(bytesPerSecond);
     }
 
     public void setMaxSize(String size) {
@@ -160,7 +167,7 @@ public class VideoDownload {
 
     /** Discards what is on disk for a task, e.g. once it failed for good. */
     public void discard(String id) throws IOException {
-        Files.deleteIfExists(partFile(id));
+        new PartFile(partFile(id)).delete();
     }
 
     /**
@@ -169,9 +176,9 @@ public class VideoDownload {
      */
     public CompletableFuture<DownloadResult> download(String id) throws IOException {
         Task task = store.find(id).orElseThrow(() -> new IllegalStateException("task " + id + " is not pending"));
-        Path part = partFile(id);
-        long offset = Files.exists(part) ? Files.size(part) : 0;
-        SimpleHttpRequest get = SimpleHttpRequest.create("GET", URI.create(task.videoUrl));
+        PartFile part = new PartFile(partFile(id));
+        long offset = part.size();
+        SimpleHttpRequest get = VideoRequest.get(task.videoUrl);
         if (offset > 0) {
             get.addHeader("Range", "bytes=" + offset + "-");
         }
@@ -212,6 +219,26 @@ public class VideoDownload {
         }
     }
 
+    /**
+     * HTTP 416 to a Range request from the end of the part: the host has no more bytes to send,
+     * so the part may already be the whole video (a download whose publishing failed, say).
+     * Decided on a finishing thread: see {@link Transfer#nothingLeftToSend}.
+     */
+    private static final class NothingLeft extends IOException {
+        /** The total in the 416's Content-Range ("bytes *\/N"), or -1 when it names none. */
+        final long total;
+
+        NothingLeft(long total) {
+            super("HTTP 416");
+            this.total = total;
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // an outcome, not an error
+        }
+    }
+
     /** A disk that cannot be written: not the download's fault. */
     private static final class DiskFailure extends IOException {
         DiskFailure(IOException cause) {
@@ -222,6 +249,7 @@ public class VideoDownload {
     /** One download attempt: its response handling on an I/O thread, then its end on a finishing thread. */
     private final class Transfer implements AsyncResponseConsumer<Transfer> {
         final String id;
+        final PartFile partFile;
         final Path part;
         long offset;
         final CompletableFuture<DownloadResult> result = new CompletableFuture<>();
@@ -238,11 +266,13 @@ public class VideoDownload {
         long nextLog = Long.MAX_VALUE;
         String contentType = "no content type";
         FileChannel channel;
+        SpeedWatch speed;
         FutureCallback<Transfer> done;
 
-        Transfer(String id, Path part, long offset) {
+        Transfer(String id, PartFile part, long offset) {
             this.id = id;
-            this.part = part;
+            this.partFile = part;
+            this.part = part.path();
             this.offset = offset;
         }
 
@@ -259,8 +289,9 @@ public class VideoDownload {
                         "storage host answered HTTP " + code + " (signed URL expired?)"), false);
             }
             if (code == 416) {
-                throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id,
-                        "storage host refused to resume (HTTP 416); starting over"), true);
+                Header range = response.getFirstHeader("Content-Range");
+                Matcher m = UNSATISFIED_RANGE.matcher(range == null ? "" : range.getValue());
+                throw new NothingLeft(m.find() ? Long.parseLong(m.group(1)) : -1);
             }
             if (code != 200 && code != 206) {
                 throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host answered HTTP " + code), false);
@@ -269,10 +300,16 @@ public class VideoDownload {
                 Header range = response.getFirstHeader("Content-Range");
                 Matcher m = CONTENT_RANGE.matcher(range == null ? "" : range.getValue());
                 if (!m.find() || Long.parseLong(m.group(1)) != offset) {
-                    throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id,
-                            "storage host resumed at the wrong place; starting over"), true);
+                    throw startOver("storage host resumed at the wrong place");
                 }
                 expectedTotal = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+                if (expectedTotal >= 0 && expectedTotal <= offset) {
+                    throw startOver("storage host resumed at byte " + offset + " of a video of " + expectedTotal + " bytes");
+                }
+                long earlier = offset > 0 ? partFile.announcedTotal().orElse(-1) : -1;
+                if (expectedTotal >= 0 && earlier >= 0 && expectedTotal != earlier) {
+                    throw startOver("the video is now " + expectedTotal + " bytes, it was " + earlier + " when the download began");
+                }
             } else {
                 offset = 0;
                 expectedTotal = entity == null ? 0 : entity.getContentLength();
@@ -286,13 +323,33 @@ public class VideoDownload {
             StandardOpenOption mode = offset > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
             try {
                 channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+                if (offset == 0) {
+                    rememberTotal();
+                }
             } catch (IOException e) {
                 throw new DiskFailure(e);
             }
+            if (channel.size() != offset) {
+                throw startOver("the partial file changed on disk before the transfer began");
+            }
+            speed = new SpeedWatch(stallTimeout, minSpeed, System.nanoTime());
             done = callback;
             if (entity == null) {
                 callback.completed(this);
             }
+        }
+
+        /** The total of a fresh download is kept beside its part, to check a resumed transfer against. */
+        private void rememberTotal() throws IOException {
+            if (expectedTotal >= 0) {
+                partFile.rememberTotal(expectedTotal);
+            } else {
+                partFile.forgetTotal();
+            }
+        }
+
+        private Stop startOver(String why) {
+            return new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, why + "; starting over"), true);
         }
 
         @Override
@@ -332,6 +389,10 @@ public class VideoDownload {
             }
             written += n;
             metrics.bytes(n);
+            if (speed.tooSlow(System.nanoTime(), written - offset)) {
+                throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host sent fewer than "
+                        + speed.minBytes() + " bytes in " + stallTimeout + " ms (jimeng.download.min-speed)"), false);
+            }
             if (written - hashed >= HASH_STEP && hashQueued.compareAndSet(false, true)) {
                 try {
                     finishing.execute(() -> {
@@ -428,37 +489,76 @@ public class VideoDownload {
 
         /** The whole body arrived: force it to disk, then check it. */
         DownloadResult verify() throws IOException {
-            try (FileChannel file = channel) {
-                try {
-                    file.force(false);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write the download to disk: " + e.getMessage(), e);
+            if (channel != null) {
+                try (FileChannel file = channel) {
+                    try {
+                        file.force(false);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write the download to disk: " + e.getMessage(), e);
+                    }
                 }
             }
-            if (expectedTotal >= 0 && written != expectedTotal) {
-                if (written > expectedTotal) {
-                    Files.deleteIfExists(part);
-                }
-                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "transfer cut short: " + written + " of " + expectedTotal + " bytes");
-            }
-            if (!Mp4Check.isMp4(part)) {
-                Files.deleteIfExists(part);
-                return DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id, "downloaded file is not an MP4");
-            }
-            String digest;
             try {
-                hashUpTo(written);
-                digest = HexFormat.of().formatHex(sha.digest());
+                return check();
             } finally {
                 closeReader();
             }
+        }
+
+        /** As long as announced, still the file that was written, a whole MP4: then its checksum. */
+        private DownloadResult check() throws IOException {
+            if (!Files.exists(part) || Files.size(part) != written) {
+                partFile.delete();
+                return DownloadResult.of(DownloadResult.Outcome.RETRY, id,
+                        "the partial file was removed or changed on disk during the download; starting over");
+            }
+            if (expectedTotal >= 0 && written != expectedTotal) {
+                if (written > expectedTotal) {
+                    partFile.delete();
+                }
+                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "transfer cut short: " + written + " of " + expectedTotal + " bytes");
+            }
+            Mp4Check.Finding mp4 = Mp4Check.check(part);
+            if (mp4.verdict() == Mp4Check.Verdict.CUT_SHORT && expectedTotal < 0) {
+                // No length was announced: the connection's end is no proof the video ended.
+                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "transfer ended before the video did: " + mp4.detail());
+            }
+            if (mp4.verdict() != Mp4Check.Verdict.WHOLE) {
+                partFile.delete();
+                return DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id, "downloaded file is not a whole MP4: " + mp4.detail());
+            }
+            hashUpTo(written);
+            String digest = HexFormat.of().formatHex(sha.digest());
+            partFile.forgetTotal();
             metrics.completed();
             return new DownloadResult(DownloadResult.Outcome.COMPLETE, id, part, written, digest,
                     written + " bytes" + (offset > 0 ? ", resumed at byte " + offset : ""));
         }
 
+        /**
+         * HTTP 416 to "Range: bytes={offset}-": a part as long as the whole video (the 416's total, or,
+         * when it names none, a part that is a whole MP4) is the finished download; anything else starts over.
+         */
+        DownloadResult nothingLeftToSend(NothingLeft answer) throws IOException {
+            boolean whole = offset > 0 && (answer.total >= 0
+                    ? answer.total == offset
+                    : Mp4Check.check(part).verdict() == Mp4Check.Verdict.WHOLE);
+            if (!whole) {
+                partFile.delete();
+                return DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host refused to resume at byte " + offset
+                        + " (HTTP 416" + (answer.total >= 0 ? ", video is " + answer.total + " bytes" : "") + "); starting over");
+            }
+            LOG.info("{} the storage host has nothing after byte {}: the download on disk is whole", id, offset);
+            written = offset;
+            expectedTotal = offset;
+            return verify();
+        }
+
         /** The transfer ended early: on purpose (a {@link Stop}), from a full disk, or from the network. */
         DownloadResult brokeOff(Exception cause) throws IOException {
+            if (cause instanceof NothingLeft answer) {
+                return nothingLeftToSend(answer); // before any byte was written
+            }
             closeReader();
             if (channel != null) {
                 try {
@@ -469,7 +569,7 @@ public class VideoDownload {
             }
             if (cause instanceof Stop stop) {
                 if (stop.deletePart) {
-                    Files.deleteIfExists(part);
+                    partFile.delete();
                 }
                 return stop.result;
             }

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.StorageHost;
@@ -210,5 +211,144 @@ class DownloadTest extends AppTestSupport {
             assertTrue(failure.path("reason").asText().contains("jimeng.download.max-size"), failure.toString());
         }
         assertEquals(0, partialDownloads(), "no partial file kept");
+    }
+
+    @Test
+    void aWholePartOnDiskIsPublishedWhenTheHostHasNothingLeftToSend() throws Exception {
+        byte[] video = Videos.mp4(200_000, 22);
+        readyTask("cgt-whole-part", storage.video("whole-part.mp4", video, Behaviour.SERVE));
+        // A download that ended before an earlier run could publish it.
+        Files.createDirectories(root.resolve("work/downloads"));
+        Files.write(root.resolve("work/downloads/cgt-whole-part.mp4.part"), video);
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-whole-part");
+
+        awaitVideo("cgt-whole-part", video);
+        List<StorageHost.Request> requests = storage.requestsFor("whole-part.mp4");
+        assertEquals(1, requests.size(), "one request, answered 416");
+        assertEquals("bytes=" + video.length + "-", requests.get(0).range());
+        assertEquals(0, storage.bytesServed("whole-part.mp4"), "the video is not downloaded again");
+        assertEquals(0, partialDownloads());
+    }
+
+    @Test
+    void aDownloadWhosePublishingFailsIsPublishedOnceTheOutputWorksAgain() throws Exception {
+        byte[] video = Videos.mp4(200_000, 23);
+        readyTask("cgt-blocked", storage.video("blocked.mp4", video, Behaviour.SERVE));
+        startApp(Map.of());
+        // A file where the videos folder should be: every publish fails (tests run as root: chmod would not).
+        Path videos = app.output("videos");
+        Files.delete(videos);
+        Files.writeString(videos, "in the way");
+
+        app.drop("ids.txt", "cgt-blocked");
+
+        // Each retry asks for the bytes after the whole part and gets 416; more of them than
+        // jimeng.download.max-attempts (4) would have written the task off.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(app.failure("cgt-blocked"))
+                || storage.requestsFor("blocked.mp4").stream().filter(r -> r.range() != null).count() >= 5);
+        assertFalse(Files.exists(app.failure("cgt-blocked")), "the task is not failed for its output folder");
+        assertEquals(1, storage.requestsFor("blocked.mp4").stream().filter(r -> r.range() == null).count(),
+                "downloaded once; every retry found it whole");
+
+        Files.delete(videos);
+        Files.createDirectory(videos);
+
+        awaitVideo("cgt-blocked", video);
+        assertFalse(Files.exists(app.failure("cgt-blocked")));
+    }
+
+    @Test
+    void aVideoWithoutLengthCutAtConnectionCloseIsNotPublishedUntilWhole() throws Exception {
+        byte[] video = Videos.mp4(300_000, 24);
+        byte[] whole = Videos.mp4(120_000, 25);
+        readyTask("cgt-closed", storage.video("closed.mp4", video, Behaviour.CLOSE_EARLY, Behaviour.CLOSE_EARLY, Behaviour.SERVE));
+        readyTask("cgt-closed-whole", storage.video("closed-whole.mp4", whole, Behaviour.CLOSE_AT_END));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-closed\ncgt-closed-whole\n");
+
+        awaitVideo("cgt-closed", video);
+        List<StorageHost.Request> requests = storage.requestsFor("closed.mp4");
+        assertEquals(3, requests.size(), "two halves were not taken for the video");
+        assertEquals("bytes=" + video.length / 2 + "-", requests.get(1).range(), "the half on disk is kept and resumed");
+        assertEquals("bytes=" + video.length / 2 + "-", requests.get(2).range());
+        awaitVideo("cgt-closed-whole", whole);
+        assertEquals(1, storage.requestsFor("closed-whole.mp4").size(), "a whole video ended by the close is accepted");
+    }
+
+    @Test
+    void aTricklingHostIsCutOffAndResumed() throws Exception {
+        byte[] video = Videos.mp4(300_000, 26);
+        readyTask("cgt-trickle", storage.video("trickle.mp4", video, Behaviour.TRICKLE, Behaviour.SERVE));
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of("jimeng.download.min-speed", "50KB"));
+
+            app.drop("ids.txt", "cgt-trickle");
+
+            awaitVideo("cgt-trickle", video);
+            assertTrue(log.count("jimeng.download.min-speed") > 0, log.all());
+        }
+        List<StorageHost.Request> requests = storage.requestsFor("trickle.mp4");
+        assertEquals(2, requests.size());
+        long resumedAt = Long.parseLong(requests.get(1).range().replaceAll("\\D", ""));
+        assertTrue(resumedAt >= 64 * 1024, "resumed after the bytes received: " + resumedAt);
+    }
+
+    @Test
+    void aPercentEncodedUrlGoesOnTheWireExactlyAsGiven() throws Exception {
+        byte[] video = Videos.mp4(40_000, 27);
+        String rawPath = "/videos/%E8%A7%86%E9%A2%91%20a.mp4";
+        String rawQuery = "X-Tos-Signature=a%2Bb&x=1";
+        readyTask("cgt-encoded", storage.videoAt(rawPath, rawQuery, video, Behaviour.SERVE));
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-encoded");
+
+        awaitVideo("cgt-encoded", video);
+        List<StorageHost.Request> requests = storage.requestsFor("\u89c6\u9891 a.mp4");
+        assertEquals(1, requests.size());
+        assertEquals(rawPath, requests.get(0).rawPath());
+        assertEquals(rawQuery, requests.get(0).rawQuery());
+    }
+
+    @Test
+    void aVideoReplacedOnTheHostIsDownloadedAgainNotSpliced() throws Exception {
+        byte[] before = Videos.mp4(300_000, 28);
+        byte[] after = Videos.mp4(350_000, 29);
+        readyTask("cgt-replaced", storage.video("replaced.mp4", before, Behaviour.CUT_SHORT, Behaviour.SERVE_LATER_VERSION));
+        storage.laterVersion("replaced.mp4", after);
+        startApp(Map.of());
+
+        app.drop("ids.txt", "cgt-replaced");
+
+        awaitVideo("cgt-replaced", after);
+        List<StorageHost.Request> requests = storage.requestsFor("replaced.mp4");
+        assertEquals(3, requests.size());
+        assertEquals("bytes=" + before.length / 2 + "-", requests.get(1).range(), "resumed, answered with another total");
+        assertNull(requests.get(2).range(), "then started over");
+        assertEquals(1, api.fetchesOf("cgt-replaced").size(), "no fresh URL needed");
+    }
+
+    @Test
+    void aPartRemovedDuringTheDownloadStartsOverWithoutADiskFault() throws Exception {
+        byte[] video = Videos.mp4(3_000_000, 30);
+        readyTask("cgt-removed", storage.video("removed.mp4", video, Behaviour.SLOW, Behaviour.SERVE));
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+
+            app.drop("ids.txt", "cgt-removed");
+
+            Path part = app.work().resolve("downloads/cgt-removed.mp4.part");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(part) && Files.size(part) > 0);
+            Files.delete(part);
+
+            awaitVideo("cgt-removed", video);
+            assertEquals(0, log.count("cannot be completed now"), "not taken for a disk fault: " + log.all());
+        }
+        List<StorageHost.Request> requests = storage.requestsFor("removed.mp4");
+        assertEquals(2, requests.size());
+        assertNull(requests.get(1).range(), "started over");
     }
 }
