@@ -37,6 +37,7 @@ public final class SettingChecks {
             new Setting("jimeng.download.max-size", Kind.SIZE),
             new Setting("jimeng.download.connect-timeout", Kind.DURATION),
             new Setting("jimeng.download.stall-timeout", Kind.DURATION),
+            new Setting("jimeng.download.min-speed", Kind.SIZE_OR_ZERO),
             new Setting("jimeng.download.max-attempts", Kind.POSITIVE_COUNT),
             new Setting("jimeng.download.max-url-refreshes", Kind.COUNT),
             new Setting("jimeng.inbox.max-file-size", Kind.SIZE),

@@ -322,6 +322,8 @@ public class VideoDownload {
             nextLog = expectedTotal >= PROGRESS_LOG_THRESHOLD ? expectedTotal / 10 : Long.MAX_VALUE;
             StandardOpenOption mode = offset > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
             try {
+                // The folder may have been removed while the app runs: it comes back.
+                Files.createDirectories(part.getParent());
                 channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
                 if (offset == 0) {
                     rememberTotal();

@@ -92,13 +92,14 @@ class LocalFaultsTest extends AppTestSupport {
     }
 
     @Test
-    void aRemovedVideosFolderComesBack() throws Exception {
+    void removedOutputAndDownloadFoldersComeBack() throws Exception {
         String id = "cgt-archived";
         byte[] video = Videos.mp4(40_000, 7);
         api.answer(id, okJson(FakeGateway.success(id, api.video("archived.mp4", video))));
         startApp(Map.of());
         deleteTree(app.output("videos"));
         deleteTree(app.output("results"));
+        deleteTree(app.work().resolve("downloads"));
 
         app.drop("ids.txt", id);
 
