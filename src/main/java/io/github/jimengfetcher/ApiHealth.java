@@ -75,7 +75,7 @@ public class ApiHealth {
         long pause = retryAfterMillis(retryAfter);
         rateLimitedUntil = System.currentTimeMillis() + pause;
         if (startEpisode("rate limited")) {
-            LOG.warn("API rate limit (HTTP 429): polling paused for {}", Duration.ofMillis(pause));
+            LOG.warn("API rate limit (HTTP 429): polling paused for {}", TimeUtils.printDuration(pause, pause < 1000));
         }
         store.pauseFetches(pause, taskId, "rate limited by the API (HTTP 429)");
     }
@@ -147,6 +147,6 @@ public class ApiHealth {
     }
 
     private static String ago(long since) {
-        return Duration.ofMillis(System.currentTimeMillis() - since).withNanos(0).toString().substring(2).toLowerCase();
+        return TimeUtils.printDuration(System.currentTimeMillis() - since, false);
     }
 }

@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.camel.util.TimeUtils;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -151,7 +151,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
 
         RequestDeadlineException fault(IOException cause) {
             RequestDeadlineException fault = new RequestDeadlineException("no complete answer from the API within jimeng.api.request-timeout ("
-                    + Duration.ofMillis(requestTimeout).toString().substring(2).toLowerCase() + "); the request was cut off");
+                    + TimeUtils.printDuration(requestTimeout, requestTimeout < 1000) + "); the request was cut off");
             fault.initCause(cause);
             return fault;
         }

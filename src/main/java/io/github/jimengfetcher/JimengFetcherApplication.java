@@ -44,6 +44,7 @@ public final class JimengFetcherApplication {
         main.addMainListener(new WorkFolderLock());
         main.addMainListener(new StartupSettings());
         main.addMainListener(new ObserveConfiguration());
+        main.addMainListener(new HookEventsOnStop());
         return main;
     }
 }

@@ -116,6 +116,31 @@ class ExtendTest extends AppTestSupport {
     }
 
     @Test
+    void aStopStillPostsQueuedEventsAndCountsThoseItCouldNot() throws Exception {
+        Path routes = routes();
+        Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
+        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withFixedDelay(1500)));
+        Map<String, String> settings = settings(routes);
+        settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
+        settings.put("camel.main.shutdown-timeout", "2");
+        List<String> ids = List.of("cgt-stop-1", "cgt-stop-2", "cgt-stop-3", "cgt-stop-4", "cgt-stop-5");
+        ids.forEach(id -> api.answer(id, okJson(FakeGateway.failure(id, "policy"))));
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", String.join("\n", ids));
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> Files.exists(app.failure(id)))
+                && api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size() == 1);
+
+        try (CapturedLog log = CapturedLog.capture()) {
+            app.close();
+            app = null;
+            int posted = api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size();
+            assertTrue(posted >= 2, "events queued at the stop are still posted: " + posted);
+            assertEquals(1, log.count("finished-task events were not handed to the extension routes"), log.all());
+            assertTrue(log.all().contains((ids.size() - posted) + " finished-task events"), posted + " posted; " + log.all());
+        }
+    }
+
+    @Test
     void theExamplesPostToAWebhookAndCopyVideosByDateSideBySide() throws Exception {
         Path routes = routes();
         Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
