@@ -145,6 +145,22 @@ class InboxEntriesTest extends AppTestSupport {
     }
 
     @Test
+    void aNameAtTheFullLengthLimitIsReadToo() throws Exception {
+        pendingForever("cgt-longest-name");
+        String name = "任".repeat(85); // 255 bytes in UTF-8, the most a name can have
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+            Files.createDirectories(app.inbox());
+            Path tmp = Files.writeString(app.inbox().resolve(".incoming"), "cgt-longest-name\n");
+            Files.move(tmp, app.inbox().resolve(name));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-longest-name").isPresent()
+                    && !Files.exists(app.inbox().resolve(name)));
+            assertEquals(0, log.lines().stream().filter(l -> l.startsWith("ERROR") || l.startsWith("WARN")).count(), log.all());
+        }
+    }
+
+    @Test
     void twoLongNamesThatStartAlikeStayApart() {
         String a = "任务".repeat(40) + "-a.txt";
         String b = "任务".repeat(40) + "-b.txt";
