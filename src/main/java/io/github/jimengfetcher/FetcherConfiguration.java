@@ -26,7 +26,10 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.download.stall-timeout") String downloadStallTimeout;
     @PropertyInject("jimeng.download.min-speed") String downloadMinSpeed;
     @PropertyInject(value = "jimeng.download.allowed-hosts", defaultValue = "") String allowedVideoHosts;
+    @PropertyInject("jimeng.inbox") String inbox;
     @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
+    @PropertyInject("jimeng.inbox.settle-time") String inboxSettleTime;
+    @PropertyInject("jimeng.inbox.follow-up-time") String inboxFollowUpTime;
     @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
     @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
     @PropertyInject("jimeng.rate-limit-max-pause") String rateLimitMaxPause;
@@ -73,6 +76,23 @@ public class FetcherConfiguration {
         InboxFileReader reader = new InboxFileReader();
         reader.setMaxFileSize(maxInboxFileSize);
         return reader;
+    }
+
+    @BindToRegistry
+    public InboxEntries inboxEntries() {
+        InboxEntries entries = new InboxEntries();
+        entries.setInbox(inbox);
+        return entries;
+    }
+
+    @BindToRegistry
+    public InboxFollowUp inboxFollowUp() {
+        InboxFollowUp followUp = new InboxFollowUp();
+        followUp.setInbox(inbox);
+        followUp.setWindow(inboxFollowUpTime);
+        followUp.setSettleTime(inboxSettleTime);
+        followUp.setReader(inboxFileReader());
+        return followUp;
     }
 
     @BindToRegistry

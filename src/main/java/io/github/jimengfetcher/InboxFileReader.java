@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,7 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * limit is rejected from its size alone, never loaded.
  *
  * Forms: one id a line ('#' comments and blank lines ignored), a JSON document
- * holding task_id fields, or an empty file whose own name is the id.
+ * holding task_id fields, or an empty file whose own name is the id. Lines appended
+ * to a file after it was read are read by {@link #readAppended}.
  */
 public class InboxFileReader {
 
@@ -42,23 +44,24 @@ public class InboxFileReader {
         String name = file.getFileName().toString();
         List<String> ids = new ArrayList<>();
         List<InboxFile.Rejection> rejections = new ArrayList<>();
+        String notTaken = InboxEntries.whyNotTaken(file);
+        if (notTaken != null) {
+            return InboxFile.notTaken(name, notTaken);
+        }
         long size = Files.size(file);
         if (size > maxFileSize) {
             rejections.add(new InboxFile.Rejection(0, null,
                     "file is " + size + " bytes, larger than the limit of " + maxFileSize + " bytes (jimeng.inbox.max-file-size)"));
             return new InboxFile(name, ids, rejections);
         }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes((int) maxFileSize + 1);
-        }
+        byte[] bytes = readBounded(file);
         if (bytes.length > maxFileSize) {
             rejections.add(new InboxFile.Rejection(0, null, "file grew past the limit of " + maxFileSize + " bytes while being read"));
             return new InboxFile(name, ids, rejections);
         }
         if (bytes.length == 0) {
             accept(name, 0, ids, rejections, "the file is empty, so its name is taken as the task id: ");
-            return new InboxFile(name, ids, rejections);
+            return new InboxFile(name, ids, rejections, 0, -1);
         }
         String text;
         try {
@@ -74,20 +77,85 @@ public class InboxFileReader {
         String trimmed = text.strip();
         if (name.toLowerCase(Locale.ROOT).endsWith(".json") || trimmed.startsWith("{") || trimmed.startsWith("[")) {
             readJson(trimmed, ids, rejections);
-        } else {
-            readLines(text, ids, rejections);
+            return new InboxFile(name, dedupe(ids), rejections);
         }
-        return new InboxFile(name, dedupe(ids), rejections);
+        readLines(text, 1, ids, rejections);
+        // Lines appended later are read from here on, when the file is UTF-8 (a UTF-16 file's bytes are not lines).
+        long linesEnd = isUtf16(bytes) ? -1 : bytes.length;
+        return new InboxFile(name, dedupe(ids), rejections, linesEnd, -1);
     }
 
-    private static void readLines(String text, List<String> ids, List<InboxFile.Rejection> rejections) {
+    /**
+     * Reads the lines appended to a file after its first {@code from} bytes were read. Only whole
+     * lines are taken while the writer may still be writing; a last line without its line end is
+     * taken once the file has settled.
+     *
+     * @return the appended ids; its linesEnd is where the next read starts, -1 when no further
+     *         read makes sense (the file grew too large or holds what is not text)
+     */
+    public InboxFile readAppended(java.io.File done, String source, long from, boolean settled) throws IOException {
+        Path file = done.toPath();
+        List<String> ids = new ArrayList<>();
+        List<InboxFile.Rejection> rejections = new ArrayList<>();
+        byte[] bytes = Files.size(file) > maxFileSize ? null : readBounded(file);
+        if (bytes == null || bytes.length > maxFileSize) {
+            rejections.add(new InboxFile.Rejection(0, null, "lines appended after the file was read took it past the limit of "
+                    + maxFileSize + " bytes (jimeng.inbox.max-file-size); later appends are not read"));
+            return new InboxFile(source, ids, rejections, -1, from);
+        }
+        if (bytes.length <= from) {
+            // Nothing new; shorter than before means the file was rewritten, which is not an append.
+            return new InboxFile(source, ids, rejections, bytes.length < from ? -1 : from, from);
+        }
+        int end = bytes.length;
+        if (!settled) {
+            end = (int) from;
+            for (int i = bytes.length - 1; i >= from; i--) {
+                if (bytes[i] == '\n') {
+                    end = i + 1;
+                    break;
+                }
+            }
+        }
+        if (end <= from) {
+            return new InboxFile(source, ids, rejections, from, from);
+        }
+        int firstLine = 1;
+        for (int i = 0; i < from; i++) {
+            if (bytes[i] == '\n') {
+                firstLine++;
+            }
+        }
+        String text;
+        try {
+            text = strictUtf8(ByteBuffer.wrap(bytes, (int) from, end - (int) from));
+        } catch (CharacterCodingException e) {
+            rejections.add(new InboxFile.Rejection(firstLine, null, "appended bytes are not text (not valid UTF-8); later appends are not read"));
+            return new InboxFile(source, ids, rejections, -1, from);
+        }
+        if (text.indexOf('\0') >= 0) {
+            rejections.add(new InboxFile.Rejection(firstLine, null, "appended bytes are not text (contain NUL bytes); later appends are not read"));
+            return new InboxFile(source, ids, rejections, -1, from);
+        }
+        readLines(text, firstLine, ids, rejections);
+        return new InboxFile(source, dedupe(ids), rejections, end, from);
+    }
+
+    /** At most one byte more than the limit; links are not followed even if one was put in the file's place. */
+    private byte[] readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readNBytes((int) maxFileSize + 1);
+        }
+    }
+
+    private static void readLines(String text, int firstLine, List<String> ids, List<InboxFile.Rejection> rejections) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            accept(line, i + 1, ids, rejections, "");
+            accept(line, firstLine + i, ids, rejections, "");
         }
     }
 
@@ -123,6 +191,11 @@ public class InboxFileReader {
         }
     }
 
+    private static boolean isUtf16(byte[] bytes) {
+        return bytes.length >= 2 && ((bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE
+                || (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF);
+    }
+
     private static String decode(byte[] bytes) throws CharacterCodingException {
         Charset charset = StandardCharsets.UTF_8;
         int offset = 0;
@@ -135,10 +208,18 @@ public class InboxFileReader {
             charset = StandardCharsets.UTF_16BE;
             offset = 2;
         }
+        return strict(charset, ByteBuffer.wrap(bytes, offset, bytes.length - offset));
+    }
+
+    private static String strictUtf8(ByteBuffer bytes) throws CharacterCodingException {
+        return strict(StandardCharsets.UTF_8, bytes);
+    }
+
+    private static String strict(Charset charset, ByteBuffer bytes) throws CharacterCodingException {
         return charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+                .decode(bytes)
                 .toString();
     }
 

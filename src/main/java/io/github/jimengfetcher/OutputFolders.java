@@ -5,9 +5,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The output tree: results/, videos/, failed/ and rejected/. Everything lands
  * there by rename, so a file under its final name is always whole; what a dead
- * run left half-written (hidden *.tmp names) is removed at start.
+ * run left half-written (the app's own hidden *.tmp names) is removed at start.
  */
 public class OutputFolders {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputFolders.class);
     private static final String[] FOLDERS = {"results", "videos", "failed", "rejected", "superseded"};
+    private static final String WRITE_PROBE = ".write-probe.tmp";
+    private static final Pattern REJECTION_TEMP = Pattern.compile("\\..+\\.\\d{8}-\\d{9}\\.json\\.tmp", Pattern.DOTALL);
 
     private Path root = Path.of("data/output");
 
@@ -32,13 +36,17 @@ public class OutputFolders {
         return root;
     }
 
+    /**
+     * Creates the folders and removes what a dead run left half-written: only the app's own
+     * temporary names (see {@link #isOwnTemporaryFile}); every other file, hidden or not, stays.
+     */
     public void start() throws IOException {
         int leftovers = 0;
         for (String name : FOLDERS) {
             Path folder = Files.createDirectories(root.resolve(name));
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, ".*")) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, ".*.tmp")) {
                 for (Path file : files) {
-                    if (Files.isRegularFile(file)) {
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && isOwnTemporaryFile(name, file.getFileName().toString())) {
                         Files.delete(file);
                         leftovers++;
                     }
@@ -48,6 +56,27 @@ public class OutputFolders {
         if (leftovers > 0) {
             LOG.info("Removed {} half-written files left in {} by an earlier run", leftovers, root.toAbsolutePath());
         }
+    }
+
+    /**
+     * The temporary names the app writes before a rename: ".{id}.json.tmp" in results/ and failed/
+     * (tempFileName in poll.yaml and download.yaml), ".{id}.mp4.tmp" in videos/ ({@link #publishVideo}),
+     * ".write-probe.tmp" in results/ ({@link #isWritable}), ".{file}.{yyyyMMdd-HHmmssSSS}.json.tmp"
+     * in rejected/ (tempFileName in inbox.yaml).
+     */
+    static boolean isOwnTemporaryFile(String folder, String name) {
+        return switch (folder) {
+            case "results" -> name.equals(WRITE_PROBE) || isIdBetween(name, ".", ".json.tmp");
+            case "failed" -> isIdBetween(name, ".", ".json.tmp");
+            case "videos" -> isIdBetween(name, ".", ".mp4.tmp");
+            case "rejected" -> REJECTION_TEMP.matcher(name).matches();
+            default -> false;
+        };
+    }
+
+    private static boolean isIdBetween(String name, String prefix, String suffix) {
+        return name.length() > prefix.length() + suffix.length() && name.startsWith(prefix) && name.endsWith(suffix)
+                && TaskIds.problemWith(name.substring(prefix.length(), name.length() - suffix.length())) == null;
     }
 
     /** A task is finished exactly when its result or failure record exists. */
@@ -116,7 +145,7 @@ public class OutputFolders {
 
     /** Can a file be written under the output tree right now? For the health check. */
     public boolean isWritable() {
-        Path probe = root.resolve("results").resolve(".write-probe.tmp");
+        Path probe = root.resolve("results").resolve(WRITE_PROBE);
         try {
             Files.createDirectories(probe.getParent());
             Files.writeString(probe, "ok");

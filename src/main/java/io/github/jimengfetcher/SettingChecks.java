@@ -16,7 +16,7 @@ public final class SettingChecks {
 
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { DURATION, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN }
+    enum Kind { DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN }
 
     record Setting(String key, Kind kind) {
     }
@@ -42,6 +42,7 @@ public final class SettingChecks {
             new Setting("jimeng.download.max-url-refreshes", Kind.COUNT),
             new Setting("jimeng.inbox.max-file-size", Kind.SIZE),
             new Setting("jimeng.inbox.settle-time", Kind.DURATION),
+            new Setting("jimeng.inbox.follow-up-time", Kind.DURATION_OR_ZERO),
             new Setting("jimeng.http.enabled", Kind.BOOLEAN),
             new Setting("jimeng.http.port", Kind.PORT),
             new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
@@ -83,6 +84,7 @@ public final class SettingChecks {
         }
         switch (kind) {
             case DURATION:
+            case DURATION_OR_ZERO:
                 if (BARE_NUMBER.matcher(value).matches()) {
                     return "has no unit: " + example(kind, value);
                 }
@@ -92,7 +94,7 @@ public final class SettingChecks {
                 } catch (RuntimeException e) {
                     return "is not a duration: " + example(kind, "");
                 }
-                return millis > 0 ? null : "must be longer than zero: " + example(kind, "");
+                return millis > 0 || (millis == 0 && kind == Kind.DURATION_OR_ZERO) ? null : "must be longer than zero: " + example(kind, "");
             case SIZE:
             case SIZE_OR_ZERO:
                 long bytes;
@@ -124,7 +126,7 @@ public final class SettingChecks {
 
     private static String example(Kind kind, String number) {
         return switch (kind) {
-            case DURATION, DURATION_LIST -> number.isEmpty()
+            case DURATION, DURATION_OR_ZERO, DURATION_LIST -> number.isEmpty()
                     ? "write a number with its unit, such as 500ms, 30s, 5m or 2h"
                     : "write " + number + "s, " + number + "ms, 5m, 2h, ...";
             case SIZE, SIZE_OR_ZERO -> "write e.g. 64KB, 1MB or 2GB (a bare number is bytes)";

@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 /**
  * The rules a task id must follow before it may appear in a URL or a file name.
  * Only ASCII letters, digits, '-', '_' and '.' are allowed, so an id can never
- * climb out of a folder, add a query to a URL or hide a control character.
+ * climb out of a folder, add a query to a URL or hide a control character; and
+ * an id never starts with '.', so its files are never hidden files (the output
+ * tree keeps hidden names for the app's own half-written files).
  */
 public final class TaskIds {
 
@@ -29,6 +31,9 @@ public final class TaskIds {
         if (!ALLOWED.matcher(id).matches()) {
             int bad = id.codePoints().filter(c -> !isAllowed(c)).findFirst().orElse('?');
             return "task id contains " + describe(bad) + "; only letters, digits, '-', '_' and '.' are allowed";
+        }
+        if (id.startsWith(".")) {
+            return "task id may not start with '.' (its result and video would be hidden files)";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package io.github.jimengfetcher;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 import org.junit.jupiter.api.Test;
@@ -208,5 +210,95 @@ class InboxTest extends AppTestSupport {
                 .until(() -> api.fetchesOf(id).size() == fetches && store().pendingCount() == 0);
         assertEquals(2, fetches, "one task, polled once per status");
         assertEquals(1, api.requestsTo("/videos/twice.mp4").size(), "downloaded once");
+    }
+
+    private List<Path> doneFiles() throws Exception {
+        Path done = app.inbox().resolve(".done");
+        if (!Files.isDirectory(done)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(done)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void idsAppendedThroughAnOpenStreamAfterTheReadAreRegisteredToo() throws Exception {
+        byte[] video = Videos.mp4(10_000, 3);
+        api.statuses("cgt-appended", FakeGateway.success("cgt-appended", api.video("appended.mp4", video)));
+        pendingForever("cgt-first");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+            Files.createDirectories(app.inbox());
+            // A writer that keeps its file open, like tee -a or a submit script.
+            try (OutputStream out = Files.newOutputStream(app.inbox().resolve("submitted.txt"))) {
+                out.write("cgt-first\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-first").isPresent()
+                        && doneFiles().stream().anyMatch(f -> f.getFileName().toString().endsWith("-submitted.txt")));
+
+                out.write("cgt-appended\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                awaitResult("cgt-appended");
+            }
+            assertEquals(1, log.containing("inbox submitted.txt (lines appended after it was read, from byte 10): 1 new tasks").size(), log.all());
+            assertEquals(0, app.filesIn("rejected"));
+        }
+    }
+
+    @Test
+    void anAppendedLineIsTakenWholeEvenWhenItArrivesInPieces() throws Exception {
+        pendingForever("cgt-first", "cgt-second-in-two-pieces");
+        startApp(Map.of("jimeng.inbox.settle-time", "1s"));
+        Files.createDirectories(app.inbox());
+        try (OutputStream out = Files.newOutputStream(app.inbox().resolve("log.txt"))) {
+            out.write("cgt-first\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().atMost(Duration.ofSeconds(15)).until(() -> !doneFiles().isEmpty());
+
+            // Half a line, a pause shorter than the settle time, the rest.
+            out.write("cgt-second-in".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(300);
+            out.write("-two-pieces\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-second-in-two-pieces").isPresent());
+        }
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> app.filesIn("rejected") == 0);
+        assertFalse(store().find("cgt-second-in").isPresent());
+        assertEquals(2, store().pendingCount());
+    }
+
+    @Test
+    void utf16AndWindowsLineEndsAndEmptyFilesNamedLikeBadIdsAreStillHandled() throws Exception {
+        pendingForever("cgt-utf16-a", "cgt-utf16-b");
+        startApp(Map.of());
+        byte[] text = "cgt-utf16-a\r\ncgt-utf16-b\r\n".getBytes(StandardCharsets.UTF_16LE);
+        byte[] utf16 = new byte[text.length + 2];
+        utf16[0] = (byte) 0xFF;
+        utf16[1] = (byte) 0xFE;
+        System.arraycopy(text, 0, utf16, 2, text.length);
+        app.drop("windows.txt", utf16);
+        app.drop("my batch", "");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().pendingCount() == 2 && app.filesIn("rejected") == 1);
+        JsonNode record = rejectionRecords().get(0);
+        assertEquals("my batch", record.path("source").asText());
+        assertTrue(record.path("rejected").get(0).path("reason").asText().contains("a space"), record.toString());
+    }
+
+    @Test
+    void idsStartingWithADotAreRejectedWithTheReason() throws Exception {
+        pendingForever("cgt-visible");
+        startApp(Map.of());
+
+        app.drop("ids.txt", ".hidden\ncgt-visible\n");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
+        assertTrue(store().find("cgt-visible").isPresent());
+        assertFalse(store().find(".hidden").isPresent());
+        JsonNode rejected = rejectionRecords().get(0).path("rejected").get(0);
+        assertEquals(".hidden", rejected.path("text").asText());
+        assertTrue(rejected.path("reason").asText().contains("may not start with '.'"), rejected.toString());
     }
 }

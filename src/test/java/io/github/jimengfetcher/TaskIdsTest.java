@@ -6,11 +6,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskIdsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"cgt-20250829165122-qkwch", "a", "A_b.c-9", "..a", "a..b"})
+    @ValueSource(strings = {"cgt-20250829165122-qkwch", "a", "A_b.c-9", "a..b", "a.", "a-.b"})
     void plainIdsAreValid(String id) {
         assertNull(TaskIds.problemWith(id));
     }
@@ -20,6 +21,15 @@ class TaskIdsTest {
             "cgt-\u0085"})
     void anythingThatCouldEscapeAPathOrAUrlIsRejected(String id) {
         assertNotNull(TaskIds.problemWith(id));
+        assertThrows(IllegalArgumentException.class, () -> TaskIds.require(id));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".hidden", "..a", ".cgt-x", ".DS_Store"})
+    void idsStartingWithADotAreRejectedBecauseTheirFilesWouldBeHidden(String id) {
+        String problem = TaskIds.problemWith(id);
+        assertNotNull(problem);
+        assertTrue(problem.contains("may not start with '.'"), problem);
         assertThrows(IllegalArgumentException.class, () -> TaskIds.require(id));
     }
 
