@@ -96,6 +96,11 @@ public class FetcherConfiguration {
     }
 
     @BindToRegistry
+    public InboxFaults inboxFaults() {
+        return new InboxFaults();
+    }
+
+    @BindToRegistry
     public FetchAnswerReader fetchAnswerReader() {
         FetchAnswerReader reader = new FetchAnswerReader();
         reader.setAllowedVideoHosts(allowedVideoHosts);

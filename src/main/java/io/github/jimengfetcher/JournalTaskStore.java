@@ -187,15 +187,40 @@ public class JournalTaskStore implements TaskStore {
                 // written before the clock existed: counts from registration, as it did then
                 task.activeAt = activeBase - Math.max(0, now - task.registeredAt);
             }
-            if (task.phase == Task.Phase.FETCH) {
-                // A shorter poll interval applies at once, not after the old schedule ran out.
-                task.nextAt = Math.min(task.nextAt, now + pollInterval);
-            }
+            makeSane(task, now);
         }
         tasks.values().forEach(this::index);
         compact();
         LOG.info("Task store {}: {} unfinished tasks ({} journal entries read, {} quarantined, {} finished before the last stop)",
                 folder.toAbsolutePath(), tasks.size(), loaded, quarantined, alreadyDone);
+    }
+
+    /**
+     * A journal may have been edited by hand, or written by an older version: whatever a line says,
+     * a task must be able to make progress. A shorter poll interval also applies at once, rather
+     * than after the old schedule ran out.
+     */
+    private void makeSane(Task task, long now) {
+        if (task.phase == Task.Phase.DOWNLOAD && (task.videoUrl == null || task.videoUrl.isBlank())) {
+            task.phase = Task.Phase.FETCH; // no URL to download from: fetch the task for one
+        }
+        if (task.registeredAt <= 0 || task.registeredAt > now) {
+            task.registeredAt = now;
+        }
+        task.activeAt = Math.min(task.activeAt, activeNow(now));
+        long latest;
+        if (task.timedOutAt != null && task.rechecks >= 0 && task.rechecks < timeoutRechecks.size()) {
+            task.timedOutAt = Math.min(task.timedOutAt, now);
+            latest = task.timedOutAt + timeoutRechecks.get(task.rechecks);
+        } else {
+            latest = now + (task.phase == Task.Phase.FETCH ? pollInterval : retryMaxDelay);
+        }
+        task.nextAt = Math.min(task.nextAt, Math.max(latest, now));
+        task.fetches = Math.max(0, task.fetches);
+        task.urlRefreshes = Math.max(0, task.urlRefreshes);
+        task.downloadAttempts = Math.max(0, task.downloadAttempts);
+        task.faultStreak = Math.max(0, task.faultStreak);
+        task.notFoundAnswers = Math.max(0, task.notFoundAnswers);
     }
 
     public synchronized void stop() throws IOException {
