@@ -202,6 +202,34 @@ class LocalFaultsTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void aHandEditedJournalCannotWedgeATask() throws Exception {
+        Files.createDirectories(root.resolve("work"));
+        long now = System.currentTimeMillis();
+        long farFuture = now + 365L * 24 * 3600_000;
+        // A download with no URL to download from, a task due in a year, one registered in the future,
+        // negative counters: whatever a hand edit left, each task makes progress.
+        String journal = String.join("\n",
+                "{\"op\":\"put\",\"task\":{\"id\":\"cgt-edit-1\",\"phase\":\"DOWNLOAD\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}",
+                "{\"op\":\"put\",\"task\":{\"id\":\"cgt-edit-2\",\"phase\":\"FETCH\",\"registeredAt\":" + now + ",\"nextAt\":" + farFuture
+                        + ",\"fetches\":-5,\"downloadAttempts\":-9}}",
+                "{\"op\":\"put\",\"task\":{\"id\":\"cgt-edit-3\",\"phase\":\"DOWNLOAD\",\"videoUrl\":\" \",\"registeredAt\":" + farFuture
+                        + ",\"nextAt\":" + farFuture + ",\"activeAt\":" + farFuture + "}}",
+                "{\"op\":\"clock\",\"active\":-12}");
+        Files.writeString(root.resolve("work/tasks.journal"), journal);
+        String[] ids = {"cgt-edit-1", "cgt-edit-2", "cgt-edit-3"};
+        for (int i = 0; i < ids.length; i++) {
+            api.answer(ids[i], okJson(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", Videos.mp4(5_000, i)))));
+        }
+
+        startApp(Map.of());
+
+        for (String id : ids) {
+            JsonNode result = awaitResult(id);
+            assertTrue(result.path("fetches").asInt() >= 1, result.toString());
+        }
+    }
+
     /** Mounts a tmpfs of the given size; false where this machine does not allow it. */
     private static boolean mountSmallDisk(Path at, String size) throws Exception {
         Files.createDirectories(at);
