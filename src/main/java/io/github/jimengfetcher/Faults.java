@@ -12,6 +12,11 @@ public final class Faults {
     private Faults() {
     }
 
+    /** The kind of fault, for logging once per episode: like describe, without the details of one task. */
+    public static String episode(Throwable fault) {
+        return fault instanceof FetchAnswerReader.MalformedAnswerException unusable ? unusable.episode() : describe(fault);
+    }
+
     public static String describe(Throwable fault) {
         Throwable cause = fault;
         while (cause.getCause() != null && cause.getCause() != cause
@@ -24,8 +29,8 @@ public final class Faults {
         if (cause instanceof HttpOperationFailedException http) {
             return "HTTP " + http.getStatusCode() + " from the API";
         }
-        if (cause instanceof FetchAnswerReader.MalformedAnswerException) {
-            return "unreadable answer (" + cause.getMessage() + ")";
+        if (cause instanceof FetchAnswerReader.MalformedAnswerException unusable) {
+            return unusable.describe();
         }
         if (cause instanceof ConnectException) {
             return "API unreachable (connection refused)";

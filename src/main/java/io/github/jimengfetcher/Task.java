@@ -31,6 +31,8 @@ public class Task {
     /** Consecutive faults (network, 5xx, unreadable answer) since the last good answer; drives the backoff. */
     public int faultStreak;
     public int notFoundAnswers;
+    /** Answers in a row in which the API refused this task: HTTP 403, or an error naming no status. */
+    public int refusedAnswers;
     public String lastError;
 
     public Task() {
@@ -58,6 +60,7 @@ public class Task {
         t.downloadAttempts = downloadAttempts;
         t.faultStreak = faultStreak;
         t.notFoundAnswers = notFoundAnswers;
+        t.refusedAnswers = refusedAnswers;
         t.lastError = lastError;
         return t;
     }
