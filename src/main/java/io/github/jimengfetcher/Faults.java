@@ -14,7 +14,8 @@ public final class Faults {
 
     /** The kind of fault, for logging once per episode: like describe, without the details of one task. */
     public static String episode(Throwable fault) {
-        return fault instanceof FetchAnswerReader.MalformedAnswerException unusable ? unusable.episode() : describe(fault);
+        FetchAnswerReader.MalformedAnswerException unusable = FetchAnswerReader.unusableAnswerIn(fault);
+        return unusable != null ? unusable.episode() : describe(fault);
     }
 
     public static String describe(Throwable fault) {

@@ -134,6 +134,16 @@ public class FetchAnswerReader {
         }
     }
 
+    /** The unusable answer behind a fault (calling the reader from a route wraps it), or null. */
+    public static MalformedAnswerException unusableAnswerIn(Throwable fault) {
+        for (Throwable cause = fault; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof MalformedAnswerException unusable) {
+                return unusable;
+            }
+        }
+        return null;
+    }
+
     /** "the API refused this task (HTTP 403): banned", for a 403's last error and failure record. */
     public static String refusalReason(String body) {
         String message = "";
