@@ -236,6 +236,7 @@ class PollTest extends AppTestSupport {
         api.statuses(id,
                 FakeGateway.status(id, "UNKNOWN", ""),
                 FakeGateway.status(id, "WARMING_UP", ""),
+                FakeGateway.status(id, "warming_up", ""),
                 "{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\"}}",
                 FakeGateway.success(id, url));
         startApp(Map.of());
@@ -243,7 +244,9 @@ class PollTest extends AppTestSupport {
         app.drop("ids.txt", id);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result(id)));
-        assertEquals(4, api.fetchesOf(id).size());
+        assertEquals(5, api.fetchesOf(id).size());
+        assertEquals(1, log.count("unrecognised status"), "once per task and word: " + log.all());
+        assertEquals(0, app.filesIn("failed"));
     }
 
     @Test
