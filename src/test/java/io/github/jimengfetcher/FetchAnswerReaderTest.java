@@ -41,6 +41,16 @@ class FetchAnswerReaderTest {
     }
 
     @Test
+    void everyStatusWordIsListedInTheReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).toUpperCase(java.util.Locale.ROOT);
+        for (StatusFamily family : StatusFamily.values()) {
+            for (String word : family.words()) {
+                assertTrue(readme.contains("`" + word + "`"), word + " is missing from the README's status words");
+            }
+        }
+    }
+
+    @Test
     void failureReasonIsInTheGatewaysWords() {
         assertEquals("quota exhausted", reader.read(
                 "{\"code\":\"error\",\"message\":\"quota exhausted\",\"data\":{\"status\":\"failed\"}}").failureReason());
