@@ -1,8 +1,9 @@
 package io.github.jimengfetcher;
 
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
@@ -14,6 +15,19 @@ import org.slf4j.LoggerFactory;
  * waits after a refused key or a 429, and tells the task store.
  */
 public class ApiHealth {
+
+    /** What one refusal of a task leads to; the fault routes branch on it. */
+    public enum Refusal {
+        /** A passing fault of this task: it retries with backoff. */
+        RETRY,
+        /** The API keeps refusing this task while it answers others: the task fails. */
+        FAIL_TASK,
+        /** The API refuses every task: the key is refused, every fetch pauses, nothing is written off. */
+        KEY_REFUSED
+    }
+
+    /** Refusals of one task (in a row) that fail it, when the API answers other tasks meanwhile. */
+    static final int REFUSALS_TO_FAIL = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHealth.class);
 
@@ -29,6 +43,8 @@ public class ApiHealth {
     private long lastAnswerAt = System.currentTimeMillis();
     private long firstFaultSinceAnswer;
     private volatile boolean keyRefused;
+    /** Tasks answered with HTTP 403 since the last answer. */
+    private final Set<String> forbiddenSinceAnswer = new HashSet<>();
 
     public void setStore(TaskStore store) {
         this.store = store;
@@ -54,20 +70,50 @@ public class ApiHealth {
         if (store != null) {
             store.outageEnded("api");
         }
+        forbiddenSinceAnswer.clear();
         if (episode != null) {
             LOG.info("API answering again after {} of '{}' ({} failed requests)", ago(episodeStart), episode, episodeFaults);
             episode = null;
         }
     }
 
-    /** HTTP 401/403: a configuration problem, never the task's. Every fetch waits, no task is written off. */
+    /** HTTP 401, or 403 for every task: a configuration problem, never the task's. Every fetch waits, no task is written off. */
     public void keyRefused(String taskId, int statusCode) {
         keyRefused = true;
         if (startEpisode("key refused")) {
             LOG.error("!!! The API refused the key (HTTP {}). Set a valid jimeng.api-key (env JIMENG_API_KEY) and restart. "
-                    + "All tasks stay pending; polling retries every {}.", statusCode, Duration.ofMillis(keyRefusedPause));
+                    + "All tasks stay pending; polling retries every {}.", statusCode, TimeUtils.printDuration(keyRefusedPause, keyRefusedPause < 1000));
         }
         store.pauseFetches(keyRefusedPause, taskId, "API refused the key (HTTP " + statusCode + ")");
+    }
+
+    /**
+     * HTTP 403 for this task. The key is refused only when every task gets 403: no task was answered
+     * since the 403s began, and they came for several tasks (or for the only one pending). When the API
+     * answers other tasks between two 403s of this task, the refusal is this task's own, and the
+     * third in a row fails it. Anything less certain is a passing fault.
+     *
+     * @param reason the refusal in the gateway's words, kept as the task's last error
+     */
+    public synchronized Refusal forbidden(String taskId, String reason) {
+        Task before = store.find(taskId).orElse(null);
+        if (before == null) {
+            return Refusal.RETRY;
+        }
+        // The store times each refusal: an answer since this task's last one means the key works.
+        boolean othersAnswered = before.refusedAnswers > 0 && lastAnswerAt > before.lastFetchAt;
+        int refusals = store.refusedAnswer(taskId, reason);
+        forbiddenSinceAnswer.add(taskId);
+        if (othersAnswered) {
+            return refusals >= REFUSALS_TO_FAIL ? Refusal.FAIL_TASK : Refusal.RETRY;
+        }
+        return forbiddenSinceAnswer.size() >= Math.min(3, store.pendingCount()) ? Refusal.KEY_REFUSED : Refusal.RETRY;
+    }
+
+    /** An error answer naming no task status: a passing fault, until the third in a row fails the task. */
+    public Refusal errorAnswer(String taskId, Throwable fault) {
+        int refusals = store.refusedAnswer(taskId, Faults.describe(fault));
+        return refusals >= REFUSALS_TO_FAIL ? Refusal.FAIL_TASK : Refusal.RETRY;
     }
 
     /** HTTP 429: nobody fetches before Retry-After has elapsed, or jimeng.rate-limit-max-pause if that comes first. */
@@ -89,11 +135,15 @@ public class ApiHealth {
 
     /** 5xx, network faults, timeouts, unreadable answers: the task retries with backoff. */
     public void passingFault(String taskId, Throwable fault) {
-        String kind = Faults.describe(fault);
-        if (startEpisode(kind)) {
-            LOG.warn("API fault: {}; tasks retry with backoff (logged again when the API answers)", kind);
+        passingFault(taskId, fault, Faults.describe(fault));
+    }
+
+    /** A passing fault whose detail for this task (its last error) says more than the kind of fault. */
+    public void passingFault(String taskId, Throwable fault, String detail) {
+        if (startEpisode(Faults.episode(fault))) {
+            LOG.warn("API fault: {}; tasks retry with backoff (logged again when the API answers)", detail);
         }
-        store.retryLater(taskId, kind);
+        store.retryLater(taskId, detail);
     }
 
     public boolean isKeyRefused() {

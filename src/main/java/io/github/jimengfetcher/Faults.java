@@ -12,6 +12,12 @@ public final class Faults {
     private Faults() {
     }
 
+    /** The kind of fault, for logging once per episode: like describe, without the details of one task. */
+    public static String episode(Throwable fault) {
+        FetchAnswerReader.MalformedAnswerException unusable = FetchAnswerReader.unusableAnswerIn(fault);
+        return unusable != null ? unusable.episode() : describe(fault);
+    }
+
     public static String describe(Throwable fault) {
         Throwable cause = fault;
         while (cause.getCause() != null && cause.getCause() != cause
@@ -30,8 +36,8 @@ public final class Faults {
         if (cause instanceof ApiRequestLimits.RequestDeadlineException || cause instanceof ApiRequestLimits.AnswerTooLargeException) {
             return cause.getMessage();
         }
-        if (cause instanceof FetchAnswerReader.MalformedAnswerException) {
-            return "unreadable answer (" + cause.getMessage() + ")";
+        if (cause instanceof FetchAnswerReader.MalformedAnswerException unusable) {
+            return unusable.describe();
         }
         if (cause instanceof ConnectException) {
             return "API unreachable (connection refused)";

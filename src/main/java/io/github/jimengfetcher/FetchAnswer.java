@@ -1,46 +1,52 @@
 package io.github.jimengfetcher;
 
-import java.util.Set;
-
 /**
  * One answer of GET /jimeng/fetch/{task_id}, reduced to what the routes decide on.
  *
- * @param status     the task status in upper case; UNKNOWN when the answer names none
+ * @param status     the task status word in upper case, as the API wrote it; UNKNOWN when the answer names none
+ * @param family     what the status word means (the route's choice branches on it)
  * @param progress   e.g. "45%", empty when not given
  * @param failReason the API's fail_reason, empty when not given
- * @param videoUrl   the http(s) video URL, or null when the answer has none
+ * @param message    the gateway's error message when the answer carries an error, else empty
+ * @param videoUrl   the video URL as it goes on the wire (see {@link VideoUrls}), or null when the answer has none
  * @param urlProblem why a URL found in the answer cannot be followed, or null
  * @param raw        the answer as received, for the result and failure records
  */
-public record FetchAnswer(String status, String progress, String failReason, String videoUrl, String urlProblem, String raw) {
-
-    private static final Set<String> WAITING = Set.of("NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS", "UNKNOWN");
+public record FetchAnswer(String status, StatusFamily family, String progress, String failReason, String message,
+                          String videoUrl, String urlProblem, String raw) {
 
     public boolean isSuccess() {
-        return "SUCCESS".equals(status);
+        return family == StatusFamily.SUCCEEDED;
     }
 
-    public boolean isFailure() {
-        return "FAILURE".equals(status);
-    }
-
-    /** A SUCCESS whose video can be fetched. */
+    /** A success whose video can be fetched. */
     public boolean hasVideo() {
         return isSuccess() && videoUrl != null;
     }
 
-    /** A status outside the documented set: kept polling, but worth a log line. */
-    public boolean isUnrecognised() {
-        return !isSuccess() && !isFailure() && !WAITING.contains(status);
+    /** The API says the task ended without a video: failed, expired, cancelled or not found. */
+    public boolean endsWithoutVideo() {
+        return family.endsWithoutVideo();
     }
 
-    /** Why a SUCCESS cannot be downloaded, for the failure record. */
+    /** The failure record's reason_class when {@link #endsWithoutVideo()}. */
+    public String reasonClass() {
+        return family.reasonClass();
+    }
+
+    /** Why a success cannot be downloaded, for the failure record. */
     public String missingVideoReason() {
-        return urlProblem != null ? urlProblem : "no video URL in the SUCCESS answer";
+        return urlProblem != null ? urlProblem : "no video URL in the " + status + " answer";
     }
 
-    /** Why the API says the task failed, for the failure record. */
+    /** Why the API says the task ended, in the gateway's own words where it gave any, for the failure record. */
     public String failureReason() {
-        return failReason.isBlank() ? "the API reported FAILURE without a reason" : failReason;
+        String words = !failReason.isBlank() ? failReason : message;
+        return switch (family) {
+            case EXPIRED -> "the API reports the task expired (" + status + ")" + (words.isBlank() ? "" : ": " + words);
+            case CANCELLED -> "the API reports the task cancelled (" + status + ")" + (words.isBlank() ? "" : ": " + words);
+            case NOT_FOUND -> "task not found (the API answered " + status + ")" + (words.isBlank() ? "" : ": " + words);
+            default -> words.isBlank() ? "the API reported " + status + " without a reason" : words;
+        };
     }
 }

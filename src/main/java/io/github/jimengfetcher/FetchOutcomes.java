@@ -16,9 +16,12 @@ import org.apache.camel.support.EventNotifierSupport;
  */
 public class FetchOutcomes extends EventNotifierSupport {
 
-    /** answered: a 2xx answer (readable or not); the others are the faults the routes tell apart. */
+    /**
+     * answered: a 2xx answer (readable or not); the others are the faults the routes tell apart.
+     * key_refused is a 401; a 403 is forbidden, as it may be one task's refusal (see ApiHealth#forbidden).
+     */
     public static final List<String> OUTCOMES = List.of(
-            "answered", "not_found", "key_refused", "rate_limited", "http_error", "timeout", "network_error", "other_error");
+            "answered", "not_found", "key_refused", "forbidden", "rate_limited", "http_error", "timeout", "network_error", "other_error");
 
     private static final String FETCH_PATH = "/jimeng/fetch";
 
@@ -63,8 +66,11 @@ public class FetchOutcomes extends EventNotifierSupport {
         HttpOperationFailedException http = exchange.getException(HttpOperationFailedException.class);
         if (http != null) {
             int code = http.getStatusCode();
-            if (code == 401 || code == 403) {
+            if (code == 401) {
                 return "key_refused";
+            }
+            if (code == 403) {
+                return "forbidden";
             }
             if (code == 429) {
                 return "rate_limited";

@@ -372,6 +372,7 @@ public class JournalTaskStore implements TaskStore {
         task.status = answer.status();
         task.progress = answer.progress();
         task.faultStreak = 0;
+        task.refusedAnswers = 0;
         task.lastError = null;
         return changed;
     }
@@ -453,6 +454,16 @@ public class JournalTaskStore implements TaskStore {
         task.fetches++;
         task.lastFetchAt = System.currentTimeMillis();
         return task.notFoundAnswers >= 2;
+    }
+
+    @Override
+    public synchronized int refusedAnswer(String id, String reason) {
+        Task task = require(id);
+        task.refusedAnswers++;
+        task.fetches++;
+        task.lastFetchAt = System.currentTimeMillis();
+        task.lastError = reason;
+        return task.refusedAnswers;
     }
 
     @Override

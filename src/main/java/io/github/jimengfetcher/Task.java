@@ -33,6 +33,8 @@ public class Task {
     /** Consecutive faults (network, 5xx, unreadable answer) since the last good answer; drives the backoff. */
     public int faultStreak;
     public int notFoundAnswers;
+    /** Answers in a row in which the API refused this task: HTTP 403, or an error naming no status. */
+    public int refusedAnswers;
     public String lastError;
     /** Timed out, and fetched again now and then in case it succeeds late: when it failed (epoch ms), else null. */
     public Long timedOutAt;
@@ -65,6 +67,7 @@ public class Task {
         t.downloadAttempts = downloadAttempts;
         t.faultStreak = faultStreak;
         t.notFoundAnswers = notFoundAnswers;
+        t.refusedAnswers = refusedAnswers;
         t.lastError = lastError;
         t.timedOutAt = timedOutAt;
         t.rechecks = rechecks;

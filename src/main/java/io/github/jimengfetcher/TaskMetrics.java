@@ -19,7 +19,8 @@ public class TaskMetrics {
 
     /** Failure classes known today (see {@link TaskRecords#failure}); others still count when they appear. */
     static final List<String> FAILURE_CLASSES = List.of(
-            "api_failure", "not_found", "timed_out", "no_video_url", "video_unavailable", "too_large", "download_failed");
+            "api_failure", "expired", "cancelled", "not_found", "forbidden", "timed_out", "no_video_url", "video_unavailable",
+            "too_large", "download_failed");
 
     private static final Duration[] DURATION_BUCKETS = {
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),

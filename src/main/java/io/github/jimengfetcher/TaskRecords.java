@@ -36,8 +36,10 @@ public class TaskRecords {
     }
 
     /**
-     * @param reasonClass a short class for metrics and scripts: api_failure, not_found, timed_out,
-     *                    no_video_url, video_unavailable, too_large, download_failed
+     * @param reasonClass a short class for metrics and scripts, one of the list in README ("Output"):
+     *                    api_failure, expired, cancelled, not_found (the API's word on the task; see
+     *                    StatusFamily), forbidden (HTTP 403 for this task alone), timed_out, no_video_url,
+     *                    video_unavailable, too_large, download_failed
      * @param lastAnswer  the last API answer in hand, or null to use the one the task kept
      */
     public Map<String, Object> failure(String id, String reasonClass, String reason, String lastAnswer) {

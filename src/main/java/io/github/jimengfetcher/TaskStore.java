@@ -72,6 +72,14 @@ public interface TaskStore {
     boolean notFoundConfirmed(String id);
 
     /**
+     * Counts an answer in which the API refused this task (HTTP 403, or an error naming no task
+     * status) and keeps the reason as its last error; a readable answer resets the count.
+     *
+     * @return the refusals in a row so far, this one included
+     */
+    int refusedAnswer(String id, String reason);
+
+    /**
      * Moves the task to its download, with the SUCCESS answer and its video URL.
      *
      * @return true when the caller's claim now covers the download and the caller should hand it on;

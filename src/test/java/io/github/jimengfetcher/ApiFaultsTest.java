@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
@@ -171,5 +172,55 @@ class ApiFaultsTest extends AppTestSupport {
         assertFalse(log.all().contains("sk-wrong-key-1234"));
         startApp(Map.of());
         awaitResult(id, video);
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder forbidden(String message) {
+        return aResponse().withStatus(403).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"" + message + "\",\"type\":\"new_api_error\"}}");
+    }
+
+    private ApiHealth apiHealth() {
+        return app.context().getRegistry().lookupByNameAndType("apiHealth", ApiHealth.class);
+    }
+
+    @Test
+    void aTaskRefusedWith403WhileOthersAreAnsweredFailsAsForbidden() throws Exception {
+        String refused = "cgt-403-mine";
+        api.answer(refused, forbidden("task belongs to another channel"));
+        String other = "cgt-403-other";
+        byte[] video = Videos.mp4(20_000, 403);
+        String[] answers = new String[9];
+        java.util.Arrays.fill(answers, FakeGateway.status(other, "IN_PROGRESS", "40%"));
+        answers[8] = FakeGateway.success(other, api.video("other.mp4", video));
+        api.statuses(other, answers);
+        startApp(Map.of("jimeng.poll-interval", "100ms"));
+
+        app.drop("ids.txt", refused + "\n" + other + "\n");
+
+        JsonNode failure = awaitFailure(refused);
+        assertEquals("forbidden", failure.path("reason_class").asText());
+        assertTrue(failure.path("reason").asText().contains("HTTP 403") && failure.path("reason").asText().contains("task belongs to another channel"),
+                failure.toString());
+        // Three refusals in a row while the API answered the other task (one more when none came between).
+        int fetches = api.fetchesOf(refused).size();
+        assertTrue(fetches >= 3 && fetches <= 4, fetches + " fetches");
+        awaitResult(other, video);
+        assertEquals(0, log.count("refused the key"), "one task's 403 is not a refused key: " + log.all());
+        assertFalse(apiHealth().isKeyRefused());
+    }
+
+    @Test
+    void a403ForEveryTaskIsARefusedKeyAndWritesNothingOff() throws Exception {
+        List<String> ids = List.of("cgt-banned-1", "cgt-banned-2", "cgt-banned-3");
+        ids.forEach(id -> api.answer(id, forbidden("account banned")));
+        startApp(Map.of("jimeng.task-timeout", "1s"));
+
+        app.drop("ids.txt", String.join("\n", ids) + "\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().allMatch(id -> api.fetchesOf(id).size() >= 4));
+        assertTrue(apiHealth().isKeyRefused());
+        assertEquals(0, app.filesIn("failed"), "a refused key is not the tasks' failure, even past their timeout");
+        assertEquals(3, store().pendingCount());
+        assertEquals(1, log.count("refused the key"), log.all());
     }
 }

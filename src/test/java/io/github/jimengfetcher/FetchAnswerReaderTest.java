@@ -1,5 +1,8 @@
 package io.github.jimengfetcher;
 
+import java.util.List;
+import java.util.Map;
+
 import io.github.jimengfetcher.support.FakeGateway;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +16,105 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FetchAnswerReaderTest {
 
     private final FetchAnswerReader reader = new FetchAnswerReader();
+
+    private StatusFamily familyOf(String word) {
+        return reader.read("{\"code\":\"success\",\"data\":{\"status\":\"" + word + "\"}}").family();
+    }
+
+    @Test
+    void statusWordsOfEveryGatewayAndProviderAreKnownInAnyCase() {
+        Map<StatusFamily, List<String>> words = Map.of(
+                StatusFamily.WAITING, List.of("NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS", "UNKNOWN", "queued", "running",
+                        "in_queue", "generating", "in_progress", "pending", "processing", "In Progress", "in-progress", ""),
+                StatusFamily.SUCCEEDED, List.of("SUCCESS", "succeeded", "done", "completed", "COMPLETED", "SUCCEEDED", "Success"),
+                StatusFamily.FAILED, List.of("FAILURE", "failed", "FAILED", "ERROR", "error", "Failure"),
+                StatusFamily.EXPIRED, List.of("expired", "EXPIRED"),
+                StatusFamily.CANCELLED, List.of("cancelled", "canceled", "CANCELLED", "Canceled"),
+                StatusFamily.NOT_FOUND, List.of("not_found", "NOT_FOUND", "not found"));
+        words.forEach((family, list) -> list.forEach(word -> assertEquals(family, familyOf(word), "'" + word + "'")));
+        assertEquals(StatusFamily.UNRECOGNISED, familyOf("WARMING_UP"));
+        assertEquals("expired", reader.read("{\"data\":{\"status\":\"expired\"}}").reasonClass());
+        assertEquals("cancelled", reader.read("{\"data\":{\"status\":\"canceled\"}}").reasonClass());
+        assertEquals("not_found", reader.read("{\"data\":{\"status\":\"not_found\"}}").reasonClass());
+        // OpenAI-style and Ark answers name the status at the top.
+        assertEquals(StatusFamily.SUCCEEDED, reader.read("{\"id\":\"v1\",\"status\":\"completed\"}").family());
+    }
+
+    @Test
+    void everyStatusWordIsListedInTheReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md")).toUpperCase(java.util.Locale.ROOT);
+        for (StatusFamily family : StatusFamily.values()) {
+            for (String word : family.words()) {
+                assertTrue(readme.contains("`" + word + "`"), word + " is missing from the README's status words");
+            }
+        }
+    }
+
+    @Test
+    void failureReasonIsInTheGatewaysWords() {
+        assertEquals("quota exhausted", reader.read(
+                "{\"code\":\"error\",\"message\":\"quota exhausted\",\"data\":{\"status\":\"failed\"}}").failureReason());
+        assertEquals("moderation blocked", reader.read(
+                "{\"id\":\"v\",\"status\":\"failed\",\"error\":{\"code\":\"x\",\"message\":\"moderation blocked\"}}").failureReason());
+        FetchAnswer expired = reader.read("{\"code\":10000,\"message\":\"Success\",\"data\":{\"status\":\"expired\"}}");
+        assertTrue(expired.failureReason().contains("expired"), expired.failureReason());
+        assertEquals("", expired.message(), "Jimeng's code 10000 and message Success are no error");
+    }
+
+    @Test
+    void anErrorNamingNoStatusIsAnErrorAnswerWithTheGatewaysMessage() {
+        FetchAnswerReader.ErrorAnswerException envelope = assertThrows(FetchAnswerReader.ErrorAnswerException.class,
+                () -> reader.read("cgt-e", "{\"code\":\"error\",\"message\":\"upstream unavailable\"}"));
+        assertEquals("upstream unavailable", envelope.getMessage());
+        FetchAnswerReader.ErrorAnswerException error = assertThrows(FetchAnswerReader.ErrorAnswerException.class,
+                () -> reader.read("cgt-e", "{\"error\":{\"message\":\"channel busy\",\"type\":\"new_api_error\"}}"));
+        assertEquals("the API answered with an error: channel busy", error.describe());
+        assertThrows(FetchAnswerReader.ErrorAnswerException.class,
+                () -> reader.read("cgt-e", "{\"code\":500,\"message\":\"internal\",\"data\":{\"status\":\"UNKNOWN\"}}"));
+        // Judged by the status when there is one; a plain answer without status is still "not finished yet".
+        assertEquals(StatusFamily.WAITING, reader.read("cgt-e", "{\"code\":\"error\",\"message\":\"slow\",\"data\":{\"status\":\"QUEUED\"}}").family());
+        assertEquals(StatusFamily.WAITING, reader.read("cgt-e", "{\"code\":200,\"data\":{\"task_id\":\"cgt-e\"}}").family());
+    }
+
+    @Test
+    void anAnswerNamingAnotherTaskIsNeverActedOn() {
+        String url = "https://x.volces.com/other.mp4";
+        FetchAnswerReader.ForeignAnswerException foreign = assertThrows(FetchAnswerReader.ForeignAnswerException.class,
+                () -> reader.read("cgt-mine", FakeGateway.success("cgt-other", url)));
+        assertEquals("answer names task cgt-other", foreign.describe());
+        String nestedOther = FakeGateway.success("cgt-mine", url).replace(
+                "\"status\":\"SUCCESS\",\"task_id\":\"cgt-mine\"", "\"status\":\"SUCCESS\",\"task_id\":\"cgt-other\"");
+        assertThrows(FetchAnswerReader.ForeignAnswerException.class, () -> reader.read("cgt-mine", nestedOther));
+        assertEquals(url, reader.read("cgt-mine", FakeGateway.success("cgt-mine", url)).videoUrl());
+    }
+
+    @Test
+    void fieldsNamedForVideoAndUrlsThatMayBeVideosComeBeforeThumbnails() {
+        assertEquals("https://h/v.mp4", reader.read(
+                "{\"data\":{\"status\":\"SUCCESS\",\"extra\":{\"url\":\"https://h/thumb.jpg\",\"video_url\":\"https://h/v.mp4\"}}}").videoUrl());
+        assertEquals("https://h/v", reader.read(
+                "{\"data\":{\"status\":\"SUCCESS\",\"url\":\"https://h/v\",\"videoUrl\":\"https://h/cover.PNG?x=1\"}}").videoUrl());
+        assertEquals("https://h/clip.mp4", reader.read(
+                "{\"data\":{\"status\":\"SUCCESS\",\"items\":[{\"url\":\"https://h/a.webp\"},{\"url\":\"https://h/clip.mp4\"}]}}").videoUrl());
+        // Ark's content.video_url beside a cover image.
+        assertEquals("https://h/ark.mp4", reader.read(
+                "{\"id\":\"cgt-1\",\"status\":\"succeeded\",\"content\":{\"cover_url\":\"https://h/c.jpg\",\"url\":\"https://h/c.gif\",\"video_url\":\"https://h/ark.mp4\"}}").videoUrl());
+        // The documented places keep their order.
+        assertEquals("https://h/result.jpg", reader.read(
+                "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://h/result.jpg\",\"video_url\":\"https://h/v.mp4\"}}").videoUrl());
+    }
+
+    @Test
+    void theVideoUrlIsTheEncodedFormThatGoesOnTheWire() {
+        FetchAnswer answer = reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/视频 1.mp4?name=猫&sig=a+b%2F=\"}}");
+        assertEquals("https://cdn.example.com/%E8%A7%86%E9%A2%91%201.mp4?name=%E7%8C%AB&sig=a+b%2F=", answer.videoUrl());
+        reader.setAllowedVideoHosts("视频.example");
+        assertEquals("https://xn--cy2a840a.example/a.mp4",
+                reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://视频.example/a.mp4\"}}").videoUrl());
+        FetchAnswer elsewhere = reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/a b.mp4\"}}");
+        assertNull(elsewhere.videoUrl());
+        assertTrue(elsewhere.missingVideoReason().contains("not in jimeng.download.allowed-hosts"), elsewhere.missingVideoReason());
+    }
 
     @Test
     void providersExampleYieldsTheNestedVideo() {
@@ -51,9 +153,10 @@ class FetchAnswerReaderTest {
     @Test
     void failReasonMeansFailureOnlyWhenTheStatusSaysSo() {
         FetchAnswer inProgress = reader.read("{\"data\":{\"status\":\"IN_PROGRESS\",\"fail_reason\":\"transient upstream hiccup\"}}");
-        assertFalse(inProgress.isFailure());
+        assertFalse(inProgress.endsWithoutVideo());
         FetchAnswer failure = reader.read(FakeGateway.failure("t", "quota exceeded"));
-        assertTrue(failure.isFailure());
+        assertTrue(failure.endsWithoutVideo());
+        assertEquals("api_failure", failure.reasonClass());
         assertEquals("quota exceeded", failure.failureReason());
         assertEquals("the API reported FAILURE without a reason", reader.read("{\"data\":{\"status\":\"FAILURE\"}}").failureReason());
     }
@@ -62,8 +165,9 @@ class FetchAnswerReaderTest {
     void missingStatusIsUnknownAndNotFinal() {
         FetchAnswer answer = reader.read("{\"code\":\"success\",\"data\":{\"task_id\":\"t\"}}");
         assertEquals("UNKNOWN", answer.status());
-        assertFalse(answer.isSuccess() || answer.isFailure() || answer.isUnrecognised());
-        assertTrue(reader.read("{\"data\":{\"status\":\"PAUSED\"}}").isUnrecognised());
+        assertEquals(StatusFamily.WAITING, answer.family());
+        assertEquals(StatusFamily.UNRECOGNISED, reader.read("{\"data\":{\"status\":\"PAUSED\"}}").family());
+        assertFalse(reader.read("{\"data\":{\"status\":\"PAUSED\"}}").endsWithoutVideo());
     }
 
     @Test

@@ -36,7 +36,7 @@ class FetchOutcomesTest {
     void eachFaultHasItsOutcome() {
         assertEquals("answered", outcomeOf(null));
         assertEquals("key_refused", outcomeOf(http(401, "{}")));
-        assertEquals("key_refused", outcomeOf(http(403, "{}")));
+        assertEquals("forbidden", outcomeOf(http(403, "{}")));
         assertEquals("rate_limited", outcomeOf(http(429, "")));
         assertEquals("not_found", outcomeOf(http(400, FakeGateway.TASK_NOT_EXIST)));
         assertEquals("http_error", outcomeOf(http(400, "{\"code\":\"bad_request\"}")));
@@ -47,7 +47,7 @@ class FetchOutcomesTest {
         assertEquals("network_error", outcomeOf(new ConnectException("Connection refused")));
         assertEquals("other_error", outcomeOf(new IllegalArgumentException("odd")));
         assertTrue(FetchOutcomes.OUTCOMES.containsAll(java.util.List.of("answered", "not_found", "key_refused",
-                "rate_limited", "http_error", "timeout", "network_error", "other_error")));
+                "forbidden", "rate_limited", "http_error", "timeout", "network_error", "other_error")));
     }
 
     @Test
