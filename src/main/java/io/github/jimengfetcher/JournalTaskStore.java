@@ -6,6 +6,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -753,6 +754,15 @@ public class JournalTaskStore implements TaskStore {
         }
     }
 
+    /** A rename is durable only once its folder is: against a power cut right after a compaction. */
+    private void syncFolder() {
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException notOnThisSystem) {
+            // some systems cannot open a folder for this; the rename itself is still atomic
+        }
+    }
+
     /** Rewrites the journal as one line per unfinished task, then swaps it in by rename. */
     private void compact() throws IOException {
         if (journal != null && !journalFailing) {
@@ -781,6 +791,7 @@ public class JournalTaskStore implements TaskStore {
             throw e;
         }
         Files.move(tmp, journalPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncFolder();
         if (journal != null) {
             try {
                 journal.close();
