@@ -51,18 +51,18 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<String> problems = new ArrayList<>();
         if (api.isKeyRefused()) {
-            problems.add("the API refuses the key (HTTP 401): set a valid jimeng.api-key (env JIMENG_API_KEY)");
+            problems.add("the API refuses the key (HTTP 401 or 403 for every task): set a valid jimeng.api-key (env JIMENG_API_KEY)");
         }
         if (!outputs.isWritable()) {
-            problems.add("the output folder " + outputs.getRoot().toAbsolutePath() + " is not writable");
+            problems.add("the output folder (jimeng.output) is not writable");
         } else {
             String fault = outputHealth.currentFault();
             if (fault != null) {
-                problems.add("tasks cannot be written out: " + fault);
+                problems.add("tasks cannot be written out: " + withoutPaths(fault));
             }
         }
-        freeSpace("output folder", outputs.getRoot(), problems);
-        freeSpace("work folder", work, problems);
+        freeSpace("output folder (jimeng.output)", outputs.getRoot(), problems);
+        freeSpace("work folder (jimeng.work)", work, problems);
         long pausedUntil = api.rateLimitPausedUntil();
         if (pausedUntil > 0) {
             problems.add("fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
@@ -80,6 +80,15 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
     }
 
+    /**
+     * Camel's health endpoint escapes a message twice, so a '/' would reach the reader as '\/':
+     * messages name settings rather than paths (the log has the paths), and a fault's own text
+     * loses its paths and quotes.
+     */
+    static String withoutPaths(String text) {
+        return text.replaceAll("\\S*[/\\\\]\\S*", "(a file)").replace('"', '\'');
+    }
+
     private void freeSpace(String what, Path folder, List<String> problems) {
         try {
             Path existing = folder.toAbsolutePath();
@@ -91,11 +100,11 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
             }
             long free = Files.getFileStore(existing).getUsableSpace();
             if (free < minFreeSpace) {
-                problems.add("the " + what + " " + folder.toAbsolutePath() + " has " + ByteSizes.print(free)
+                problems.add("the " + what + " has " + ByteSizes.print(free)
                         + " free, less than jimeng.health.min-free-space (" + ByteSizes.print(minFreeSpace) + ")");
             }
         } catch (IOException e) {
-            problems.add("the free space of the " + what + " " + folder.toAbsolutePath() + " cannot be read: " + e.getMessage());
+            problems.add("the free space of the " + what + " cannot be read: " + withoutPaths(String.valueOf(e.getMessage())));
         }
     }
 }

@@ -132,7 +132,30 @@ class ExtendTest extends AppTestSupport {
             app.close();
             app = null;
             assertEquals(ids.size(), api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size(), log.all());
-            assertEquals(0, log.count("finished-task events were not handed"), log.all());
+            assertEquals(0, log.count("finished-task events had not been through"), log.all());
+        }
+    }
+
+    @Test
+    void eventsAStopCannotHandOnAreCounted() throws Exception {
+        Path routes = routes();
+        Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
+        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withFixedDelay(1000)));
+        Map<String, String> settings = settings(routes);
+        settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
+        settings.put("camel.main.shutdown-timeout", "2");
+        List<String> ids = java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "cgt-lost-" + i).toList();
+        ids.forEach(id -> api.answer(id, okJson(FakeGateway.failure(id, "policy"))));
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", String.join("\n", ids));
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> Files.exists(app.failure(id))));
+
+        try (CapturedLog log = CapturedLog.capture()) {
+            app.close();
+            app = null;
+            int posted = api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size();
+            assertTrue(posted < ids.size(), "the stop cut the subscriber off: " + posted);
+            assertEquals(1, log.count("finished-task events had not been through the extension routes"), posted + " posted; " + log.all());
         }
     }
 

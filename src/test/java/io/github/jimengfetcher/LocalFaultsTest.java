@@ -116,6 +116,11 @@ class LocalFaultsTest extends AppTestSupport {
         await().atMost(WAIT).until(() -> Http.get(port, "/observe/health").statusCode() == 503);
         String health = Http.get(port, "/observe/health").body();
         assertTrue(health.contains("jimeng.health.min-free-space"), health);
+        for (JsonNode check : JSON.readTree(health).path("checks")) {
+            if (check.path("name").asText().equals("jimeng-fetcher")) {
+                assertFalse(check.path("message").asText().contains("\\"), "nothing escaped twice on its way out: " + health);
+            }
+        }
 
         settings.put("jimeng.health.min-free-space", "1KB");
         startApp(settings);

@@ -192,6 +192,7 @@ class ObserveTest extends AppTestSupport {
         assertEquals(503, answer.statusCode());
         String reason = ourCheck(JSON.readTree(answer.body())).orElseThrow().path("message").asText();
         assertTrue(reason.contains("output folder") && reason.contains("not writable"), reason);
+        assertFalse(reason.contains("\\"), "nothing escaped twice on its way out: " + answer.body());
 
         Files.delete(results);
         Files.createDirectory(results);
