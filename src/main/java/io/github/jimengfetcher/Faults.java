@@ -48,6 +48,10 @@ public final class Faults {
         if (cause instanceof UnknownHostException) {
             return "API host unknown (" + cause.getMessage() + ")";
         }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return "TLS with the API failed (" + cause.getClass().getSimpleName() + "): its certificate is not trusted by this "
+                    + "Java, or jimeng.base-url says https where the API speaks http";
+        }
         if (cause instanceof java.io.IOException) {
             return "network fault (" + cause.getClass().getSimpleName() + ")";
         }

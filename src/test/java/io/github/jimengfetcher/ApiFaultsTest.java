@@ -223,4 +223,26 @@ class ApiFaultsTest extends AppTestSupport {
         assertEquals(3, store().pendingCount());
         assertEquals(1, log.count("refused the key"), log.all());
     }
+
+    @Test
+    void anUntrustedTlsCertificateWritesNothingOffAndSaysWhatIsWrong() throws Exception {
+        String id = "cgt-tls";
+        byte[] video = Videos.mp4(20_000, 21);
+        api.answer(id, okJson(FakeGateway.success(id, api.video("tls.mp4", video))));
+        com.github.tomakehurst.wiremock.WireMockServer tls = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort());
+        tls.start();
+        try {
+            startApp(Map.of("jimeng.base-url", "https://127.0.0.1:" + tls.httpsPort(), "jimeng.task-timeout", "1s"));
+            app.drop("ids.txt", id);
+            await().atMost(Duration.ofSeconds(20)).until(() -> store().find(id).map(t -> t.faultStreak >= 3).orElse(false));
+            assertEquals(1, log.count("TLS with the API failed"), log.all());
+            assertTrue(store().find(id).orElseThrow().lastError.contains("certificate is not trusted"));
+            assertEquals(0, app.filesIn("failed"), "a TLS fault is not the task's failure, even past its timeout");
+        } finally {
+            tls.stop();
+        }
+        startApp(Map.of());
+        awaitResult(id, video);
+    }
 }
