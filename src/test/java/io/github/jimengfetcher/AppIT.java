@@ -56,4 +56,21 @@ class AppIT {
             assertTrue(app.log().contains("jimeng.base-url is set but jimeng.api-key is empty"), app.log());
         }
     }
+
+    @Test
+    void aSecondProcessOnTheSameWorkFolderExitsAtOnceNamingIt() throws Exception {
+        Map<String, String> env = AppProcess.env(root);
+        try (AppProcess first = AppProcess.start(root.resolve("first.log"), env)) {
+            first.awaitLog("Routes startup", Duration.ofSeconds(30));
+            Map<String, String> second = AppProcess.env(root);
+            second.put("JIMENG_OUTPUT", root.resolve("second-output").toString());
+            try (AppProcess app = AppProcess.start(root.resolve("second.log"), second)) {
+                assertTrue(app.process().waitFor(30, TimeUnit.SECONDS), "exits by itself");
+                assertEquals(2, app.process().exitValue(), app.log());
+                assertTrue(app.log().contains("is already running on the work folder"), app.log());
+                assertFalse(Files.exists(root.resolve("second-output")), "it touched nothing");
+            }
+            assertTrue(first.process().isAlive(), "the first one runs on");
+        }
+    }
 }
