@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,6 +80,9 @@ public class JournalTaskStore implements TaskStore {
     /** The last journal write failed (a full disk): the file lags behind memory until it is rewritten whole. */
     private boolean journalFailing;
     private long lastRepairAttempt;
+    /** The identity of the journal file this store appends to, and when it was last checked. */
+    private Object journalKey;
+    private long lastPlaceCheck;
 
     /**
      * The task timeout counts only time in which an answer could be had: this clock stops while the
@@ -154,12 +159,19 @@ public class JournalTaskStore implements TaskStore {
         int loaded = 0;
         int quarantined = 0;
         if (Files.exists(journalPath)) {
-            try (BufferedReader in = Files.newBufferedReader(journalPath, StandardCharsets.UTF_8)) {
+            // Bytes that are not UTF-8 (a hand edit) become U+FFFD, and a line longer than any entry
+            // can be is quarantined unread: a damaged journal never stops the start.
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(journalPath), StandardCharsets.UTF_8))) {
                 String line;
                 int number = 0;
-                while ((line = in.readLine()) != null) {
+                while ((line = readLine(in)) != null) {
                     number++;
                     if (line.isBlank()) {
+                        continue;
+                    }
+                    if (line == TOO_LONG) {
+                        quarantined++;
+                        quarantine("(not kept)", "journal line " + number + " is longer than " + (MAX_LINE >> 20) + " MB");
                         continue;
                     }
                     try {
@@ -232,6 +244,28 @@ public class JournalTaskStore implements TaskStore {
             journal.close();
             journal = null;
         }
+    }
+
+    /** Longer than any entry the store writes (answers are at most jimeng.api.max-answer-size). */
+    private static final int MAX_LINE = 32 << 20;
+    private static final String TOO_LONG = new String("(too long)");
+
+    /** A line without its end, TOO_LONG for one past MAX_LINE (skipped to its end), null at the end of the file. */
+    private static String readLine(BufferedReader in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        boolean tooLong = false;
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (line.length() < MAX_LINE) {
+                line.append((char) c);
+            } else {
+                tooLong = true;
+            }
+        }
+        if (c < 0 && line.length() == 0 && !tooLong) {
+            return null;
+        }
+        return tooLong ? TOO_LONG : line.toString().replace("\r", "");
     }
 
     private void replay(String line) throws IOException {
@@ -735,6 +769,33 @@ public class JournalTaskStore implements TaskStore {
 
     private void repairJournal() {
         repairJournal(1_000);
+        checkJournalIsInPlace();
+    }
+
+    /**
+     * Someone removed the work folder or the journal while the app runs: what is appended would go to
+     * a file no one can read again. Checked about once a second; the journal is then written anew.
+     */
+    private void checkJournalIsInPlace() {
+        long now = System.currentTimeMillis();
+        if (journalFailing || now - lastPlaceCheck < 1_000) {
+            return;
+        }
+        lastPlaceCheck = now;
+        Object key;
+        try {
+            key = Files.readAttributes(journalPath(), BasicFileAttributes.class).fileKey();
+        } catch (IOException gone) {
+            key = null;
+        }
+        if (key == null || !key.equals(journalKey)) {
+            LOG.warn("Task store: the journal {} was removed or replaced while the app runs; it is written anew", journalPath().toAbsolutePath());
+            try {
+                compact();
+            } catch (IOException e) {
+                journalFailed(e);
+            }
+        }
     }
 
     /** Tries to rewrite a failing journal, at most once per interval. */
@@ -801,6 +862,7 @@ public class JournalTaskStore implements TaskStore {
         }
         journalFile = new FileOutputStream(journalPath().toFile(), true);
         journal = new BufferedWriter(new OutputStreamWriter(journalFile, StandardCharsets.UTF_8), 1 << 16);
+        journalKey = Files.readAttributes(journalPath(), BasicFileAttributes.class).fileKey();
         journalLines = tasks.size() + 1;
         clockWrittenAt = System.currentTimeMillis();
     }

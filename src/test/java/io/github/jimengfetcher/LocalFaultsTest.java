@@ -235,6 +235,46 @@ class LocalFaultsTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void aJournalRemovedWhileTheAppRunsIsWrittenAnewAndNothingIsForgotten() throws Exception {
+        String id = "cgt-journal-gone";
+        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "20%")));
+        startApp(Map.of());
+        app.drop("ids.txt", id);
+        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() >= 1);
+
+        deleteTree(app.work());
+
+        await().atMost(WAIT).until(() -> Files.exists(app.work().resolve("tasks.journal")));
+        startApp(Map.of());
+        assertTrue(store().find(id).isPresent(), "still pending after a restart");
+    }
+
+    @Test
+    void aJournalWithBytesThatAreNotUtf8AndAnEndlessLineStillLoads() throws Exception {
+        Files.createDirectories(root.resolve("work"));
+        long now = System.currentTimeMillis();
+        String good = "{\"op\":\"put\",\"task\":{\"id\":\"cgt-kept\",\"phase\":\"FETCH\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}\n";
+        try (OutputStream out = Files.newOutputStream(root.resolve("work/tasks.journal"))) {
+            out.write(good.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(new byte[] {'{', '"', 'o', 'p', '"', ':', '"', (byte) 0xE9, (byte) 0xFF, '"', '}', '\n'});
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) 'x');
+            for (int i = 0; i < 40; i++) {
+                out.write(block);
+            }
+            out.write('\n');
+        }
+        api.answer("cgt-kept", okJson(FakeGateway.status("cgt-kept", "IN_PROGRESS", "1%")));
+
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+            assertEquals(2, log.count("unreadable entry quarantined"), log.all());
+        }
+        assertTrue(store().find("cgt-kept").isPresent());
+        await().atMost(WAIT).until(() -> !api.fetchesOf("cgt-kept").isEmpty());
+    }
+
     /** Mounts a tmpfs of the given size; false where this machine does not allow it. */
     private static boolean mountSmallDisk(Path at, String size) throws Exception {
         Files.createDirectories(at);
