@@ -102,8 +102,8 @@ public class TaskBoard {
         entry.put("id", task.id);
         entry.put("state", downloading ? "downloading" : task.timedOutAt != null ? "rechecking" : "pending");
         entry.put("status", task.status == null ? "REGISTERED" : task.status);
-        entry.put("progress", task.progress == null ? "" : task.progress);
-        // The API's progress, while it has one to give: a download in flight has not reached 100 % yet.
+        // The API says 100% once the video exists; the download has not reached it yet.
+        entry.put("progress", downloading || task.progress == null ? "" : task.progress);
         entry.put("percent", downloading ? null : percent(task.progress));
         entry.put("fetches", task.fetches);
         entry.put("next_fetch_at", downloading ? null : Instant.ofEpochMilli(task.nextAt).toString());

@@ -292,4 +292,27 @@ class ObserveTest extends AppTestSupport {
         assertFalse(body.contains("Bearer"), "no key");
         assertFalse(body.contains("/videos/board.mp4"), "no signed video URL");
     }
+
+    @Test
+    void aTaskStillDownloadingIsNotShownAsDone() throws Exception {
+        String id = "cgt-board-downloading";
+        try (io.github.jimengfetcher.support.StorageHost storage = new io.github.jimengfetcher.support.StorageHost()) {
+            String url = storage.video("slow.mp4", Videos.mp4(8_000_000, 8), io.github.jimengfetcher.support.StorageHost.Behaviour.SLOW);
+            api.answer(id, okJson(FakeGateway.success(id, url)));
+            startApp(Map.of());
+            app.drop("ids.txt", id);
+
+            JsonNode entry = await().atMost(WAIT).until(() -> {
+                for (JsonNode task : JSON.readTree(get("/tasks").body()).path("tasks")) {
+                    if (task.path("id").asText().equals(id) && task.path("state").asText().equals("downloading")) {
+                        return task;
+                    }
+                }
+                return null;
+            }, java.util.Objects::nonNull);
+            assertTrue(entry.path("percent").isNull(), entry.toString());
+            assertEquals("", entry.path("progress").asText(), entry.toString());
+            assertFalse(Files.exists(app.result(id)));
+        }
+    }
 }
