@@ -39,6 +39,7 @@ public class FetcherConfiguration {
     // Camel calls the methods below in no set order: each piece is made once, on first need.
     private OutputFolders outputFolders;
     private JournalTaskStore taskStore;
+    private TaskPolicy taskPolicy;
 
     @BindToRegistry(initMethod = "start")
     public synchronized OutputFolders outputFolders() {
@@ -50,6 +51,23 @@ public class FetcherConfiguration {
         return outputFolders;
     }
 
+    /** The rules of a task's life, one for every store. */
+    @BindToRegistry
+    public synchronized TaskPolicy taskPolicy() {
+        if (taskPolicy != null) {
+            return taskPolicy;
+        }
+        taskPolicy = new TaskPolicy();
+        taskPolicy.setPollInterval(pollInterval);
+        taskPolicy.setTaskTimeout(taskTimeout);
+        taskPolicy.setRetryInitialDelay(retryInitialDelay);
+        taskPolicy.setRetryMaxDelay(retryMaxDelay);
+        taskPolicy.setMaxUrlRefreshes(maxUrlRefreshes);
+        taskPolicy.setMaxDownloadAttempts(maxDownloadAttempts);
+        taskPolicy.setTimeoutRechecks(timeoutRechecks);
+        return taskPolicy;
+    }
+
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public synchronized JournalTaskStore taskStore() {
         if (taskStore != null) {
@@ -58,16 +76,10 @@ public class FetcherConfiguration {
         taskStore = new JournalTaskStore();
         taskStore.setFolder(work);
         taskStore.setOutputs(outputFolders());
-        taskStore.setPollInterval(pollInterval);
-        taskStore.setTaskTimeout(taskTimeout);
-        taskStore.setRetryInitialDelay(retryInitialDelay);
-        taskStore.setRetryMaxDelay(retryMaxDelay);
+        taskStore.setPolicy(taskPolicy());
         taskStore.setMaxConcurrentFetches(maxConcurrentFetches);
         taskStore.setMaxConcurrentDownloads(maxConcurrentDownloads);
-        taskStore.setMaxUrlRefreshes(maxUrlRefreshes);
-        taskStore.setMaxDownloadAttempts(maxDownloadAttempts);
         taskStore.setClaimWait(schedulerTick);
-        taskStore.setTimeoutRechecks(timeoutRechecks);
         return taskStore;
     }
 

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,18 +52,12 @@ public class JournalTaskStore implements TaskStore {
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Comparator<Task> BY_DUE_TIME = Comparator.<Task>comparingLong(t -> t.nextAt).thenComparing(t -> t.id);
 
-    private Path folder = Path.of("data/work");
+    private Path folder;
     private OutputFolders outputs;
-    private long pollInterval = 10_000;
-    private long taskTimeout = 2 * 3600_000;
-    private long retryInitialDelay = 2_000;
-    private long retryMaxDelay = 300_000;
-    private int maxConcurrentFetches = 16;
-    private int maxConcurrentDownloads = 4;
-    private int maxUrlRefreshes = 3;
-    private int maxDownloadAttempts = 5;
-    private long claimWait = 200;
-    private List<Long> timeoutRechecks = List.of();
+    private TaskPolicy policy;
+    private int maxConcurrentFetches;
+    private int maxConcurrentDownloads;
+    private long claimWait;
 
     private final Map<String, Task> tasks = new HashMap<>();
     private final TreeSet<Task> dueFetches = new TreeSet<>(BY_DUE_TIME);
@@ -102,20 +95,8 @@ public class JournalTaskStore implements TaskStore {
         this.outputs = outputs;
     }
 
-    public void setPollInterval(String interval) {
-        this.pollInterval = TimeUtils.toMilliSeconds(interval);
-    }
-
-    public void setTaskTimeout(String timeout) {
-        this.taskTimeout = TimeUtils.toMilliSeconds(timeout);
-    }
-
-    public void setRetryInitialDelay(String delay) {
-        this.retryInitialDelay = TimeUtils.toMilliSeconds(delay);
-    }
-
-    public void setRetryMaxDelay(String delay) {
-        this.retryMaxDelay = TimeUtils.toMilliSeconds(delay);
+    public void setPolicy(TaskPolicy policy) {
+        this.policy = policy;
     }
 
     public void setMaxConcurrentFetches(int max) {
@@ -124,26 +105,6 @@ public class JournalTaskStore implements TaskStore {
 
     public void setMaxConcurrentDownloads(int max) {
         this.maxConcurrentDownloads = max;
-    }
-
-    public void setMaxUrlRefreshes(int max) {
-        this.maxUrlRefreshes = max;
-    }
-
-    public void setMaxDownloadAttempts(int max) {
-        this.maxDownloadAttempts = max;
-    }
-
-    /** Comma-separated durations after a timeout at which the task is fetched again; empty for none. */
-    public void setTimeoutRechecks(String rechecks) {
-        List<Long> times = new ArrayList<>();
-        for (String time : rechecks == null ? new String[0] : rechecks.split(",")) {
-            if (!time.isBlank()) {
-                times.add(TimeUtils.toMilliSeconds(time.strip()));
-            }
-        }
-        times.sort(null);
-        this.timeoutRechecks = List.copyOf(times);
     }
 
     /** How long a claim may wait for a fetch slot to free up: the scheduler tick. */
@@ -221,14 +182,10 @@ public class JournalTaskStore implements TaskStore {
             task.registeredAt = now;
         }
         task.activeAt = Math.min(task.activeAt, activeNow(now));
-        long latest;
-        if (task.timedOutAt != null && task.rechecks >= 0 && task.rechecks < timeoutRechecks.size()) {
+        if (task.timedOutAt != null) {
             task.timedOutAt = Math.min(task.timedOutAt, now);
-            latest = task.timedOutAt + timeoutRechecks.get(task.rechecks);
-        } else {
-            latest = now + (task.phase == Task.Phase.FETCH ? pollInterval : retryMaxDelay);
         }
-        task.nextAt = Math.min(task.nextAt, Math.max(latest, now));
+        task.nextAt = Math.min(task.nextAt, policy.latestDueAt(task, now));
         task.fetches = Math.max(0, task.fetches);
         task.urlRefreshes = Math.max(0, task.urlRefreshes);
         task.downloadAttempts = Math.max(0, task.downloadAttempts);
@@ -414,7 +371,7 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized boolean isPastDeadline(String id) {
-        return waitedMillis(id) > taskTimeout;
+        return policy.isPastDeadline(waitedMillis(id));
     }
 
     @Override
@@ -446,7 +403,7 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public synchronized void scheduleNextFetch(String id) {
         Task task = take(id);
-        task.nextAt = Math.max(task.lastFetchAt, System.currentTimeMillis() - pollInterval) + pollInterval;
+        task.nextAt = policy.nextFetchAt(task, System.currentTimeMillis());
         release(task);
     }
 
@@ -458,7 +415,7 @@ public class JournalTaskStore implements TaskStore {
         Task task = take(id);
         task.faultStreak++;
         task.lastError = reason;
-        task.nextAt = System.currentTimeMillis() + backoff(task.faultStreak);
+        task.nextAt = policy.retryAt(task.faultStreak, System.currentTimeMillis());
         release(task);
     }
 
@@ -488,7 +445,7 @@ public class JournalTaskStore implements TaskStore {
         task.notFoundAnswers++;
         task.fetches++;
         task.lastFetchAt = System.currentTimeMillis();
-        return task.notFoundAnswers >= 2;
+        return policy.isNotFoundConfirmed(task.notFoundAnswers);
     }
 
     @Override
@@ -529,7 +486,7 @@ public class JournalTaskStore implements TaskStore {
     public synchronized boolean refreshVideoUrl(String id, String reason) {
         Task task = take(id);
         task.lastError = reason;
-        if (task.urlRefreshes >= maxUrlRefreshes) {
+        if (!policy.mayRefreshUrl(task.urlRefreshes)) {
             return false;
         }
         task.urlRefreshes++;
@@ -548,10 +505,10 @@ public class JournalTaskStore implements TaskStore {
         Task task = take(id);
         task.lastError = reason;
         task.downloadAttempts++;
-        if (task.downloadAttempts >= maxDownloadAttempts) {
+        if (!policy.mayRetryDownload(task.downloadAttempts)) {
             return false;
         }
-        task.nextAt = System.currentTimeMillis() + backoff(task.downloadAttempts);
+        task.nextAt = policy.retryAt(task.downloadAttempts, System.currentTimeMillis());
         release(task);
         return true;
     }
@@ -578,14 +535,14 @@ public class JournalTaskStore implements TaskStore {
         if (task == null) {
             return;
         }
-        if (!"timed_out".equals(reasonClass) || timeoutRechecks.isEmpty() || task.timedOutAt != null) {
+        if (!policy.rechecksAfter(reasonClass) || task.timedOutAt != null) {
             finish(id);
             return;
         }
         take(id);
         task.timedOutAt = System.currentTimeMillis();
         task.rechecks = 0;
-        task.nextAt = task.timedOutAt + timeoutRechecks.get(0);
+        task.nextAt = policy.recheckAt(task, 0);
         release(task);
     }
 
@@ -602,14 +559,15 @@ public class JournalTaskStore implements TaskStore {
             return;
         }
         task.rechecks++;
-        if (task.rechecks >= timeoutRechecks.size()) {
+        long next = policy.recheckAt(task, task.rechecks);
+        if (next < 0) {
             LOG.info("{} still has no video {} after it timed out: no more late fetches, its failure record stands", id,
                     TimeUtils.printDuration(System.currentTimeMillis() - task.timedOutAt, false));
             finish(id);
             return;
         }
         take(id);
-        task.nextAt = Math.max(System.currentTimeMillis(), task.timedOutAt + timeoutRechecks.get(task.rechecks));
+        task.nextAt = Math.max(System.currentTimeMillis(), next);
         release(task);
     }
 
@@ -639,13 +597,6 @@ public class JournalTaskStore implements TaskStore {
         dueFetches.remove(task);
         dueDownloads.remove(task);
         return task;
-    }
-
-    private long backoff(int streak) {
-        long delay = retryInitialDelay << Math.min(Math.max(streak - 1, 0), 20);
-        delay = Math.min(Math.max(delay, 0), retryMaxDelay);
-        // Jitter spreads a crowd of retries so they do not arrive together.
-        return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
     }
 
     /** Back in the due index first: what happens to the journal never keeps a task from its next turn. */
