@@ -1,20 +1,8 @@
 package io.github.jimengfetcher;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,31 +13,24 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local task store: an append-only journal under jimeng.work, one JSON line
- * per change, replayed at start and compacted (write-then-rename) as it grows.
+ * The local task store, the embedded default: unfinished tasks in memory, every change in the
+ * journal under jimeng.work ({@link TaskJournal}), the rules of a task's life from {@link TaskPolicy}.
  *
- * A crash can only cut the last line short; a line that cannot be read is
- * reported and copied to work/quarantine/, never a reason to stop. Registrations
- * are forced to disk before they return; everything else is written to the operating
- * system at once (safe from a killed process) and forced with the next sync. A finish
- * needs no sync of its own: the task's result or failure record, written before it,
- * is what makes a task finished, and a start drops every task that has one.
+ * Registrations are forced to disk before they return; everything else is written to the
+ * operating system at once (safe from a killed process) and forced with the next sync. A finish
+ * needs no sync of its own: the task's result or failure record, written before it, is what
+ * makes a task finished, and a start drops every task that has one.
  *
  * Due tasks are kept in time order, so a poll cycle touches only the tasks that are due.
  */
 public class JournalTaskStore implements TaskStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalTaskStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Comparator<Task> BY_DUE_TIME = Comparator.<Task>comparingLong(t -> t.nextAt).thenComparing(t -> t.id);
 
     private Path folder;
@@ -67,25 +48,8 @@ public class JournalTaskStore implements TaskStore {
     private int claimedDownloads;
     private long fetchesPausedUntil;
 
-    private FileOutputStream journalFile;
-    private BufferedWriter journal;
-    private long journalLines;
-    /** The last journal write failed (a full disk): the file lags behind memory until it is rewritten whole. */
-    private boolean journalFailing;
-    private long lastRepairAttempt;
-    /** The identity of the journal file this store appends to, and when it was last checked. */
-    private Object journalKey;
-    private long lastPlaceCheck;
-
-    /**
-     * The task timeout counts only time in which an answer could be had: this clock stops while the
-     * API cannot be asked (key refused, unreachable, rate limited) or this machine cannot write, and
-     * while the app is not running. It is kept in the journal, so it survives a restart.
-     */
-    private long activeBase;
-    private long activeSince = -1;
-    private final Set<String> outages = new HashSet<>();
-    private long clockWrittenAt;
+    private final ActiveClock clock = new ActiveClock();
+    private TaskJournal journal;
 
     public void setFolder(String folder) {
         this.folder = Path.of(folder);
@@ -115,36 +79,8 @@ public class JournalTaskStore implements TaskStore {
     // ---- life cycle ----
 
     public synchronized void start() throws IOException {
-        Files.createDirectories(folder);
-        Path journalPath = journalPath();
-        int loaded = 0;
-        int quarantined = 0;
-        if (Files.exists(journalPath)) {
-            // Bytes that are not UTF-8 (a hand edit) become U+FFFD, and a line longer than any entry
-            // can be is quarantined unread: a damaged journal never stops the start.
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(journalPath), StandardCharsets.UTF_8))) {
-                String line;
-                int number = 0;
-                while ((line = readLine(in)) != null) {
-                    number++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    if (line == TOO_LONG) {
-                        quarantined++;
-                        quarantine("(not kept)", "journal line " + number + " is longer than " + (MAX_LINE >> 20) + " MB");
-                        continue;
-                    }
-                    try {
-                        replay(line);
-                        loaded++;
-                    } catch (RuntimeException | IOException e) {
-                        quarantined++;
-                        quarantine(line, "journal line " + number + ": " + e.getMessage());
-                    }
-                }
-            }
-        }
+        journal = new TaskJournal(folder, clock, tasks::values);
+        tasks.putAll(journal.read());
         int alreadyDone = 0;
         for (Task task : new ArrayList<>(tasks.values())) {
             boolean done = task.timedOutAt != null ? outputs != null && outputs.hasResult(task.id)
@@ -155,18 +91,18 @@ public class JournalTaskStore implements TaskStore {
             }
         }
         long now = System.currentTimeMillis();
-        activeSince = now;
+        clock.start(now);
         for (Task task : tasks.values()) {
             if (task.activeAt == null) {
                 // written before the clock existed: counts from registration, as it did then
-                task.activeAt = activeBase - Math.max(0, now - task.registeredAt);
+                task.activeAt = clock.reading(now) - Math.max(0, now - task.registeredAt);
             }
             makeSane(task, now);
         }
         tasks.values().forEach(this::index);
-        compact();
+        journal.rewrite();
         LOG.info("Task store {}: {} unfinished tasks ({} journal entries read, {} quarantined, {} finished before the last stop)",
-                folder.toAbsolutePath(), tasks.size(), loaded, quarantined, alreadyDone);
+                folder.toAbsolutePath(), tasks.size(), journal.loaded, journal.quarantined, alreadyDone);
     }
 
     /**
@@ -181,7 +117,7 @@ public class JournalTaskStore implements TaskStore {
         if (task.registeredAt <= 0 || task.registeredAt > now) {
             task.registeredAt = now;
         }
-        task.activeAt = Math.min(task.activeAt, activeNow(now));
+        task.activeAt = Math.min(task.activeAt, clock.reading(now));
         if (task.timedOutAt != null) {
             task.timedOutAt = Math.min(task.timedOutAt, now);
         }
@@ -194,65 +130,9 @@ public class JournalTaskStore implements TaskStore {
     }
 
     public synchronized void stop() throws IOException {
-        if (journal != null && !journalFailing) {
-            appendClock();
-            journal.flush();
-            journalFile.getFD().sync();
+        if (journal != null) {
             journal.close();
-            journal = null;
         }
-    }
-
-    /** Longer than any entry the store writes (answers are at most jimeng.api.max-answer-size). */
-    private static final int MAX_LINE = 32 << 20;
-    private static final String TOO_LONG = new String("(too long)");
-
-    /** A line without its end, TOO_LONG for one past MAX_LINE (skipped to its end), null at the end of the file. */
-    private static String readLine(BufferedReader in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        boolean tooLong = false;
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (line.length() < MAX_LINE) {
-                line.append((char) c);
-            } else {
-                tooLong = true;
-            }
-        }
-        if (c < 0 && line.length() == 0 && !tooLong) {
-            return null;
-        }
-        return tooLong ? TOO_LONG : line.toString().replace("\r", "");
-    }
-
-    private void replay(String line) throws IOException {
-        JsonNode entry = JSON.readTree(line);
-        String op = entry.path("op").asText();
-        if (op.equals("put")) {
-            Task task = JSON.treeToValue(entry.path("task"), Task.class);
-            TaskIds.require(task.id);
-            if (task.phase == null) {
-                throw new IllegalArgumentException("task has no phase");
-            }
-            tasks.put(task.id, task);
-        } else if (op.equals("clock")) {
-            activeBase = Math.max(activeBase, entry.path("active").asLong());
-        } else if (op.equals("remove")) {
-            tasks.remove(TaskIds.require(entry.path("id").asText()));
-        } else {
-            throw new IllegalArgumentException("unknown journal entry '" + op + "'");
-        }
-    }
-
-    private void quarantine(String line, String why) throws IOException {
-        LOG.warn("Task store: unreadable entry quarantined ({}); copied to {}", why, folder.resolve("quarantine"));
-        Path dir = Files.createDirectories(folder.resolve("quarantine"));
-        ObjectNode record = JSON.createObjectNode();
-        record.put("quarantined_at", Instant.now().toString());
-        record.put("reason", why);
-        record.put("entry", line);
-        Files.writeString(dir.resolve("journal-entries.jsonl"), JSON.writeValueAsString(record) + "\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     // ---- TaskStore ----
@@ -271,15 +151,15 @@ public class JournalTaskStore implements TaskStore {
                 finished++;
             } else {
                 Task task = new Task(id, now);
-                task.activeAt = activeNow(now);
+                task.activeAt = clock.reading(now);
                 tasks.put(id, task);
-                write(task);
+                journal.put(task);
                 index(task);
                 added.add(task);
             }
         }
         try {
-            sync();
+            journal.sync();
         } catch (UncheckedIOException e) {
             // Not durable, so not registered: the inbox file stays and is read again.
             for (Task task : added) {
@@ -309,7 +189,7 @@ public class JournalTaskStore implements TaskStore {
      * comes due within the tick, waits for it, so it is handed out on time rather than up to a tick late.
      */
     private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
-        repairJournal();
+        journal.maintain();
         TreeSet<Task> due = fetch ? dueFetches : dueDownloads;
         long deadline = System.currentTimeMillis() + claimWait;
         while (true) {
@@ -377,27 +257,17 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public synchronized long waitedMillis(String id) {
         Task task = require(id);
-        return activeNow(System.currentTimeMillis()) - task.activeAt;
+        return clock.reading(System.currentTimeMillis()) - task.activeAt;
     }
 
     @Override
     public synchronized void outageBegan(String cause) {
-        long now = System.currentTimeMillis();
-        if (outages.add(cause) && outages.size() == 1) {
-            activeBase = activeNow(now);
-            activeSince = -1;
-        }
+        clock.outageBegan(cause, System.currentTimeMillis());
     }
 
     @Override
     public synchronized void outageEnded(String cause) {
-        if (outages.remove(cause) && outages.isEmpty()) {
-            activeSince = System.currentTimeMillis();
-        }
-    }
-
-    private long activeNow(long now) {
-        return activeBase + (activeSince >= 0 ? Math.max(0, now - activeSince) : 0);
+        clock.outageEnded(cause, System.currentTimeMillis());
     }
 
     @Override
@@ -477,8 +347,8 @@ public class JournalTaskStore implements TaskStore {
             }
         }
         index(task);
-        write(task);
-        flush();
+        journal.put(task);
+        journal.flush();
         return handOff;
     }
 
@@ -522,11 +392,8 @@ public class JournalTaskStore implements TaskStore {
         unclaim(task);
         dueFetches.remove(task);
         dueDownloads.remove(task);
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "remove");
-        entry.put("id", id);
-        append(entry);
-        flush();
+        journal.remove(id);
+        journal.flush();
     }
 
     @Override
@@ -603,8 +470,8 @@ public class JournalTaskStore implements TaskStore {
     private void release(Task task) {
         unclaim(task);
         index(task);
-        write(task);
-        flush();
+        journal.put(task);
+        journal.flush();
     }
 
     private void unclaim(Task task) {
@@ -625,196 +492,5 @@ public class JournalTaskStore implements TaskStore {
         dueFetches.remove(task);
         dueDownloads.remove(task);
         (task.phase == Task.Phase.FETCH ? dueFetches : dueDownloads).add(task);
-    }
-
-    private Path journalPath() {
-        return folder.resolve("tasks.journal");
-    }
-
-    private void write(Task task) {
-        // The due index is ordered by nextAt: callers remove the task from it before changing nextAt.
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "put");
-        entry.set("task", JSON.valueToTree(task));
-        append(entry);
-    }
-
-    /**
-     * Appends a change. A failed write (a full disk) never fails the caller: memory holds the
-     * truth while the app runs, and the journal is rewritten whole once writing works again.
-     */
-    private void append(ObjectNode entry) {
-        if (journalFailing) {
-            return; // the rewrite will hold this change
-        }
-        try {
-            journal.write(JSON.writeValueAsString(entry));
-            journal.write('\n');
-            journalLines++;
-            if (journalLines > Math.max(10_000, 4L * tasks.size())) {
-                compact();
-            }
-        } catch (IOException e) {
-            journalFailed(e);
-        }
-    }
-
-    private void flush() {
-        if (journalFailing) {
-            return;
-        }
-        try {
-            long now = System.currentTimeMillis();
-            if (now - clockWrittenAt > 10_000) {
-                appendClock();
-            }
-            journal.flush();
-        } catch (IOException e) {
-            journalFailed(e);
-        }
-    }
-
-    /** Forces everything to disk; throws when it cannot, for the callers that need durability. */
-    private void sync() {
-        if (journalFailing) {
-            repairJournal(0);
-        }
-        try {
-            if (journalFailing) {
-                throw new IOException("the journal cannot be written (see the error logged before)");
-            }
-            journal.flush();
-            journalFile.getFD().sync();
-        } catch (IOException e) {
-            journalFailed(e);
-            throw new UncheckedIOException("cannot write the task journal in " + folder.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void appendClock() throws IOException {
-        long now = System.currentTimeMillis();
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "clock");
-        entry.put("active", activeNow(now));
-        journal.write(JSON.writeValueAsString(entry));
-        journal.write('\n');
-        journalLines++;
-        clockWrittenAt = now;
-    }
-
-    private void journalFailed(IOException e) {
-        if (!journalFailing) {
-            LOG.error("Task store: cannot write the journal in {} ({}). Work goes on; the journal is rewritten as soon as "
-                    + "writing works again (free some space?)", folder.toAbsolutePath(), e.getMessage());
-            outageBegan("journal");
-        }
-        journalFailing = true;
-        // What the writer still buffers may be half on disk already: drop it, the rewrite replaces the file.
-        try {
-            journalFile.close();
-        } catch (IOException | RuntimeException ignored) {
-            // already failing
-        }
-        journal = null;
-    }
-
-    private void repairJournal() {
-        repairJournal(1_000);
-        checkJournalIsInPlace();
-    }
-
-    /**
-     * Someone removed the work folder or the journal while the app runs: what is appended would go to
-     * a file no one can read again. Checked about once a second; the journal is then written anew.
-     */
-    private void checkJournalIsInPlace() {
-        long now = System.currentTimeMillis();
-        if (journalFailing || now - lastPlaceCheck < 1_000) {
-            return;
-        }
-        lastPlaceCheck = now;
-        Object key;
-        try {
-            key = Files.readAttributes(journalPath(), BasicFileAttributes.class).fileKey();
-        } catch (IOException gone) {
-            key = null;
-        }
-        if (key == null || !key.equals(journalKey)) {
-            LOG.warn("Task store: the journal {} was removed or replaced while the app runs; it is written anew", journalPath().toAbsolutePath());
-            try {
-                compact();
-            } catch (IOException e) {
-                journalFailed(e);
-            }
-        }
-    }
-
-    /** Tries to rewrite a failing journal, at most once per interval. */
-    private void repairJournal(long interval) {
-        long now = System.currentTimeMillis();
-        if (!journalFailing || now - lastRepairAttempt < interval) {
-            return;
-        }
-        lastRepairAttempt = now;
-        try {
-            compact();
-            journalFailing = false;
-            outageEnded("journal");
-            LOG.info("Task store: the journal in {} is written again", folder.toAbsolutePath());
-        } catch (IOException e) {
-            // still failing; tried again later
-        }
-    }
-
-    /** A rename is durable only once its folder is: against a power cut right after a compaction. */
-    private void syncFolder() {
-        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException notOnThisSystem) {
-            // some systems cannot open a folder for this; the rename itself is still atomic
-        }
-    }
-
-    /** Rewrites the journal as one line per unfinished task, then swaps it in by rename. */
-    private void compact() throws IOException {
-        if (journal != null && !journalFailing) {
-            journal.flush();
-        }
-        Files.createDirectories(folder);
-        Path tmp = folder.resolve("tasks.journal.tmp");
-        try (FileOutputStream out = new FileOutputStream(tmp.toFile());
-             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
-            ObjectNode clock = JSON.createObjectNode();
-            clock.put("op", "clock");
-            clock.put("active", activeNow(System.currentTimeMillis()));
-            writer.write(JSON.writeValueAsString(clock));
-            writer.write('\n');
-            for (Task task : tasks.values()) {
-                ObjectNode entry = JSON.createObjectNode();
-                entry.put("op", "put");
-                entry.set("task", JSON.valueToTree(task));
-                writer.write(JSON.writeValueAsString(entry));
-                writer.write('\n');
-            }
-            writer.flush();
-            out.getFD().sync();
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, journalPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncFolder();
-        if (journal != null) {
-            try {
-                journal.close();
-            } catch (IOException ignored) {
-                // everything it held is in the new file
-            }
-        }
-        journalFile = new FileOutputStream(journalPath().toFile(), true);
-        journal = new BufferedWriter(new OutputStreamWriter(journalFile, StandardCharsets.UTF_8), 1 << 16);
-        journalKey = Files.readAttributes(journalPath(), BasicFileAttributes.class).fileKey();
-        journalLines = tasks.size() + 1;
-        clockWrittenAt = System.currentTimeMillis();
     }
 }
