@@ -32,9 +32,9 @@ public class ApiHealth {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHealth.class);
 
     private TaskStore store;
-    private long keyRefusedPause = 60_000;
-    private long rateLimitPause = 5_000;
-    private long rateLimitMaxPause = 300_000;
+    private long keyRefusedPause;
+    private long rateLimitPause;
+    private long rateLimitMaxPause;
     private volatile long rateLimitedUntil;
 
     private String episode;
@@ -153,10 +153,6 @@ public class ApiHealth {
     /** Since when every request has failed, or 0 while the API answers. */
     public synchronized long failingSince() {
         return firstFaultSinceAnswer;
-    }
-
-    public synchronized long lastAnswerAt() {
-        return lastAnswerAt;
     }
 
     private synchronized boolean startEpisode(String kind) {

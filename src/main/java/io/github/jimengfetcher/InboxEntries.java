@@ -40,7 +40,7 @@ public class InboxEntries implements GenericFileFilter<File> {
         }
     }
 
-    private Path inbox = Path.of("data/inbox");
+    private Path inbox;
     private final Map<String, String> reported = new HashMap<>();
 
     public void setInbox(String inbox) {

@@ -33,7 +33,7 @@ public class InboxFileReader {
     private static final int SHOWN_TEXT_LIMIT = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private long maxFileSize = 10L * 1024 * 1024;
+    private long maxFileSize;
 
     public void setMaxFileSize(String size) {
         this.maxFileSize = ByteSizes.parse(size);

@@ -30,9 +30,9 @@ public class InboxFollowUp {
     public record Followed(Object fileKey, Path file, String source, long from, long readAt) {
     }
 
-    private Path inbox = Path.of("data/inbox");
-    private long window = 10 * 60_000L;
-    private long settleTime = 1_000L;
+    private Path inbox;
+    private long window;
+    private long settleTime;
     private InboxFileReader reader;
     private final Map<Object, Followed> followed = new LinkedHashMap<>();
 

@@ -5,13 +5,21 @@ import org.apache.camel.main.Main;
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
 public final class JimengFetcherApplication {
 
-    /** Settings live beside the routes so users change them without rebuilding; the jar's copy is the fallback. */
-    static final String SETTINGS = "file:application.properties;optional=true,classpath:application.properties;optional=true";
+    /**
+     * Settings live beside the routes, in the folder the app is started from, so users change them
+     * without rebuilding. Without the file the app does not start (every setting has its default there).
+     */
+    static final String SETTINGS = "file:application.properties";
 
     private JimengFetcherApplication() {
     }
 
     public static void main(String[] args) {
+        if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of("application.properties"))) {
+            System.err.println("jimeng-fetcher cannot start: there is no application.properties in "
+                    + java.nio.file.Path.of("").toAbsolutePath() + "; start it from the folder that holds application.properties and routes/");
+            System.exit(2);
+        }
         int exitCode;
         try {
             exitCode = create().run(args);

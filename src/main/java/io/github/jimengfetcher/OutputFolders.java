@@ -26,7 +26,7 @@ public class OutputFolders {
     private static final String WRITE_PROBE = ".write-probe.tmp";
     private static final Pattern REJECTION_TEMP = Pattern.compile("\\..+\\.\\d{8}-\\d{9}\\.json\\.tmp", Pattern.DOTALL);
 
-    private Path root = Path.of("data/output");
+    private Path root;
 
     public void setRoot(String root) {
         this.root = Path.of(root);
