@@ -139,7 +139,6 @@ public class FetcherConfiguration {
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public VideoDownload videoDownload() {
         VideoDownload download = new VideoDownload();
-        download.setStore(taskStore());
         download.setFolder(work + "/downloads");
         download.setConnectTimeout(downloadConnectTimeout);
         download.setStallTimeout(downloadStallTimeout);

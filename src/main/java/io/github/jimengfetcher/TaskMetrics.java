@@ -35,7 +35,7 @@ public class TaskMetrics {
     private final Map<String, Counter> fetches = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
-    public TaskMetrics(MeterRegistry registry, TaskStore store, VideoDownload.DownloadMetrics downloads) {
+    public TaskMetrics(MeterRegistry registry, TaskStore store, DownloadMetrics downloads) {
         this.registry = registry;
         Gauge.builder("jimeng.tasks.pending", store, TaskStore::pendingCount)
                 .description("Tasks registered and not finished yet")
@@ -50,10 +50,10 @@ public class TaskMetrics {
         succeeded = Counter.builder("jimeng.tasks.succeeded")
                 .description("Tasks finished with their video and result JSON in place")
                 .register(registry);
-        FunctionCounter.builder("jimeng.downloads", downloads, VideoDownload.DownloadMetrics::downloadsCompleted)
+        FunctionCounter.builder("jimeng.downloads", downloads, DownloadMetrics::downloadsCompleted)
                 .description("Videos downloaded whole and verified")
                 .register(registry);
-        FunctionCounter.builder("jimeng.download.bytes", downloads, VideoDownload.DownloadMetrics::bytesDownloaded)
+        FunctionCounter.builder("jimeng.download.bytes", downloads, DownloadMetrics::bytesDownloaded)
                 .description("Bytes received from storage hosts, resumed and abandoned transfers included")
                 .baseUnit("bytes")
                 .register(registry);

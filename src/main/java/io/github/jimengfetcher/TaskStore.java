@@ -37,6 +37,11 @@ public interface TaskStore {
 
     Optional<Task> find(String id);
 
+    /** The signed video URL a downloading task was given with its SUCCESS answer. */
+    default String videoUrl(String id) {
+        return find(id).orElseThrow(() -> new IllegalStateException("task " + id + " is not pending")).videoUrl;
+    }
+
     /** Records a readable answer; true when status or progress changed since the last one. */
     boolean recordAnswer(String id, FetchAnswer answer);
 
