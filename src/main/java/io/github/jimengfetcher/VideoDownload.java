@@ -52,12 +52,12 @@ public class VideoDownload {
     /** Threads that force finished files to disk and run the rest of the route; fsyncs in parallel batch well. */
     private static final int FINISHING_THREADS = 4;
 
-    private Path folder = Path.of("data/work/downloads");
-    private long connectTimeout = 10_000;
-    private long stallTimeout = 30_000;
-    private long minSpeed = 10 * 1024;
-    private long maxSize = 2L << 30;
-    private int maxConcurrent = 4;
+    private Path folder;
+    private long connectTimeout;
+    private long stallTimeout;
+    private long minSpeed;
+    private long maxSize;
+    private int maxConcurrent;
     private CloseableHttpAsyncClient client;
     private ExecutorService finishing;
     private final DownloadMetrics metrics = new DownloadMetrics();
