@@ -573,12 +573,12 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized void finishFailed(String id, String reasonClass) {
+    public synchronized void finishFailed(String id, FailureClass failureClass) {
         Task task = tasks.get(id);
         if (task == null) {
             return;
         }
-        if (!"timed_out".equals(reasonClass) || timeoutRechecks.isEmpty() || task.timedOutAt != null) {
+        if (failureClass != FailureClass.TIMED_OUT || timeoutRechecks.isEmpty() || task.timedOutAt != null) {
             finish(id);
             return;
         }
