@@ -30,8 +30,8 @@ public record FetchAnswer(String status, StatusFamily family, String progress, S
     }
 
     /** The failure record's reason_class when {@link #endsWithoutVideo()}. */
-    public String reasonClass() {
-        return family.reasonClass();
+    public FailureClass failureClass() {
+        return family.failureClass();
     }
 
     /** Why a success cannot be downloaded, for the failure record. */

@@ -149,6 +149,21 @@ public class FetcherConfiguration {
     }
 
     @BindToRegistry
+    public AfterAnswer afterAnswer() {
+        AfterAnswer afterAnswer = new AfterAnswer();
+        afterAnswer.setStore(taskStore());
+        return afterAnswer;
+    }
+
+    @BindToRegistry
+    public AfterDownload afterDownload() {
+        AfterDownload afterDownload = new AfterDownload();
+        afterDownload.setStore(taskStore());
+        afterDownload.setMaxAttempts(maxDownloadAttempts);
+        return afterDownload;
+    }
+
+    @BindToRegistry
     public TaskRecords taskRecords() {
         TaskRecords records = new TaskRecords();
         records.setStore(taskStore());

@@ -397,12 +397,12 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized void finishFailed(String id, String reasonClass) {
+    public synchronized void finishFailed(String id, FailureClass failureClass) {
         Task task = tasks.get(id);
         if (task == null) {
             return;
         }
-        if (!policy.rechecksAfter(reasonClass) || task.timedOutAt != null) {
+        if (!policy.rechecksAfter(failureClass) || task.timedOutAt != null) {
             finish(id);
             return;
         }

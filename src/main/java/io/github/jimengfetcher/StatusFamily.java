@@ -20,13 +20,13 @@ public enum StatusFamily {
     /** Finished with a video: download it. */
     SUCCEEDED(null, "SUCCESS", "SUCCEEDED", "SUCCEED", "SUCCESSFUL", "COMPLETED", "COMPLETE", "DONE", "FINISHED"),
     /** The provider says the task failed: final at once. */
-    FAILED("api_failure", "FAILURE", "FAILED", "FAIL", "ERROR", "ERRORED"),
+    FAILED(FailureClass.API_FAILURE, "FAILURE", "FAILED", "FAIL", "ERROR", "ERRORED"),
     /** The provider dropped the task after its retention time: final. */
-    EXPIRED("expired", "EXPIRED"),
+    EXPIRED(FailureClass.EXPIRED, "EXPIRED"),
     /** The task was cancelled: final. */
-    CANCELLED("cancelled", "CANCELLED", "CANCELED", "CANCEL"),
+    CANCELLED(FailureClass.CANCELLED, "CANCELLED", "CANCELED", "CANCEL"),
     /** The provider does not know the task: final. */
-    NOT_FOUND("not_found", "NOT_FOUND");
+    NOT_FOUND(FailureClass.NOT_FOUND, "NOT_FOUND");
 
     private static final Map<String, StatusFamily> BY_WORD = new HashMap<>();
 
@@ -36,11 +36,11 @@ public enum StatusFamily {
         }
     }
 
-    private final String reasonClass;
+    private final FailureClass failureClass;
     private final List<String> words;
 
-    StatusFamily(String reasonClass, String... words) {
-        this.reasonClass = reasonClass;
+    StatusFamily(FailureClass failureClass, String... words) {
+        this.failureClass = failureClass;
         this.words = List.of(words);
     }
 
@@ -57,12 +57,12 @@ public enum StatusFamily {
 
     /** True for the families that end a task without a video. */
     public boolean endsWithoutVideo() {
-        return reasonClass != null;
+        return failureClass != null;
     }
 
     /** The failure record's reason_class for a task that ended this way; null while not final or on success. */
-    public String reasonClass() {
-        return reasonClass;
+    public FailureClass failureClass() {
+        return failureClass;
     }
 
     /** The words of this family, as listed in the README. */

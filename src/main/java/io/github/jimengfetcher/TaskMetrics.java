@@ -17,11 +17,6 @@ import io.micrometer.core.instrument.Timer;
  */
 public class TaskMetrics {
 
-    /** Failure classes known today (see {@link TaskRecords#failure}); others still count when they appear. */
-    static final List<String> FAILURE_CLASSES = List.of(
-            "api_failure", "expired", "cancelled", "not_found", "forbidden", "timed_out", "no_video_url", "video_unavailable",
-            "too_large", "download_failed");
-
     private static final Duration[] DURATION_BUCKETS = {
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
         Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
@@ -57,7 +52,10 @@ public class TaskMetrics {
                 .description("Bytes received from storage hosts, resumed and abandoned transfers included")
                 .baseUnit("bytes")
                 .register(registry);
-        FAILURE_CLASSES.forEach(this::failedCounter);
+        // Every class is there from the start; a class read from a record that is not one of them still counts.
+        for (FailureClass failureClass : FailureClass.values()) {
+            failedCounter(failureClass.wireName());
+        }
         FetchOutcomes.OUTCOMES.forEach(this::fetchCounter);
         List.of("succeeded", "failed").forEach(this::durationTimer);
     }

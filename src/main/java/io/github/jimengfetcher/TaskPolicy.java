@@ -98,9 +98,9 @@ public class TaskPolicy {
         return waitedMillis > taskTimeout;
     }
 
-    /** A task that failed for this reason class is kept for late fetches (jimeng.timeout-recheck). */
-    public boolean rechecksAfter(String reasonClass) {
-        return "timed_out".equals(reasonClass) && !timeoutRechecks.isEmpty();
+    /** A task that failed this way is kept for late fetches (jimeng.timeout-recheck). */
+    public boolean rechecksAfter(FailureClass failureClass) {
+        return failureClass == FailureClass.TIMED_OUT && !timeoutRechecks.isEmpty();
     }
 
     /** When the late fetch number {@code done} (from 0) of a task that timed out is due; -1 after the last. */

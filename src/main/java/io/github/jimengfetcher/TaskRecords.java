@@ -35,35 +35,21 @@ public class TaskRecords {
         return record;
     }
 
-    /**
-     * @param reasonClass a short class for metrics and scripts, one of the list in README ("Output"):
-     *                    api_failure, expired, cancelled, not_found (the API's word on the task; see
-     *                    StatusFamily), forbidden (HTTP 403 for this task alone), timed_out, no_video_url,
-     *                    video_unavailable, too_large, download_failed
-     * @param lastAnswer  the last API answer in hand, or null to use the one the task kept
-     */
-    public Map<String, Object> failure(String id, String reasonClass, String reason, String lastAnswer) {
+    /** The failure record; its reason_class is the failure's {@link FailureClass#wireName()}. */
+    public Map<String, Object> failure(String id, TaskFailure failure) {
         Task task = store.find(id).orElseThrow();
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("task_id", id);
         record.put("status", "FAILED");
-        record.put("reason_class", reasonClass);
-        record.put("reason", reason);
+        record.put("reason_class", failure.failureClass().wireName());
+        record.put("reason", failure.reason());
         times(record, task);
         record.put("fetches", task.fetches);
-        String answer = lastAnswer != null ? lastAnswer : task.answer;
+        String answer = failure.lastAnswer() != null ? failure.lastAnswer() : task.answer;
         if (answer != null) {
             record.put("last_answer", answer(answer));
         }
         return record;
-    }
-
-    /** "timed out after 2h0m0s waiting for a final status, outages not counted (last status IN_PROGRESS 40%)" */
-    public String timedOutReason(String id) {
-        Task task = store.find(id).orElseThrow();
-        long waited = store.waitedMillis(id);
-        return "timed out after " + org.apache.camel.util.TimeUtils.printDuration(waited, false)
-                + " waiting for a final status, outages not counted (last status " + task.status + (task.progress == null || task.progress.isEmpty() ? "" : " " + task.progress) + ")";
     }
 
     private static void times(Map<String, Object> record, Task task) {

@@ -106,7 +106,7 @@ public interface TaskStore {
      * stays to be fetched again at the jimeng.timeout-recheck times after its failure, in case it
      * succeeds late (a video the user paid for).
      */
-    void finishFailed(String id, String reasonClass);
+    void finishFailed(String id, FailureClass failureClass);
 
     /** Is the task a timed-out one, fetched again in case it succeeded late? */
     boolean isRechecking(String id);

@@ -198,6 +198,20 @@ class DownloadTest extends AppTestSupport {
     }
 
     @Test
+    void aDownloadCutOffEveryTimeFailsTheTaskAfterItsAttempts() throws Exception {
+        readyTask("cgt-always-busy", storage.video("always-busy.mp4", Videos.mp4(30_000, 22), Behaviour.UNAVAILABLE));
+        startApp(Map.of("jimeng.download.max-attempts", "3"));
+
+        app.drop("ids.txt", "cgt-always-busy");
+
+        JsonNode failure = awaitFailureWithoutVideo("cgt-always-busy");
+        assertEquals("download_failed", failure.path("reason_class").asText());
+        assertTrue(failure.path("reason").asText().startsWith("download failed 3 times, last: "), failure.toString());
+        assertEquals(3, storage.requestsFor("always-busy.mp4").size());
+        assertEquals(1, api.fetchesOf("cgt-always-busy").size(), "a cut-off download needs no fresh URL");
+    }
+
+    @Test
     void aVideoOverTheSizeLimitIsRefusedAndItsPartRemoved() throws Exception {
         readyTask("cgt-big", storage.video("big.mp4", Videos.mp4(200_000, 20), Behaviour.SERVE));
         readyTask("cgt-big-chunked", storage.video("big-chunked.mp4", Videos.mp4(200_000, 21), Behaviour.CHUNKED));

@@ -33,9 +33,9 @@ class FetchAnswerReaderTest {
                 StatusFamily.NOT_FOUND, List.of("not_found", "NOT_FOUND", "not found"));
         words.forEach((family, list) -> list.forEach(word -> assertEquals(family, familyOf(word), "'" + word + "'")));
         assertEquals(StatusFamily.UNRECOGNISED, familyOf("WARMING_UP"));
-        assertEquals("expired", reader.read("{\"data\":{\"status\":\"expired\"}}").reasonClass());
-        assertEquals("cancelled", reader.read("{\"data\":{\"status\":\"canceled\"}}").reasonClass());
-        assertEquals("not_found", reader.read("{\"data\":{\"status\":\"not_found\"}}").reasonClass());
+        assertEquals("expired", reader.read("{\"data\":{\"status\":\"expired\"}}").failureClass().wireName());
+        assertEquals("cancelled", reader.read("{\"data\":{\"status\":\"canceled\"}}").failureClass().wireName());
+        assertEquals("not_found", reader.read("{\"data\":{\"status\":\"not_found\"}}").failureClass().wireName());
         // OpenAI-style and Ark answers name the status at the top.
         assertEquals(StatusFamily.SUCCEEDED, reader.read("{\"id\":\"v1\",\"status\":\"completed\"}").family());
     }
@@ -156,7 +156,7 @@ class FetchAnswerReaderTest {
         assertFalse(inProgress.endsWithoutVideo());
         FetchAnswer failure = reader.read(FakeGateway.failure("t", "quota exceeded"));
         assertTrue(failure.endsWithoutVideo());
-        assertEquals("api_failure", failure.reasonClass());
+        assertEquals("api_failure", failure.failureClass().wireName());
         assertEquals("quota exceeded", failure.failureReason());
         assertEquals("the API reported FAILURE without a reason", reader.read("{\"data\":{\"status\":\"FAILURE\"}}").failureReason());
     }

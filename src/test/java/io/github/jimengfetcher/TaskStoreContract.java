@@ -169,7 +169,7 @@ abstract class TaskStoreContract {
         store.claimDueFetches();
         store.finish("cgt-fin");
         assertFalse(store.find("cgt-fin").isPresent());
-        store.finishFailed("cgt-late", "timed_out");
+        store.finishFailed("cgt-late", FailureClass.TIMED_OUT);
         assertTrue(store.isRechecking("cgt-late"));
         assertTrue(store.find("cgt-late").orElseThrow().nextAt > System.currentTimeMillis() + 3_500_000L, "next look an hour later");
         store.recheckLater("cgt-late");
@@ -182,7 +182,7 @@ abstract class TaskStoreContract {
     void otherFailuresLeaveTheStore() throws Exception {
         store.register(List.of("cgt-api"));
         store.claimDueFetches();
-        store.finishFailed("cgt-api", "api_failure");
+        store.finishFailed("cgt-api", FailureClass.API_FAILURE);
         assertFalse(store.find("cgt-api").isPresent());
     }
 
@@ -193,7 +193,7 @@ abstract class TaskStoreContract {
         store.retryLater("cgt-keep", "HTTP 500 from the API");
         store.startDownload("cgt-dl", success("https://storage.example.com/dl.mp4"));
         store.finish("cgt-gone");
-        store.finishFailed("cgt-late", "timed_out");
+        store.finishFailed("cgt-late", FailureClass.TIMED_OUT);
         Task keep = store.find("cgt-keep").orElseThrow();
 
         restart();

@@ -1,0 +1,46 @@
+package io.github.jimengfetcher;
+
+/**
+ * What a readable answer leads to. Reads the store, changes nothing: the route acts on the decision.
+ */
+public class AfterAnswer {
+
+    private TaskStore store;
+
+    public void setStore(TaskStore store) {
+        this.store = store;
+    }
+
+    public AnswerDecision decide(String id, FetchAnswer answer) {
+        if (answer.hasVideo()) {
+            return AnswerDecision.DOWNLOAD;
+        }
+        // A late fetch after a timeout: its failure record stands, whatever this answer says.
+        if (store.isRechecking(id)) {
+            return AnswerDecision.RECHECK_LATER;
+        }
+        if (answer.isSuccess() || answer.endsWithoutVideo() || store.isPastDeadline(id)) {
+            return AnswerDecision.FAIL;
+        }
+        return AnswerDecision.FETCH_AGAIN;
+    }
+
+    /** Why the task fails, when {@link #decide} said {@link AnswerDecision#FAIL}. */
+    public TaskFailure failure(String id, FetchAnswer answer) {
+        if (answer.isSuccess()) {
+            return new TaskFailure(FailureClass.NO_VIDEO_URL, answer.missingVideoReason(), answer.raw());
+        }
+        if (answer.endsWithoutVideo()) {
+            return new TaskFailure(answer.failureClass(), answer.failureReason(), answer.raw());
+        }
+        return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(id), answer.raw());
+    }
+
+    /** "timed out after 2h0m0s waiting for a final status, outages not counted (last status IN_PROGRESS 40%)" */
+    String timedOutReason(String id) {
+        Task task = store.find(id).orElseThrow();
+        long waited = store.waitedMillis(id);
+        return "timed out after " + org.apache.camel.util.TimeUtils.printDuration(waited, false)
+                + " waiting for a final status, outages not counted (last status " + task.status + (task.progress == null || task.progress.isEmpty() ? "" : " " + task.progress) + ")";
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.jimengfetcher;
+
+/**
+ * What a download attempt leads to. Deciding is an action here: a fresh URL or a retry is
+ * booked in the task store as it is decided (false when the refreshes or attempts are used up).
+ */
+public class AfterDownload {
+
+    private TaskStore store;
+    private int maxAttempts;
+
+    public void setStore(TaskStore store) {
+        this.store = store;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public DownloadDecision decide(String id, DownloadResult download) {
+        return switch (download.outcome()) {
+            case COMPLETE -> DownloadDecision.PUBLISH;
+            // An expired signed URL or an error page: a fresh fetch of the task yields a fresh URL.
+            case URL_REFUSED, NOT_VIDEO -> store.refreshVideoUrl(id, download.detail()) ? DownloadDecision.REFRESH_URL : DownloadDecision.FAIL;
+            case TOO_LARGE -> DownloadDecision.FAIL;
+            case RETRY -> store.retryDownloadLater(id, download.detail()) ? DownloadDecision.RETRY_LATER : DownloadDecision.FAIL;
+        };
+    }
+
+    /** Why the task fails, when {@link #decide} said {@link DownloadDecision#FAIL}. */
+    public TaskFailure failure(DownloadResult download) {
+        String detail = download.detail();
+        return switch (download.outcome()) {
+            case URL_REFUSED, NOT_VIDEO -> new TaskFailure(FailureClass.VIDEO_UNAVAILABLE,
+                    "video could not be downloaded, even with fresh URLs: " + detail, null);
+            case TOO_LARGE -> new TaskFailure(FailureClass.TOO_LARGE, detail, null);
+            case RETRY -> new TaskFailure(FailureClass.DOWNLOAD_FAILED, "download failed " + maxAttempts + " times, last: " + detail, null);
+            case COMPLETE -> throw new IllegalArgumentException("a complete download is no failure");
+        };
+    }
+}
