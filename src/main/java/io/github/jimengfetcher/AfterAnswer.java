@@ -36,6 +36,14 @@ public class AfterAnswer {
         return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(id), answer.raw());
     }
 
+    /**
+     * A task whose fetches keep failing (an answer this task alone cannot use, a bug) while answers
+     * could be had: its deadline applies all the same.
+     */
+    public TaskFailure timedOut(String id) {
+        return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(id), null);
+    }
+
     /** "timed out after 2h0m0s waiting for a final status, outages not counted (last status IN_PROGRESS 40%)" */
     String timedOutReason(String id) {
         Task task = store.find(id).orElseThrow();

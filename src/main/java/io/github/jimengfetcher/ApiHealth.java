@@ -162,7 +162,9 @@ public class ApiHealth {
             store.outageBegan("api");
         }
         episodeFaults++;
-        if (kind.equals(episode)) {
+        // While the key is refused that is the headline: a fault of one task decided a moment before
+        // (another thread) does not start an episode of its own, nor does it make the refusal log twice.
+        if (kind.equals(episode) || (keyRefused && "key refused".equals(episode))) {
             return false;
         }
         episode = kind;

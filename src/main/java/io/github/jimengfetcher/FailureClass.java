@@ -27,7 +27,9 @@ public enum FailureClass {
     /** Larger than jimeng.download.max-size. */
     TOO_LARGE,
     /** The download was cut off jimeng.download.max-attempts times. */
-    DOWNLOAD_FAILED;
+    DOWNLOAD_FAILED,
+    /** A fault of this program rather than of the API, the storage host or the disk, three times in a row. */
+    INTERNAL_ERROR;
 
     /** The name in records, metrics and the README: {@code api_failure}, ... */
     public String wireName() {

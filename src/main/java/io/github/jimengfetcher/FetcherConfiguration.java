@@ -40,6 +40,7 @@ public class FetcherConfiguration {
     private OutputFolders outputFolders;
     private JournalTaskStore taskStore;
     private TaskPolicy taskPolicy;
+    private OutputHealth outputHealth;
 
     @BindToRegistry(initMethod = "start")
     public synchronized OutputFolders outputFolders() {
@@ -130,10 +131,19 @@ public class FetcherConfiguration {
     }
 
     @BindToRegistry
-    public OutputHealth outputHealth() {
-        OutputHealth health = new OutputHealth();
-        health.setStore(taskStore());
-        return health;
+    public synchronized OutputHealth outputHealth() {
+        if (outputHealth != null) {
+            return outputHealth;
+        }
+        outputHealth = new OutputHealth();
+        outputHealth.setStore(taskStore());
+        return outputHealth;
+    }
+
+    /** Faults of this machine are waited out; a bug fails its task after a few tries. */
+    @BindToRegistry
+    public LocalFaults localFaults() {
+        return new LocalFaults(outputHealth(), taskStore());
     }
 
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")

@@ -251,7 +251,9 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized boolean isPastDeadline(String id) {
-        return policy.isPastDeadline(waitedMillis(id));
+        Task task = tasks.get(id);
+        // A task already timed out and looked at again late has no deadline left to pass.
+        return task != null && task.timedOutAt == null && policy.isPastDeadline(waitedMillis(id));
     }
 
     @Override

@@ -45,7 +45,10 @@ public interface TaskStore {
     /** Records a readable answer; true when status or progress changed since the last one. */
     boolean recordAnswer(String id, FetchAnswer answer);
 
-    /** Has the task waited longer than the task timeout for a final status (outages not counted)? */
+    /**
+     * Has the task waited longer than the task timeout for a final status (outages not counted)?
+     * False for a task that is not pending, or that timed out already and is looked at again late.
+     */
     boolean isPastDeadline(String id);
 
     /** How long the task has waited for a final status, not counting outages (see {@link #outageBegan}). */

@@ -245,4 +245,18 @@ class ApiFaultsTest extends AppTestSupport {
         startApp(Map.of());
         awaitResult(id, video);
     }
+
+    @Test
+    void aTaskWhoseAnswersAreNeverUsableStillTimesOutWhileOtherTasksAreAnswered() throws Exception {
+        String broken = "cgt-never-json";
+        String fine = "cgt-answered";
+        api.answer(broken, aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("<html>busy</html>"));
+        api.answer(fine, okJson(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
+        startApp(Map.of("jimeng.task-timeout", "2s"));
+
+        app.drop("ids.txt", broken + "\n" + fine + "\n");
+
+        JsonNode failure = JSON.readTree(await().atMost(Duration.ofSeconds(20)).until(() -> app.failure(broken), Files::exists).toFile());
+        assertEquals("timed_out", failure.path("reason_class").asText(), failure.toString());
+    }
 }

@@ -275,6 +275,22 @@ class LocalFaultsTest extends AppTestSupport {
         await().atMost(WAIT).until(() -> !api.fetchesOf("cgt-kept").isEmpty());
     }
 
+    @Test
+    void aBugFailsItsTaskAsInternalErrorAfterAFewTriesInsteadOfRetryingForEver() throws Exception {
+        Files.createDirectories(root.resolve("work"));
+        long now = System.currentTimeMillis();
+        // A download whose URL no code path of ours would ever store: only a hand edit puts it there.
+        Files.writeString(root.resolve("work/tasks.journal"), "{\"op\":\"put\",\"task\":{\"id\":\"cgt-bug\",\"phase\":\"DOWNLOAD\","
+                + "\"videoUrl\":\"not a url at all\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}\n");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+            JsonNode failure = awaitFailure("cgt-bug");
+            assertEquals("internal_error", failure.path("reason_class").asText(), failure.toString());
+            assertEquals(1L, log.count("cgt-bug hit an internal error"), log.all());
+            assertEquals(0L, log.count("cannot be completed now"), "not taken for a fault of the disk: " + log.all());
+        }
+    }
+
     /** Mounts a tmpfs of the given size; false where this machine does not allow it. */
     private static boolean mountSmallDisk(Path at, String size) throws Exception {
         Files.createDirectories(at);
