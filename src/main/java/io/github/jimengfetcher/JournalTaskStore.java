@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
@@ -31,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public class JournalTaskStore implements TaskStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalTaskStore.class);
-    private static final Comparator<Task> BY_DUE_TIME = Comparator.<Task>comparingLong(t -> t.nextAt).thenComparing(t -> t.id);
 
     private Path folder;
     private OutputFolders outputs;
@@ -41,11 +36,7 @@ public class JournalTaskStore implements TaskStore {
     private long claimWait;
 
     private final Map<String, Task> tasks = new HashMap<>();
-    private final TreeSet<Task> dueFetches = new TreeSet<>(BY_DUE_TIME);
-    private final TreeSet<Task> dueDownloads = new TreeSet<>(BY_DUE_TIME);
-    private final Set<String> claimed = new HashSet<>();
-    private int claimedFetches;
-    private int claimedDownloads;
+    private DueTasks due;
     private long fetchesPausedUntil;
 
     private final ActiveClock clock = new ActiveClock();
@@ -79,6 +70,7 @@ public class JournalTaskStore implements TaskStore {
     // ---- life cycle ----
 
     public synchronized void start() throws IOException {
+        due = new DueTasks(maxConcurrentFetches, maxConcurrentDownloads);
         journal = new TaskJournal(folder, clock, tasks::values);
         tasks.putAll(journal.read());
         int alreadyDone = 0;
@@ -164,7 +156,7 @@ public class JournalTaskStore implements TaskStore {
             // Not durable, so not registered: the inbox file stays and is read again.
             for (Task task : added) {
                 tasks.remove(task.id);
-                dueFetches.remove(task);
+                due.take(task);
             }
             throw e;
         }
@@ -190,43 +182,26 @@ public class JournalTaskStore implements TaskStore {
      */
     private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
         journal.maintain();
-        TreeSet<Task> due = fetch ? dueFetches : dueDownloads;
         long deadline = System.currentTimeMillis() + claimWait;
         while (true) {
             long now = System.currentTimeMillis();
-            if ((fetch && now < fetchesPausedUntil) || due.isEmpty() || due.first().nextAt > deadline) {
+            long first = due.firstDueAt(fetch);
+            if ((fetch && now < fetchesPausedUntil) || first < 0 || first > deadline) {
                 return List.of();
             }
-            if (due.first().nextAt > now) {
-                wait(due.first().nextAt - now);
+            if (first > now) {
+                wait(first - now);
                 continue;
             }
-            // Fetches: twice the concurrency in flight keeps every fetch thread busy without queueing the
-            // whole backlog. Downloads hold no thread while they run: a claim is a download in flight.
-            int room = fetch ? 2 * maxConcurrentFetches - claimedFetches : maxConcurrentDownloads - claimedDownloads;
+            int room = due.room(fetch);
             if (room > 0) {
-                return claim(due, now, room, fetch);
+                return due.claim(fetch, now, room);
             }
             if (now >= deadline) {
                 return List.of();
             }
             wait(deadline - now);
         }
-    }
-
-    private List<String> claim(TreeSet<Task> due, long now, int room, boolean fetch) {
-        List<String> ids = new ArrayList<>();
-        while (ids.size() < room && !due.isEmpty() && due.first().nextAt <= now) {
-            Task task = due.pollFirst();
-            claimed.add(task.id);
-            ids.add(task.id);
-        }
-        if (fetch) {
-            claimedFetches += ids.size();
-        } else {
-            claimedDownloads += ids.size();
-        }
-        return ids;
     }
 
     @Override
@@ -337,17 +312,9 @@ public class JournalTaskStore implements TaskStore {
         task.videoUrl = answer.videoUrl();
         task.answer = answer.raw();
         task.nextAt = System.currentTimeMillis();
-        boolean handOff = false;
-        if (claimed.remove(id)) {
-            claimedFetches--;
-            notifyAll();
-            // Straight on to its download while there is room; else it waits, due, for a free slot.
-            if (claimedDownloads < maxConcurrentDownloads) {
-                claimed.add(id);
-                claimedDownloads++;
-                handOff = true;
-            }
-        }
+        // Straight on to its download while there is room; else it waits, due, for a free slot.
+        boolean handOff = due.moveToDownload(id);
+        notifyAll();
         index(task);
         journal.put(task);
         journal.flush();
@@ -392,8 +359,7 @@ public class JournalTaskStore implements TaskStore {
             return;
         }
         unclaim(task);
-        dueFetches.remove(task);
-        dueDownloads.remove(task);
+        due.take(task);
         journal.remove(id);
         journal.flush();
     }
@@ -463,8 +429,7 @@ public class JournalTaskStore implements TaskStore {
     /** The task, out of the due index: its place there is keyed by nextAt, which the caller is about to change. */
     private Task take(String id) {
         Task task = require(id);
-        dueFetches.remove(task);
-        dueDownloads.remove(task);
+        due.take(task);
         return task;
     }
 
@@ -477,22 +442,12 @@ public class JournalTaskStore implements TaskStore {
     }
 
     private void unclaim(Task task) {
-        if (claimed.remove(task.id)) {
-            if (task.phase == Task.Phase.FETCH) {
-                claimedFetches--;
-            } else {
-                claimedDownloads--;
-            }
+        if (due.release(task)) {
             notifyAll();
         }
     }
 
     private void index(Task task) {
-        if (claimed.contains(task.id)) {
-            return;
-        }
-        dueFetches.remove(task);
-        dueDownloads.remove(task);
-        (task.phase == Task.Phase.FETCH ? dueFetches : dueDownloads).add(task);
+        due.index(task);
     }
 }
