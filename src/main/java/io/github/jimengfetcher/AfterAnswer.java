@@ -36,6 +36,21 @@ public class AfterAnswer {
         return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(id), answer.raw());
     }
 
+    /** HTTP 403 for this task, the third time while the API answered other tasks (ApiHealth decides). */
+    public TaskFailure forbidden(String refusedFor, String lastAnswer) {
+        return TaskFailure.forbidden(refusedFor, lastAnswer);
+    }
+
+    /** task_not_exist, confirmed. */
+    public TaskFailure notFound(String lastAnswer) {
+        return TaskFailure.notFound(lastAnswer);
+    }
+
+    /** An error naming no status, the third time in a row. */
+    public TaskFailure errorAnswers(FetchAnswerReader.ErrorAnswerException last) {
+        return TaskFailure.errorAnswers(last);
+    }
+
     /**
      * A task whose fetches keep failing (an answer this task alone cannot use, a bug) while answers
      * could be had: its deadline applies all the same.

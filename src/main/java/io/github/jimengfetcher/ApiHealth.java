@@ -134,6 +134,11 @@ public class ApiHealth {
     }
 
     /** 5xx, network faults, timeouts, unreadable answers: the task retries with backoff. */
+    /** A passing fault of the API (see {@link ApiFault}): retried with backoff. */
+    public boolean isPassing(Throwable fault) {
+        return ApiFault.classify(fault).isPassing();
+    }
+
     public void passingFault(String taskId, Throwable fault) {
         passingFault(taskId, fault, Faults.describe(fault));
     }

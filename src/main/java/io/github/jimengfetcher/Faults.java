@@ -1,8 +1,6 @@
 package io.github.jimengfetcher;
 
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -19,43 +17,23 @@ public final class Faults {
     }
 
     public static String describe(Throwable fault) {
-        Throwable cause = fault;
-        while (cause.getCause() != null && cause.getCause() != cause
-                && !(cause instanceof HttpOperationFailedException) && !(cause instanceof FetchAnswerReader.MalformedAnswerException)) {
-            if (cause instanceof java.io.IOException) {
-                break;
+        Throwable cause = ApiFault.causeIn(fault);
+        return switch (ApiFault.classify(fault)) {
+            case KEY_REFUSED, FORBIDDEN, RATE_LIMITED, NOT_FOUND, HTTP_ERROR -> {
+                HttpOperationFailedException http = (HttpOperationFailedException) cause;
+                yield http.getStatusCode() >= 300 && http.getStatusCode() < 400 ? redirect(http)
+                        : "HTTP " + http.getStatusCode() + " from the API";
             }
-            cause = cause.getCause();
-        }
-        if (cause instanceof HttpOperationFailedException http) {
-            if (http.getStatusCode() >= 300 && http.getStatusCode() < 400) {
-                return redirect(http);
-            }
-            return "HTTP " + http.getStatusCode() + " from the API";
-        }
-        if (cause instanceof ApiRequestLimits.RequestDeadlineException || cause instanceof ApiRequestLimits.AnswerTooLargeException) {
-            return cause.getMessage();
-        }
-        if (cause instanceof FetchAnswerReader.MalformedAnswerException unusable) {
-            return unusable.describe();
-        }
-        if (cause instanceof ConnectException) {
-            return "API unreachable (connection refused)";
-        }
-        if (cause instanceof SocketTimeoutException) {
-            return "API timed out";
-        }
-        if (cause instanceof UnknownHostException) {
-            return "API host unknown (" + cause.getMessage() + ")";
-        }
-        if (cause instanceof javax.net.ssl.SSLException) {
-            return "TLS with the API failed (" + cause.getClass().getSimpleName() + "): its certificate is not trusted by this "
+            case UNUSABLE_ANSWER -> ((FetchAnswerReader.MalformedAnswerException) cause).describe();
+            case TOO_LARGE -> cause.getMessage();
+            case TIMEOUT -> cause instanceof ApiRequestLimits.RequestDeadlineException ? cause.getMessage() : "API timed out";
+            case UNKNOWN_HOST -> "API host unknown (" + cause.getMessage() + ")";
+            case TLS -> "TLS with the API failed (" + cause.getClass().getSimpleName() + "): its certificate is not trusted by this "
                     + "Java, or jimeng.base-url says https where the API speaks http";
-        }
-        if (cause instanceof java.io.IOException) {
-            return "network fault (" + cause.getClass().getSimpleName() + ")";
-        }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            case NETWORK -> cause instanceof ConnectException ? "API unreachable (connection refused)"
+                    : "network fault (" + cause.getClass().getSimpleName() + ")";
+            case OTHER -> cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        };
     }
 
     /**

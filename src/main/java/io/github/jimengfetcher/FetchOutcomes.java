@@ -1,12 +1,9 @@
 package io.github.jimengfetcher;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.List;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -60,34 +57,6 @@ public class FetchOutcomes extends EventNotifierSupport {
 
     static String outcomeOf(Exchange exchange) {
         Throwable fault = exchange.getException();
-        if (fault == null) {
-            return "answered";
-        }
-        HttpOperationFailedException http = exchange.getException(HttpOperationFailedException.class);
-        if (http != null) {
-            int code = http.getStatusCode();
-            if (code == 401) {
-                return "key_refused";
-            }
-            if (code == 403) {
-                return "forbidden";
-            }
-            if (code == 429) {
-                return "rate_limited";
-            }
-            if (FetchAnswerReader.isTaskNotFound(http.getResponseBody())) {
-                return "not_found";
-            }
-            return "http_error";
-        }
-        for (Throwable cause = fault; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof InterruptedIOException) {
-                return "timeout";
-            }
-            if (cause instanceof IOException) {
-                return "network_error";
-            }
-        }
-        return "other_error";
+        return fault == null ? "answered" : ApiFault.classify(fault).outcome();
     }
 }
