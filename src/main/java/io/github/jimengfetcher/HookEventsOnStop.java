@@ -58,8 +58,15 @@ public class HookEventsOnStop extends MainListenerSupport {
     }
 
     private static SedaEndpoint hookQueue(Endpoint endpoint) {
-        return endpoint instanceof SedaEndpoint seda && QUEUES.contains(seda.getEndpointBaseUri().replaceFirst("^seda:(//)?", ""))
-                ? seda : null;
+        if (endpoint instanceof SedaEndpoint seda) {
+            String uri = seda.getEndpointBaseUri();
+            for (String queue : QUEUES) {
+                if (uri.endsWith("/" + queue) || uri.endsWith(":" + queue)) {
+                    return seda;
+                }
+            }
+        }
+        return null;
     }
 
     private final class Counter extends EventNotifierSupport {
