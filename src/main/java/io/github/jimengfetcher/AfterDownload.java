@@ -7,14 +7,14 @@ package io.github.jimengfetcher;
 public class AfterDownload {
 
     private TaskStore store;
-    private int maxAttempts;
+    private TaskPolicy policy;
 
     public void setStore(TaskStore store) {
         this.store = store;
     }
 
-    public void setMaxAttempts(int maxAttempts) {
-        this.maxAttempts = maxAttempts;
+    public void setPolicy(TaskPolicy policy) {
+        this.policy = policy;
     }
 
     public DownloadDecision decide(String id, DownloadResult download) {
@@ -34,7 +34,7 @@ public class AfterDownload {
             case URL_REFUSED, NOT_VIDEO -> new TaskFailure(FailureClass.VIDEO_UNAVAILABLE,
                     "video could not be downloaded, even with fresh URLs: " + detail, null);
             case TOO_LARGE -> new TaskFailure(FailureClass.TOO_LARGE, detail, null);
-            case RETRY -> new TaskFailure(FailureClass.DOWNLOAD_FAILED, "download failed " + maxAttempts + " times, last: " + detail, null);
+            case RETRY -> new TaskFailure(FailureClass.DOWNLOAD_FAILED, "download failed " + policy.maxDownloadAttempts() + " times, last: " + detail, null);
             case COMPLETE -> throw new IllegalArgumentException("a complete download is no failure");
         };
     }

@@ -65,11 +65,12 @@ public class ApiHealth {
     /** A readable answer arrived: any fault episode is over. */
     public synchronized void answered() {
         lastAnswerAt = System.currentTimeMillis();
-        firstFaultSinceAnswer = 0;
-        keyRefused = false;
-        if (store != null) {
+        // Only after a fault: every answer passes here, and the store is the busiest lock there is.
+        if (firstFaultSinceAnswer != 0) {
             store.outageEnded("api");
         }
+        firstFaultSinceAnswer = 0;
+        keyRefused = false;
         forbiddenSinceAnswer.clear();
         if (episode != null) {
             LOG.info("API answering again after {} of '{}' ({} failed requests)", ago(episodeStart), episode, episodeFaults);

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,12 +137,7 @@ public class FetchAnswerReader {
 
     /** The unusable answer behind a fault (calling the reader from a route wraps it), or null. */
     public static MalformedAnswerException unusableAnswerIn(Throwable fault) {
-        for (Throwable cause = fault; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof MalformedAnswerException unusable) {
-                return unusable;
-            }
-        }
-        return null;
+        return ObjectHelper.getException(MalformedAnswerException.class, fault);
     }
 
     /** "the API refused this task (HTTP 403): banned", for a 403's last error and failure record. */

@@ -169,7 +169,7 @@ public class FetcherConfiguration {
     public AfterDownload afterDownload() {
         AfterDownload afterDownload = new AfterDownload();
         afterDownload.setStore(taskStore());
-        afterDownload.setMaxAttempts(maxDownloadAttempts);
+        afterDownload.setPolicy(taskPolicy());
         return afterDownload;
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.component.file.GenericFileOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public class LocalFaults {
 
     /** The disk, the file system, the memory: faults of this machine that pass when someone fixes them. */
     static boolean isLocal(Throwable fault) {
-        for (Throwable cause = fault; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause : ObjectHelper.createExceptionIterable(fault)) {
             if (cause instanceof IOException || cause instanceof UncheckedIOException || cause instanceof VirtualMachineError
                     || cause instanceof GenericFileOperationFailedException) {
                 return true;
@@ -67,10 +68,8 @@ public class LocalFaults {
     }
 
     private static String describe(Throwable fault) {
-        Throwable root = fault;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        // Camel's iterable of a fault's causes starts with the innermost one
+        Throwable root = ObjectHelper.createExceptionIterable(fault).iterator().next();
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }

@@ -88,6 +88,10 @@ public class TaskPolicy {
         return refreshesSoFar < maxUrlRefreshes;
     }
 
+    public int maxDownloadAttempts() {
+        return maxDownloadAttempts;
+    }
+
     /** May an interrupted download be tried again, now that it failed this many times? */
     public boolean mayRetryDownload(int attempts) {
         return attempts < maxDownloadAttempts;

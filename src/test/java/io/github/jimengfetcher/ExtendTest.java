@@ -115,18 +115,28 @@ class ExtendTest extends AppTestSupport {
         assertEquals("api_failure", JSON.readTree(String.join("\n", lines.subList(1, lines.size()))).path("reason_class").asText());
     }
 
-    @Test
-    void aStopStillPostsTheEventsAlreadyQueued() throws Exception {
+    /**
+     * The webhook example on a webhook answering after the given delay, and this many tasks
+     * finished, each an event queued for it; the app still runs.
+     */
+    private List<String> tasksFinishedWithASlowWebhook(int tasks, int webhookDelayMillis, Map<String, String> extra) throws Exception {
         Path routes = routes();
         Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
-        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withFixedDelay(300)));
+        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withFixedDelay(webhookDelayMillis)));
         Map<String, String> settings = settings(routes);
         settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
-        List<String> ids = java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(i -> "cgt-stop-" + i).toList();
+        settings.putAll(extra);
+        List<String> ids = java.util.stream.IntStream.rangeClosed(1, tasks).mapToObj(i -> "cgt-stop-" + i).toList();
         ids.forEach(id -> api.answer(id, okJson(FakeGateway.failure(id, "policy"))));
         app = RunningApp.start(root, settings);
         app.drop("ids.txt", String.join("\n", ids));
         await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> Files.exists(app.failure(id))));
+        return ids;
+    }
+
+    @Test
+    void aStopStillPostsTheEventsAlreadyQueued() throws Exception {
+        List<String> ids = tasksFinishedWithASlowWebhook(30, 300, Map.of());
 
         try (CapturedLog log = CapturedLog.capture()) {
             app.close();
@@ -138,17 +148,7 @@ class ExtendTest extends AppTestSupport {
 
     @Test
     void eventsAStopCannotHandOnAreCounted() throws Exception {
-        Path routes = routes();
-        Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
-        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withFixedDelay(1000)));
-        Map<String, String> settings = settings(routes);
-        settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
-        settings.put("camel.main.shutdown-timeout", "2");
-        List<String> ids = java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "cgt-lost-" + i).toList();
-        ids.forEach(id -> api.answer(id, okJson(FakeGateway.failure(id, "policy"))));
-        app = RunningApp.start(root, settings);
-        app.drop("ids.txt", String.join("\n", ids));
-        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> Files.exists(app.failure(id))));
+        List<String> ids = tasksFinishedWithASlowWebhook(40, 1000, Map.of("camel.main.shutdown-timeout", "2"));
 
         try (CapturedLog log = CapturedLog.capture()) {
             app.close();
