@@ -1,39 +1,39 @@
 package io.github.jimengfetcher;
 
 /**
- * What a readable answer leads to. Reads the store, changes nothing: the route acts on the decision.
+ * What a readable answer leads to. Reads the leased task, changes nothing: the route acts on the decision.
  */
 public class AfterAnswer {
 
-    private TaskStore store;
+    private TaskLife tasks;
 
-    public void setStore(TaskStore store) {
-        this.store = store;
+    public void setTasks(TaskLife tasks) {
+        this.tasks = tasks;
     }
 
-    public AnswerDecision decide(String id, FetchAnswer answer) {
+    public AnswerDecision decide(Lease lease, FetchAnswer answer) {
         if (answer.hasVideo()) {
             return AnswerDecision.DOWNLOAD;
         }
         // A late fetch after a timeout: its failure record stands, whatever this answer says.
-        if (store.isRechecking(id)) {
+        if (tasks.isRechecking(lease)) {
             return AnswerDecision.RECHECK_LATER;
         }
-        if (answer.isSuccess() || answer.endsWithoutVideo() || store.isPastDeadline(id)) {
+        if (answer.isSuccess() || answer.endsWithoutVideo() || tasks.isPastDeadline(lease)) {
             return AnswerDecision.FAIL;
         }
         return AnswerDecision.FETCH_AGAIN;
     }
 
     /** Why the task fails, when {@link #decide} said {@link AnswerDecision#FAIL}. */
-    public TaskFailure failure(String id, FetchAnswer answer) {
+    public TaskFailure failure(Lease lease, FetchAnswer answer) {
         if (answer.isSuccess()) {
             return new TaskFailure(FailureClass.NO_VIDEO_URL, answer.missingVideoReason(), answer.raw());
         }
         if (answer.endsWithoutVideo()) {
             return new TaskFailure(answer.failureClass(), answer.failureReason(), answer.raw());
         }
-        return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(id), answer.raw());
+        return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(lease), answer.raw());
     }
 
     /** HTTP 403 for this task, the third time while the API answered other tasks (ApiHealth decides). */
@@ -55,14 +55,14 @@ public class AfterAnswer {
      * A task whose fetches keep failing (an answer this task alone cannot use, a bug) while answers
      * could be had: its deadline applies all the same.
      */
-    public TaskFailure timedOut(String id) {
-        return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(id), null);
+    public TaskFailure timedOut(Lease lease) {
+        return new TaskFailure(FailureClass.TIMED_OUT, timedOutReason(lease), null);
     }
 
     /** "timed out after 2h0m0s waiting for a final status, outages not counted (last status IN_PROGRESS 40%)" */
-    String timedOutReason(String id) {
-        Task task = store.find(id).orElseThrow();
-        long waited = store.waitedMillis(id);
+    String timedOutReason(Lease lease) {
+        Task task = lease.task();
+        long waited = tasks.waitedMillis(lease);
         return "timed out after " + org.apache.camel.util.TimeUtils.printDuration(waited, false)
                 + " waiting for a final status, outages not counted (last status " + task.status + (task.progress == null || task.progress.isEmpty() ? "" : " " + task.progress) + ")";
     }

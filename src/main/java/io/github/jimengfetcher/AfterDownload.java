@@ -2,28 +2,28 @@ package io.github.jimengfetcher;
 
 /**
  * What a download attempt leads to. Deciding is an action here: a fresh URL or a retry is
- * booked in the task store as it is decided (false when the refreshes or attempts are used up).
+ * booked for the leased task as it is decided (false when the refreshes or attempts are used up).
  */
 public class AfterDownload {
 
-    private TaskStore store;
+    private TaskLife tasks;
     private TaskPolicy policy;
 
-    public void setStore(TaskStore store) {
-        this.store = store;
+    public void setTasks(TaskLife tasks) {
+        this.tasks = tasks;
     }
 
     public void setPolicy(TaskPolicy policy) {
         this.policy = policy;
     }
 
-    public DownloadDecision decide(String id, DownloadResult download) {
+    public DownloadDecision decide(Lease lease, DownloadResult download) {
         return switch (download.outcome()) {
             case COMPLETE -> DownloadDecision.PUBLISH;
             // An expired signed URL or an error page: a fresh fetch of the task yields a fresh URL.
-            case URL_REFUSED, NOT_VIDEO -> store.refreshVideoUrl(id, download.detail()) ? DownloadDecision.REFRESH_URL : DownloadDecision.FAIL;
+            case URL_REFUSED, NOT_VIDEO -> tasks.refreshVideoUrl(lease, download.detail()) ? DownloadDecision.REFRESH_URL : DownloadDecision.FAIL;
             case TOO_LARGE -> DownloadDecision.FAIL;
-            case RETRY -> store.retryDownloadLater(id, download.detail()) ? DownloadDecision.RETRY_LATER : DownloadDecision.FAIL;
+            case RETRY -> tasks.retryDownloadLater(lease, download.detail()) ? DownloadDecision.RETRY_LATER : DownloadDecision.FAIL;
         };
     }
 

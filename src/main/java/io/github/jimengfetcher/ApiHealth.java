@@ -32,6 +32,7 @@ public class ApiHealth {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHealth.class);
 
     private TaskStore store;
+    private TaskLife tasks;
     private long keyRefusedPause;
     private long rateLimitPause;
     private long rateLimitMaxPause;
@@ -48,6 +49,10 @@ public class ApiHealth {
 
     public void setStore(TaskStore store) {
         this.store = store;
+    }
+
+    public void setTasks(TaskLife tasks) {
+        this.tasks = tasks;
     }
 
     public void setKeyRefusedPause(String pause) {
@@ -79,13 +84,13 @@ public class ApiHealth {
     }
 
     /** HTTP 401, or 403 for every task: a configuration problem, never the task's. Every fetch waits, no task is written off. */
-    public void keyRefused(String taskId, int statusCode) {
+    public void keyRefused(Lease lease, int statusCode) {
         keyRefused = true;
         if (startEpisode("key refused")) {
             LOG.error("!!! The API refused the key (HTTP {}). Set a valid jimeng.api-key (env JIMENG_API_KEY) and restart. "
                     + "All tasks stay pending; polling retries every {}.", statusCode, TimeUtils.printDuration(keyRefusedPause, keyRefusedPause < 1000));
         }
-        store.pauseFetches(keyRefusedPause, taskId, "API refused the key (HTTP " + statusCode + ")");
+        tasks.pauseFetches(lease, keyRefusedPause, "API refused the key (HTTP " + statusCode + ")");
     }
 
     /**
@@ -96,15 +101,12 @@ public class ApiHealth {
      *
      * @param reason the refusal in the gateway's words, kept as the task's last error
      */
-    public synchronized Refusal forbidden(String taskId, String reason) {
-        Task before = store.find(taskId).orElse(null);
-        if (before == null) {
-            return Refusal.RETRY;
-        }
-        // The store times each refusal: an answer since this task's last one means the key works.
+    public synchronized Refusal forbidden(Lease lease, String reason) {
+        Task before = lease.task();
+        // Each refusal is timed: an answer since this task's last one means the key works.
         boolean othersAnswered = before.refusedAnswers > 0 && lastAnswerAt > before.lastFetchAt;
-        int refusals = store.refusedAnswer(taskId, reason);
-        forbiddenSinceAnswer.add(taskId);
+        int refusals = tasks.refusedAnswer(lease, reason);
+        forbiddenSinceAnswer.add(lease.taskId());
         if (othersAnswered) {
             return refusals >= REFUSALS_TO_FAIL ? Refusal.FAIL_TASK : Refusal.RETRY;
         }
@@ -112,19 +114,19 @@ public class ApiHealth {
     }
 
     /** An error answer naming no task status: a passing fault, until the third in a row fails the task. */
-    public Refusal errorAnswer(String taskId, Throwable fault) {
-        int refusals = store.refusedAnswer(taskId, Faults.describe(fault));
+    public Refusal errorAnswer(Lease lease, Throwable fault) {
+        int refusals = tasks.refusedAnswer(lease, Faults.describe(fault));
         return refusals >= REFUSALS_TO_FAIL ? Refusal.FAIL_TASK : Refusal.RETRY;
     }
 
     /** HTTP 429: nobody fetches before Retry-After has elapsed, or jimeng.rate-limit-max-pause if that comes first. */
-    public void rateLimited(String taskId, String retryAfter) {
+    public void rateLimited(Lease lease, String retryAfter) {
         long pause = retryAfterMillis(retryAfter);
         rateLimitedUntil = System.currentTimeMillis() + pause;
         if (startEpisode("rate limited")) {
             LOG.warn("API rate limit (HTTP 429): polling paused for {}", TimeUtils.printDuration(pause, pause < 1000));
         }
-        store.pauseFetches(pause, taskId, "rate limited by the API (HTTP 429)");
+        tasks.pauseFetches(lease, pause, "rate limited by the API (HTTP 429)");
     }
 
     /** Until when fetching is paused because of the API's rate limit, or 0 when it is not. */
@@ -134,22 +136,22 @@ public class ApiHealth {
         return rateLimitedUntil > now && until > now ? until : 0;
     }
 
-    /** 5xx, network faults, timeouts, unreadable answers: the task retries with backoff. */
     /** A passing fault of the API (see {@link ApiFault}): retried with backoff. */
     public boolean isPassing(Throwable fault) {
         return ApiFault.classify(fault).isPassing();
     }
 
-    public void passingFault(String taskId, Throwable fault) {
-        passingFault(taskId, fault, Faults.describe(fault));
+    /** 5xx, network faults, timeouts, unreadable answers: the task retries with backoff. */
+    public void passingFault(Lease lease, Throwable fault) {
+        passingFault(lease, fault, Faults.describe(fault));
     }
 
     /** A passing fault whose detail for this task (its last error) says more than the kind of fault. */
-    public void passingFault(String taskId, Throwable fault, String detail) {
+    public void passingFault(Lease lease, Throwable fault, String detail) {
         if (startEpisode(Faults.episode(fault))) {
             LOG.warn("API fault: {}; tasks retry with backoff (logged again when the API answers)", detail);
         }
-        store.retryLater(taskId, detail);
+        tasks.retryLater(lease, detail);
     }
 
     public boolean isKeyRefused() {

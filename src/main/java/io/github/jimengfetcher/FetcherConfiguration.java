@@ -35,12 +35,16 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.rate-limit-max-pause") String rateLimitMaxPause;
     @PropertyInject("jimeng.scheduler-tick") String schedulerTick;
     @PropertyInject("jimeng.timeout-recheck") String timeoutRechecks;
+    @PropertyInject(value = "jimeng.instance-id", defaultValue = "") String instanceId;
+    @PropertyInject("jimeng.store.lease-time") String leaseTime;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
     private OutputFolders outputFolders;
     private JournalTaskStore taskStore;
     private TaskPolicy taskPolicy;
+    private TaskLife tasks;
     private OutputHealth outputHealth;
+    private VideoDownload videoDownload;
 
     @BindToRegistry(initMethod = "start")
     public synchronized OutputFolders outputFolders() {
@@ -78,10 +82,33 @@ public class FetcherConfiguration {
         taskStore.setFolder(work);
         taskStore.setOutputs(outputFolders());
         taskStore.setPolicy(taskPolicy());
-        taskStore.setMaxConcurrentFetches(maxConcurrentFetches);
-        taskStore.setMaxConcurrentDownloads(maxConcurrentDownloads);
-        taskStore.setClaimWait(schedulerTick);
+        taskStore.setInstanceId(InstanceId.resolve(instanceId));
+        taskStore.setLeaseTime(leaseTime);
         return taskStore;
+    }
+
+    /** The rules of a task's life applied to leased tasks (bean {@code tasks}). */
+    @BindToRegistry
+    public synchronized TaskLife tasks() {
+        if (tasks != null) {
+            return tasks;
+        }
+        tasks = new TaskLife();
+        tasks.setStore(taskStore());
+        tasks.setPolicy(taskPolicy());
+        return tasks;
+    }
+
+    /**
+     * Due work handed out within the slots: twice the fetch threads may be in flight (at a thread
+     * or queued for one), so no fetch thread waits for the next claim; a download holds no thread.
+     */
+    @BindToRegistry
+    public DueWork dueWork() {
+        DueWork dueWork = new DueWork(taskStore(), taskPolicy(), new WorkSlots("fetch", 2 * maxConcurrentFetches),
+                new WorkSlots("download", maxConcurrentDownloads), schedulerTick);
+        dueWork.setOnLeaseLost(videoDownload()::cancel);
+        return dueWork;
     }
 
     @BindToRegistry
@@ -124,6 +151,7 @@ public class FetcherConfiguration {
     public ApiHealth apiHealth() {
         ApiHealth health = new ApiHealth();
         health.setStore(taskStore());
+        health.setTasks(tasks());
         health.setKeyRefusedPause(keyRefusedPause);
         health.setRateLimitPause(rateLimitPause);
         health.setRateLimitMaxPause(rateLimitMaxPause);
@@ -137,18 +165,23 @@ public class FetcherConfiguration {
         }
         outputHealth = new OutputHealth();
         outputHealth.setStore(taskStore());
+        outputHealth.setTasks(tasks());
         return outputHealth;
     }
 
     /** Faults of this machine are waited out; a bug fails its task after a few tries. */
     @BindToRegistry
     public LocalFaults localFaults() {
-        return new LocalFaults(outputHealth(), taskStore());
+        return new LocalFaults(outputHealth(), tasks());
     }
 
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
-    public VideoDownload videoDownload() {
+    public synchronized VideoDownload videoDownload() {
+        if (videoDownload != null) {
+            return videoDownload;
+        }
         VideoDownload download = new VideoDownload();
+        videoDownload = download;
         download.setFolder(work + "/downloads");
         download.setConnectTimeout(downloadConnectTimeout);
         download.setStallTimeout(downloadStallTimeout);
@@ -161,22 +194,20 @@ public class FetcherConfiguration {
     @BindToRegistry
     public AfterAnswer afterAnswer() {
         AfterAnswer afterAnswer = new AfterAnswer();
-        afterAnswer.setStore(taskStore());
+        afterAnswer.setTasks(tasks());
         return afterAnswer;
     }
 
     @BindToRegistry
     public AfterDownload afterDownload() {
         AfterDownload afterDownload = new AfterDownload();
-        afterDownload.setStore(taskStore());
+        afterDownload.setTasks(tasks());
         afterDownload.setPolicy(taskPolicy());
         return afterDownload;
     }
 
     @BindToRegistry
     public TaskRecords taskRecords() {
-        TaskRecords records = new TaskRecords();
-        records.setStore(taskStore());
-        return records;
+        return new TaskRecords();
     }
 }

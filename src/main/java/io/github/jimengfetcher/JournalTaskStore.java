@@ -5,24 +5,26 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local task store, the embedded default: unfinished tasks in memory, every change in the
- * journal under jimeng.work ({@link TaskJournal}), the rules of a task's life from {@link TaskPolicy}.
+ * The local task store, the embedded default for one instance: pending tasks and finished ids in
+ * memory, every change in the journal under jimeng.work ({@link TaskJournal}). Leases live in
+ * memory only: after a restart no holder from before is left, so every pending task is free.
  *
  * Registrations are forced to disk before they return; everything else is written to the
  * operating system at once (safe from a killed process) and forced with the next sync. A finish
  * needs no sync of its own: the task's result or failure record, written before it, is what
  * makes a task finished, and a start drops every task that has one.
- *
- * Due tasks are kept in time order, so a poll cycle touches only the tasks that are due.
  */
 public class JournalTaskStore implements TaskStore {
 
@@ -31,15 +33,16 @@ public class JournalTaskStore implements TaskStore {
     private Path folder;
     private OutputFolders outputs;
     private TaskPolicy policy;
-    private int maxConcurrentFetches;
-    private int maxConcurrentDownloads;
-    private long claimWait;
+    private String instanceId = "local";
+    private long leaseTime = 30_000;
+    private LongSupplier clock = System::currentTimeMillis;
 
     private final Map<String, Task> tasks = new HashMap<>();
-    private DueTasks due;
+    private final Set<String> finished = new HashSet<>();
+    private final DueTasks due = new DueTasks();
     private long fetchesPausedUntil;
 
-    private final ActiveClock clock = new ActiveClock();
+    private final ActiveClock activeClock = new ActiveClock();
     private TaskJournal journal;
 
     public void setFolder(String folder) {
@@ -50,57 +53,59 @@ public class JournalTaskStore implements TaskStore {
         this.outputs = outputs;
     }
 
+    /** For the journal's repair at start only: a hand-edited due time is brought within the policy. */
     public void setPolicy(TaskPolicy policy) {
         this.policy = policy;
     }
 
-    public void setMaxConcurrentFetches(int max) {
-        this.maxConcurrentFetches = max;
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
     }
 
-    public void setMaxConcurrentDownloads(int max) {
-        this.maxConcurrentDownloads = max;
+    public void setLeaseTime(String leaseTime) {
+        this.leaseTime = TimeUtils.toMilliSeconds(leaseTime);
     }
 
-    /** How long a claim may wait for a fetch slot to free up: the scheduler tick. */
-    public void setClaimWait(String wait) {
-        this.claimWait = TimeUtils.toMilliSeconds(wait);
+    /** The store's clock; tests pass one they can move. */
+    public void setClock(LongSupplier clock) {
+        this.clock = clock;
     }
 
     // ---- life cycle ----
 
     public synchronized void start() throws IOException {
-        due = new DueTasks(maxConcurrentFetches, maxConcurrentDownloads);
-        journal = new TaskJournal(folder, clock, tasks::values);
-        tasks.putAll(journal.read());
+        journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
+        journal.read(tasks, finished);
         int alreadyDone = 0;
         for (Task task : new ArrayList<>(tasks.values())) {
+            // the record is written before the store hears of the finish: a stop in between
             boolean done = task.timedOutAt != null ? outputs != null && outputs.hasResult(task.id)
                     : outputs != null && outputs.isFinished(task.id);
             if (done) {
                 tasks.remove(task.id);
+                finished.add(task.id);
                 alreadyDone++;
             }
         }
-        long now = System.currentTimeMillis();
-        clock.start(now);
+        long now = now();
+        activeClock.start(now);
         for (Task task : tasks.values()) {
             if (task.activeAt == null) {
                 // written before the clock existed: counts from registration, as it did then
-                task.activeAt = clock.reading(now) - Math.max(0, now - task.registeredAt);
+                task.activeAt = activeClock.reading(now) - Math.max(0, now - task.registeredAt);
             }
             makeSane(task, now);
+            due.index(task);
         }
-        tasks.values().forEach(this::index);
         journal.rewrite();
-        LOG.info("Task store {}: {} unfinished tasks ({} journal entries read, {} quarantined, {} finished before the last stop)",
-                folder.toAbsolutePath(), tasks.size(), journal.loaded, journal.quarantined, alreadyDone);
+        LOG.info("Task store {}: {} pending tasks, {} finished ids ({} journal entries read, {} quarantined, {} finished before the last stop)",
+                folder.toAbsolutePath(), tasks.size(), finished.size(), journal.loaded(), journal.quarantined(), alreadyDone);
     }
 
     /**
      * A journal may have been edited by hand, or written by an older version: whatever a line says,
      * a task must be able to make progress. A shorter poll interval also applies at once, rather
-     * than after the old schedule ran out.
+     * than after the old schedule ran out. No lease from before a start holds.
      */
     private void makeSane(Task task, long now) {
         if (task.phase == Task.Phase.DOWNLOAD && (task.videoUrl == null || task.videoUrl.isBlank())) {
@@ -109,11 +114,16 @@ public class JournalTaskStore implements TaskStore {
         if (task.registeredAt <= 0 || task.registeredAt > now) {
             task.registeredAt = now;
         }
-        task.activeAt = Math.min(task.activeAt, clock.reading(now));
+        task.activeAt = Math.min(task.activeAt, activeClock.reading(now));
         if (task.timedOutAt != null) {
             task.timedOutAt = Math.min(task.timedOutAt, now);
         }
-        task.nextAt = Math.min(task.nextAt, policy.latestDueAt(task, now));
+        if (policy != null) {
+            task.nextAt = Math.min(task.nextAt, policy.latestDueAt(task, now));
+        }
+        task.leaseOwner = null;
+        task.leaseUntil = 0;
+        task.epoch = Math.max(0, task.epoch);
         task.fetches = Math.max(0, task.fetches);
         task.urlRefreshes = Math.max(0, task.urlRefreshes);
         task.downloadAttempts = Math.max(0, task.downloadAttempts);
@@ -127,158 +137,168 @@ public class JournalTaskStore implements TaskStore {
         }
     }
 
-    // ---- TaskStore ----
+    // ---- registration ----
 
     @Override
     public synchronized Registration register(List<String> ids) {
-        long now = System.currentTimeMillis();
+        long now = now();
         int pending = 0;
-        int finished = 0;
+        int known = 0;
         List<Task> added = new ArrayList<>();
         for (String id : ids) {
             TaskIds.require(id);
             if (tasks.containsKey(id)) {
                 pending++;
-            } else if (outputs != null && outputs.isFinished(id)) {
-                finished++;
+            } else if (finished.contains(id) || outputs != null && outputs.isFinished(id)) {
+                known++;
             } else {
-                Task task = new Task(id, now);
-                task.activeAt = clock.reading(now);
-                tasks.put(id, task);
-                journal.put(task);
-                index(task);
-                added.add(task);
+                added.add(add(id, now));
             }
         }
+        durably(added);
+        return new Registration(added.size(), pending, known);
+    }
+
+    @Override
+    public synchronized boolean reopen(String id) {
+        TaskIds.require(id);
+        if (tasks.containsKey(id)) {
+            return false;
+        }
+        boolean wasFinished = finished.remove(id);
+        try {
+            durably(List.of(add(id, now())));
+        } catch (UncheckedIOException e) {
+            if (wasFinished) {
+                finished.add(id);
+            }
+            throw e;
+        }
+        return true;
+    }
+
+    private Task add(String id, long now) {
+        Task task = new Task(id, now);
+        task.activeAt = activeClock.reading(now);
+        tasks.put(id, task);
+        journal.put(task);
+        due.index(task);
+        return task;
+    }
+
+    /** Not durable, so not registered: the caller (the inbox file) tries again. */
+    private void durably(List<Task> added) {
         try {
             journal.sync();
         } catch (UncheckedIOException e) {
-            // Not durable, so not registered: the inbox file stays and is read again.
             for (Task task : added) {
                 tasks.remove(task.id);
                 due.take(task);
             }
             throw e;
         }
-        notifyAll();
-        return new Registration(added.size(), pending, finished);
     }
+
+    // ---- leases ----
 
     @Override
-    public synchronized List<String> claimDueFetches() throws InterruptedException {
-        return claimWhenRoom(true);
-    }
-
-    @Override
-    public synchronized List<String> claimDueDownloads() throws InterruptedException {
-        return claimWhenRoom(false);
-    }
-
-    /**
-     * Claims due tasks up to the free capacity. When tasks are due but every slot is taken, waits
-     * (at most one tick) for one to free up, woken the moment a fetch or download ends (see unclaim),
-     * so a backlog drains at the full concurrency rather than one batch per tick. When the next task
-     * comes due within the tick, waits for it, so it is handed out on time rather than up to a tick late.
-     */
-    private List<String> claimWhenRoom(boolean fetch) throws InterruptedException {
+    public synchronized List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
         journal.maintain();
-        long deadline = System.currentTimeMillis() + claimWait;
-        while (true) {
-            long now = System.currentTimeMillis();
-            long first = due.firstDueAt(fetch);
-            if ((fetch && now < fetchesPausedUntil) || first < 0 || first > deadline) {
-                return List.of();
-            }
-            if (first > now) {
-                wait(first - now);
-                continue;
-            }
-            int room = due.room(fetch);
-            if (room > 0) {
-                return due.claim(fetch, now, room);
-            }
-            if (now >= deadline) {
-                return List.of();
-            }
-            wait(deadline - now);
+        long now = now();
+        due.expireLeases(now);
+        if (max <= 0 || phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
+            return List.of();
         }
-    }
-
-    @Override
-    public synchronized Optional<Task> find(String id) {
-        return Optional.ofNullable(tasks.get(id)).map(Task::copy);
-    }
-
-    @Override
-    public synchronized boolean recordAnswer(String id, FetchAnswer answer) {
-        Task task = require(id);
-        boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
-        task.fetches++;
-        // Timed from the answer: two fetches of a task are never closer than one interval, at the API too.
-        task.lastFetchAt = System.currentTimeMillis();
-        task.status = answer.status();
-        task.progress = answer.progress();
-        task.faultStreak = 0;
-        task.refusedAnswers = 0;
-        task.lastError = null;
-        return changed;
-    }
-
-    @Override
-    public synchronized boolean isPastDeadline(String id) {
-        Task task = tasks.get(id);
-        // A task already timed out and looked at again late has no deadline left to pass.
-        return task != null && task.timedOutAt == null && policy.isPastDeadline(waitedMillis(id));
-    }
-
-    @Override
-    public synchronized long waitedMillis(String id) {
-        Task task = require(id);
-        return clock.reading(System.currentTimeMillis()) - task.activeAt;
-    }
-
-    @Override
-    public synchronized void outageBegan(String cause) {
-        clock.outageBegan(cause, System.currentTimeMillis());
-    }
-
-    @Override
-    public synchronized void outageEnded(String cause) {
-        clock.outageEnded(cause, System.currentTimeMillis());
-    }
-
-    @Override
-    public synchronized void scheduleNextFetch(String id) {
-        Task task = take(id);
-        task.nextAt = policy.nextFetchAt(task, System.currentTimeMillis());
-        release(task);
-    }
-
-    @Override
-    public synchronized void retryLater(String id, String reason) {
-        if (!tasks.containsKey(id)) {
-            return; // finished meanwhile: nothing to retry
+        List<Lease> leases = new ArrayList<>();
+        for (Task task : due.claim(phase, now, max)) {
+            task.epoch++;
+            task.leaseOwner = instanceId;
+            task.leaseUntil = now + leaseTime;
+            task.nextAt = now + gapMillis;
+            leases.add(new Lease(task.copy(), instanceId, task.epoch, task.leaseUntil));
         }
-        Task task = take(id);
-        task.faultStreak++;
-        task.lastError = reason;
-        task.nextAt = policy.retryAt(task.faultStreak, System.currentTimeMillis());
-        release(task);
+        return leases;
     }
 
     @Override
-    public synchronized void pauseFetches(long delayMillis, String id, String reason) {
-        long until = System.currentTimeMillis() + delayMillis;
+    public synchronized void renew(Lease lease) {
+        Task task = held(lease);
+        task.leaseUntil = now() + leaseTime;
+        lease.renewedUntil(task.leaseUntil);
+    }
+
+    /** One lock for the whole batch: a lease given back meanwhile is skipped, not reported lost. */
+    @Override
+    public synchronized List<Lease> renewAll(java.util.Collection<Lease> leases) {
+        return TaskStore.super.renewAll(leases.stream().filter(lease -> !lease.ended()).toList());
+    }
+
+    @Override
+    public synchronized void update(Lease lease) {
+        Task stored = keep(lease);
+        due.leased(stored);
+        journal.put(stored);
+        journal.flush();
+    }
+
+    @Override
+    public synchronized void release(Lease lease) {
+        Task stored = keep(lease);
+        stored.leaseOwner = null;
+        stored.leaseUntil = 0;
+        lease.end();
+        // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
+        due.index(stored);
+        journal.put(stored);
+        journal.flush();
+    }
+
+    @Override
+    public synchronized void finish(Lease lease) {
+        Task task = held(lease);
+        tasks.remove(task.id);
+        due.take(task);
+        finished.add(task.id);
+        lease.end();
+        journal.finished(task.id);
+        journal.flush();
+    }
+
+    /** The store's task under the lease; throws, changing nothing, when the lease does not hold. */
+    private Task held(Lease lease) {
+        Task task = tasks.get(lease.taskId());
+        String lost = lease.ended() ? "it was given back or lost before"
+                : task == null ? "the task is no longer pending"
+                : !lease.owner().equals(task.leaseOwner) || task.epoch != lease.epoch() ? "the task was claimed again since (epoch " + task.epoch + ")"
+                : task.leaseUntil <= now() ? "it expired unrenewed"
+                : null;
+        if (lost != null) {
+            lease.end();
+            throw new LeaseLostException(lease, lost);
+        }
+        return task;
+    }
+
+    /** The lease's working copy becomes the store's, the store's own lease fields kept. */
+    private Task keep(Lease lease) {
+        Task current = held(lease);
+        Task next = lease.task().copy();
+        next.id = current.id;
+        next.epoch = current.epoch;
+        next.leaseOwner = current.leaseOwner;
+        next.leaseUntil = current.leaseUntil;
+        next.registeredAt = current.registeredAt;
+        next.activeAt = current.activeAt;
+        due.take(current);
+        tasks.put(next.id, next);
+        return next;
+    }
+
+    // ---- facts ----
+
+    @Override
+    public synchronized void pauseFetches(long until) {
         fetchesPausedUntil = Math.max(fetchesPausedUntil, until);
-        if (!tasks.containsKey(id)) {
-            return;
-        }
-        // The pause is this process's: the task itself stays due, so a restart (e.g. with a
-        // corrected key) fetches at once.
-        Task task = take(id);
-        task.lastError = reason;
-        task.nextAt = Math.min(task.nextAt, System.currentTimeMillis());
-        release(task);
     }
 
     @Override
@@ -287,123 +307,23 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized boolean notFoundConfirmed(String id) {
-        Task task = require(id);
-        task.notFoundAnswers++;
-        task.fetches++;
-        task.lastFetchAt = System.currentTimeMillis();
-        return policy.isNotFoundConfirmed(task.notFoundAnswers);
+    public long now() {
+        return clock.getAsLong();
     }
 
     @Override
-    public synchronized int refusedAnswer(String id, String reason) {
-        Task task = require(id);
-        task.refusedAnswers++;
-        task.fetches++;
-        task.lastFetchAt = System.currentTimeMillis();
-        task.lastError = reason;
-        return task.refusedAnswers;
+    public long leaseTimeMillis() {
+        return leaseTime;
     }
 
     @Override
-    public synchronized boolean startDownload(String id, FetchAnswer answer) {
-        Task task = take(id);
-        task.phase = Task.Phase.DOWNLOAD;
-        task.videoUrl = answer.videoUrl();
-        task.answer = answer.raw();
-        task.nextAt = System.currentTimeMillis();
-        // Straight on to its download while there is room; else it waits, due, for a free slot.
-        boolean handOff = due.moveToDownload(id);
-        notifyAll();
-        index(task);
-        journal.put(task);
-        journal.flush();
-        return handOff;
+    public synchronized Optional<Task> find(String id) {
+        return Optional.ofNullable(tasks.get(id)).map(Task::copy);
     }
 
     @Override
-    public synchronized boolean refreshVideoUrl(String id, String reason) {
-        Task task = take(id);
-        task.lastError = reason;
-        if (!policy.mayRefreshUrl(task.urlRefreshes)) {
-            return false;
-        }
-        task.urlRefreshes++;
-        // The download slot is given back while the task is still in its download phase.
-        unclaim(task);
-        task.phase = Task.Phase.FETCH;
-        task.videoUrl = null;
-        task.answer = null;
-        task.nextAt = System.currentTimeMillis();
-        release(task);
-        return true;
-    }
-
-    @Override
-    public synchronized boolean retryDownloadLater(String id, String reason) {
-        Task task = take(id);
-        task.lastError = reason;
-        task.downloadAttempts++;
-        if (!policy.mayRetryDownload(task.downloadAttempts)) {
-            return false;
-        }
-        task.nextAt = policy.retryAt(task.downloadAttempts, System.currentTimeMillis());
-        release(task);
-        return true;
-    }
-
-    @Override
-    public synchronized void finish(String id) {
-        Task task = tasks.remove(id);
-        if (task == null) {
-            return;
-        }
-        unclaim(task);
-        due.take(task);
-        journal.remove(id);
-        journal.flush();
-    }
-
-    @Override
-    public synchronized void finishFailed(String id, FailureClass failureClass) {
-        Task task = tasks.get(id);
-        if (task == null) {
-            return;
-        }
-        if (!policy.rechecksAfter(failureClass) || task.timedOutAt != null) {
-            finish(id);
-            return;
-        }
-        take(id);
-        task.timedOutAt = System.currentTimeMillis();
-        task.rechecks = 0;
-        task.nextAt = policy.recheckAt(task, 0);
-        release(task);
-    }
-
-    @Override
-    public synchronized boolean isRechecking(String id) {
-        Task task = tasks.get(id);
-        return task != null && task.timedOutAt != null;
-    }
-
-    @Override
-    public synchronized void recheckLater(String id) {
-        Task task = tasks.get(id);
-        if (task == null) {
-            return;
-        }
-        task.rechecks++;
-        long next = policy.recheckAt(task, task.rechecks);
-        if (next < 0) {
-            LOG.info("{} still has no video {} after it timed out: no more late fetches, its failure record stands", id,
-                    TimeUtils.printDuration(System.currentTimeMillis() - task.timedOutAt, false));
-            finish(id);
-            return;
-        }
-        take(id);
-        task.nextAt = Math.max(System.currentTimeMillis(), next);
-        release(task);
+    public synchronized boolean isFinished(String id) {
+        return finished.contains(id);
     }
 
     @Override
@@ -416,38 +336,18 @@ public class JournalTaskStore implements TaskStore {
         return tasks.size();
     }
 
-    // ---- internals ----
-
-    private Task require(String id) {
-        Task task = tasks.get(id);
-        if (task == null) {
-            throw new IllegalStateException("task " + id + " is not pending");
-        }
-        return task;
+    @Override
+    public synchronized long waitedMillis(Task task) {
+        return activeClock.reading(now()) - task.activeAt;
     }
 
-    /** The task, out of the due index: its place there is keyed by nextAt, which the caller is about to change. */
-    private Task take(String id) {
-        Task task = require(id);
-        due.take(task);
-        return task;
+    @Override
+    public synchronized void outageBegan(String cause) {
+        activeClock.outageBegan(cause, now());
     }
 
-    /** Back in the due index first: what happens to the journal never keeps a task from its next turn. */
-    private void release(Task task) {
-        unclaim(task);
-        index(task);
-        journal.put(task);
-        journal.flush();
-    }
-
-    private void unclaim(Task task) {
-        if (due.release(task)) {
-            notifyAll();
-        }
-    }
-
-    private void index(Task task) {
-        due.index(task);
+    @Override
+    public synchronized void outageEnded(String cause) {
+        activeClock.outageEnded(cause, now());
     }
 }

@@ -25,26 +25,27 @@ public class LocalFaults {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFaults.class);
 
     private final OutputHealth outputHealth;
-    private final TaskStore store;
+    private final TaskLife tasks;
     private final Map<String, Integer> bugs = new ConcurrentHashMap<>();
 
-    public LocalFaults(OutputHealth outputHealth, TaskStore store) {
+    public LocalFaults(OutputHealth outputHealth, TaskLife tasks) {
         this.outputHealth = outputHealth;
-        this.store = store;
+        this.tasks = tasks;
     }
 
-    /** Gives the task's slot back in every case; FAIL when a bug hit it for the third time. */
-    public Next decide(String taskId, Throwable fault) {
+    /** RETRY_LATER (the task waits, its lease given back), or FAIL, keeping the lease, when a bug hit it for the third time. */
+    public Next decide(Lease lease, Throwable fault) {
+        String taskId = lease.taskId();
         if (isLocal(fault)) {
-            outputHealth.fault(taskId, fault);
+            outputHealth.fault(lease, fault);
             return Next.RETRY_LATER;
         }
         int tries = bugs.merge(taskId, 1, Integer::sum);
         if (tries == 1) {
             LOG.error("{} hit an internal error (tried again, at most {} times in all): {}", taskId, BUG_TRIES, fault.toString(), fault);
         }
-        store.retryLater(taskId, "internal error: " + describe(fault));
         if (tries < BUG_TRIES) {
+            tasks.retryLater(lease, "internal error: " + describe(fault));
             return Next.RETRY_LATER;
         }
         bugs.remove(taskId);

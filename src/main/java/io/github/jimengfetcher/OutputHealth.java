@@ -20,6 +20,7 @@ public class OutputHealth {
     private static final Logger LOG = LoggerFactory.getLogger(OutputHealth.class);
 
     private TaskStore store;
+    private TaskLife tasks;
     private final Map<String, String> failingTasks = new HashMap<>();
     private final Set<String> messagesLogged = new HashSet<>();
     private long faults;
@@ -28,7 +29,12 @@ public class OutputHealth {
         this.store = store;
     }
 
-    public void fault(String taskId, Throwable fault) {
+    public void setTasks(TaskLife tasks) {
+        this.tasks = tasks;
+    }
+
+    public void fault(Lease lease, Throwable fault) {
+        String taskId = lease.taskId();
         String message = describe(fault);
         boolean log;
         synchronized (this) {
@@ -42,7 +48,7 @@ public class OutputHealth {
         if (log) {
             LOG.error("{} cannot be completed now, will retry (logged again when writing works): {}", taskId, message);
         }
-        store.retryLater(taskId, "cannot write output: " + message);
+        tasks.retryLater(lease, "cannot write output: " + message);
     }
 
     /** A task's record was written: its part of any fault episode is over. */

@@ -14,9 +14,11 @@ import org.apache.camel.util.TimeUtils;
  */
 public final class SettingChecks {
 
+    /** An instance id: it names a folder and a metrics label, so nothing a path or a label could trip on. */
+    static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN }
+    enum Kind { NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN }
 
     record Setting(String key, Kind kind) {
     }
@@ -51,7 +53,9 @@ public final class SettingChecks {
             new Setting("jimeng.api.connect-timeout", Kind.DURATION),
             new Setting("jimeng.api.read-timeout", Kind.DURATION),
             new Setting("jimeng.api.request-timeout", Kind.DURATION),
-            new Setting("jimeng.api.max-answer-size", Kind.SIZE));
+            new Setting("jimeng.api.max-answer-size", Kind.SIZE),
+            new Setting("jimeng.instance-id", Kind.NAME_OR_EMPTY),
+            new Setting("jimeng.store.lease-time", Kind.DURATION));
 
     private SettingChecks() {
     }
@@ -78,6 +82,9 @@ public final class SettingChecks {
                 }
             }
             return null;
+        }
+        if (kind == Kind.NAME_OR_EMPTY) {
+            return value.isEmpty() || INSTANCE_NAME.matcher(value).matches() ? null : "is not a name: " + example(kind, "");
         }
         if (value.isEmpty()) {
             return "is empty: " + example(kind, "");
@@ -134,6 +141,7 @@ public final class SettingChecks {
             case COUNT -> "write a whole number of at least 0";
             case PORT -> "write a port from 1 to 65535";
             case BOOLEAN -> "write true or false";
+            case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
         };
     }
 

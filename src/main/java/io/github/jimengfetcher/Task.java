@@ -3,8 +3,8 @@ package io.github.jimengfetcher;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * A task that is not finished yet, as the task store keeps it. Finished tasks
- * leave the store: their record in output/results or output/failed is the truth.
+ * A task that is not finished yet, as the task store keeps it. A finished task is only an id
+ * known to the store; its record in output/results or output/failed says the rest.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Task {
@@ -40,6 +40,12 @@ public class Task {
     public Long timedOutAt;
     /** How many of those late fetches were made. */
     public int rechecks;
+    /** The fencing token of the last claim: grows by one with every claim of the task. */
+    public long epoch;
+    /** The instance holding the task now, or null when nobody does. */
+    public String leaseOwner;
+    /** Until when that lease holds without renewal (the store's clock, epoch ms). */
+    public long leaseUntil;
 
     public Task() {
     }
@@ -71,6 +77,9 @@ public class Task {
         t.lastError = lastError;
         t.timedOutAt = timedOutAt;
         t.rechecks = rechecks;
+        t.epoch = epoch;
+        t.leaseOwner = leaseOwner;
+        t.leaseUntil = leaseUntil;
         return t;
     }
 }

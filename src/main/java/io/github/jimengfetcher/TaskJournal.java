@@ -1,10 +1,8 @@
 package io.github.jimengfetcher;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,14 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -29,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file behind the local task store: work/tasks.journal, one JSON line per change (a task
- * put, a task removed, a reading of the active clock), replayed at start and compacted
- * (write-then-rename) as it grows.
+ * put, a task finished, a reading of the active clock), replayed at start ({@link TaskJournalReader})
+ * and compacted (write-then-rename) as it grows.
  *
  * A crash can only cut the last line short; a line that cannot be read is reported and copied
  * to work/quarantine/, never a reason to stop. A failed write (a full disk) never fails the
@@ -42,13 +38,12 @@ final class TaskJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskJournal.class);
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** Longer than any entry the store writes (answers are at most jimeng.api.max-answer-size). */
-    private static final int MAX_LINE = 32 << 20;
-    private static final String TOO_LONG = new String("(too long)");
 
     private final Path folder;
     private final ActiveClock clock;
     private final Supplier<Collection<Task>> snapshot;
+    private final Supplier<Collection<String>> finishedIds;
+    private final TaskJournalReader reader;
 
     private FileOutputStream file;
     private BufferedWriter writer;
@@ -61,101 +56,31 @@ final class TaskJournal {
     private Object fileKey;
     private long lastPlaceCheck;
 
-    /** How the last read went, for the start-up line. */
-    int loaded;
-    int quarantined;
-
-    /** @param snapshot the unfinished tasks, for a compaction */
-    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot) {
+    /** @param snapshot the pending tasks, and finishedIds the finished ids, for a compaction */
+    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Collection<String>> finishedIds) {
         this.folder = folder;
         this.clock = clock;
         this.snapshot = snapshot;
+        this.finishedIds = finishedIds;
+        this.reader = new TaskJournalReader(folder, clock, JSON);
     }
 
     Path path() {
         return folder.resolve("tasks.journal");
     }
 
-    /** The tasks the journal holds, as its lines left them; restores the clock's last reading. */
-    Map<String, Task> read() throws IOException {
+    /** Reads the journal into these: the pending tasks and finished ids its lines leave; restores the clock's last reading. */
+    void read(Map<String, Task> tasks, Set<String> finished) throws IOException {
         Files.createDirectories(folder);
-        Map<String, Task> tasks = new HashMap<>();
-        if (!Files.exists(path())) {
-            return tasks;
-        }
-        // Bytes that are not UTF-8 (a hand edit) become U+FFFD, and a line longer than any entry
-        // can be is quarantined unread: a damaged journal never stops the start.
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(path()), StandardCharsets.UTF_8))) {
-            String line;
-            int number = 0;
-            while ((line = readLine(in)) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (line == TOO_LONG) {
-                    quarantined++;
-                    quarantine("(not kept)", "journal line " + number + " is longer than " + (MAX_LINE >> 20) + " MB");
-                    continue;
-                }
-                try {
-                    replay(line, tasks);
-                    loaded++;
-                } catch (RuntimeException | IOException e) {
-                    quarantined++;
-                    quarantine(line, "journal line " + number + ": " + e.getMessage());
-                }
-            }
-        }
-        return tasks;
+        reader.read(path(), tasks, finished);
     }
 
-    /** A line without its end, TOO_LONG for one past MAX_LINE (skipped to its end), null at the end of the file. */
-    private static String readLine(BufferedReader in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        boolean tooLong = false;
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (line.length() < MAX_LINE) {
-                line.append((char) c);
-            } else {
-                tooLong = true;
-            }
-        }
-        if (c < 0 && line.length() == 0 && !tooLong) {
-            return null;
-        }
-        return tooLong ? TOO_LONG : line.toString().replace("\r", "");
+    int loaded() {
+        return reader.loaded;
     }
 
-    private void replay(String line, Map<String, Task> tasks) throws IOException {
-        JsonNode entry = JSON.readTree(line);
-        String op = entry.path("op").asText();
-        if (op.equals("put")) {
-            Task task = JSON.treeToValue(entry.path("task"), Task.class);
-            TaskIds.require(task.id);
-            if (task.phase == null) {
-                throw new IllegalArgumentException("task has no phase");
-            }
-            tasks.put(task.id, task);
-        } else if (op.equals("clock")) {
-            clock.restore(entry.path("active").asLong());
-        } else if (op.equals("remove")) {
-            tasks.remove(TaskIds.require(entry.path("id").asText()));
-        } else {
-            throw new IllegalArgumentException("unknown journal entry '" + op + "'");
-        }
-    }
-
-    private void quarantine(String line, String why) throws IOException {
-        LOG.warn("Task store: unreadable entry quarantined ({}); copied to {}", why, folder.resolve("quarantine"));
-        Path dir = Files.createDirectories(folder.resolve("quarantine"));
-        ObjectNode record = JSON.createObjectNode();
-        record.put("quarantined_at", Instant.now().toString());
-        record.put("reason", why);
-        record.put("entry", line);
-        Files.writeString(dir.resolve("journal-entries.jsonl"), JSON.writeValueAsString(record) + "\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    int quarantined() {
+        return reader.quarantined;
     }
 
     void put(Task task) {
@@ -165,11 +90,15 @@ final class TaskJournal {
         append(entry);
     }
 
-    void remove(String id) {
+    void finished(String id) {
+        append(finishedEntry(id));
+    }
+
+    private static ObjectNode finishedEntry(String id) {
         ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "remove");
+        entry.put("op", "finished");
         entry.put("id", id);
-        append(entry);
+        return entry;
     }
 
     private void append(ObjectNode entry) {
@@ -180,7 +109,7 @@ final class TaskJournal {
             writer.write(JSON.writeValueAsString(entry));
             writer.write('\n');
             lines++;
-            if (lines > Math.max(10_000, 4L * snapshot.get().size())) {
+            if (lines > Math.max(10_000, 4L * snapshot.get().size()) + finishedIds.get().size()) {
                 rewrite();
             }
         } catch (IOException e) {
@@ -306,7 +235,7 @@ final class TaskJournal {
         }
     }
 
-    /** Rewrites the journal as one line per unfinished task, then swaps it in by rename. */
+    /** Rewrites the journal as one line per pending task and per finished id, then swaps it in by rename. */
     void rewrite() throws IOException {
         if (writer != null && !failing) {
             writer.flush();
@@ -314,6 +243,7 @@ final class TaskJournal {
         Files.createDirectories(folder);
         Path tmp = folder.resolve("tasks.journal.tmp");
         Collection<Task> tasks = snapshot.get();
+        Collection<String> finished = finishedIds.get();
         try (FileOutputStream out = new FileOutputStream(tmp.toFile());
              BufferedWriter next = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
             ObjectNode reading = JSON.createObjectNode();
@@ -326,6 +256,10 @@ final class TaskJournal {
                 entry.put("op", "put");
                 entry.set("task", JSON.valueToTree(task));
                 next.write(JSON.writeValueAsString(entry));
+                next.write('\n');
+            }
+            for (String id : finished) {
+                next.write(JSON.writeValueAsString(finishedEntry(id)));
                 next.write('\n');
             }
             next.flush();
@@ -346,7 +280,7 @@ final class TaskJournal {
         file = new FileOutputStream(path().toFile(), true);
         writer = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), 1 << 16);
         fileKey = Files.readAttributes(path(), BasicFileAttributes.class).fileKey();
-        lines = tasks.size() + 1;
+        lines = tasks.size() + finished.size() + 1;
         clockWrittenAt = System.currentTimeMillis();
     }
 

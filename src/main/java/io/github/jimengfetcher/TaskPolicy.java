@@ -64,6 +64,11 @@ public class TaskPolicy {
         this.timeoutRechecks = List.copyOf(times);
     }
 
+    /** The planned gap between two fetches of a task: a claim moves the task's due time this much later. */
+    public long pollInterval() {
+        return pollInterval;
+    }
+
     /** After an answer that is not final: one poll interval after that answer, never sooner at the API. */
     public long nextFetchAt(Task task, long now) {
         return Math.max(task.lastFetchAt, now - pollInterval) + pollInterval;

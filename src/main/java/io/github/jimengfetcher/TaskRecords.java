@@ -15,14 +15,9 @@ public class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TaskStore store;
-
-    public void setStore(TaskStore store) {
-        this.store = store;
-    }
-
-    public Map<String, Object> success(String id, DownloadResult download) {
-        Task task = store.find(id).orElseThrow();
+    public Map<String, Object> success(Lease lease, DownloadResult download) {
+        Task task = lease.task();
+        String id = task.id;
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("task_id", id);
         record.put("status", "SUCCESS");
@@ -36,8 +31,9 @@ public class TaskRecords {
     }
 
     /** The failure record; its reason_class is the failure's {@link FailureClass#wireName()}. */
-    public Map<String, Object> failure(String id, TaskFailure failure) {
-        Task task = store.find(id).orElseThrow();
+    public Map<String, Object> failure(Lease lease, TaskFailure failure) {
+        Task task = lease.task();
+        String id = task.id;
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("task_id", id);
         record.put("status", "FAILED");

@@ -1,18 +1,24 @@
 package io.github.jimengfetcher;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable list of unfinished tasks and when each is next due. The routes
- * drive it; a shared database can replace the local implementation when several
- * instances share the work.
+ * Where tasks are kept: storage only. What a change means (backoff, limits, deadlines) is
+ * {@link TaskLife}'s, the same for every store; how much work runs at once is {@link DueWork}'s.
  *
- * A claimed task belongs to one exchange until that exchange reschedules or finishes it.
+ * Work is handed out as leases ({@link Lease}): a claim takes due tasks for this instance, with a
+ * fencing epoch and an expiry on the store's clock. Every change to a task goes with its lease
+ * and throws {@link LeaseLostException}, changing nothing, when the lease no longer holds
+ * (expired, or the task taken over by a later claim). A task is pending, leased or not, until it
+ * finishes; a finished id stays known, so it is never registered again except by {@link #reopen}.
+ *
+ * The local journal ({@link JournalTaskStore}) is the embedded default for one instance.
  */
 public interface TaskStore {
 
-    /** Registers new ids durably; ids pending already or finished already are counted, not registered again. */
+    /** Registers new ids; ids pending or finished already are counted, not registered again. */
     Registration register(List<String> ids);
 
     record Registration(int registered, int alreadyPending, int alreadyFinished) {
@@ -22,37 +28,70 @@ public interface TaskStore {
     }
 
     /**
-     * Claims up to the free fetch capacity of tasks whose fetch is due, earliest first. When tasks are
-     * due but every slot is taken, waits (at most one scheduler tick) for a fetch to end; empty when
-     * nothing is due, fetches are paused, or no slot freed up in time.
+     * Makes a finished (or unknown) id pending again, due now, with a fresh start: an explicit
+     * retry. False, changing nothing, when it is pending already.
      */
-    List<String> claimDueFetches() throws InterruptedException;
+    boolean reopen(String id);
 
     /**
-     * Claims up to the free download capacity of tasks whose download is due: downloads that found
-     * no free slot when their task succeeded, retries, and downloads cut off by a restart. Waits
-     * like {@link #claimDueFetches()}.
+     * Leases up to max tasks of the phase that are due by the store's clock, earliest first:
+     * tasks nobody holds and tasks whose lease expired (taken over). Each claim grows the task's
+     * epoch and moves its due time gap later, so a task whose holder dies is not due again before
+     * the holder's own next turn would have come. No fetches while they are paused. Never waits.
      */
-    List<String> claimDueDownloads() throws InterruptedException;
+    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis);
 
-    Optional<Task> find(String id);
+    /** Pushes the lease's expiry one lease time past now; throws when it no longer holds. */
+    void renew(Lease lease);
 
-    /** The signed video URL a downloading task was given with its SUCCESS answer. */
-    default String videoUrl(String id) {
-        return find(id).orElseThrow(() -> new IllegalStateException("task " + id + " is not pending")).videoUrl;
+    /** Renews each lease; returns those that no longer hold (they are ended). */
+    default List<Lease> renewAll(Collection<Lease> leases) {
+        List<Lease> lost = new java.util.ArrayList<>();
+        for (Lease lease : leases) {
+            try {
+                renew(lease);
+            } catch (LeaseLostException e) {
+                lease.end();
+                lost.add(lease);
+            }
+        }
+        return lost;
     }
 
-    /** Records a readable answer; true when status or progress changed since the last one. */
-    boolean recordAnswer(String id, FetchAnswer answer);
+    /** Keeps the lease's working copy of the task; the lease goes on holding. */
+    void update(Lease lease);
 
-    /**
-     * Has the task waited longer than the task timeout for a final status (outages not counted)?
-     * False for a task that is not pending, or that timed out already and is looked at again late.
-     */
-    boolean isPastDeadline(String id);
+    /** Keeps the working copy and gives the lease up: the task waits for its next due time. */
+    void release(Lease lease);
+
+    /** The task is done (its result or failure record is written): no longer pending, known as finished. */
+    void finish(Lease lease);
+
+    /** Nobody fetches before this time (epoch ms): the API asked to slow down, or refused the key. */
+    void pauseFetches(long until);
+
+    /** Until when fetches are paused (epoch ms; in the past when they are not). */
+    long fetchesPausedUntil();
+
+    /** The store's clock (epoch ms): due times, leases and pauses are on it. */
+    long now();
+
+    /** How long the lease time is: a lease not renewed for that long is lost. */
+    long leaseTimeMillis();
+
+    /** A copy of the pending task, leased or not. */
+    Optional<Task> find(String id);
+
+    /** Has the id finished (result or failure written), here or before? */
+    boolean isFinished(String id);
+
+    /** Copies of all pending tasks, for status pages. */
+    List<Task> pendingTasks();
+
+    int pendingCount();
 
     /** How long the task has waited for a final status, not counting outages (see {@link #outageBegan}). */
-    long waitedMillis(String id);
+    long waitedMillis(Task task);
 
     /**
      * No answer can be had now (the API refuses the key, cannot be reached or rate-limits us; this
@@ -61,64 +100,4 @@ public interface TaskStore {
     void outageBegan(String cause);
 
     void outageEnded(String cause);
-
-    void scheduleNextFetch(String id);
-
-    /**
-     * A passing fault (network, 5xx, unreadable answer, full disk): the task keeps its phase
-     * and waits an exponential, capped, jittered backoff.
-     */
-    void retryLater(String id, String reason);
-
-    /** Nobody fetches before the given delay: the API asked us to slow down, or refused the key. */
-    void pauseFetches(long delayMillis, String id, String reason);
-
-    /** Until when {@link #pauseFetches} holds every fetch (epoch millis; in the past when it does not). */
-    long fetchesPausedUntil();
-
-    /** Counts a task_not_exist answer; true once it has been confirmed and the task should fail. */
-    boolean notFoundConfirmed(String id);
-
-    /**
-     * Counts an answer in which the API refused this task (HTTP 403, or an error naming no task
-     * status) and keeps the reason as its last error; a readable answer resets the count.
-     *
-     * @return the refusals in a row so far, this one included
-     */
-    int refusedAnswer(String id, String reason);
-
-    /**
-     * Moves the task to its download, with the SUCCESS answer and its video URL.
-     *
-     * @return true when the caller's claim now covers the download and the caller should hand it on;
-     *         false when every download slot is taken and the task waits, due, to be claimed
-     */
-    boolean startDownload(String id, FetchAnswer answer);
-
-    /** The video URL was refused or served no video: fetch a fresh URL. False when the refreshes are used up. */
-    boolean refreshVideoUrl(String id, String reason);
-
-    /** A download fault: retry later. False when the attempts are used up. */
-    boolean retryDownloadLater(String id, String reason);
-
-    /** The task is done (its result or failure record is written) and leaves the store. */
-    void finish(String id);
-
-    /**
-     * The task's failure record is written. It leaves the store, except a task that timed out: that one
-     * stays to be fetched again at the jimeng.timeout-recheck times after its failure, in case it
-     * succeeds late (a video the user paid for).
-     */
-    void finishFailed(String id, FailureClass failureClass);
-
-    /** Is the task a timed-out one, fetched again in case it succeeded late? */
-    boolean isRechecking(String id);
-
-    /** A late fetch found no video: the next one at its time, or the task leaves the store after the last. */
-    void recheckLater(String id);
-
-    /** Copies of all unfinished tasks, for status pages. */
-    List<Task> pendingTasks();
-
-    int pendingCount();
 }

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -61,6 +64,11 @@ public class VideoDownload {
     private CloseableHttpAsyncClient client;
     private ExecutorService finishing;
     private final DownloadMetrics metrics = new DownloadMetrics();
+    /** The transfer in flight for each task, with the epoch of the lease it runs under. */
+    private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+
+    private record Running(long epoch, Future<VideoTransfer> transfer, CompletableFuture<DownloadResult> result) {
+    }
 
     public void setFolder(String folder) {
         this.folder = Path.of(folder);
@@ -145,8 +153,20 @@ public class VideoDownload {
      * Starts the download of the video at url (as it goes on the wire, see {@link VideoRequest}) and
      * returns at once. The result (or an {@link UncheckedIOException} when the disk, not the download,
      * failed) arrives on a finishing thread, never on an I/O thread.
+     *
+     * @param epoch the epoch of the task's lease: a transfer of an earlier lease of the task, still
+     *              in flight (its lease ran out unrenewed), is stopped before this one touches the file
      */
-    public CompletableFuture<DownloadResult> download(String id, String url) throws IOException {
+    public CompletableFuture<DownloadResult> download(String id, String url, long epoch) throws IOException {
+        Running earlier = inFlight.get(id);
+        if (earlier != null && earlier.epoch() < epoch) {
+            earlier.transfer().cancel(true);
+            try {
+                earlier.result().get(stallTimeout + connectTimeout, TimeUnit.MILLISECONDS);
+            } catch (Exception ended) {
+                // it ended one way or another
+            }
+        }
         PartFile part = new PartFile(partFile(id));
         long offset = part.size();
         SimpleHttpRequest get = VideoRequest.get(url);
@@ -156,7 +176,7 @@ public class VideoDownload {
         VideoTransfer transfer = new VideoTransfer(id, part, offset, new VideoTransfer.Limits(maxSize, stallTimeout, minSpeed),
                 finishing, metrics);
         CompletableFuture<DownloadResult> result = new CompletableFuture<>();
-        client.execute(SimpleRequestProducer.create(get), transfer, null, null, new FutureCallback<VideoTransfer>() {
+        Future<VideoTransfer> transferring = client.execute(SimpleRequestProducer.create(get), transfer, null, null, new FutureCallback<VideoTransfer>() {
             @Override
             public void completed(VideoTransfer done) {
                 finish(result, transfer::verify);
@@ -172,7 +192,18 @@ public class VideoDownload {
                 finish(result, () -> transfer.brokeOff(new IOException("download cancelled")));
             }
         });
+        Running running = new Running(epoch, transferring, result);
+        inFlight.put(id, running);
+        result.whenComplete((done, fault) -> inFlight.remove(id, running));
         return result;
+    }
+
+    /** Stops the transfer running under this lease, if any: the lease was lost, the task is someone else's now. */
+    public void cancel(Lease lease) {
+        Running running = inFlight.get(lease.taskId());
+        if (running != null && running.epoch() == lease.epoch()) {
+            running.transfer().cancel(true);
+        }
     }
 
     /** The rest happens on a finishing thread, and so does the route that continues from the result. */

@@ -12,6 +12,7 @@ import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.StorageHost;
 import io.github.jimengfetcher.support.StorageHost.Behaviour;
 import io.github.jimengfetcher.support.Videos;
@@ -88,6 +89,55 @@ class DownloadTest extends AppTestSupport {
         Path downloads = app.work().resolve("downloads");
         try (Stream<Path> files = Files.list(downloads)) {
             return files.count();
+        }
+    }
+
+    @Test
+    void aDownloadSlotIsHeldUntilTheAsynchronousDownloadEnds() throws Exception {
+        startApp(Map.of("jimeng.max-concurrent-downloads", "1"));
+        byte[] video = Videos.mp4(1_500_000, 21);
+        List<String> ids = List.of("cgt-one-at-a-time-1", "cgt-one-at-a-time-2", "cgt-one-at-a-time-3");
+        for (String id : ids) {
+            readyTask(id, storage.video(id + ".mp4", video, Behaviour.SLOW));
+        }
+        app.drop("ids.txt", String.join("\n", ids));
+        for (String id : ids) {
+            awaitVideo(id, video);
+        }
+        // each transfer takes over a second on its I/O thread, long after its route's first steps ran
+        assertEquals(1, storage.mostAtOnce(), "one download at a time, as jimeng.max-concurrent-downloads says");
+        DueWork dueWork = app.context().getRegistry().lookupByNameAndType("dueWork", DueWork.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> dueWork.downloadSlots().inUse() == 0 && dueWork.heldCount() == 0);
+    }
+
+    @Test
+    void aDownloadLongerThanTheLeaseTimeKeepsItsLease() throws Exception {
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of("jimeng.store.lease-time", "1s"));
+            byte[] video = Videos.mp4(3_000_000, 22);
+            readyTask("cgt-long-download", storage.video("long.mp4", video, Behaviour.SLOW));
+            app.drop("ids.txt", "cgt-long-download");
+            awaitVideo("cgt-long-download", video);
+            assertEquals(1, storage.requestsFor("long.mp4").size(), "renewed while the bytes flowed: never taken over, never fetched twice");
+            assertEquals(0, log.count("no longer holds") + log.count("lease was lost"), log.all());
+        }
+    }
+
+    @Test
+    void aDownloadWhoseLeaseIsLostStopsAndTheTaskIsDoneOnceByItsNewHolder() throws Exception {
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of("jimeng.store.lease-time", "1s"));
+            byte[] video = Videos.mp4(4_000_000, 23);
+            readyTask("cgt-taken-over", storage.video("taken.mp4", video, Behaviour.SLOW, Behaviour.SERVE));
+            // renewals stop, as in an instance that stalls: the lease runs out mid-download and the
+            // claim loop takes the task over
+            app.context().getRouteController().stopRoute("renew-leases");
+            app.drop("ids.txt", "cgt-taken-over");
+            await().atMost(Duration.ofSeconds(10)).until(() -> storage.requestsFor("taken.mp4").size() >= 2);
+            app.context().getRouteController().startRoute("renew-leases");
+            awaitVideo("cgt-taken-over", video);
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.count("no longer holds") >= 1);
+            assertEquals(1, log.count("cgt-taken-over DONE"), "published once: " + log.all());
         }
     }
 

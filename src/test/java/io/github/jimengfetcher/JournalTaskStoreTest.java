@@ -1,20 +1,28 @@
 package io.github.jimengfetcher;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The task store contract, against the local journal. */
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The task store contract, against the local journal, on a clock the test moves; and what is the journal's own. */
 class JournalTaskStoreTest extends TaskStoreContract {
 
+    private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+
     @Override
-    protected TaskStore startStore(Path folder, OutputFolders outputs, TaskPolicy policy, int fetchSlots, int downloadSlots)
-            throws Exception {
+    protected TaskStore startStore(Path folder, OutputFolders outputs) throws Exception {
         JournalTaskStore journal = new JournalTaskStore();
         journal.setFolder(folder.toString());
         journal.setOutputs(outputs);
-        journal.setPolicy(policy);
-        journal.setMaxConcurrentFetches(fetchSlots);
-        journal.setMaxConcurrentDownloads(downloadSlots);
-        journal.setClaimWait("50ms");
+        journal.setInstanceId(owner());
+        journal.setLeaseTime(LEASE_TIME + "ms");
+        journal.setClock(clock::get);
         journal.start();
         return journal;
     }
@@ -22,5 +30,32 @@ class JournalTaskStoreTest extends TaskStoreContract {
     @Override
     protected void stopStore(TaskStore store) throws Exception {
         ((JournalTaskStore) store).stop();
+    }
+
+    @Override
+    protected void passTime(long millis) {
+        clock.addAndGet(millis);
+    }
+
+    @Override
+    protected String owner() {
+        return "studio-1";
+    }
+
+    @Test
+    void finishedIdsOutliveACompactionAndAJournalOfAnEarlierVersionIsRead() throws Exception {
+        store.register(List.of("cgt-done"));
+        store.finish(store.claimDue(Task.Phase.FETCH, 1, GAP).get(0));
+        ((JournalTaskStore) store).stop();
+        Path journal = root.resolve("work/tasks.journal");
+        // an earlier version wrote "remove" for a finished task
+        Files.writeString(journal, Files.readString(journal) + "{\"op\":\"put\",\"task\":{\"id\":\"cgt-old\",\"phase\":\"FETCH\",\"registeredAt\":1}}\n"
+                + "{\"op\":\"remove\",\"id\":\"cgt-old\"}\n");
+        store = startStore(root.resolve("work"), outputs); // start compacts the journal
+        restart();
+        assertTrue(store.isFinished("cgt-done"));
+        assertTrue(store.isFinished("cgt-old"));
+        assertEquals(new TaskStore.Registration(0, 0, 2), store.register(List.of("cgt-done", "cgt-old")));
+        assertEquals(0, store.pendingCount());
     }
 }

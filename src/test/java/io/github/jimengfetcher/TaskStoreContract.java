@@ -2,8 +2,8 @@ package io.github.jimengfetcher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,14 +12,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every task store must do, whatever it keeps its tasks in: registration of new and known
- * ids, handing out due work within the slots, every state change, the rules of the task policy,
- * and what survives a restart. A store implementation runs this suite by extending it.
+ * ids, reopening, claims as leases with an owner, an epoch and an expiry, lease loss, renewal,
+ * expiry and takeover, the fetch pause, every state change, and what survives a restart. A store
+ * implementation runs this suite by extending it. Time passes by {@link #passTime}, never by sleeping.
  */
 abstract class TaskStoreContract {
+
+    protected static final long LEASE_TIME = 30_000;
+    protected static final long GAP = 10_000;
 
     @TempDir
     Path root;
@@ -27,30 +32,23 @@ abstract class TaskStoreContract {
     protected TaskStore store;
     protected OutputFolders outputs;
 
-    /** A started store over this folder; called again by {@link #restart()} on the same folder. */
-    protected abstract TaskStore startStore(Path folder, OutputFolders outputs, TaskPolicy policy, int fetchSlots, int downloadSlots)
-            throws Exception;
+    /** A started store over this folder, with a lease time of {@link #LEASE_TIME}; called again by {@link #restart()}. */
+    protected abstract TaskStore startStore(Path folder, OutputFolders outputs) throws Exception;
 
     protected abstract void stopStore(TaskStore store) throws Exception;
 
-    protected TaskPolicy policy() {
-        TaskPolicy policy = new TaskPolicy();
-        policy.setPollInterval("300ms");
-        policy.setTaskTimeout("1h");
-        policy.setRetryInitialDelay("200ms");
-        policy.setRetryMaxDelay("1s");
-        policy.setMaxUrlRefreshes(2);
-        policy.setMaxDownloadAttempts(3);
-        policy.setTimeoutRechecks("1h,6h");
-        return policy;
-    }
+    /** The store's clock moves this much (a store on a real clock moves its stored times back instead). */
+    protected abstract void passTime(long millis);
+
+    /** The instance id this suite's store claims as. */
+    protected abstract String owner();
 
     @BeforeEach
     void start() throws Exception {
         outputs = new OutputFolders();
         outputs.setRoot(root.resolve("output").toString());
         outputs.start();
-        store = startStore(root.resolve("work"), outputs, policy(), 2, 1);
+        store = startStore(root.resolve("work"), outputs);
     }
 
     @AfterEach
@@ -60,20 +58,18 @@ abstract class TaskStoreContract {
 
     protected void restart() throws Exception {
         stopStore(store);
-        store = startStore(root.resolve("work"), outputs, policy(), 2, 1);
+        store = startStore(root.resolve("work"), outputs);
     }
 
-    private static FetchAnswer success(String url) {
-        return new FetchAnswer("SUCCESS", StatusFamily.SUCCEEDED, "100%", "", "", url, null, "{\"status\":\"SUCCESS\"}");
+    private Lease claimOne(Task.Phase phase) {
+        List<Lease> leases = store.claimDue(phase, 1, GAP);
+        assertEquals(1, leases.size(), "one task due");
+        return leases.get(0);
     }
 
-    private List<String> claimAllDueFetches() throws Exception {
-        List<String> all = new ArrayList<>();
-        List<String> batch;
-        while (!(batch = store.claimDueFetches()).isEmpty()) {
-            all.addAll(batch);
-        }
-        return all;
+    /** Every state change, each under the given lease. */
+    private static List<Consumer<Lease>> changes(TaskStore store) {
+        return List.of(store::renew, store::update, store::release, store::finish);
     }
 
     @Test
@@ -85,142 +81,230 @@ abstract class TaskStoreContract {
     }
 
     @Test
-    void dueTasksAreHandedOutOnceAndNeverBeyondTheirSlots() throws Exception {
-        store.register(List.of("cgt-1", "cgt-2", "cgt-3", "cgt-4", "cgt-5"));
-        // twice the fetch slots may be in flight (two handed to the fetch threads, two queued)
-        List<String> first = store.claimDueFetches();
-        assertEquals(4, first.size(), first.toString());
-        assertTrue(store.claimDueFetches().isEmpty(), "no slot is free: nothing more, after waiting one tick at most");
-        store.scheduleNextFetch(first.get(0));
-        assertEquals(List.of("cgt-5"), store.claimDueFetches());
+    void aFinishedIdStaysKnownAndComesBackOnlyWhenReopened() {
+        store.register(List.of("cgt-once"));
+        store.finish(claimOne(Task.Phase.FETCH));
+        assertTrue(store.isFinished("cgt-once"));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-once")), "finished in the store, no file needed");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
+
+        assertTrue(store.reopen("cgt-once"));
+        assertFalse(store.isFinished("cgt-once"));
+        assertFalse(store.reopen("cgt-once"), "pending already: nothing to reopen");
+        Lease again = claimOne(Task.Phase.FETCH);
+        assertEquals("cgt-once", again.taskId());
+        assertEquals(0, again.task().fetches, "a fresh start");
     }
 
     @Test
-    void anAnswerThatIsNotFinalMakesTheTaskDueOnePollIntervalLater() throws Exception {
-        store.register(List.of("cgt-wait"));
-        assertEquals(List.of("cgt-wait"), store.claimDueFetches());
-        store.recordAnswer("cgt-wait", new FetchAnswer("IN_PROGRESS", StatusFamily.WAITING, "10%", "", "", null, null, "{}"));
-        long before = System.currentTimeMillis();
-        store.scheduleNextFetch("cgt-wait");
-        assertTrue(store.find("cgt-wait").orElseThrow().nextAt >= before + 250);
-        assertEquals(1, store.find("cgt-wait").orElseThrow().fetches);
-        assertTrue(claimAllDueFetches().isEmpty(), "not due yet");
+    void dueTasksAreLeasedEarliestFirstUpToTheAskedNumberAndNeverTwice() {
+        store.register(List.of("cgt-1"));
+        passTime(10);
+        store.register(List.of("cgt-2", "cgt-3"));
+        assertTrue(store.claimDue(Task.Phase.FETCH, 0, GAP).isEmpty());
+        List<Lease> first = store.claimDue(Task.Phase.FETCH, 2, GAP);
+        assertEquals("cgt-1", first.get(0).taskId());
+        assertEquals(2, first.size());
+        List<Lease> rest = store.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(1, rest.size());
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "every task is leased");
+        assertTrue(store.claimDue(Task.Phase.DOWNLOAD, 5, GAP).isEmpty(), "no task is in its download");
     }
 
     @Test
-    void faultsBackOffAndAPauseHoldsEveryFetch() throws Exception {
-        store.register(List.of("cgt-fault", "cgt-other"));
-        List<String> claimed = store.claimDueFetches();
-        assertEquals(2, claimed.size());
-        store.retryLater("cgt-fault", "HTTP 503 from the API");
-        Task task = store.find("cgt-fault").orElseThrow();
-        assertEquals(1, task.faultStreak);
-        assertEquals("HTTP 503 from the API", task.lastError);
-        assertTrue(task.nextAt > System.currentTimeMillis() + 50, "backs off");
+    void aClaimNamesTheOwnerGrowsTheEpochAndMovesTheDueTimeOneGapOn() {
+        store.register(List.of("cgt-epoch"));
+        long claimedAt = store.now();
+        Lease first = claimOne(Task.Phase.FETCH);
+        assertEquals(owner(), first.owner());
+        assertEquals(claimedAt + LEASE_TIME, first.expiresAt());
+        Task held = store.find("cgt-epoch").orElseThrow();
+        assertEquals(owner(), held.leaseOwner);
+        assertEquals(claimedAt + GAP, held.nextAt, "a holder that dies leaves the task due no earlier than its next turn");
 
-        store.pauseFetches(60_000, "cgt-other", "rate limited");
-        assertTrue(store.fetchesPausedUntil() > System.currentTimeMillis() + 50_000);
-        assertTrue(claimAllDueFetches().isEmpty(), "paused: nothing is handed out though cgt-other is due");
-        assertTrue(store.find("cgt-other").orElseThrow().nextAt <= System.currentTimeMillis(), "the task itself stays due");
+        first.task().nextAt = store.now();
+        store.release(first);
+        assertTrue(first.ended());
+        assertEquals(null, store.find("cgt-epoch").orElseThrow().leaseOwner);
+        Lease second = claimOne(Task.Phase.FETCH);
+        assertTrue(second.epoch() > first.epoch());
     }
 
     @Test
-    void taskNotExistIsBelievedTheSecondTime() throws Exception {
-        store.register(List.of("cgt-missing"));
-        store.claimDueFetches();
-        assertFalse(store.notFoundConfirmed("cgt-missing"));
-        assertTrue(store.notFoundConfirmed("cgt-missing"));
+    void anExpiredLeaseIsTakenOverAndTheOldHolderChangesNothing() {
+        store.register(List.of("cgt-stalled"));
+        Lease stalled = claimOne(Task.Phase.FETCH);
+        passTime(LEASE_TIME - 1);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "still held, and not due before its gap");
+        passTime(GAP);
+        Lease takeover = claimOne(Task.Phase.FETCH);
+        assertTrue(takeover.epoch() > stalled.epoch());
+
+        stalled.task().fetches = 99;
+        stalled.task().lastError = "from the stalled holder";
+        for (Consumer<Lease> change : changes(store)) {
+            assertThrows(LeaseLostException.class, () -> change.accept(stalled));
+        }
+        Task now = store.find("cgt-stalled").orElseThrow();
+        assertEquals(0, now.fetches);
+        assertEquals(null, now.lastError);
+        assertEquals(takeover.epoch(), now.epoch);
+
+        takeover.task().fetches = 1;
+        store.update(takeover);
+        assertEquals(1, store.find("cgt-stalled").orElseThrow().fetches, "the new holder's changes count");
     }
 
     @Test
-    void aSuccessMovesTheTaskToItsDownloadWithinTheDownloadSlots() throws Exception {
-        store.register(List.of("cgt-v1", "cgt-v2"));
-        store.claimDueFetches();
-        assertTrue(store.startDownload("cgt-v1", success("https://storage.example.com/v1.mp4")), "a download slot was free");
-        assertFalse(store.startDownload("cgt-v2", success("https://storage.example.com/v2.mp4")), "the only slot is taken");
-        assertEquals(Task.Phase.DOWNLOAD, store.find("cgt-v2").orElseThrow().phase);
-        assertTrue(store.claimDueDownloads().isEmpty());
-        store.finish("cgt-v1");
-        assertEquals(List.of("cgt-v2"), store.claimDueDownloads());
+    void anExpiredLeaseIsLostEvenBeforeAnyoneTakesTheTaskOver() {
+        store.register(List.of("cgt-late"));
+        Lease late = claimOne(Task.Phase.FETCH);
+        passTime(LEASE_TIME + 1);
+        for (Consumer<Lease> change : changes(store)) {
+            assertThrows(LeaseLostException.class, () -> change.accept(late));
+        }
+        assertTrue(store.find("cgt-late").isPresent(), "still pending, for whoever claims it next");
     }
 
     @Test
-    void urlRefreshesAndDownloadAttemptsAreBoundedByThePolicy() throws Exception {
-        store.register(List.of("cgt-url"));
-        store.claimDueFetches();
-        store.startDownload("cgt-url", success("https://storage.example.com/a.mp4"));
-        assertTrue(store.refreshVideoUrl("cgt-url", "HTTP 403"));
-        assertEquals(Task.Phase.FETCH, store.find("cgt-url").orElseThrow().phase);
-        claimAllDueFetches();
-        store.startDownload("cgt-url", success("https://storage.example.com/b.mp4"));
-        assertTrue(store.refreshVideoUrl("cgt-url", "HTTP 403"));
-        claimAllDueFetches();
-        store.startDownload("cgt-url", success("https://storage.example.com/c.mp4"));
-        assertFalse(store.refreshVideoUrl("cgt-url", "HTTP 403"), "two refreshes, then no more");
-
-        assertTrue(store.retryDownloadLater("cgt-url", "cut short"));
-        assertTrue(store.retryDownloadLater("cgt-url", "cut short"));
-        assertFalse(store.retryDownloadLater("cgt-url", "cut short"), "three attempts in all");
+    void aRenewedLeaseHoldsPastItsFirstExpiry() {
+        store.register(List.of("cgt-long"));
+        Lease download = claimOne(Task.Phase.FETCH);
+        for (int i = 0; i < 5; i++) {
+            passTime(LEASE_TIME / 2);
+            store.renew(download);
+        }
+        assertTrue(download.expiresAt() > store.now() + LEASE_TIME / 2);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "nobody takes over a renewed lease");
+        List<Lease> lost = store.renewAll(List.of(download));
+        assertTrue(lost.isEmpty());
+        store.finish(download);
+        assertTrue(store.isFinished("cgt-long"));
     }
 
     @Test
-    void aFinishedTaskLeavesAndATimedOutOneStaysForLateFetches() throws Exception {
-        store.register(List.of("cgt-fin", "cgt-late"));
-        store.claimDueFetches();
-        store.finish("cgt-fin");
-        assertFalse(store.find("cgt-fin").isPresent());
-        store.finishFailed("cgt-late", FailureClass.TIMED_OUT);
-        assertTrue(store.isRechecking("cgt-late"));
-        assertTrue(store.find("cgt-late").orElseThrow().nextAt > System.currentTimeMillis() + 3_500_000L, "next look an hour later");
-        store.recheckLater("cgt-late");
-        assertTrue(store.isRechecking("cgt-late"), "a second late fetch is due later");
-        store.recheckLater("cgt-late");
-        assertFalse(store.find("cgt-late").isPresent(), "let go after the last");
+    void renewAllReportsTheLeasesThatNoLongerHold() {
+        store.register(List.of("cgt-kept", "cgt-lapsed"));
+        List<Lease> leases = store.claimDue(Task.Phase.FETCH, 2, GAP);
+        Lease kept = leases.get(0).taskId().equals("cgt-kept") ? leases.get(0) : leases.get(1);
+        Lease lapsed = kept == leases.get(0) ? leases.get(1) : leases.get(0);
+        passTime(LEASE_TIME / 2);
+        store.renew(kept);
+        passTime(LEASE_TIME / 2 + 1);
+        assertEquals(List.of(lapsed), store.renewAll(List.of(kept, lapsed)));
+        assertTrue(lapsed.ended());
+        assertFalse(kept.ended());
     }
 
     @Test
-    void otherFailuresLeaveTheStore() throws Exception {
-        store.register(List.of("cgt-api"));
-        store.claimDueFetches();
-        store.finishFailed("cgt-api", FailureClass.API_FAILURE);
-        assertFalse(store.find("cgt-api").isPresent());
+    void aLeaseGivenBackCannotBeUsedAgain() {
+        store.register(List.of("cgt-back"));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        lease.task().nextAt = store.now() + 5_000;
+        store.release(lease);
+        for (Consumer<Lease> change : changes(store)) {
+            assertThrows(LeaseLostException.class, () -> change.accept(lease));
+        }
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "waits for its due time");
+        passTime(5_000);
+        assertEquals("cgt-back", claimOne(Task.Phase.FETCH).taskId());
+    }
+
+    @Test
+    void anUpdateKeepsTheChangeAndTheLease() {
+        store.register(List.of("cgt-upd"));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().progress = "40%";
+        lease.task().fetches = 3;
+        store.update(lease);
+        Task stored = store.find("cgt-upd").orElseThrow();
+        assertEquals("IN_PROGRESS", stored.status);
+        assertEquals(3, stored.fetches);
+        assertEquals(owner(), stored.leaseOwner);
+        store.renew(lease);
+    }
+
+    @Test
+    void aTaskInItsDownloadIsClaimedOnlyAsADownload() {
+        store.register(List.of("cgt-video"));
+        Lease fetch = claimOne(Task.Phase.FETCH);
+        fetch.task().phase = Task.Phase.DOWNLOAD;
+        fetch.task().videoUrl = "https://storage.example.com/v.mp4";
+        fetch.task().nextAt = store.now();
+        store.release(fetch);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
+        Lease download = claimOne(Task.Phase.DOWNLOAD);
+        assertEquals("https://storage.example.com/v.mp4", download.task().videoUrl);
+    }
+
+    @Test
+    void aPauseHoldsEveryFetchButNoDownload() {
+        store.register(List.of("cgt-fetch", "cgt-dl"));
+        Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();
+        dl.task().phase = Task.Phase.DOWNLOAD;
+        dl.task().videoUrl = "https://storage.example.com/dl.mp4";
+        dl.task().nextAt = store.now();
+        store.release(dl);
+        passTime(GAP);
+
+        store.pauseFetches(store.now() + 60_000);
+        assertTrue(store.fetchesPausedUntil() >= store.now() + 60_000);
+        store.pauseFetches(store.now() + 1_000);
+        assertTrue(store.fetchesPausedUntil() >= store.now() + 59_000, "a shorter pause does not cut a longer one short");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "paused, though cgt-fetch is due");
+        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId());
+        passTime(60_000);
+        assertEquals("cgt-fetch", claimOne(Task.Phase.FETCH).taskId());
     }
 
     @Test
     void everyStateSurvivesARestart() throws Exception {
-        store.register(List.of("cgt-keep", "cgt-dl", "cgt-gone", "cgt-late"));
-        store.claimDueFetches();
-        store.retryLater("cgt-keep", "HTTP 500 from the API");
-        store.startDownload("cgt-dl", success("https://storage.example.com/dl.mp4"));
-        store.finish("cgt-gone");
-        store.finishFailed("cgt-late", FailureClass.TIMED_OUT);
-        Task keep = store.find("cgt-keep").orElseThrow();
+        store.register(List.of("cgt-keep", "cgt-dl", "cgt-gone", "cgt-held"));
+        List<Lease> leases = store.claimDue(Task.Phase.FETCH, 4, GAP);
+        Lease keep = leases.stream().filter(l -> l.taskId().equals("cgt-keep")).findFirst().orElseThrow();
+        keep.task().lastError = "HTTP 500 from the API";
+        keep.task().faultStreak = 2;
+        store.release(keep);
+        Lease dl = leases.stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();
+        dl.task().phase = Task.Phase.DOWNLOAD;
+        dl.task().videoUrl = "https://storage.example.com/dl.mp4";
+        store.update(dl);
+        store.finish(leases.stream().filter(l -> l.taskId().equals("cgt-gone")).findFirst().orElseThrow());
+        long registeredAt = store.find("cgt-keep").orElseThrow().registeredAt;
 
         restart();
 
         assertEquals(3, store.pendingCount());
-        assertEquals(keep.registeredAt, store.find("cgt-keep").orElseThrow().registeredAt);
-        assertEquals("HTTP 500 from the API", store.find("cgt-keep").orElseThrow().lastError);
+        Task kept = store.find("cgt-keep").orElseThrow();
+        assertEquals(registeredAt, kept.registeredAt);
+        assertEquals("HTTP 500 from the API", kept.lastError);
+        assertEquals(2, kept.faultStreak);
         Task download = store.find("cgt-dl").orElseThrow();
         assertEquals(Task.Phase.DOWNLOAD, download.phase);
         assertEquals("https://storage.example.com/dl.mp4", download.videoUrl);
-        assertFalse(store.find("cgt-gone").isPresent());
-        assertTrue(store.isRechecking("cgt-late"));
-        assertEquals(List.of("cgt-dl"), store.claimDueDownloads(), "a download cut off by the stop is due again");
+        assertTrue(store.isFinished("cgt-gone"));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-gone")));
+        passTime(LEASE_TIME + GAP);
+        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId(), "a download cut off by the stop is due again");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).stream().anyMatch(l -> l.taskId().equals("cgt-held")),
+                "a task held at the stop is free again");
     }
 
     @Test
-    void theTimeoutCountsOnlyWhileAnswersCanBeHad() throws Exception {
+    void theTimeoutClockStopsWhileAnyOutageLasts() {
         store.register(List.of("cgt-clock"));
-        long waitedBefore = store.waitedMillis("cgt-clock");
+        Task task = store.find("cgt-clock").orElseThrow();
+        passTime(1_000);
+        assertEquals(1_000, store.waitedMillis(task));
         store.outageBegan("api");
-        long during = store.waitedMillis("cgt-clock");
-        assertTrue(during - waitedBefore < 1_000);
+        passTime(5_000);
         store.outageBegan("output");
         store.outageEnded("api");
-        long stillStopped = store.waitedMillis("cgt-clock");
-        assertEquals(during, stillStopped, "stopped while any outage lasts");
+        passTime(5_000);
+        assertEquals(1_000, store.waitedMillis(task), "stopped while any outage lasts");
         store.outageEnded("output");
-        assertFalse(store.isPastDeadline("cgt-clock"));
+        passTime(2_000);
+        assertEquals(3_000, store.waitedMillis(task));
     }
 }

@@ -80,6 +80,9 @@ public final class StorageHost implements AutoCloseable {
     private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
+    private final AtomicInteger atOnce = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
+
     public StorageHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -152,7 +155,22 @@ public final class StorageHost implements AutoCloseable {
         return path.startsWith("/moved/") ? Behaviour.SERVE : script.get(Math.min(n, script.size() - 1));
     }
 
+    /** The most requests this host served at the same time. */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        int now = atOnce.incrementAndGet();
+        mostAtOnce.accumulateAndGet(now, Math::max);
+        try {
+            serveRequest(exchange);
+        } finally {
+            atOnce.decrementAndGet();
+        }
+    }
+
+    private void serveRequest(HttpExchange exchange) throws IOException {
         java.net.URI uri = exchange.getRequestURI();
         String path = uri.getPath();
         String name = path.substring(path.lastIndexOf('/') + 1);
