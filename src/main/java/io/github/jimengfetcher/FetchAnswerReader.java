@@ -1,22 +1,9 @@
 package io.github.jimengfetcher;
 
-import java.net.IDN;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,18 +21,9 @@ public class FetchAnswerReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchAnswerReader.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern HTTP_URL = Pattern.compile("https?://\\S+", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
-    /** Field names (lower case, without '_' and '-') that name a video; preferred over a plain "url". */
-    private static final Set<String> VIDEO_FIELD_NAMES = Set.of(
-            "video", "videourl", "videouri", "videolink", "resulturl", "downloadurl", "outputurl", "fileurl", "mp4url");
-    private static final Set<String> URL_FIELD_NAMES = Set.of("url", "uri");
-    /** Envelope codes that mean "no error": this gateway's "success", HTTP-like 200, Jimeng's own 10000. */
-    private static final Set<String> OK_CODES = Set.of("SUCCESS", "OK", "0", "200", "10000");
-    private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9*._-]+");
     private static final int MAX_REMEMBERED_WARNINGS = 10_000;
 
-    private Set<String> allowedHosts = Set.of();
+    private VideoUrlCandidates videoUrls = new VideoUrlCandidates("");
     /** Task id and word (or message) already warned about: each is logged once per task. */
     private final Map<String, Boolean> warned = new LinkedHashMap<>() {
         @Override
@@ -56,9 +34,7 @@ public class FetchAnswerReader {
 
     /** Comma-separated host names the video may come from; empty allows any host. Compared in their ASCII (punycode) form. */
     public void setAllowedVideoHosts(String hosts) {
-        this.allowedHosts = hosts == null || hosts.isBlank() ? Set.of()
-                : Stream.of(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty())
-                        .map(h -> IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.videoUrls = new VideoUrlCandidates(hosts);
     }
 
     public FetchAnswer read(String raw) {
@@ -88,8 +64,8 @@ public class FetchAnswerReader {
         }
         String word = firstText(data.path("status"), data.path("task_status"), root.path("status"), root.path("task_status"));
         StatusFamily family = StatusFamily.of(word);
-        boolean error = carriesError(root, data);
-        String message = error ? gatewayMessage(root, data) : "";
+        boolean error = ErrorAnswers.carriesError(root, data);
+        String message = error ? ErrorAnswers.gatewayMessage(root, data) : "";
         String status = word.isEmpty() ? "UNKNOWN" : word.toUpperCase(Locale.ROOT);
         String who = taskId == null ? "" : taskId + " ";
         if (error) {
@@ -102,37 +78,13 @@ public class FetchAnswerReader {
             warnOnce(taskId, "status:" + status, () -> LOG.warn("{}unrecognised status '{}', still polling", who, word));
         }
         String failReason = text(data, "fail_reason");
-
-        String url = null;
-        String urlProblem = null;
-        if (family == StatusFamily.SUCCEEDED) {
-            for (String candidate : urlCandidates(root, data, failReason)) {
-                try {
-                    url = wireForm(candidate);
-                    urlProblem = null;
-                    break;
-                } catch (IllegalArgumentException problem) {
-                    if (urlProblem == null) {
-                        urlProblem = problem.getMessage();
-                    }
-                }
-            }
-        }
-        return new FetchAnswer(status, family, text(data, "progress"), failReason, message, url, urlProblem, raw);
+        VideoUrlCandidates.Pick video = family == StatusFamily.SUCCEEDED ? videoUrls.pick(root, data, failReason) : VideoUrlCandidates.Pick.NONE;
+        return new FetchAnswer(status, family, text(data, "progress"), failReason, message, video.url(), video.problem(), raw);
     }
 
     /** Is this a "task_not_exist" error answer (HTTP 400)? */
     public static boolean isTaskNotFound(String body) {
-        if (body == null || body.isBlank()) {
-            return false;
-        }
-        try {
-            JsonNode root = JSON.readTree(body);
-            return root != null && ("task_not_exist".equals(root.path("code").asText())
-                    || "task_not_exist".equals(root.path("message").asText()));
-        } catch (JsonProcessingException e) {
-            return false;
-        }
+        return ErrorAnswers.isTaskNotFound(body);
     }
 
     /** The unusable answer behind a fault (calling the reader from a route wraps it), or null. */
@@ -142,16 +94,7 @@ public class FetchAnswerReader {
 
     /** "the API refused this task (HTTP 403): banned", for a 403's last error and failure record. */
     public static String refusalReason(String body) {
-        String message = "";
-        try {
-            JsonNode root = body == null || body.isBlank() ? null : JSON.readTree(body);
-            if (root != null && root.isObject()) {
-                message = gatewayMessage(root, root.path("data"));
-            }
-        } catch (JsonProcessingException e) {
-            message = body.strip().length() > 200 ? body.strip().substring(0, 200) : body.strip();
-        }
-        return "the API refused this task (HTTP 403)" + (message.isEmpty() ? "" : ": " + message);
+        return ErrorAnswers.refusalReason(body);
     }
 
     /** The first task id in the answer that is not the one fetched, or null. */
@@ -170,36 +113,6 @@ public class FetchAnswerReader {
         return null;
     }
 
-    /** An error object, a code that is not a success code, or "success": false. */
-    private static boolean carriesError(JsonNode root, JsonNode data) {
-        if (isErrorValue(root.path("error")) || isErrorValue(data.path("error"))) {
-            return true;
-        }
-        JsonNode code = root.path("code");
-        if ((code.isTextual() && !code.asText().isBlank()) || code.isNumber()) {
-            return !OK_CODES.contains(code.asText().strip().toUpperCase(Locale.ROOT));
-        }
-        return root.path("success").isBoolean() && !root.path("success").asBoolean();
-    }
-
-    private static boolean isErrorValue(JsonNode error) {
-        return (error.isObject() && !error.isEmpty()) || (error.isTextual() && !error.asText().isBlank());
-    }
-
-    /** The gateway's own words about an error: error.message, an error text, or the envelope's message. */
-    private static String gatewayMessage(JsonNode root, JsonNode data) {
-        for (JsonNode candidate : List.of(root.path("error").path("message"), root.path("error"), data.path("error").path("message"),
-                data.path("error"), root.path("message"), root.path("msg"))) {
-            if (candidate.isTextual() && !candidate.asText().isBlank()
-                    && !OK_CODES.contains(candidate.asText().strip().toUpperCase(Locale.ROOT))) {
-                String message = KEY_LIKE.matcher(candidate.asText().strip()).replaceAll("sk-...");
-                return message.length() > 500 ? message.substring(0, 500) + "..." : message;
-            }
-        }
-        JsonNode code = root.path("code");
-        return code.isValueNode() && !code.isNull() && !code.asText().isBlank() ? "code " + code.asText().strip() : "";
-    }
-
     private void warnOnce(String taskId, String what, Runnable log) {
         boolean first;
         synchronized (warned) {
@@ -208,85 +121,6 @@ public class FetchAnswerReader {
         if (first) {
             log.run();
         }
-    }
-
-    /**
-     * The documented places first, in their order: the raw answer's video, result_url, a URL in
-     * fail_reason. Then every other URL field: those named for a video before a plain "url", and
-     * anything that may be a video before what is plainly an image (a thumbnail or cover).
-     */
-    private static List<String> urlCandidates(JsonNode root, JsonNode data, String failReason) {
-        List<String> candidates = new ArrayList<>();
-        addIfText(candidates, data.path("data").path("data").path("data").path("video"));
-        addIfText(candidates, data.path("result_url"));
-        Matcher m = HTTP_URL.matcher(failReason);
-        if (m.find()) {
-            candidates.add(m.group());
-        }
-        List<String> videoNamed = new ArrayList<>();
-        List<String> urlNamed = new ArrayList<>();
-        Deque<JsonNode> todo = new ArrayDeque<>();
-        todo.add(root);
-        while (!todo.isEmpty()) {
-            JsonNode node = todo.poll();
-            if (node.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    JsonNode value = field.getValue();
-                    String name = field.getKey().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
-                    if (value.isTextual() && HTTP_URL.matcher(value.asText().strip()).lookingAt()) {
-                        if (VIDEO_FIELD_NAMES.contains(name)) {
-                            videoNamed.add(value.asText().strip());
-                        } else if (URL_FIELD_NAMES.contains(name)) {
-                            urlNamed.add(value.asText().strip());
-                        }
-                    } else if (value.isContainerNode()) {
-                        todo.add(value);
-                    }
-                }
-            } else if (node.isArray()) {
-                node.forEach(todo::add);
-            }
-        }
-        List<String> found = new ArrayList<>(videoNamed);
-        found.addAll(urlNamed);
-        found.sort(Comparator.comparing(VideoUrls::looksLikeImage)); // stable: the name order holds within each kind
-        candidates.addAll(found);
-        return candidates;
-    }
-
-    private static void addIfText(List<String> candidates, JsonNode node) {
-        if (node.isTextual() && !node.asText().isBlank()) {
-            candidates.add(node.asText().strip());
-        }
-    }
-
-    /**
-     * The URL as it goes on the wire; only http(s) URLs, optionally only to allowed hosts, are followed.
-     *
-     * @throws IllegalArgumentException with the reason, for the failure record
-     */
-    String wireForm(String candidate) {
-        Matcher scheme = SCHEME.matcher(candidate);
-        String name = scheme.find() ? scheme.group(1).toLowerCase(Locale.ROOT) : "";
-        if (!name.equals("http") && !name.equals("https")) {
-            throw new IllegalArgumentException("video URL scheme '" + name + "' is not allowed (only http and https)");
-        }
-        String wire;
-        URI uri;
-        try {
-            wire = VideoUrls.encode(candidate);
-            uri = new URI(wire);
-        } catch (IllegalArgumentException | URISyntaxException e) {
-            throw new IllegalArgumentException("video URL is not a valid URL");
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("video URL has no host");
-        }
-        if (!allowedHosts.isEmpty() && !allowedHosts.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("video host '" + uri.getHost() + "' is not in jimeng.download.allowed-hosts");
-        }
-        return wire;
     }
 
     private static String firstText(JsonNode... nodes) {
