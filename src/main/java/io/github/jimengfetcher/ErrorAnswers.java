@@ -79,7 +79,7 @@ final class ErrorAnswers {
                 message = gatewayMessage(root, root.path("data"));
             }
         } catch (JsonProcessingException e) {
-            String text = body.strip();
+            String text = KEY_LIKE.matcher(body.strip()).replaceAll("sk-...");
             message = text.length() > MAX_UNREADABLE_REFUSAL ? text.substring(0, MAX_UNREADABLE_REFUSAL) : text;
         }
         return "the API refused this task (HTTP 403)" + (message.isEmpty() ? "" : ": " + message);

@@ -54,6 +54,8 @@ class ErrorAnswersTest {
         assertEquals("the API refused this task (HTTP 403)", ErrorAnswers.refusalReason(""));
         assertEquals("the API refused this task (HTTP 403)", ErrorAnswers.refusalReason("[1]"));
         assertEquals("the API refused this task (HTTP 403): " + "<".repeat(200), ErrorAnswers.refusalReason(" " + "<".repeat(300)));
+        assertEquals("the API refused this task (HTTP 403): <html>key sk-... refused</html>",
+                ErrorAnswers.refusalReason("<html>key sk-live-4f9a8b7c6d refused</html>"), "a key echoed in a page that is not JSON is masked too");
     }
 
     @Test
