@@ -4,6 +4,27 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
+import io.github.jimengfetcher.api.AfterAnswer;
+import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.api.Faults;
+import io.github.jimengfetcher.api.FetchAnswerReader;
+import io.github.jimengfetcher.config.InstanceId;
+import io.github.jimengfetcher.download.AfterDownload;
+import io.github.jimengfetcher.download.VideoDownload;
+import io.github.jimengfetcher.inbox.InboxEntries;
+import io.github.jimengfetcher.inbox.InboxFaults;
+import io.github.jimengfetcher.inbox.InboxFileReader;
+import io.github.jimengfetcher.inbox.InboxFollowUp;
+import io.github.jimengfetcher.output.LocalFaults;
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.OutputHealth;
+import io.github.jimengfetcher.output.TaskRecords;
+import io.github.jimengfetcher.store.DueWork;
+import io.github.jimengfetcher.store.TaskLife;
+import io.github.jimengfetcher.store.WorkSlots;
+import io.github.jimengfetcher.store.journal.JournalTaskStore;
+import io.github.jimengfetcher.task.TaskPolicy;
+
 /**
  * Wires the Java pieces the routes call ({@code ref: taskStore}, ...) to the settings
  * in application.properties. Each piece knows one thing; the routes decide what happens.

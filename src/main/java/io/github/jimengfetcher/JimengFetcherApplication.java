@@ -2,6 +2,10 @@ package io.github.jimengfetcher;
 
 import org.apache.camel.main.Main;
 
+import io.github.jimengfetcher.config.StartupSettings;
+import io.github.jimengfetcher.config.WorkFolderLock;
+import io.github.jimengfetcher.observe.HookEventsOnStop;
+
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
 public final class JimengFetcherApplication {
 

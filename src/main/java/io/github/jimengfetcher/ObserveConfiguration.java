@@ -19,6 +19,17 @@ import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.download.VideoDownload;
+import io.github.jimengfetcher.observe.FetchOutcomes;
+import io.github.jimengfetcher.observe.FetcherHealthCheck;
+import io.github.jimengfetcher.observe.TaskBoard;
+import io.github.jimengfetcher.observe.TaskMetrics;
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.OutputHealth;
+import io.github.jimengfetcher.store.TaskStore;
+
 /**
  * Adds what the status page, /tasks, /observe/health and /observe/metrics need, once the
  * task pieces of {@link FetcherConfiguration} are in the registry and before any route starts:

@@ -11,12 +11,14 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.Videos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Videos;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;

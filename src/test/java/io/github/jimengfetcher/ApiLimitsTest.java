@@ -19,13 +19,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;

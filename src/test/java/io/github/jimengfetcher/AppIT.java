@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jimengfetcher.support.AppProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.support.AppProcess;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,7 +40,7 @@ class AppIT {
             String log = app.log();
             assertTrue(log.contains("cgt-demo-it IN_PROGRESS"), log);
             assertTrue(log.contains("cgt-demo-it DONE"), log);
-            assertFalse(log.contains(io.github.jimengfetcher.DemoGateway.DEMO_KEY), "the key is never logged");
+            assertFalse(log.contains(io.github.jimengfetcher.demo.DemoGateway.DEMO_KEY), "the key is never logged");
 
             Duration stop = app.terminate(Duration.ofSeconds(15));
             assertTrue(stop.toSeconds() < 15, "stopped in " + stop);

@@ -11,13 +11,14 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.StorageHost;
-import io.github.jimengfetcher.support.StorageHost.Behaviour;
-import io.github.jimengfetcher.support.Videos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.support.AppProcess;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.Videos;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.jimengfetcher.store.DueWork;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.RunningApp;
-import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.StorageHost;
 import io.github.jimengfetcher.support.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.StorageHost;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;

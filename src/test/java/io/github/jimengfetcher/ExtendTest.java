@@ -10,16 +10,17 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
-import io.github.jimengfetcher.support.Http;
-import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.RunningApp;
-import io.github.jimengfetcher.support.Videos;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.Test;
+
+import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Http;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;

@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;

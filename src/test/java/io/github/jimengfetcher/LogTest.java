@@ -4,12 +4,13 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;

@@ -7,10 +7,11 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.support.AppProcess;
+import io.github.jimengfetcher.support.Http;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -16,13 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.apache.camel.main.Main;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.github.jimengfetcher.support.AppTestSupport;
 import org.junit.jupiter.api.Test;
+
+import io.github.jimengfetcher.support.AppTestSupport;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

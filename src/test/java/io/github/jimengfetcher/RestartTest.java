@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.jimengfetcher.support.CapturedLog;
+import org.junit.jupiter.api.Test;
+
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;

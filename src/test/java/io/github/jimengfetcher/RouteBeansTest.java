@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.github.jimengfetcher.support.AppTestSupport;
 import org.junit.jupiter.api.Test;
+
+import io.github.jimengfetcher.support.AppTestSupport;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.RunningApp;
-import io.github.jimengfetcher.support.Videos;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import io.github.jimengfetcher.support.AppProcess;
+import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;

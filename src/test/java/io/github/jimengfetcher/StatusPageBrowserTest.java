@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;

@@ -7,9 +7,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.jimengfetcher.TaskStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.store.TaskStore;
 
 import static org.awaitility.Awaitility.await;
 

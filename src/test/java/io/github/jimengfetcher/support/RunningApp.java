@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.github.jimengfetcher.JimengFetcherApplication;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
+
+import io.github.jimengfetcher.JimengFetcherApplication;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,0 +1,255 @@
+package io.github.jimengfetcher.api;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.util.TimeUtils;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The limits of every request to the API, put into camel-http's client
+ * ({@code httpClientConfigurer=#apiRequestLimits} on the fetch endpoint):
+ * connect and read timeouts; an overall deadline per request, headers and body included,
+ * since a read timeout restarts with every byte and an answer trickling in one byte at a
+ * time would hold a fetch thread for ever; and a largest answer, read no further, so a huge
+ * answer cannot fill the heap. Both faults are passing ones: the task retries later.
+ */
+public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHandler, AutoCloseable {
+
+    private final long connectTimeout;
+    private final long readTimeout;
+    private final long requestTimeout;
+    private final long maxAnswerSize;
+    private final int connections;
+    private final ScheduledThreadPoolExecutor watchdog;
+
+    public ApiRequestLimits(long connectTimeoutMillis, long readTimeoutMillis, long requestTimeoutMillis, long maxAnswerBytes, int connections) {
+        this.connectTimeout = connectTimeoutMillis;
+        this.readTimeout = readTimeoutMillis;
+        this.requestTimeout = requestTimeoutMillis;
+        this.maxAnswerSize = maxAnswerBytes;
+        this.connections = connections;
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "api-request-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        builder.setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.ofMilliseconds(connectTimeout))
+                        .setSocketTimeout(Timeout.ofMilliseconds(readTimeout))
+                        .build())
+                .setMaxConnTotal(connections)
+                .setMaxConnPerRoute(connections)
+                .build());
+        // Ours alone: closed with the client.
+        builder.setConnectionManagerShared(false);
+        builder.setDefaultRequestConfig(RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(readTimeout))
+                .setResponseTimeout(Timeout.ofMilliseconds(readTimeout))
+                .build());
+        // Retries are the routes' business (with backoff, honouring Retry-After).
+        builder.disableAutomaticRetries();
+        builder.addExecInterceptorFirst("jimeng-api-request-limits", this);
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) throws IOException, HttpException {
+        Deadline deadline = new Deadline(scope);
+        ClassicHttpResponse response;
+        try {
+            response = chain.proceed(request, scope);
+        } catch (IOException e) {
+            deadline.disarm();
+            throw deadline.passed() ? deadline.fault(e) : e;
+        } catch (HttpException | RuntimeException e) {
+            deadline.disarm();
+            throw e;
+        }
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            deadline.disarm();
+            return response;
+        }
+        if (entity.getContentLength() > maxAnswerSize) {
+            deadline.disarm();
+            deadline.abort();
+            response.close();
+            throw tooLarge();
+        }
+        response.setEntity(new LimitedEntity(entity, deadline));
+        return response;
+    }
+
+    private AnswerTooLargeException tooLarge() {
+        return new AnswerTooLargeException("the API's answer is larger than jimeng.api.max-answer-size ("
+                + maxAnswerSize + " bytes); refused without reading further");
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+    }
+
+    /** The deadline of one request: at it, the connection is cut, which ends any read in progress. */
+    private final class Deadline implements Runnable {
+        private final ExecChain.Scope scope;
+        private final AtomicBoolean passed = new AtomicBoolean();
+        private final ScheduledFuture<?> alarm;
+
+        Deadline(ExecChain.Scope scope) {
+            this.scope = scope;
+            this.alarm = watchdog.schedule(this, requestTimeout, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void run() {
+            passed.set(true);
+            abort();
+        }
+
+        void abort() {
+            // Cancelling the request ends a wait for a pooled connection too; discarding closes the socket.
+            if (scope.originalRequest instanceof Cancellable request) {
+                request.cancel();
+            }
+            scope.execRuntime.discardEndpoint();
+        }
+
+        boolean passed() {
+            return passed.get();
+        }
+
+        void disarm() {
+            alarm.cancel(false);
+        }
+
+        RequestDeadlineException fault(IOException cause) {
+            RequestDeadlineException fault = new RequestDeadlineException("no complete answer from the API within jimeng.api.request-timeout ("
+                    + TimeUtils.printDuration(requestTimeout, requestTimeout < 1000) + "); the request was cut off");
+            fault.initCause(cause);
+            return fault;
+        }
+    }
+
+    /** The answer's body, counted as it is read; the deadline is disarmed once it is read or closed. */
+    private final class LimitedEntity extends HttpEntityWrapper {
+        private final Deadline deadline;
+
+        LimitedEntity(HttpEntity entity, Deadline deadline) {
+            super(entity);
+            this.deadline = deadline;
+        }
+
+        @Override
+        public InputStream getContent() throws IOException {
+            return new CountingStream(super.getContent(), deadline);
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = getContent()) {
+                in.transferTo(out);
+            }
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return false;
+        }
+    }
+
+    private final class CountingStream extends FilterInputStream {
+        private final Deadline deadline;
+        private long count;
+
+        CountingStream(InputStream in, Deadline deadline) {
+            super(in);
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (deadline.passed()) {
+                throw deadline.fault(null);
+            }
+            int n;
+            try {
+                n = super.read(b, off, (int) Math.min(len, maxAnswerSize + 1 - count));
+            } catch (IOException e) {
+                deadline.disarm();
+                throw deadline.passed() ? deadline.fault(e) : e;
+            }
+            if (n < 0) {
+                deadline.disarm();
+                return n;
+            }
+            count += n;
+            if (count > maxAnswerSize) {
+                deadline.disarm();
+                deadline.abort();
+                throw tooLarge();
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(n, 8192)];
+            int read = read(buffer, 0, buffer.length);
+            return Math.max(read, 0);
+        }
+
+        @Override
+        public void close() throws IOException {
+            deadline.disarm();
+            super.close();
+        }
+    }
+
+    /** No complete answer by the deadline: a timeout like any other, so the task retries. */
+    public static final class RequestDeadlineException extends SocketTimeoutException {
+        RequestDeadlineException(String message) {
+            super(message);
+        }
+    }
+
+    /** An answer larger than any real one: refused unread, the task retries. */
+    public static final class AnswerTooLargeException extends IOException {
+        AnswerTooLargeException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.github.jimengfetcher.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * The kind of every jimeng.* duration, size and count setting, checked in one place before any
+ * piece is made. Camel reads a bare number as milliseconds, so "7200" for two hours would mean
+ * 7.2 seconds: a duration must name its unit. A size without a unit is a number of bytes.
+ */
+public final class SettingChecks {
+
+    /** An instance id: it names a folder and a metrics label, so nothing a path or a label could trip on. */
+    static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
+    private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
+
+    enum Kind { NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN }
+
+    record Setting(String key, Kind kind) {
+    }
+
+    static final List<Setting> SETTINGS = List.of(
+            new Setting("jimeng.demo.task-time", Kind.DURATION),
+            new Setting("jimeng.poll-interval", Kind.DURATION),
+            new Setting("jimeng.task-timeout", Kind.DURATION),
+            new Setting("jimeng.timeout-recheck", Kind.DURATION_LIST),
+            new Setting("jimeng.max-concurrent-fetches", Kind.POSITIVE_COUNT),
+            new Setting("jimeng.retry.initial-delay", Kind.DURATION),
+            new Setting("jimeng.retry.max-delay", Kind.DURATION),
+            new Setting("jimeng.rate-limit-pause", Kind.DURATION),
+            new Setting("jimeng.rate-limit-max-pause", Kind.DURATION),
+            new Setting("jimeng.key-refused-pause", Kind.DURATION),
+            new Setting("jimeng.scheduler-tick", Kind.DURATION),
+            new Setting("jimeng.max-concurrent-downloads", Kind.POSITIVE_COUNT),
+            new Setting("jimeng.download.max-size", Kind.SIZE),
+            new Setting("jimeng.download.connect-timeout", Kind.DURATION),
+            new Setting("jimeng.download.stall-timeout", Kind.DURATION),
+            new Setting("jimeng.download.min-speed", Kind.SIZE_OR_ZERO),
+            new Setting("jimeng.download.max-attempts", Kind.POSITIVE_COUNT),
+            new Setting("jimeng.download.max-url-refreshes", Kind.COUNT),
+            new Setting("jimeng.inbox.max-file-size", Kind.SIZE),
+            new Setting("jimeng.inbox.settle-time", Kind.DURATION),
+            new Setting("jimeng.inbox.follow-up-time", Kind.DURATION_OR_ZERO),
+            new Setting("jimeng.http.enabled", Kind.BOOLEAN),
+            new Setting("jimeng.http.port", Kind.PORT),
+            new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
+            new Setting("jimeng.health.min-free-space", Kind.SIZE_OR_ZERO),
+            new Setting("jimeng.status.recent-tasks", Kind.COUNT),
+            new Setting("jimeng.api.connect-timeout", Kind.DURATION),
+            new Setting("jimeng.api.read-timeout", Kind.DURATION),
+            new Setting("jimeng.api.request-timeout", Kind.DURATION),
+            new Setting("jimeng.api.max-answer-size", Kind.SIZE),
+            new Setting("jimeng.instance-id", Kind.NAME_OR_EMPTY),
+            new Setting("jimeng.store.lease-time", Kind.DURATION));
+
+    private SettingChecks() {
+    }
+
+    /** Throws, naming the setting and an example of a good value, at the first one that is not of its kind. */
+    public static void check(PropertiesComponent properties) {
+        for (Setting setting : SETTINGS) {
+            String value = properties.resolveProperty(setting.key()).orElse("").strip();
+            String problem = problem(setting.kind(), value);
+            if (problem != null) {
+                throw new IllegalStateException(setting.key() + "=" + value + " " + problem
+                        + " (environment variable " + environmentVariable(setting.key()) + ")");
+            }
+        }
+    }
+
+    /** What is wrong with the value for its kind, or null when nothing is. */
+    static String problem(Kind kind, String value) {
+        if (kind == Kind.DURATION_LIST) {
+            for (String part : value.split(",")) {
+                String problem = part.isBlank() ? null : problem(Kind.DURATION, part.strip());
+                if (problem != null) {
+                    return "'" + part.strip() + "' " + problem.replace("write", "write a comma-separated list such as 1h,6h,23h; each");
+                }
+            }
+            return null;
+        }
+        if (kind == Kind.NAME_OR_EMPTY) {
+            return value.isEmpty() || INSTANCE_NAME.matcher(value).matches() ? null : "is not a name: " + example(kind, "");
+        }
+        if (value.isEmpty()) {
+            return "is empty: " + example(kind, "");
+        }
+        switch (kind) {
+            case DURATION:
+            case DURATION_OR_ZERO:
+                if (BARE_NUMBER.matcher(value).matches()) {
+                    return "has no unit: " + example(kind, value);
+                }
+                long millis;
+                try {
+                    millis = TimeUtils.toMilliSeconds(value);
+                } catch (RuntimeException e) {
+                    return "is not a duration: " + example(kind, "");
+                }
+                return millis > 0 || (millis == 0 && kind == Kind.DURATION_OR_ZERO) ? null : "must be longer than zero: " + example(kind, "");
+            case SIZE:
+            case SIZE_OR_ZERO:
+                long bytes;
+                try {
+                    bytes = ByteSizes.parse(value);
+                } catch (RuntimeException e) {
+                    return "is not a size: " + example(kind, "");
+                }
+                return bytes > 0 || (bytes == 0 && kind == Kind.SIZE_OR_ZERO) ? null : "must be larger than zero: " + example(kind, "");
+            case POSITIVE_COUNT:
+            case COUNT:
+            case PORT:
+                long number;
+                try {
+                    number = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    return "is not a whole number: " + example(kind, "");
+                }
+                long min = kind == Kind.COUNT ? 0 : 1;
+                long max = kind == Kind.PORT ? 65_535 : Integer.MAX_VALUE;
+                return number >= min && number <= max ? null : "is out of range: " + example(kind, "");
+            case BOOLEAN:
+                String lower = value.toLowerCase(Locale.ROOT);
+                return lower.equals("true") || lower.equals("false") ? null : "is not true or false";
+            default:
+                return null;
+        }
+    }
+
+    private static String example(Kind kind, String number) {
+        return switch (kind) {
+            case DURATION, DURATION_OR_ZERO, DURATION_LIST -> number.isEmpty()
+                    ? "write a number with its unit, such as 500ms, 30s, 5m or 2h"
+                    : "write " + number + "s, " + number + "ms, 5m, 2h, ...";
+            case SIZE, SIZE_OR_ZERO -> "write e.g. 64KB, 1MB or 2GB (a bare number is bytes)";
+            case POSITIVE_COUNT -> "write a whole number of at least 1";
+            case COUNT -> "write a whole number of at least 0";
+            case PORT -> "write a port from 1 to 65535";
+            case BOOLEAN -> "write true or false";
+            case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
+        };
+    }
+
+    static String environmentVariable(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.jimengfetcher.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * One process per work folder. Two processes on the same folders would each compact the
+ * journal and clean up the other's half-written files, so the second one refuses to start,
+ * at once, before any bean or route touches a folder.
+ *
+ * The lock is the operating system's (a lock on work/lock held for the life of the process),
+ * so a killed process leaves nothing stale behind: its lock goes with it.
+ */
+public class WorkFolderLock extends MainListenerSupport {
+
+    static final String LOCK_FILE = "lock";
+
+    private FileChannel channel;
+    private FileLock lock;
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        String work = main.getCamelContext().getPropertiesComponent().resolveProperty("jimeng.work")
+                .map(String::strip).filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new IllegalStateException("jimeng.work is not set"));
+        acquire(Path.of(work));
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        release();
+    }
+
+    synchronized void acquire(Path folder) {
+        Path file = folder.resolve(LOCK_FILE);
+        try {
+            Files.createDirectories(folder);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                String holder = holder(channel);
+                channel.close();
+                channel = null;
+                throw new IllegalStateException("another jimeng-fetcher" + holder + " is already running on the work folder "
+                        + folder.toAbsolutePath() + "; stop it first, or give this one its own jimeng.work (env JIMENG_WORK)");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.force(false);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot lock the work folder " + folder.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void release() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
+        lock = null;
+        channel = null;
+    }
+
+    private static String holder(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(32);
+        channel.read(buffer, 0);
+        String pid = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).strip();
+        return pid.matches("\\d{1,10}") ? " (process " + pid + ")" : "";
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.jimengfetcher.download;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * The SHA-256 of a part file, computed from the file as it grows, on a finishing thread: on
+ * another core than the transfer, which it would otherwise slow down by a third. The transfer
+ * only says how far it has written; the bytes are read back from the file (still in the page
+ * cache), so no video is held in memory.
+ */
+final class PartHasher {
+
+    /** The checksum is computed from the file, on a finishing thread, in steps of at least this much. */
+    private static final long HASH_STEP = 4L << 20;
+    private static final int HASH_BUFFER = 256 * 1024;
+
+    private final Path part;
+    private final Executor finishing;
+    private final LongSupplier written;
+    private final MessageDigest sha = sha256();
+    private final Object lock = new Object();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile long hashed;
+    private FileChannel reader;
+    private boolean closed;
+
+    /**
+     * @param written how far the file is written now; read when a queued step runs, not when it is queued
+     */
+    PartHasher(Path part, Executor finishing, LongSupplier written) {
+        this.part = part;
+        this.finishing = finishing;
+        this.written = written;
+    }
+
+    /** Called on the I/O thread after each write: queues a step once a step's worth is unhashed, one at a time. */
+    void wrote(long writtenNow) {
+        if (writtenNow - hashed >= HASH_STEP && queued.compareAndSet(false, true)) {
+            try {
+                finishing.execute(() -> {
+                    queued.set(false);
+                    try {
+                        hashUpTo(written.getAsLong());
+                    } catch (IOException e) {
+                        // the transfer broke off meanwhile, or the disk fails: the final check hashes again and tells
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                queued.set(false);
+            }
+        }
+    }
+
+    /** Feeds the checksum with the file's bytes up to limit, from where it stopped. */
+    void hashUpTo(long limit) throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw new IOException("transfer already ended");
+            }
+            if (reader == null) {
+                reader = FileChannel.open(part, StandardOpenOption.READ);
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(HASH_BUFFER);
+            long position = hashed;
+            while (position < limit) {
+                buffer.clear().limit((int) Math.min(HASH_BUFFER, limit - position));
+                int n = reader.read(buffer, position);
+                if (n < 0) {
+                    throw new IOException("file ended at byte " + position + " while hashing it");
+                }
+                buffer.flip();
+                sha.update(buffer);
+                position += n;
+                hashed = position;
+            }
+        }
+    }
+
+    /** The checksum of the file up to limit, in hex; the hasher is done after this. */
+    String digestUpTo(long limit) throws IOException {
+        hashUpTo(limit);
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The transfer ended: steps still queued do nothing. */
+    void close() {
+        synchronized (lock) {
+            closed = true;
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (IOException ignored) {
+                    // read only
+                }
+                reader = null;
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.github.jimengfetcher.download;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.util.TimeUtils;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.DefaultThreadFactory;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
+
+import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.TaskIds;
+
+/**
+ * Streams a video from the storage host to work/downloads/{id}.mp4.part, resuming
+ * with a Range request where the host allows it, and verifies it: as long as
+ * announced, no larger than the limit, a whole MP4 ({@link Mp4Check}). Owns the HTTP
+ * client and the finishing threads; each attempt is a {@link VideoTransfer}.
+ *
+ * Transfers are non-blocking: a few I/O threads move the bytes of every download
+ * in flight straight from the socket to the file (no more than one network buffer
+ * per connection in memory), so a slow storage host holds no thread and many
+ * downloads can run at once. A small pool of finishing threads computes the SHA-256
+ * from the file as it grows ({@link PartHasher}: on another core than the transfer,
+ * which it would otherwise slow down by a third), and once a transfer has ended forces
+ * the file to disk, checks it ({@link DownloadChecks}) and carries on with the route.
+ *
+ * The signed URL needs no credentials: this client has no Authorization header
+ * to send, and keeps none across redirects.
+ */
+public class VideoDownload {
+
+    /** Bytes read from a connection at once: large enough for few system calls, small enough for many connections. */
+    private static final int NETWORK_BUFFER = 256 * 1024;
+    /** Threads that force finished files to disk and run the rest of the route; fsyncs in parallel batch well. */
+    private static final int FINISHING_THREADS = 4;
+
+    private Path folder;
+    private long connectTimeout;
+    private long stallTimeout;
+    private long minSpeed;
+    private long maxSize;
+    private int maxConcurrent;
+    private CloseableHttpAsyncClient client;
+    private ExecutorService finishing;
+    private final DownloadMetrics metrics = new DownloadMetrics();
+    /** The transfer in flight for each task, with the epoch of the lease it runs under. */
+    private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+
+    private record Running(long epoch, Future<VideoTransfer> transfer, CompletableFuture<DownloadResult> result) {
+    }
+
+    public void setFolder(String folder) {
+        this.folder = Path.of(folder);
+    }
+
+    public void setConnectTimeout(String timeout) {
+        this.connectTimeout = TimeUtils.toMilliSeconds(timeout);
+    }
+
+    public void setStallTimeout(String timeout) {
+        this.stallTimeout = TimeUtils.toMilliSeconds(timeout);
+    }
+
+    /** Bytes a second, averaged over the stall timeout, below which a download is cut off and resumed later. */
+    public void setMinSpeed(String bytesPerSecond) {
+        this.minSpeed = ByteSizes.parse(bytesPerSecond);
+    }
+
+    public void setMaxSize(String size) {
+        this.maxSize = ByteSizes.parse(size);
+    }
+
+    public void setMaxConcurrent(int max) {
+        this.maxConcurrent = max;
+    }
+
+    public DownloadMetrics getMetrics() {
+        return metrics;
+    }
+
+    public void start() throws IOException {
+        Files.createDirectories(folder);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(FINISHING_THREADS, FINISHING_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("video-finish", true));
+        finishing = pool;
+        client = HttpAsyncClients.custom()
+                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+                        .setSoTimeout(Timeout.ofMilliseconds(stallTimeout))
+                        .build())
+                .setHttp1Config(Http1Config.custom().setBufferSize(NETWORK_BUFFER).build())
+                .setThreadFactory(new DefaultThreadFactory("video-download", true))
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(maxConcurrent)
+                        .setMaxConnPerRoute(maxConcurrent)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofMilliseconds(connectTimeout))
+                                .setSocketTimeout(Timeout.ofMilliseconds(stallTimeout))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.ofMilliseconds(stallTimeout))
+                        .setRedirectsEnabled(true)
+                        .build())
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+        client.start();
+    }
+
+    public void stop() throws IOException {
+        if (client != null) {
+            client.close(CloseMode.GRACEFUL);
+        }
+        if (finishing != null) {
+            finishing.shutdown();
+        }
+    }
+
+    Path partFile(String id) {
+        return folder.resolve(TaskIds.require(id) + ".mp4.part");
+    }
+
+    /** Discards what is on disk for a task, e.g. once it failed for good. */
+    public void discard(String id) throws IOException {
+        new PartFile(partFile(id)).delete();
+    }
+
+    /**
+     * Starts the download of the video at url (as it goes on the wire, see {@link VideoRequest}) and
+     * returns at once. The result (or an {@link UncheckedIOException} when the disk, not the download,
+     * failed) arrives on a finishing thread, never on an I/O thread.
+     *
+     * @param epoch the epoch of the task's lease: a transfer of an earlier lease of the task, still
+     *              in flight (its lease ran out unrenewed), is stopped before this one touches the file
+     */
+    public CompletableFuture<DownloadResult> download(String id, String url, long epoch) throws IOException {
+        Running earlier = inFlight.get(id);
+        if (earlier != null && earlier.epoch() < epoch) {
+            earlier.transfer().cancel(true);
+            try {
+                earlier.result().get(stallTimeout + connectTimeout, TimeUnit.MILLISECONDS);
+            } catch (Exception ended) {
+                // it ended one way or another
+            }
+        }
+        PartFile part = new PartFile(partFile(id));
+        long offset = part.size();
+        SimpleHttpRequest get = VideoRequest.get(url);
+        if (offset > 0) {
+            get.addHeader("Range", "bytes=" + offset + "-");
+        }
+        VideoTransfer transfer = new VideoTransfer(id, part, offset, new VideoTransfer.Limits(maxSize, stallTimeout, minSpeed),
+                finishing, metrics);
+        CompletableFuture<DownloadResult> result = new CompletableFuture<>();
+        Future<VideoTransfer> transferring = client.execute(SimpleRequestProducer.create(get), transfer, null, null, new FutureCallback<VideoTransfer>() {
+            @Override
+            public void completed(VideoTransfer done) {
+                finish(result, transfer::verify);
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                finish(result, () -> transfer.brokeOff(cause));
+            }
+
+            @Override
+            public void cancelled() {
+                finish(result, () -> transfer.brokeOff(new IOException("download cancelled")));
+            }
+        });
+        Running running = new Running(epoch, transferring, result);
+        inFlight.put(id, running);
+        result.whenComplete((done, fault) -> inFlight.remove(id, running));
+        return result;
+    }
+
+    /** Stops the transfer running under this lease, if any: the lease was lost, the task is someone else's now. */
+    public void cancel(Lease lease) {
+        Running running = inFlight.get(lease.taskId());
+        if (running != null && running.epoch() == lease.epoch()) {
+            running.transfer().cancel(true);
+        }
+    }
+
+    /** The rest happens on a finishing thread, and so does the route that continues from the result. */
+    private void finish(CompletableFuture<DownloadResult> result, Callable<DownloadResult> end) {
+        Runnable finish = () -> {
+            try {
+                result.complete(end.call());
+            } catch (UncheckedIOException e) {
+                result.completeExceptionally(e);
+            } catch (IOException e) {
+                result.completeExceptionally(new UncheckedIOException("cannot write the download to disk: " + e.getMessage(), e));
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        };
+        try {
+            finishing.execute(finish);
+        } catch (RejectedExecutionException stopping) {
+            finish.run();
+        }
+    }
+}

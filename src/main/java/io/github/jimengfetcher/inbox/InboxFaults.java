@@ -1,0 +1,40 @@
+package io.github.jimengfetcher.inbox;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An inbox file that cannot be registered now (a full disk, say) stays in the inbox and is read
+ * again on every poll: its fault is logged once, and again only when it changes or every
+ * ten minutes while it lasts, not twice a second.
+ */
+public class InboxFaults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxFaults.class);
+    private static final long REPEAT_AFTER = 10 * 60_000;
+    private static final int REMEMBERED = 1000;
+
+    private final Map<String, Long> lastLogged = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    public void notRegistered(String fileName, Throwable fault) {
+        String message = fault.getMessage() == null ? fault.getClass().getSimpleName() : fault.getMessage();
+        String key = fileName + "\n" + message;
+        long now = System.currentTimeMillis();
+        synchronized (lastLogged) {
+            Long last = lastLogged.get(key);
+            if (last != null && now - last < REPEAT_AFTER) {
+                return;
+            }
+            lastLogged.put(key, now);
+        }
+        LOG.warn("inbox {} not registered yet, it stays in the inbox and is read again: {}", fileName, message);
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.jimengfetcher.inbox;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one inbox file holds: the valid task ids, in order and without repeats,
+ * and every line that was rejected with the reason.
+ *
+ * @param linesEnd     how many bytes of the file were read as id lines, so that lines appended
+ *                     later can be read from there; -1 when the file is not in line form
+ *                     (JSON, UTF-16, rejected whole), whose appends are not followed
+ * @param appendedFrom -1 for a whole file; for lines appended after the file was read, the
+ *                     byte offset they start at
+ */
+public record InboxFile(String source, List<String> ids, List<Rejection> rejections, long linesEnd, long appendedFrom) {
+
+    /** One rejected piece of input; line is 0 when the whole file was rejected. */
+    public record Rejection(int line, String text, String reason) {
+    }
+
+    /** A whole file whose appends are not followed. */
+    public InboxFile(String source, List<String> ids, List<Rejection> rejections) {
+        this(source, ids, rejections, -1, -1);
+    }
+
+    /** Something in the inbox that is not taken at all, for the reason given. */
+    public static InboxFile notTaken(String source, String reason) {
+        return new InboxFile(source, List.of(), List.of(new Rejection(0, null, reason)));
+    }
+
+    public boolean hasRejections() {
+        return !rejections.isEmpty();
+    }
+
+    /** The name under which copies and records of this file are kept, short enough for any file system. */
+    public String storedName() {
+        return StoredNames.fit(source);
+    }
+
+    /** For the log: the file's name, and which part of it was read. */
+    public String description() {
+        return appendedFrom < 0 ? source : source + " (lines appended after it was read, from byte " + appendedFrom + ")";
+    }
+
+    /** The reason of the first rejection, for the log line. */
+    public String firstReason() {
+        return rejections.isEmpty() ? "" : rejections.get(0).reason();
+    }
+
+    /** The record written to output/rejected/, so that nothing is dropped silently. */
+    public Map<String, Object> rejectionReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("source", source);
+        if (appendedFrom >= 0) {
+            report.put("appended_from_byte", appendedFrom);
+        }
+        report.put("rejected_at", Instant.now().toString());
+        report.put("accepted_ids", ids.size());
+        report.put("rejected", rejections.stream().map(r -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (r.line() > 0) {
+                entry.put("line", r.line());
+            }
+            if (r.text() != null) {
+                entry.put("text", r.text());
+            }
+            entry.put("reason", r.reason());
+            return entry;
+        }).toList());
+        return report;
+    }
+}

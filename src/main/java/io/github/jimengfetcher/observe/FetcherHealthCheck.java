@@ -1,0 +1,115 @@
+package io.github.jimengfetcher.observe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.util.TimeUtils;
+
+import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.OutputHealth;
+
+/**
+ * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
+ * refuses the key, the output folder cannot be written, a disk is nearly full, every API
+ * request has failed for longer than jimeng.health.api-failing-limit, or the API's rate limit
+ * pauses every fetch. Each is checked anew on every call, so health comes back UP by itself
+ * once the cause is gone.
+ *
+ * A readiness check only: restarting the process fixes none of these, so liveness stays UP.
+ */
+public class FetcherHealthCheck extends AbstractHealthCheck {
+
+    private final ApiHealth api;
+    private final OutputFolders outputs;
+    private final OutputHealth outputHealth;
+    private final Path work;
+    private final long apiFailingLimit;
+    private final long minFreeSpace;
+
+    public FetcherHealthCheck(ApiHealth api, OutputFolders outputs, OutputHealth outputHealth, Path work,
+                              long apiFailingLimitMillis, long minFreeSpace) {
+        super("jimeng", "jimeng-fetcher");
+        this.api = api;
+        this.outputs = outputs;
+        this.outputHealth = outputHealth;
+        this.work = work;
+        this.apiFailingLimit = apiFailingLimitMillis;
+        this.minFreeSpace = minFreeSpace;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    /** One call at a time: the write probe uses one file name. */
+    @Override
+    protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        List<String> problems = new ArrayList<>();
+        if (api.isKeyRefused()) {
+            problems.add("the API refuses the key (HTTP 401 or 403 for every task): set a valid jimeng.api-key (env JIMENG_API_KEY)");
+        }
+        if (!outputs.isWritable()) {
+            problems.add("the output folder (jimeng.output) is not writable");
+        } else {
+            String fault = outputHealth.currentFault();
+            if (fault != null) {
+                problems.add("tasks cannot be written out: " + withoutPaths(fault));
+            }
+        }
+        freeSpace("output folder (jimeng.output)", outputs.getRoot(), problems);
+        freeSpace("work folder (jimeng.work)", work, problems);
+        long pausedUntil = api.rateLimitPausedUntil();
+        if (pausedUntil > 0) {
+            problems.add("fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
+                    + " (HTTP 429; at most jimeng.rate-limit-max-pause)");
+        }
+        long failingSince = api.failingSince();
+        if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {
+            problems.add("every API request has failed since " + Instant.ofEpochMilli(failingSince)
+                    + " (more than " + TimeUtils.printDuration(apiFailingLimit, false) + ")");
+        }
+        if (problems.isEmpty()) {
+            builder.up();
+        } else {
+            builder.down().message(String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Camel's health endpoint escapes a message twice, so a '/' would reach the reader as '\/':
+     * messages name settings rather than paths (the log has the paths), and a fault's own text
+     * loses its paths and quotes.
+     */
+    static String withoutPaths(String text) {
+        return text.replaceAll("\\S*[/\\\\]\\S*", "(a file)").replace('"', '\'');
+    }
+
+    private void freeSpace(String what, Path folder, List<String> problems) {
+        try {
+            Path existing = folder.toAbsolutePath();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return;
+            }
+            long free = Files.getFileStore(existing).getUsableSpace();
+            if (free < minFreeSpace) {
+                problems.add("the " + what + " has " + ByteSizes.print(free)
+                        + " free, less than jimeng.health.min-free-space (" + ByteSizes.print(minFreeSpace) + ")");
+            }
+        } catch (IOException e) {
+            problems.add("the free space of the " + what + " cannot be read: " + withoutPaths(String.valueOf(e.getMessage())));
+        }
+    }
+}

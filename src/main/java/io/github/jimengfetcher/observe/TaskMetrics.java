@@ -1,0 +1,112 @@
+package io.github.jimengfetcher.observe;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.github.jimengfetcher.download.DownloadMetrics;
+import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.FailureClass;
+import io.github.jimengfetcher.task.Task;
+
+/**
+ * The jimeng_* metrics, next to Camel's own in the same Micrometer registry, scraped at
+ * /observe/metrics. Task ids are never labels: the label values are small fixed sets.
+ */
+public class TaskMetrics {
+
+    private static final Duration[] DURATION_BUCKETS = {
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+        Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
+        Duration.ofHours(4), Duration.ofHours(12)};
+
+    private final MeterRegistry registry;
+    private final Counter registered;
+    private final Counter rejected;
+    private final Counter succeeded;
+    private final Map<String, Counter> failed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> fetches = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
+    public TaskMetrics(MeterRegistry registry, TaskStore store, DownloadMetrics downloads) {
+        this.registry = registry;
+        Gauge.builder("jimeng.tasks.pending", store, TaskStore::pendingCount)
+                .description("Tasks registered and not finished yet")
+                .strongReference(true)
+                .register(registry);
+        registered = Counter.builder("jimeng.tasks.registered")
+                .description("New task ids read from the inbox")
+                .register(registry);
+        rejected = Counter.builder("jimeng.inputs.rejected")
+                .description("Inbox lines or files rejected as invalid input (see output/rejected/)")
+                .register(registry);
+        succeeded = Counter.builder("jimeng.tasks.succeeded")
+                .description("Tasks finished with their video and result JSON in place")
+                .register(registry);
+        FunctionCounter.builder("jimeng.downloads", downloads, DownloadMetrics::downloadsCompleted)
+                .description("Videos downloaded whole and verified")
+                .register(registry);
+        FunctionCounter.builder("jimeng.download.bytes", downloads, DownloadMetrics::bytesDownloaded)
+                .description("Bytes received from storage hosts, resumed and abandoned transfers included")
+                .baseUnit("bytes")
+                .register(registry);
+        // Every class is there from the start; a class read from a record that is not one of them still counts.
+        for (FailureClass failureClass : FailureClass.values()) {
+            failedCounter(failureClass.wireName());
+        }
+        FetchOutcomes.OUTCOMES.forEach(this::fetchCounter);
+        List.of("succeeded", "failed").forEach(this::durationTimer);
+    }
+
+    /** One inbox file was read. */
+    public void inboxRead(int newTasks, int rejections) {
+        registered.increment(newTasks);
+        rejected.increment(rejections);
+    }
+
+    /** One API fetch ended; outcome is one of {@link FetchOutcomes#OUTCOMES}. */
+    public void fetched(String outcome) {
+        fetchCounter(outcome).increment();
+    }
+
+    /** A task is done: its result or failure record is written. */
+    public void finished(FinishedTask task) {
+        if (task.succeeded()) {
+            succeeded.increment();
+        } else {
+            failedCounter(task.reasonClass() == null ? "unknown" : task.reasonClass()).increment();
+        }
+        if (task.duration() != null) {
+            durationTimer(task.succeeded() ? "succeeded" : "failed").record(task.duration());
+        }
+    }
+
+    private Counter failedCounter(String reasonClass) {
+        return failed.computeIfAbsent(reasonClass, c -> Counter.builder("jimeng.tasks.failed")
+                .description("Tasks finished without a video, by reason class")
+                .tag("reason_class", c)
+                .register(registry));
+    }
+
+    private Counter fetchCounter(String outcome) {
+        return fetches.computeIfAbsent(outcome, o -> Counter.builder("jimeng.fetches")
+                .description("Task fetches from the API, by outcome")
+                .tag("outcome", o)
+                .register(registry));
+    }
+
+    private Timer durationTimer(String outcome) {
+        return durations.computeIfAbsent(outcome, o -> Timer.builder("jimeng.task.duration")
+                .description("Time from a task's registration to its result or failure record")
+                .tag("outcome", o)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry));
+    }
+}

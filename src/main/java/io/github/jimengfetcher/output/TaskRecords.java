@@ -1,0 +1,73 @@
+package io.github.jimengfetcher.output;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.jimengfetcher.download.DownloadResult;
+import io.github.jimengfetcher.task.FailureClass;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskFailure;
+
+/**
+ * The documents a finished task leaves: output/results/{id}.json and
+ * output/failed/{id}.json. The API's answer is kept as received, inside our own fields.
+ */
+public class TaskRecords {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Map<String, Object> success(Lease lease, DownloadResult download) {
+        Task task = lease.task();
+        String id = task.id;
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("task_id", id);
+        record.put("status", "SUCCESS");
+        record.put("video_file", "videos/" + id + ".mp4");
+        record.put("video_bytes", download.bytes());
+        record.put("video_sha256", download.sha256());
+        times(record, task);
+        record.put("fetches", task.fetches);
+        record.put("answer", answer(task.answer));
+        return record;
+    }
+
+    /** The failure record; its reason_class is the failure's {@link FailureClass#wireName()}. */
+    public Map<String, Object> failure(Lease lease, TaskFailure failure) {
+        Task task = lease.task();
+        String id = task.id;
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("task_id", id);
+        record.put("status", "FAILED");
+        record.put("reason_class", failure.failureClass().wireName());
+        record.put("reason", failure.reason());
+        times(record, task);
+        record.put("fetches", task.fetches);
+        String answer = failure.lastAnswer() != null ? failure.lastAnswer() : task.answer;
+        if (answer != null) {
+            record.put("last_answer", answer(answer));
+        }
+        return record;
+    }
+
+    private static void times(Map<String, Object> record, Task task) {
+        record.put("registered_at", Instant.ofEpochMilli(task.registeredAt).toString());
+        record.put("finished_at", Instant.now().toString());
+    }
+
+    /** The answer as parsed JSON when it is JSON, else as the text received. */
+    private static Object answer(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(raw);
+        } catch (JsonProcessingException e) {
+            return raw;
+        }
+    }
+}

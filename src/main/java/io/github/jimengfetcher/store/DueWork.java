@@ -1,0 +1,141 @@
+package io.github.jimengfetcher.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskPolicy;
+
+/**
+ * Hands due work to the routes within the slots (bean {@code dueWork}): claims leases from the
+ * task store for as many fetches or downloads as there are free slots, keeps every lease this
+ * instance holds renewed while its exchange runs, and takes slot and lease back when the
+ * exchange ends.
+ */
+public class DueWork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DueWork.class);
+
+    private final TaskStore store;
+    private final TaskPolicy policy;
+    private final WorkSlots fetchSlots;
+    private final WorkSlots downloadSlots;
+    private final long claimWait;
+    private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    private Consumer<Lease> onLeaseLost = lease -> { };
+
+    /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
+    public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, String claimWait) {
+        this.store = store;
+        this.policy = policy;
+        this.fetchSlots = fetchSlots;
+        this.downloadSlots = downloadSlots;
+        this.claimWait = TimeUtils.toMilliSeconds(claimWait);
+    }
+
+    /** What stops this instance's work on a task whose lease was lost (a download in flight is cancelled). */
+    public void setOnLeaseLost(Consumer<Lease> onLeaseLost) {
+        this.onLeaseLost = onLeaseLost;
+    }
+
+    /**
+     * Leases due fetches, as many as there are free fetch slots. When every slot is taken, waits
+     * (at most one scheduler tick) for one to free up, so a backlog drains at the full concurrency
+     * rather than one batch per tick. Empty when nothing is due, fetches are paused, or no slot freed up.
+     */
+    public List<Lease> claimFetches() throws InterruptedException {
+        return claim(Task.Phase.FETCH, fetchSlots, policy.pollInterval());
+    }
+
+    /** Leases due downloads (new ones, retries, and downloads cut off by a stop) like {@link #claimFetches()}. */
+    public List<Lease> claimDownloads() throws InterruptedException {
+        return claim(Task.Phase.DOWNLOAD, downloadSlots, 0);
+    }
+
+    private List<Lease> claim(Task.Phase phase, WorkSlots slots, long gap) throws InterruptedException {
+        int free = slots.take(Integer.MAX_VALUE, claimWait);
+        if (free == 0) {
+            return List.of();
+        }
+        List<Lease> leases = List.of();
+        try {
+            leases = store.claimDue(phase, free, gap);
+            leases.forEach(lease -> held.put(lease.taskId(), lease));
+        } finally {
+            slots.giveBack(free - leases.size());
+        }
+        return leases;
+    }
+
+    /** The fetch exchange of this lease begins: its slot and lease are given back when it ends, however it ends. */
+    public void fetchBegins(Exchange exchange, Lease lease) {
+        givenBackAtTheEnd(exchange, lease, fetchSlots);
+    }
+
+    /** The download exchange of this lease begins: its slot and lease are given back when it ends, on whatever thread. */
+    public void downloadBegins(Exchange exchange, Lease lease) {
+        givenBackAtTheEnd(exchange, lease, downloadSlots);
+    }
+
+    private void givenBackAtTheEnd(Exchange exchange, Lease lease, WorkSlots slots) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                held.remove(lease.taskId(), lease);
+                slots.giveBack(1);
+            }
+
+            /** Copies of the exchange (a hook event on a seda queue) do not carry the claim away. */
+            @Override
+            public boolean allowHandover() {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Renews the leases of work in flight once a third of their time has passed, so a long
+     * download (or a fetch waiting for its answer) keeps its task. A lease found lost stops being
+     * renewed; the exchange carrying it stops at its next change.
+     */
+    public void renewHeld() {
+        long renewBefore = store.now() + store.leaseTimeMillis() * 2 / 3;
+        List<Lease> due = new ArrayList<>();
+        for (Lease lease : held.values()) {
+            if (!lease.ended() && lease.expiresAt() < renewBefore) {
+                due.add(lease);
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        for (Lease lost : store.renewAll(due)) {
+            held.remove(lost.taskId(), lost);
+            LOG.warn("{}: the lease was lost before it could be renewed; this instance stops its work on the task", lost);
+            onLeaseLost.accept(lost);
+        }
+    }
+
+    /** Leases held by this instance right now. */
+    public int heldCount() {
+        return held.size();
+    }
+
+    public WorkSlots fetchSlots() {
+        return fetchSlots;
+    }
+
+    public WorkSlots downloadSlots() {
+        return downloadSlots;
+    }
+}

@@ -1,0 +1,222 @@
+package io.github.jimengfetcher.store;
+
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.task.FailureClass;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskPolicy;
+
+/**
+ * The rules of a task's life ({@link TaskPolicy}) applied to its leased working copy and handed
+ * to the task store: one policy whatever store keeps the tasks. The routes call it as bean
+ * {@code tasks}, always with the exchange's lease; every change throws {@link LeaseLostException}
+ * when the lease no longer holds, and the route stops.
+ */
+public class TaskLife {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskLife.class);
+
+    private TaskStore store;
+    private TaskPolicy policy;
+
+    public void setStore(TaskStore store) {
+        this.store = store;
+    }
+
+    public void setPolicy(TaskPolicy policy) {
+        this.policy = policy;
+    }
+
+    // ---- what the task is ----
+
+    /**
+     * Has the task waited longer than the task timeout for a final status (outages not counted)?
+     * False for a task that timed out already and is looked at again late.
+     */
+    public boolean isPastDeadline(Lease lease) {
+        return lease.task().timedOutAt == null && policy.isPastDeadline(store.waitedMillis(lease.task()));
+    }
+
+    /** Is the task a timed-out one, fetched again in case it succeeded late? */
+    public boolean isRechecking(Lease lease) {
+        return lease.task().timedOutAt != null;
+    }
+
+    public long waitedMillis(Lease lease) {
+        return store.waitedMillis(lease.task());
+    }
+
+    /** The lease still holds, pushed a lease time on: checked before anything is written for the task. */
+    public void hold(Lease lease) {
+        store.renew(lease);
+    }
+
+    // ---- answers ----
+
+    /** Records a readable answer; true when status or progress changed since the last one. */
+    public boolean recordAnswer(Lease lease, FetchAnswer answer) {
+        Task task = lease.task();
+        boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
+        task.fetches++;
+        // Timed from the answer: two fetches of a task are never closer than one interval, at the API too.
+        task.lastFetchAt = store.now();
+        task.status = answer.status();
+        task.progress = answer.progress();
+        task.faultStreak = 0;
+        task.refusedAnswers = 0;
+        task.lastError = null;
+        store.update(lease);
+        return changed;
+    }
+
+    public void scheduleNextFetch(Lease lease) {
+        Task task = lease.task();
+        task.nextAt = policy.nextFetchAt(task, store.now());
+        store.release(lease);
+    }
+
+    /** Counts a task_not_exist answer; true once it is confirmed and the task should fail. */
+    public boolean notFoundConfirmed(Lease lease) {
+        Task task = lease.task();
+        task.notFoundAnswers++;
+        task.fetches++;
+        task.lastFetchAt = store.now();
+        store.update(lease);
+        return policy.isNotFoundConfirmed(task.notFoundAnswers);
+    }
+
+    /**
+     * Counts an answer in which the API refused this task (HTTP 403, or an error naming no task
+     * status) and keeps the reason as its last error; a readable answer resets the count.
+     *
+     * @return the refusals in a row so far, this one included
+     */
+    public int refusedAnswer(Lease lease, String reason) {
+        Task task = lease.task();
+        task.refusedAnswers++;
+        task.fetches++;
+        task.lastFetchAt = store.now();
+        task.lastError = reason;
+        store.update(lease);
+        return task.refusedAnswers;
+    }
+
+    // ---- faults ----
+
+    /**
+     * A passing fault (network, 5xx, unreadable answer, full disk): the task keeps its phase and
+     * waits an exponential, capped, jittered backoff. Nothing to do for a task finished or given
+     * back meanwhile (a fault in a step after its finish).
+     */
+    public void retryLater(Lease lease, String reason) {
+        if (lease.ended()) {
+            return;
+        }
+        Task task = lease.task();
+        task.faultStreak++;
+        task.lastError = reason;
+        task.nextAt = policy.retryAt(task.faultStreak, store.now());
+        store.release(lease);
+    }
+
+    /**
+     * Nobody fetches before the delay: the API asked us to slow down, or refused the key. The
+     * pause is the store's (every instance sees it); the task itself stays due, so it is fetched
+     * the moment the pause ends.
+     */
+    public void pauseFetches(Lease lease, long delayMillis, String reason) {
+        store.pauseFetches(store.now() + delayMillis);
+        if (lease.ended()) {
+            return;
+        }
+        Task task = lease.task();
+        task.lastError = reason;
+        task.nextAt = Math.min(task.nextAt, store.now());
+        store.release(lease);
+    }
+
+    // ---- the video ----
+
+    /** Moves the task to its download, with the SUCCESS answer and its URL; a download claim takes it from there. */
+    public void startDownload(Lease lease, FetchAnswer answer) {
+        Task task = lease.task();
+        task.phase = Task.Phase.DOWNLOAD;
+        task.videoUrl = answer.videoUrl();
+        task.answer = answer.raw();
+        task.nextAt = store.now();
+        store.release(lease);
+    }
+
+    /** The video URL was refused or served no video: fetch a fresh one. False when the refreshes are used up. */
+    public boolean refreshVideoUrl(Lease lease, String reason) {
+        Task task = lease.task();
+        task.lastError = reason;
+        if (!policy.mayRefreshUrl(task.urlRefreshes)) {
+            return false;
+        }
+        task.urlRefreshes++;
+        task.phase = Task.Phase.FETCH;
+        task.videoUrl = null;
+        task.answer = null;
+        task.nextAt = store.now();
+        store.release(lease);
+        return true;
+    }
+
+    /** A download fault: retry later. False when the attempts are used up. */
+    public boolean retryDownloadLater(Lease lease, String reason) {
+        Task task = lease.task();
+        task.lastError = reason;
+        task.downloadAttempts++;
+        if (!policy.mayRetryDownload(task.downloadAttempts)) {
+            return false;
+        }
+        task.nextAt = policy.retryAt(task.downloadAttempts, store.now());
+        store.release(lease);
+        return true;
+    }
+
+    // ---- the end ----
+
+    /** The task's result is written: it is finished. */
+    public void finish(Lease lease) {
+        store.finish(lease);
+    }
+
+    /**
+     * The task's failure record is written: it is finished, except a task that timed out: that one
+     * stays to be fetched again at the jimeng.timeout-recheck times after its failure, in case it
+     * succeeds late (a video the user paid for).
+     */
+    public void finishFailed(Lease lease, FailureClass failureClass) {
+        Task task = lease.task();
+        if (!policy.rechecksAfter(failureClass) || task.timedOutAt != null) {
+            store.finish(lease);
+            return;
+        }
+        task.timedOutAt = store.now();
+        task.rechecks = 0;
+        task.nextAt = policy.recheckAt(task, 0);
+        store.release(lease);
+    }
+
+    /** A late fetch found no video: the next one at its time, or the task is finished after the last. */
+    public void recheckLater(Lease lease) {
+        Task task = lease.task();
+        task.rechecks++;
+        long next = policy.recheckAt(task, task.rechecks);
+        if (next < 0) {
+            LOG.info("{} still has no video {} after it timed out: no more late fetches, its failure record stands", task.id,
+                    TimeUtils.printDuration(store.now() - task.timedOutAt, false));
+            store.finish(lease);
+            return;
+        }
+        task.nextAt = Math.max(store.now(), next);
+        store.release(lease);
+    }
+}

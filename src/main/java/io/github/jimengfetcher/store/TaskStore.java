@@ -1,0 +1,108 @@
+package io.github.jimengfetcher.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import io.github.jimengfetcher.store.journal.JournalTaskStore;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.Task;
+
+/**
+ * Where tasks are kept: storage only. What a change means (backoff, limits, deadlines) is
+ * {@link TaskLife}'s, the same for every store; how much work runs at once is {@link DueWork}'s.
+ *
+ * Work is handed out as leases ({@link Lease}): a claim takes due tasks for this instance, with a
+ * fencing epoch and an expiry on the store's clock. Every change to a task goes with its lease
+ * and throws {@link LeaseLostException}, changing nothing, when the lease no longer holds
+ * (expired, or the task taken over by a later claim). A task is pending, leased or not, until it
+ * finishes; a finished id stays known, so it is never registered again except by {@link #reopen}.
+ *
+ * The local journal ({@link JournalTaskStore}) is the embedded default for one instance.
+ */
+public interface TaskStore {
+
+    /** Registers new ids; ids pending or finished already are counted, not registered again. */
+    Registration register(List<String> ids);
+
+    record Registration(int registered, int alreadyPending, int alreadyFinished) {
+        public int duplicates() {
+            return alreadyPending + alreadyFinished;
+        }
+    }
+
+    /**
+     * Makes a finished (or unknown) id pending again, due now, with a fresh start: an explicit
+     * retry. False, changing nothing, when it is pending already.
+     */
+    boolean reopen(String id);
+
+    /**
+     * Leases up to max tasks of the phase that are due by the store's clock, earliest first:
+     * tasks nobody holds and tasks whose lease expired (taken over). Each claim grows the task's
+     * epoch and moves its due time gap later, so a task whose holder dies is not due again before
+     * the holder's own next turn would have come. No fetches while they are paused. Never waits.
+     */
+    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis);
+
+    /** Pushes the lease's expiry one lease time past now; throws when it no longer holds. */
+    void renew(Lease lease);
+
+    /** Renews each lease; returns those that no longer hold (they are ended). */
+    default List<Lease> renewAll(Collection<Lease> leases) {
+        List<Lease> lost = new java.util.ArrayList<>();
+        for (Lease lease : leases) {
+            try {
+                renew(lease);
+            } catch (LeaseLostException e) {
+                lease.end();
+                lost.add(lease);
+            }
+        }
+        return lost;
+    }
+
+    /** Keeps the lease's working copy of the task; the lease goes on holding. */
+    void update(Lease lease);
+
+    /** Keeps the working copy and gives the lease up: the task waits for its next due time. */
+    void release(Lease lease);
+
+    /** The task is done (its result or failure record is written): no longer pending, known as finished. */
+    void finish(Lease lease);
+
+    /** Nobody fetches before this time (epoch ms): the API asked to slow down, or refused the key. */
+    void pauseFetches(long until);
+
+    /** Until when fetches are paused (epoch ms; in the past when they are not). */
+    long fetchesPausedUntil();
+
+    /** The store's clock (epoch ms): due times, leases and pauses are on it. */
+    long now();
+
+    /** How long the lease time is: a lease not renewed for that long is lost. */
+    long leaseTimeMillis();
+
+    /** A copy of the pending task, leased or not. */
+    Optional<Task> find(String id);
+
+    /** Has the id finished (result or failure written), here or before? */
+    boolean isFinished(String id);
+
+    /** Copies of all pending tasks, for status pages. */
+    List<Task> pendingTasks();
+
+    int pendingCount();
+
+    /** How long the task has waited for a final status, not counting outages (see {@link #outageBegan}). */
+    long waitedMillis(Task task);
+
+    /**
+     * No answer can be had now (the API refuses the key, cannot be reached or rate-limits us; this
+     * machine cannot write): the task timeout does not count on until every outage has ended.
+     */
+    void outageBegan(String cause);
+
+    void outageEnded(String cause);
+}

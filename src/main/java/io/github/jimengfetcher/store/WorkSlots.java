@@ -1,0 +1,61 @@
+package io.github.jimengfetcher.store;
+
+/**
+ * How many fetches (or downloads) may be in flight at once: a counting limiter whose limit can
+ * change while the app runs (seda's concurrentConsumers is fixed at start). A slot is taken when
+ * work is claimed and given back when the exchange carrying it ends, whatever the route did,
+ * also for a download that ends on another thread long after its route's first steps ran.
+ */
+public class WorkSlots {
+
+    private final String name;
+    private int limit;
+    private int inUse;
+
+    public WorkSlots(String name, int limit) {
+        this.name = name;
+        this.limit = Math.max(1, limit);
+    }
+
+    /** A new limit applies at once; slots in use beyond it are given back as their work ends. */
+    public synchronized void setLimit(int limit) {
+        this.limit = Math.max(1, limit);
+        notifyAll();
+    }
+
+    public synchronized int limit() {
+        return limit;
+    }
+
+    public synchronized int inUse() {
+        return inUse;
+    }
+
+    /** Takes every free slot up to max, waiting at most waitMillis for one to free up; 0 when none did. */
+    public synchronized int take(int max, long waitMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMillis;
+        while (inUse >= limit) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return 0;
+            }
+            wait(left);
+        }
+        int taken = Math.min(max, limit - inUse);
+        inUse += taken;
+        return taken;
+    }
+
+    public synchronized void giveBack(int slots) {
+        if (slots <= 0) {
+            return;
+        }
+        inUse = Math.max(0, inUse - slots);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return name + " slots: " + inUse + " of " + limit + " in use";
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.jimengfetcher.store.journal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import io.github.jimengfetcher.task.Task;
+
+/**
+ * Which pending tasks wait for their turn, in the order they come due, and which are leased
+ * right now. A task is in exactly one of the two. Not thread-safe: the journal store guards it.
+ *
+ * A task's place among the waiting ones is keyed by its nextAt: take it out ({@link #take})
+ * before changing that, and put it back ({@link #index}) after.
+ */
+final class DueTasks {
+
+    private static final Comparator<Task> BY_DUE_TIME = Comparator.<Task>comparingLong(t -> t.nextAt).thenComparing(t -> t.id);
+
+    private final TreeSet<Task> fetches = new TreeSet<>(BY_DUE_TIME);
+    private final TreeSet<Task> downloads = new TreeSet<>(BY_DUE_TIME);
+    private final Map<String, Task> leased = new HashMap<>();
+
+    /** Waits for its turn (again). */
+    void index(Task task) {
+        take(task);
+        (task.phase == Task.Phase.FETCH ? fetches : downloads).add(task);
+    }
+
+    /** Neither waiting nor leased any more (finished, or about to change its due time). */
+    void take(Task task) {
+        fetches.remove(task);
+        downloads.remove(task);
+        leased.remove(task.id);
+    }
+
+    /**
+     * Leases that expired unrenewed (their holder stopped or stalls) go back to the waiting ones,
+     * due when the claim said; a lease so overdue is the store's to hand out again.
+     */
+    void expireLeases(long now) {
+        List<Task> expired = leased.values().stream().filter(t -> t.leaseUntil <= now).toList();
+        for (Task task : expired) {
+            task.leaseOwner = null;
+            index(task);
+        }
+    }
+
+    /** Takes up to max waiting tasks of the phase that are due by now, earliest first, into the leased ones. */
+    List<Task> claim(Task.Phase phase, long now, int max) {
+        TreeSet<Task> due = phase == Task.Phase.FETCH ? fetches : downloads;
+        List<Task> claimed = new ArrayList<>();
+        while (claimed.size() < max && !due.isEmpty() && due.first().nextAt <= now) {
+            Task task = due.pollFirst();
+            leased.put(task.id, task);
+            claimed.add(task);
+        }
+        return claimed;
+    }
+
+    /** Held by a lease (the store replaced its copy of a leased task). */
+    void leased(Task task) {
+        take(task);
+        leased.put(task.id, task);
+    }
+}

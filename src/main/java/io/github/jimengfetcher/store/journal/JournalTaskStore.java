@@ -1,0 +1,361 @@
+package io.github.jimengfetcher.store.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskPolicy;
+
+/**
+ * The local task store, the embedded default for one instance: pending tasks and finished ids in
+ * memory, every change in the journal under jimeng.work ({@link TaskJournal}). Leases live in
+ * memory only: after a restart no holder from before is left, so every pending task is free.
+ *
+ * Registrations are forced to disk before they return; everything else is written to the
+ * operating system at once (safe from a killed process) and forced with the next sync. A finish
+ * needs no sync of its own: the task's result or failure record, written before it, is what
+ * makes a task finished, and a start drops every task that has one.
+ */
+public class JournalTaskStore implements TaskStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalTaskStore.class);
+
+    private Path folder;
+    private OutputFolders outputs;
+    private TaskPolicy policy;
+    private String instanceId = "local";
+    private long leaseTime = 30_000;
+    private LongSupplier clock = System::currentTimeMillis;
+
+    private final Map<String, Task> tasks = new HashMap<>();
+    private final Set<String> finished = new HashSet<>();
+    private final DueTasks due = new DueTasks();
+    private long fetchesPausedUntil;
+
+    private final ActiveClock activeClock = new ActiveClock();
+    private TaskJournal journal;
+
+    public void setFolder(String folder) {
+        this.folder = Path.of(folder);
+    }
+
+    public void setOutputs(OutputFolders outputs) {
+        this.outputs = outputs;
+    }
+
+    /** For the journal's repair at start only: a hand-edited due time is brought within the policy. */
+    public void setPolicy(TaskPolicy policy) {
+        this.policy = policy;
+    }
+
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
+    }
+
+    public void setLeaseTime(String leaseTime) {
+        this.leaseTime = TimeUtils.toMilliSeconds(leaseTime);
+    }
+
+    /** The store's clock; tests pass one they can move. */
+    public void setClock(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    // ---- life cycle ----
+
+    public synchronized void start() throws IOException {
+        journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
+        journal.read(tasks, finished);
+        int alreadyDone = 0;
+        for (Task task : new ArrayList<>(tasks.values())) {
+            // the record is written before the store hears of the finish: a stop in between
+            boolean done = task.timedOutAt != null ? outputs != null && outputs.hasResult(task.id)
+                    : outputs != null && outputs.isFinished(task.id);
+            if (done) {
+                tasks.remove(task.id);
+                finished.add(task.id);
+                alreadyDone++;
+            }
+        }
+        long now = now();
+        activeClock.start(now);
+        for (Task task : tasks.values()) {
+            if (task.activeAt == null) {
+                // written before the clock existed: counts from registration, as it did then
+                task.activeAt = activeClock.reading(now) - Math.max(0, now - task.registeredAt);
+            }
+            makeSane(task, now);
+            due.index(task);
+        }
+        journal.rewrite();
+        LOG.info("Task store {}: {} pending tasks, {} finished ids ({} journal entries read, {} quarantined, {} finished before the last stop)",
+                folder.toAbsolutePath(), tasks.size(), finished.size(), journal.loaded(), journal.quarantined(), alreadyDone);
+    }
+
+    /**
+     * A journal may have been edited by hand, or written by an older version: whatever a line says,
+     * a task must be able to make progress. A shorter poll interval also applies at once, rather
+     * than after the old schedule ran out. No lease from before a start holds.
+     */
+    private void makeSane(Task task, long now) {
+        if (task.phase == Task.Phase.DOWNLOAD && (task.videoUrl == null || task.videoUrl.isBlank())) {
+            task.phase = Task.Phase.FETCH; // no URL to download from: fetch the task for one
+        }
+        if (task.registeredAt <= 0 || task.registeredAt > now) {
+            task.registeredAt = now;
+        }
+        task.activeAt = Math.min(task.activeAt, activeClock.reading(now));
+        if (task.timedOutAt != null) {
+            task.timedOutAt = Math.min(task.timedOutAt, now);
+        }
+        if (policy != null) {
+            task.nextAt = Math.min(task.nextAt, policy.latestDueAt(task, now));
+        }
+        task.leaseOwner = null;
+        task.leaseUntil = 0;
+        task.epoch = Math.max(0, task.epoch);
+        task.fetches = Math.max(0, task.fetches);
+        task.urlRefreshes = Math.max(0, task.urlRefreshes);
+        task.downloadAttempts = Math.max(0, task.downloadAttempts);
+        task.faultStreak = Math.max(0, task.faultStreak);
+        task.notFoundAnswers = Math.max(0, task.notFoundAnswers);
+    }
+
+    public synchronized void stop() throws IOException {
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    // ---- registration ----
+
+    @Override
+    public synchronized Registration register(List<String> ids) {
+        long now = now();
+        int pending = 0;
+        int known = 0;
+        List<Task> added = new ArrayList<>();
+        for (String id : ids) {
+            TaskIds.require(id);
+            if (tasks.containsKey(id)) {
+                pending++;
+            } else if (finished.contains(id) || outputs != null && outputs.isFinished(id)) {
+                known++;
+            } else {
+                added.add(add(id, now));
+            }
+        }
+        durably(added);
+        return new Registration(added.size(), pending, known);
+    }
+
+    @Override
+    public synchronized boolean reopen(String id) {
+        TaskIds.require(id);
+        if (tasks.containsKey(id)) {
+            return false;
+        }
+        boolean wasFinished = finished.remove(id);
+        try {
+            durably(List.of(add(id, now())));
+        } catch (UncheckedIOException e) {
+            if (wasFinished) {
+                finished.add(id);
+            }
+            throw e;
+        }
+        return true;
+    }
+
+    private Task add(String id, long now) {
+        Task task = new Task(id, now);
+        task.activeAt = activeClock.reading(now);
+        tasks.put(id, task);
+        journal.put(task);
+        due.index(task);
+        return task;
+    }
+
+    /** Not durable, so not registered: the caller (the inbox file) tries again. */
+    private void durably(List<Task> added) {
+        try {
+            journal.sync();
+        } catch (UncheckedIOException e) {
+            for (Task task : added) {
+                tasks.remove(task.id);
+                due.take(task);
+            }
+            throw e;
+        }
+    }
+
+    // ---- leases ----
+
+    @Override
+    public synchronized List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
+        journal.maintain();
+        long now = now();
+        due.expireLeases(now);
+        if (max <= 0 || phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
+            return List.of();
+        }
+        List<Lease> leases = new ArrayList<>();
+        for (Task task : due.claim(phase, now, max)) {
+            task.epoch++;
+            task.leaseOwner = instanceId;
+            task.leaseUntil = now + leaseTime;
+            task.nextAt = now + gapMillis;
+            leases.add(new Lease(task.copy(), instanceId, task.epoch, task.leaseUntil));
+        }
+        return leases;
+    }
+
+    @Override
+    public synchronized void renew(Lease lease) {
+        Task task = held(lease);
+        task.leaseUntil = now() + leaseTime;
+        lease.renewedUntil(task.leaseUntil);
+    }
+
+    /** One lock for the whole batch: a lease given back meanwhile is skipped, not reported lost. */
+    @Override
+    public synchronized List<Lease> renewAll(java.util.Collection<Lease> leases) {
+        return TaskStore.super.renewAll(leases.stream().filter(lease -> !lease.ended()).toList());
+    }
+
+    @Override
+    public synchronized void update(Lease lease) {
+        Task stored = keep(lease);
+        due.leased(stored);
+        journal.put(stored);
+        journal.flush();
+    }
+
+    @Override
+    public synchronized void release(Lease lease) {
+        Task stored = keep(lease);
+        stored.leaseOwner = null;
+        stored.leaseUntil = 0;
+        lease.end();
+        // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
+        due.index(stored);
+        journal.put(stored);
+        journal.flush();
+    }
+
+    @Override
+    public synchronized void finish(Lease lease) {
+        Task task = held(lease);
+        tasks.remove(task.id);
+        due.take(task);
+        finished.add(task.id);
+        lease.end();
+        journal.finished(task.id);
+        journal.flush();
+    }
+
+    /** The store's task under the lease; throws, changing nothing, when the lease does not hold. */
+    private Task held(Lease lease) {
+        Task task = tasks.get(lease.taskId());
+        String lost = lease.ended() ? "it was given back or lost before"
+                : task == null ? "the task is no longer pending"
+                : !lease.owner().equals(task.leaseOwner) || task.epoch != lease.epoch() ? "the task was claimed again since (epoch " + task.epoch + ")"
+                : task.leaseUntil <= now() ? "it expired unrenewed"
+                : null;
+        if (lost != null) {
+            lease.end();
+            throw new LeaseLostException(lease, lost);
+        }
+        return task;
+    }
+
+    /** The lease's working copy becomes the store's, the store's own lease fields kept. */
+    private Task keep(Lease lease) {
+        Task current = held(lease);
+        Task next = lease.task().copy();
+        next.id = current.id;
+        next.epoch = current.epoch;
+        next.leaseOwner = current.leaseOwner;
+        next.leaseUntil = current.leaseUntil;
+        next.registeredAt = current.registeredAt;
+        next.activeAt = current.activeAt;
+        due.take(current);
+        tasks.put(next.id, next);
+        return next;
+    }
+
+    // ---- facts ----
+
+    @Override
+    public synchronized void pauseFetches(long until) {
+        fetchesPausedUntil = Math.max(fetchesPausedUntil, until);
+    }
+
+    @Override
+    public synchronized long fetchesPausedUntil() {
+        return fetchesPausedUntil;
+    }
+
+    @Override
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    @Override
+    public long leaseTimeMillis() {
+        return leaseTime;
+    }
+
+    @Override
+    public synchronized Optional<Task> find(String id) {
+        return Optional.ofNullable(tasks.get(id)).map(Task::copy);
+    }
+
+    @Override
+    public synchronized boolean isFinished(String id) {
+        return finished.contains(id);
+    }
+
+    @Override
+    public synchronized List<Task> pendingTasks() {
+        return tasks.values().stream().map(Task::copy).toList();
+    }
+
+    @Override
+    public synchronized int pendingCount() {
+        return tasks.size();
+    }
+
+    @Override
+    public synchronized long waitedMillis(Task task) {
+        return activeClock.reading(now()) - task.activeAt;
+    }
+
+    @Override
+    public synchronized void outageBegan(String cause) {
+        activeClock.outageBegan(cause, now());
+    }
+
+    @Override
+    public synchronized void outageEnded(String cause) {
+        activeClock.outageEnded(cause, now());
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.jimengfetcher.task;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A task that is not finished yet, as the task store keeps it. A finished task is only an id
+ * known to the store; its record in output/results or output/failed says the rest.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Task {
+
+    public enum Phase { FETCH, DOWNLOAD }
+
+    public String id;
+    public Phase phase = Phase.FETCH;
+    /** When the id was first registered (epoch ms); the task timeout counts from here, across restarts. */
+    public long registeredAt;
+    /** The task store's active clock at registration: the task timeout counts from here, outages left out. */
+    public Long activeAt;
+    /** When the task is next due for a fetch or download attempt (epoch ms). */
+    public long nextAt;
+    public int fetches;
+    /** The last status the API gave, e.g. IN_PROGRESS. */
+    public String status;
+    public String progress;
+    public long lastFetchAt;
+    /** The signed video URL of the last SUCCESS answer, while downloading. */
+    public String videoUrl;
+    /** The SUCCESS answer as received, kept while downloading for the result record. */
+    public String answer;
+    public int urlRefreshes;
+    public int downloadAttempts;
+    /** Consecutive faults (network, 5xx, unreadable answer) since the last good answer; drives the backoff. */
+    public int faultStreak;
+    public int notFoundAnswers;
+    /** Answers in a row in which the API refused this task: HTTP 403, or an error naming no status. */
+    public int refusedAnswers;
+    public String lastError;
+    /** Timed out, and fetched again now and then in case it succeeds late: when it failed (epoch ms), else null. */
+    public Long timedOutAt;
+    /** How many of those late fetches were made. */
+    public int rechecks;
+    /** The fencing token of the last claim: grows by one with every claim of the task. */
+    public long epoch;
+    /** The instance holding the task now, or null when nobody does. */
+    public String leaseOwner;
+    /** Until when that lease holds without renewal (the store's clock, epoch ms). */
+    public long leaseUntil;
+
+    public Task() {
+    }
+
+    public Task(String id, long now) {
+        this.id = id;
+        this.registeredAt = now;
+        this.nextAt = now;
+    }
+
+    public Task copy() {
+        Task t = new Task();
+        t.id = id;
+        t.phase = phase;
+        t.registeredAt = registeredAt;
+        t.activeAt = activeAt;
+        t.nextAt = nextAt;
+        t.fetches = fetches;
+        t.status = status;
+        t.progress = progress;
+        t.lastFetchAt = lastFetchAt;
+        t.videoUrl = videoUrl;
+        t.answer = answer;
+        t.urlRefreshes = urlRefreshes;
+        t.downloadAttempts = downloadAttempts;
+        t.faultStreak = faultStreak;
+        t.notFoundAnswers = notFoundAnswers;
+        t.refusedAnswers = refusedAnswers;
+        t.lastError = lastError;
+        t.timedOutAt = timedOutAt;
+        t.rechecks = rechecks;
+        t.epoch = epoch;
+        t.leaseOwner = leaseOwner;
+        t.leaseUntil = leaseUntil;
+        return t;
+    }
+}

@@ -1,0 +1,205 @@
+package io.github.jimengfetcher.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.api.StatusFamily;
+import io.github.jimengfetcher.store.journal.JournalTaskStore;
+import io.github.jimengfetcher.task.FailureClass;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskPolicy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The rules of a task's life, applied to leased tasks of a real (journal) store on a clock the test moves. */
+class TaskLifeTest {
+
+    private static final long INTERVAL = 300;
+
+    @TempDir
+    Path root;
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private JournalTaskStore store;
+    private TaskLife tasks;
+
+    @BeforeEach
+    void start() throws Exception {
+        TaskPolicy policy = new TaskPolicy();
+        policy.setPollInterval(INTERVAL + "ms");
+        policy.setTaskTimeout("1h");
+        policy.setRetryInitialDelay("200ms");
+        policy.setRetryMaxDelay("1s");
+        policy.setMaxUrlRefreshes(2);
+        policy.setMaxDownloadAttempts(3);
+        policy.setTimeoutRechecks("1h,6h");
+        store = new JournalTaskStore();
+        store.setFolder(root.toString());
+        store.setLeaseTime("30s");
+        store.setClock(clock::get);
+        store.start();
+        tasks = new TaskLife();
+        tasks.setStore(store);
+        tasks.setPolicy(policy);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        store.stop();
+    }
+
+    private Lease claim(String id, Task.Phase phase) {
+        if (store.find(id).isEmpty()) {
+            store.register(List.of(id));
+        }
+        clock.addAndGet(10_000); // past any backoff
+        List<Lease> leases = store.claimDue(phase, 1, INTERVAL);
+        assertEquals(1, leases.size(), id + " is due");
+        return leases.get(0);
+    }
+
+    private static FetchAnswer answer(String status, String progress) {
+        return new FetchAnswer(status, StatusFamily.WAITING, progress, "", "", null, null, "{}");
+    }
+
+    private static FetchAnswer success(String url) {
+        return new FetchAnswer("SUCCESS", StatusFamily.SUCCEEDED, "100%", "", "", url, null, "{\"status\":\"SUCCESS\"}");
+    }
+
+    @Test
+    void anAnswerIsRecordedAndTheNextFetchIsOneIntervalAfterIt() {
+        Lease lease = claim("cgt-wait", Task.Phase.FETCH);
+        assertTrue(tasks.recordAnswer(lease, answer("IN_PROGRESS", "10%")));
+        assertFalse(tasks.recordAnswer(lease, answer("IN_PROGRESS", "10%")), "nothing changed");
+        long answeredAt = clock.get();
+        tasks.scheduleNextFetch(lease);
+        Task task = store.find("cgt-wait").orElseThrow();
+        assertEquals(answeredAt + INTERVAL, task.nextAt);
+        assertEquals(2, task.fetches);
+        assertEquals("IN_PROGRESS", task.status);
+        assertTrue(lease.ended(), "given back");
+    }
+
+    @Test
+    void faultsBackOffExponentiallyAndAnAnswerResetsTheStreak() {
+        Lease lease = claim("cgt-fault", Task.Phase.FETCH);
+        tasks.retryLater(lease, "HTTP 503 from the API");
+        Task task = store.find("cgt-fault").orElseThrow();
+        assertEquals(1, task.faultStreak);
+        assertEquals("HTTP 503 from the API", task.lastError);
+        assertTrue(task.nextAt >= clock.get() + 100 && task.nextAt <= clock.get() + 200, "half to all of the first delay");
+        lease = claim("cgt-fault", Task.Phase.FETCH);
+        tasks.retryLater(lease, "HTTP 503 from the API");
+        assertTrue(store.find("cgt-fault").orElseThrow().nextAt >= clock.get() + 200, "doubled");
+        lease = claim("cgt-fault", Task.Phase.FETCH);
+        tasks.recordAnswer(lease, answer("QUEUED", ""));
+        assertEquals(0, store.find("cgt-fault").orElseThrow().faultStreak);
+        assertNull(store.find("cgt-fault").orElseThrow().lastError);
+    }
+
+    @Test
+    void aRetryAfterTheTaskWasGivenBackChangesNothing() {
+        Lease lease = claim("cgt-done", Task.Phase.FETCH);
+        tasks.finish(lease);
+        tasks.retryLater(lease, "a fault in a step after the finish");
+        assertTrue(store.isFinished("cgt-done"));
+    }
+
+    @Test
+    void aPauseIsTheStoresAndTheTaskStaysDue() {
+        Lease lease = claim("cgt-limited", Task.Phase.FETCH);
+        tasks.pauseFetches(lease, 60_000, "rate limited by the API (HTTP 429)");
+        assertEquals(clock.get() + 60_000, store.fetchesPausedUntil());
+        Task task = store.find("cgt-limited").orElseThrow();
+        assertTrue(task.nextAt <= clock.get(), "due the moment the pause ends");
+        assertEquals("rate limited by the API (HTTP 429)", task.lastError);
+    }
+
+    @Test
+    void taskNotExistIsBelievedTheSecondTime() {
+        Lease lease = claim("cgt-missing", Task.Phase.FETCH);
+        assertFalse(tasks.notFoundConfirmed(lease));
+        assertTrue(tasks.notFoundConfirmed(lease));
+    }
+
+    @Test
+    void refusalsAreCountedUntilAReadableAnswer() {
+        Lease lease = claim("cgt-403", Task.Phase.FETCH);
+        assertEquals(1, tasks.refusedAnswer(lease, "forbidden"));
+        assertEquals(2, tasks.refusedAnswer(lease, "forbidden"));
+        tasks.recordAnswer(lease, answer("IN_PROGRESS", ""));
+        assertEquals(1, tasks.refusedAnswer(lease, "forbidden"));
+    }
+
+    @Test
+    void aSuccessMovesTheTaskToItsDownloadAndUrlRefreshesAndAttemptsAreBounded() {
+        Lease lease = claim("cgt-url", Task.Phase.FETCH);
+        tasks.startDownload(lease, success("https://storage.example.com/a.mp4"));
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, INTERVAL).isEmpty());
+        lease = claim("cgt-url", Task.Phase.DOWNLOAD);
+        assertEquals("https://storage.example.com/a.mp4", lease.videoUrl());
+        assertTrue(tasks.refreshVideoUrl(lease, "HTTP 403"));
+        assertEquals(Task.Phase.FETCH, store.find("cgt-url").orElseThrow().phase);
+        for (String url : List.of("b", "c")) {
+            tasks.startDownload(claim("cgt-url", Task.Phase.FETCH), success("https://storage.example.com/" + url + ".mp4"));
+            lease = claim("cgt-url", Task.Phase.DOWNLOAD);
+            if (url.equals("b")) {
+                assertTrue(tasks.refreshVideoUrl(lease, "HTTP 403"));
+            }
+        }
+        assertFalse(tasks.refreshVideoUrl(lease, "HTTP 403"), "two refreshes, then no more");
+
+        assertTrue(tasks.retryDownloadLater(lease, "cut short"));
+        lease = claim("cgt-url", Task.Phase.DOWNLOAD);
+        assertTrue(tasks.retryDownloadLater(lease, "cut short"));
+        lease = claim("cgt-url", Task.Phase.DOWNLOAD);
+        assertFalse(tasks.retryDownloadLater(lease, "cut short"), "three attempts in all");
+        tasks.hold(lease);
+    }
+
+    @Test
+    void aTimedOutTaskStaysForLateFetchesAndOtherFailuresFinish() {
+        Lease other = claim("cgt-api", Task.Phase.FETCH);
+        tasks.finishFailed(other, FailureClass.API_FAILURE);
+        assertTrue(store.isFinished("cgt-api"));
+
+        Lease lease = claim("cgt-late", Task.Phase.FETCH);
+        tasks.finishFailed(lease, FailureClass.TIMED_OUT);
+        Task task = store.find("cgt-late").orElseThrow();
+        assertEquals(clock.get() + 3_600_000L, task.nextAt, "next look an hour later");
+        clock.addAndGet(3_600_000L);
+        lease = claim("cgt-late", Task.Phase.FETCH);
+        assertTrue(tasks.isRechecking(lease));
+        assertFalse(tasks.isPastDeadline(lease), "a task rechecked late has no deadline left to pass");
+        tasks.recheckLater(lease);
+        assertFalse(store.isFinished("cgt-late"), "a second late fetch is due later");
+        clock.addAndGet(6 * 3_600_000L);
+        tasks.recheckLater(claim("cgt-late", Task.Phase.FETCH));
+        assertTrue(store.isFinished("cgt-late"), "let go after the last");
+    }
+
+    @Test
+    void theDeadlineCountsOnlyWhileAnswersCanBeHad() {
+        Lease lease = claim("cgt-clock", Task.Phase.FETCH);
+        store.outageBegan("api");
+        clock.addAndGet(2 * 3_600_000L);
+        assertFalse(tasks.isPastDeadline(lease), "an outage does not count");
+        store.outageEnded("api");
+        clock.addAndGet(3_600_000L);
+        assertThrows(LeaseLostException.class, () -> tasks.hold(lease), "unrenewed for an hour: lost");
+        assertTrue(tasks.isPastDeadline(lease));
+    }
+}

@@ -1,0 +1,315 @@
+package io.github.jimengfetcher.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.Task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every task store must do, whatever it keeps its tasks in: registration of new and known
+ * ids, reopening, claims as leases with an owner, an epoch and an expiry, lease loss, renewal,
+ * expiry and takeover, the fetch pause, every state change, and what survives a restart. A store
+ * implementation runs this suite by extending it. Time passes by {@link #passTime}, never by sleeping.
+ */
+public abstract class TaskStoreContract {
+
+    protected static final long LEASE_TIME = 30_000;
+    protected static final long GAP = 10_000;
+
+    @TempDir
+    protected Path root;
+
+    protected TaskStore store;
+    protected OutputFolders outputs;
+
+    /** A started store over this folder, with a lease time of {@link #LEASE_TIME}; called again by {@link #restart()}. */
+    protected abstract TaskStore startStore(Path folder, OutputFolders outputs) throws Exception;
+
+    protected abstract void stopStore(TaskStore store) throws Exception;
+
+    /** The store's clock moves this much (a store on a real clock moves its stored times back instead). */
+    protected abstract void passTime(long millis);
+
+    /** The instance id this suite's store claims as. */
+    protected abstract String owner();
+
+    @BeforeEach
+    protected void start() throws Exception {
+        outputs = new OutputFolders();
+        outputs.setRoot(root.resolve("output").toString());
+        outputs.start();
+        store = startStore(root.resolve("work"), outputs);
+    }
+
+    @AfterEach
+    protected void stop() throws Exception {
+        stopStore(store);
+    }
+
+    protected void restart() throws Exception {
+        stopStore(store);
+        store = startStore(root.resolve("work"), outputs);
+    }
+
+    private Lease claimOne(Task.Phase phase) {
+        List<Lease> leases = store.claimDue(phase, 1, GAP);
+        assertEquals(1, leases.size(), "one task due");
+        return leases.get(0);
+    }
+
+    /** Every state change, each under the given lease. */
+    private static List<Consumer<Lease>> changes(TaskStore store) {
+        return List.of(store::renew, store::update, store::release, store::finish);
+    }
+
+    @Test
+    public void newIdsAreRegisteredAndKnownOnesCounted() throws Exception {
+        assertEquals(new TaskStore.Registration(2, 0, 0), store.register(List.of("cgt-a", "cgt-b")));
+        Files.writeString(outputs.resultFile("cgt-done"), "{}");
+        assertEquals(new TaskStore.Registration(1, 1, 1), store.register(List.of("cgt-a", "cgt-done", "cgt-c")));
+        assertEquals(3, store.pendingCount());
+    }
+
+    @Test
+    public void aFinishedIdStaysKnownAndComesBackOnlyWhenReopened() {
+        store.register(List.of("cgt-once"));
+        store.finish(claimOne(Task.Phase.FETCH));
+        assertTrue(store.isFinished("cgt-once"));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-once")), "finished in the store, no file needed");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
+
+        assertTrue(store.reopen("cgt-once"));
+        assertFalse(store.isFinished("cgt-once"));
+        assertFalse(store.reopen("cgt-once"), "pending already: nothing to reopen");
+        Lease again = claimOne(Task.Phase.FETCH);
+        assertEquals("cgt-once", again.taskId());
+        assertEquals(0, again.task().fetches, "a fresh start");
+    }
+
+    @Test
+    public void dueTasksAreLeasedEarliestFirstUpToTheAskedNumberAndNeverTwice() {
+        store.register(List.of("cgt-1"));
+        passTime(10);
+        store.register(List.of("cgt-2", "cgt-3"));
+        assertTrue(store.claimDue(Task.Phase.FETCH, 0, GAP).isEmpty());
+        List<Lease> first = store.claimDue(Task.Phase.FETCH, 2, GAP);
+        assertEquals("cgt-1", first.get(0).taskId());
+        assertEquals(2, first.size());
+        List<Lease> rest = store.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(1, rest.size());
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "every task is leased");
+        assertTrue(store.claimDue(Task.Phase.DOWNLOAD, 5, GAP).isEmpty(), "no task is in its download");
+    }
+
+    @Test
+    public void aClaimNamesTheOwnerGrowsTheEpochAndMovesTheDueTimeOneGapOn() {
+        store.register(List.of("cgt-epoch"));
+        long claimedAt = store.now();
+        Lease first = claimOne(Task.Phase.FETCH);
+        assertEquals(owner(), first.owner());
+        assertEquals(claimedAt + LEASE_TIME, first.expiresAt());
+        Task held = store.find("cgt-epoch").orElseThrow();
+        assertEquals(owner(), held.leaseOwner);
+        assertEquals(claimedAt + GAP, held.nextAt, "a holder that dies leaves the task due no earlier than its next turn");
+
+        first.task().nextAt = store.now();
+        store.release(first);
+        assertTrue(first.ended());
+        assertEquals(null, store.find("cgt-epoch").orElseThrow().leaseOwner);
+        Lease second = claimOne(Task.Phase.FETCH);
+        assertTrue(second.epoch() > first.epoch());
+    }
+
+    @Test
+    public void anExpiredLeaseIsTakenOverAndTheOldHolderChangesNothing() {
+        store.register(List.of("cgt-stalled"));
+        Lease stalled = claimOne(Task.Phase.FETCH);
+        passTime(LEASE_TIME - 1);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "still held, and not due before its gap");
+        passTime(GAP);
+        Lease takeover = claimOne(Task.Phase.FETCH);
+        assertTrue(takeover.epoch() > stalled.epoch());
+
+        stalled.task().fetches = 99;
+        stalled.task().lastError = "from the stalled holder";
+        for (Consumer<Lease> change : changes(store)) {
+            assertThrows(LeaseLostException.class, () -> change.accept(stalled));
+        }
+        Task now = store.find("cgt-stalled").orElseThrow();
+        assertEquals(0, now.fetches);
+        assertEquals(null, now.lastError);
+        assertEquals(takeover.epoch(), now.epoch);
+
+        takeover.task().fetches = 1;
+        store.update(takeover);
+        assertEquals(1, store.find("cgt-stalled").orElseThrow().fetches, "the new holder's changes count");
+    }
+
+    @Test
+    public void anExpiredLeaseIsLostEvenBeforeAnyoneTakesTheTaskOver() {
+        store.register(List.of("cgt-late"));
+        Lease late = claimOne(Task.Phase.FETCH);
+        passTime(LEASE_TIME + 1);
+        for (Consumer<Lease> change : changes(store)) {
+            assertThrows(LeaseLostException.class, () -> change.accept(late));
+        }
+        assertTrue(store.find("cgt-late").isPresent(), "still pending, for whoever claims it next");
+    }
+
+    @Test
+    public void aRenewedLeaseHoldsPastItsFirstExpiry() {
+        store.register(List.of("cgt-long"));
+        Lease download = claimOne(Task.Phase.FETCH);
+        for (int i = 0; i < 5; i++) {
+            passTime(LEASE_TIME / 2);
+            store.renew(download);
+        }
+        assertTrue(download.expiresAt() > store.now() + LEASE_TIME / 2);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "nobody takes over a renewed lease");
+        List<Lease> lost = store.renewAll(List.of(download));
+        assertTrue(lost.isEmpty());
+        store.finish(download);
+        assertTrue(store.isFinished("cgt-long"));
+    }
+
+    @Test
+    public void renewAllReportsTheLeasesThatNoLongerHold() {
+        store.register(List.of("cgt-kept", "cgt-lapsed"));
+        List<Lease> leases = store.claimDue(Task.Phase.FETCH, 2, GAP);
+        Lease kept = leases.get(0).taskId().equals("cgt-kept") ? leases.get(0) : leases.get(1);
+        Lease lapsed = kept == leases.get(0) ? leases.get(1) : leases.get(0);
+        passTime(LEASE_TIME / 2);
+        store.renew(kept);
+        passTime(LEASE_TIME / 2 + 1);
+        assertEquals(List.of(lapsed), store.renewAll(List.of(kept, lapsed)));
+        assertTrue(lapsed.ended());
+        assertFalse(kept.ended());
+    }
+
+    @Test
+    public void aLeaseGivenBackCannotBeUsedAgain() {
+        store.register(List.of("cgt-back"));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        lease.task().nextAt = store.now() + 5_000;
+        store.release(lease);
+        for (Consumer<Lease> change : changes(store)) {
+            assertThrows(LeaseLostException.class, () -> change.accept(lease));
+        }
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "waits for its due time");
+        passTime(5_000);
+        assertEquals("cgt-back", claimOne(Task.Phase.FETCH).taskId());
+    }
+
+    @Test
+    public void anUpdateKeepsTheChangeAndTheLease() {
+        store.register(List.of("cgt-upd"));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().progress = "40%";
+        lease.task().fetches = 3;
+        store.update(lease);
+        Task stored = store.find("cgt-upd").orElseThrow();
+        assertEquals("IN_PROGRESS", stored.status);
+        assertEquals(3, stored.fetches);
+        assertEquals(owner(), stored.leaseOwner);
+        store.renew(lease);
+    }
+
+    @Test
+    public void aTaskInItsDownloadIsClaimedOnlyAsADownload() {
+        store.register(List.of("cgt-video"));
+        Lease fetch = claimOne(Task.Phase.FETCH);
+        fetch.task().phase = Task.Phase.DOWNLOAD;
+        fetch.task().videoUrl = "https://storage.example.com/v.mp4";
+        fetch.task().nextAt = store.now();
+        store.release(fetch);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
+        Lease download = claimOne(Task.Phase.DOWNLOAD);
+        assertEquals("https://storage.example.com/v.mp4", download.task().videoUrl);
+    }
+
+    @Test
+    public void aPauseHoldsEveryFetchButNoDownload() {
+        store.register(List.of("cgt-fetch", "cgt-dl"));
+        Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();
+        dl.task().phase = Task.Phase.DOWNLOAD;
+        dl.task().videoUrl = "https://storage.example.com/dl.mp4";
+        dl.task().nextAt = store.now();
+        store.release(dl);
+        passTime(GAP);
+
+        store.pauseFetches(store.now() + 60_000);
+        assertTrue(store.fetchesPausedUntil() >= store.now() + 60_000);
+        store.pauseFetches(store.now() + 1_000);
+        assertTrue(store.fetchesPausedUntil() >= store.now() + 59_000, "a shorter pause does not cut a longer one short");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "paused, though cgt-fetch is due");
+        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId());
+        passTime(60_000);
+        assertEquals("cgt-fetch", claimOne(Task.Phase.FETCH).taskId());
+    }
+
+    @Test
+    public void everyStateSurvivesARestart() throws Exception {
+        store.register(List.of("cgt-keep", "cgt-dl", "cgt-gone", "cgt-held"));
+        List<Lease> leases = store.claimDue(Task.Phase.FETCH, 4, GAP);
+        Lease keep = leases.stream().filter(l -> l.taskId().equals("cgt-keep")).findFirst().orElseThrow();
+        keep.task().lastError = "HTTP 500 from the API";
+        keep.task().faultStreak = 2;
+        store.release(keep);
+        Lease dl = leases.stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();
+        dl.task().phase = Task.Phase.DOWNLOAD;
+        dl.task().videoUrl = "https://storage.example.com/dl.mp4";
+        store.update(dl);
+        store.finish(leases.stream().filter(l -> l.taskId().equals("cgt-gone")).findFirst().orElseThrow());
+        long registeredAt = store.find("cgt-keep").orElseThrow().registeredAt;
+
+        restart();
+
+        assertEquals(3, store.pendingCount());
+        Task kept = store.find("cgt-keep").orElseThrow();
+        assertEquals(registeredAt, kept.registeredAt);
+        assertEquals("HTTP 500 from the API", kept.lastError);
+        assertEquals(2, kept.faultStreak);
+        Task download = store.find("cgt-dl").orElseThrow();
+        assertEquals(Task.Phase.DOWNLOAD, download.phase);
+        assertEquals("https://storage.example.com/dl.mp4", download.videoUrl);
+        assertTrue(store.isFinished("cgt-gone"));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-gone")));
+        passTime(LEASE_TIME + GAP);
+        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId(), "a download cut off by the stop is due again");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).stream().anyMatch(l -> l.taskId().equals("cgt-held")),
+                "a task held at the stop is free again");
+    }
+
+    @Test
+    public void theTimeoutClockStopsWhileAnyOutageLasts() {
+        store.register(List.of("cgt-clock"));
+        Task task = store.find("cgt-clock").orElseThrow();
+        passTime(1_000);
+        assertEquals(1_000, store.waitedMillis(task));
+        store.outageBegan("api");
+        passTime(5_000);
+        store.outageBegan("output");
+        store.outageEnded("api");
+        passTime(5_000);
+        assertEquals(1_000, store.waitedMillis(task), "stopped while any outage lasts");
+        store.outageEnded("output");
+        passTime(2_000);
+        assertEquals(3_000, store.waitedMillis(task));
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.jimengfetcher.store.journal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.store.TaskStoreContract;
+import io.github.jimengfetcher.task.Task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The task store contract, against the local journal, on a clock the test moves; and what is the journal's own. */
+class JournalTaskStoreTest extends TaskStoreContract {
+
+    private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+
+    @Override
+    protected TaskStore startStore(Path folder, OutputFolders outputs) throws Exception {
+        JournalTaskStore journal = new JournalTaskStore();
+        journal.setFolder(folder.toString());
+        journal.setOutputs(outputs);
+        journal.setInstanceId(owner());
+        journal.setLeaseTime(LEASE_TIME + "ms");
+        journal.setClock(clock::get);
+        journal.start();
+        return journal;
+    }
+
+    @Override
+    protected void stopStore(TaskStore store) throws Exception {
+        ((JournalTaskStore) store).stop();
+    }
+
+    @Override
+    protected void passTime(long millis) {
+        clock.addAndGet(millis);
+    }
+
+    @Override
+    protected String owner() {
+        return "studio-1";
+    }
+
+    @Test
+    void finishedIdsOutliveACompactionAndAJournalOfAnEarlierVersionIsRead() throws Exception {
+        store.register(List.of("cgt-done"));
+        store.finish(store.claimDue(Task.Phase.FETCH, 1, GAP).get(0));
+        ((JournalTaskStore) store).stop();
+        Path journal = root.resolve("work/tasks.journal");
+        // an earlier version wrote "remove" for a finished task
+        Files.writeString(journal, Files.readString(journal) + "{\"op\":\"put\",\"task\":{\"id\":\"cgt-old\",\"phase\":\"FETCH\",\"registeredAt\":1}}\n"
+                + "{\"op\":\"remove\",\"id\":\"cgt-old\"}\n");
+        store = startStore(root.resolve("work"), outputs); // start compacts the journal
+        restart();
+        assertTrue(store.isFinished("cgt-done"));
+        assertTrue(store.isFinished("cgt-old"));
+        assertEquals(new TaskStore.Registration(0, 0, 2), store.register(List.of("cgt-done", "cgt-old")));
+        assertEquals(0, store.pendingCount());
+    }
+}
