@@ -84,59 +84,13 @@ public class JournalTaskStore implements TaskStore {
     public synchronized void start() throws IOException {
         journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
         journal.read(tasks, finished);
-        int alreadyDone = 0;
-        for (Task task : new ArrayList<>(tasks.values())) {
-            // the record is written before the store hears of the finish: a stop in between
-            boolean done = task.timedOutAt != null ? outputs != null && outputs.hasResult(task.id)
-                    : outputs != null && outputs.isFinished(task.id);
-            if (done) {
-                tasks.remove(task.id);
-                finished.add(task.id);
-                alreadyDone++;
-            }
-        }
         long now = now();
         activeClock.start(now);
-        for (Task task : tasks.values()) {
-            if (task.activeAt == null) {
-                // written before the clock existed: counts from registration, as it did then
-                task.activeAt = activeClock.reading(now) - Math.max(0, now - task.registeredAt);
-            }
-            makeSane(task, now);
-            due.index(task);
-        }
+        int alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
+        tasks.values().forEach(due::index);
         journal.rewrite();
         LOG.info("Task store {}: {} pending tasks, {} finished ids ({} journal entries read, {} quarantined, {} finished before the last stop)",
                 folder.toAbsolutePath(), tasks.size(), finished.size(), journal.loaded(), journal.quarantined(), alreadyDone);
-    }
-
-    /**
-     * A journal may have been edited by hand, or written by an older version: whatever a line says,
-     * a task must be able to make progress. A shorter poll interval also applies at once, rather
-     * than after the old schedule ran out. No lease from before a start holds.
-     */
-    private void makeSane(Task task, long now) {
-        if (task.phase == Task.Phase.DOWNLOAD && (task.videoUrl == null || task.videoUrl.isBlank())) {
-            task.phase = Task.Phase.FETCH; // no URL to download from: fetch the task for one
-        }
-        if (task.registeredAt <= 0 || task.registeredAt > now) {
-            task.registeredAt = now;
-        }
-        task.activeAt = Math.min(task.activeAt, activeClock.reading(now));
-        if (task.timedOutAt != null) {
-            task.timedOutAt = Math.min(task.timedOutAt, now);
-        }
-        if (policy != null) {
-            task.nextAt = Math.min(task.nextAt, policy.latestDueAt(task, now));
-        }
-        task.leaseOwner = null;
-        task.leaseUntil = 0;
-        task.epoch = Math.max(0, task.epoch);
-        task.fetches = Math.max(0, task.fetches);
-        task.urlRefreshes = Math.max(0, task.urlRefreshes);
-        task.downloadAttempts = Math.max(0, task.downloadAttempts);
-        task.faultStreak = Math.max(0, task.faultStreak);
-        task.notFoundAnswers = Math.max(0, task.notFoundAnswers);
     }
 
     public synchronized void stop() throws IOException {

@@ -1,0 +1,82 @@
+package io.github.jimengfetcher.store.journal;
+
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskPolicy;
+
+/**
+ * What a start makes of the tasks the journal left: a task whose record was written just before
+ * the stop is finished; whatever a line says (a hand edit, an older version), every other task
+ * can make progress; no lease from before the start holds.
+ */
+final class JournalRecovery {
+
+    private final OutputFolders outputs;
+    private final TaskPolicy policy;
+    private final ActiveClock activeClock;
+
+    JournalRecovery(OutputFolders outputs, TaskPolicy policy, ActiveClock activeClock) {
+        this.outputs = outputs;
+        this.policy = policy;
+        this.activeClock = activeClock;
+    }
+
+    /** Repairs the pending tasks in place; returns how many of them had finished before the stop. */
+    int recover(Map<String, Task> tasks, Set<String> finished, long now) {
+        int alreadyDone = 0;
+        for (Task task : new ArrayList<>(tasks.values())) {
+            if (finishedBeforeTheStop(task)) {
+                tasks.remove(task.id);
+                finished.add(task.id);
+                alreadyDone++;
+            } else {
+                makeSane(task, now);
+            }
+        }
+        return alreadyDone;
+    }
+
+    /**
+     * The record is written before the store hears of the finish: a stop in between. A timed-out
+     * task has its failure record and is still looked at late: only a result finishes it.
+     */
+    private boolean finishedBeforeTheStop(Task task) {
+        if (outputs == null) {
+            return false;
+        }
+        return task.timedOutAt != null ? outputs.hasResult(task.id) : outputs.isFinished(task.id);
+    }
+
+    /** A shorter poll interval also applies at once, rather than after the old schedule ran out. */
+    private void makeSane(Task task, long now) {
+        if (task.activeAt == null) {
+            // written before the clock existed: counts from registration, as it did then
+            task.activeAt = activeClock.reading(now) - Math.max(0, now - task.registeredAt);
+        }
+        if (task.phase == Task.Phase.DOWNLOAD && (task.videoUrl == null || task.videoUrl.isBlank())) {
+            task.phase = Task.Phase.FETCH; // no URL to download from: fetch the task for one
+        }
+        if (task.registeredAt <= 0 || task.registeredAt > now) {
+            task.registeredAt = now;
+        }
+        task.activeAt = Math.min(task.activeAt, activeClock.reading(now));
+        if (task.timedOutAt != null) {
+            task.timedOutAt = Math.min(task.timedOutAt, now);
+        }
+        if (policy != null) {
+            task.nextAt = Math.min(task.nextAt, policy.latestDueAt(task, now));
+        }
+        task.leaseOwner = null;
+        task.leaseUntil = 0;
+        task.epoch = Math.max(0, task.epoch);
+        task.fetches = Math.max(0, task.fetches);
+        task.urlRefreshes = Math.max(0, task.urlRefreshes);
+        task.downloadAttempts = Math.max(0, task.downloadAttempts);
+        task.faultStreak = Math.max(0, task.faultStreak);
+        task.notFoundAnswers = Math.max(0, task.notFoundAnswers);
+    }
+}
