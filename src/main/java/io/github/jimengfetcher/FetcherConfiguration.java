@@ -221,10 +221,7 @@ public class FetcherConfiguration {
 
     @BindToRegistry
     public AfterDownload afterDownload() {
-        AfterDownload afterDownload = new AfterDownload();
-        afterDownload.setTasks(tasks());
-        afterDownload.setPolicy(taskPolicy());
-        return afterDownload;
+        return new AfterDownload(tasks(), taskPolicy());
     }
 
     @BindToRegistry

@@ -12,14 +12,11 @@ import io.github.jimengfetcher.task.TaskPolicy;
  */
 public class AfterDownload {
 
-    private TaskLife tasks;
-    private TaskPolicy policy;
+    private final TaskLife tasks;
+    private final TaskPolicy policy;
 
-    public void setTasks(TaskLife tasks) {
+    public AfterDownload(TaskLife tasks, TaskPolicy policy) {
         this.tasks = tasks;
-    }
-
-    public void setPolicy(TaskPolicy policy) {
         this.policy = policy;
     }
 

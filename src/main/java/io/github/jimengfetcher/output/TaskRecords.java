@@ -23,15 +23,11 @@ public class TaskRecords {
 
     public Map<String, Object> success(Lease lease, DownloadResult download) {
         Task task = lease.task();
-        String id = task.id;
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("task_id", id);
-        record.put("status", "SUCCESS");
-        record.put("video_file", "videos/" + id + ".mp4");
+        Map<String, Object> record = begin(task, "SUCCESS");
+        record.put("video_file", "videos/" + task.id + ".mp4");
         record.put("video_bytes", download.bytes());
         record.put("video_sha256", download.sha256());
         times(record, task);
-        record.put("fetches", task.fetches);
         record.put("answer", answer(task.answer));
         return record;
     }
@@ -39,14 +35,10 @@ public class TaskRecords {
     /** The failure record; its reason_class is the failure's {@link FailureClass#wireName()}. */
     public Map<String, Object> failure(Lease lease, TaskFailure failure) {
         Task task = lease.task();
-        String id = task.id;
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("task_id", id);
-        record.put("status", "FAILED");
+        Map<String, Object> record = begin(task, "FAILED");
         record.put("reason_class", failure.failureClass().wireName());
         record.put("reason", failure.reason());
         times(record, task);
-        record.put("fetches", task.fetches);
         String answer = failure.lastAnswer() != null ? failure.lastAnswer() : task.answer;
         if (answer != null) {
             record.put("last_answer", answer(answer));
@@ -54,9 +46,18 @@ public class TaskRecords {
         return record;
     }
 
+    private static Map<String, Object> begin(Task task, String status) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("task_id", task.id);
+        record.put("status", status);
+        return record;
+    }
+
+    /** When the task was registered and finished, and how many fetches it took. */
     private static void times(Map<String, Object> record, Task task) {
         record.put("registered_at", Instant.ofEpochMilli(task.registeredAt).toString());
         record.put("finished_at", Instant.now().toString());
+        record.put("fetches", task.fetches);
     }
 
     /** The answer as parsed JSON when it is JSON, else as the text received. */

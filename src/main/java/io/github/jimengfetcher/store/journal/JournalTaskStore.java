@@ -199,8 +199,7 @@ public class JournalTaskStore implements TaskStore {
     public synchronized void update(Lease lease) {
         Task stored = keep(lease);
         due.leased(stored);
-        journal.put(stored);
-        journal.flush();
+        written(stored);
     }
 
     @Override
@@ -211,7 +210,11 @@ public class JournalTaskStore implements TaskStore {
         lease.end();
         // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
         due.index(stored);
-        journal.put(stored);
+        written(stored);
+    }
+
+    private void written(Task task) {
+        journal.put(task);
         journal.flush();
     }
 
