@@ -63,4 +63,21 @@ class JournalTaskStoreTest extends TaskStoreContract {
         assertEquals(new TaskStore.Registration(0, 0, 2), store.register(List.of("cgt-done", "cgt-old")));
         assertEquals(0, store.pendingCount());
     }
+
+    @Test
+    void theTimeoutClockStopsWhileAnyOutageLasts() {
+        store.register(List.of("cgt-clock"));
+        Task task = store.find("cgt-clock").orElseThrow();
+        passTime(1_000);
+        assertEquals(1_000, store.waitedMillis(task));
+        store.outageBegan("api");
+        passTime(5_000);
+        store.outageBegan("output");
+        store.outageEnded("api");
+        passTime(5_000);
+        assertEquals(1_000, store.waitedMillis(task), "stopped while any outage lasts");
+        store.outageEnded("output");
+        passTime(2_000);
+        assertEquals(3_000, store.waitedMillis(task));
+    }
 }

@@ -1,0 +1,159 @@
+package io.github.jimengfetcher.store.postgres;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.store.TaskStoreContract;
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.Task;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The task store contract against a real PostgreSQL server (started from Maven's binaries, no
+ * install), one fresh database per test; and what only a shared store must do: two instances
+ * claiming at once never get the same task, a pause is every instance's.
+ */
+class PostgresTaskStoreTest extends TaskStoreContract {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres server;
+    private DataSource database;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        server.close();
+    }
+
+    @Override
+    protected TaskStore startStore(Path folder, OutputFolders outputs) throws Exception {
+        if (database == null) {
+            String name = "contract_" + DATABASES.incrementAndGet();
+            sql(server.getPostgresDatabase(), "CREATE DATABASE " + name);
+            database = server.getDatabase("postgres", name);
+        }
+        return store(owner(), outputs);
+    }
+
+    private PostgresTaskStore store(String instance, OutputFolders outputs) {
+        PostgresTaskStore store = new PostgresTaskStore();
+        store.setDataSource(database);
+        store.setOutputs(outputs);
+        store.setInstanceId(instance);
+        store.setLeaseTime(LEASE_TIME + "ms");
+        store.setKeyHash(StoreSchema.keyHash("sk-test"));
+        store.start();
+        return store;
+    }
+
+    @Override
+    protected void stopStore(TaskStore store) {
+        // nothing held: every call takes a connection and gives it back
+    }
+
+    /** The database's clock cannot be moved: every stored time moves back instead. */
+    @Override
+    protected void passTime(long millis) {
+        sql(database, "UPDATE jimeng_tasks SET next_at = next_at - " + millis + ", lease_until = lease_until - " + millis);
+        sql(database, "UPDATE jimeng_pauses SET until_at = until_at - " + millis);
+    }
+
+    @Override
+    protected String owner() {
+        return "studio-2";
+    }
+
+    private static void sql(DataSource dataSource, String statement) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(statement, e);
+        }
+    }
+
+    @Test
+    void twoInstancesClaimingAtOnceNeverGetTheSameTask() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add("cgt-shared-" + i);
+        }
+        store.register(ids);
+        PostgresTaskStore other = store("studio-3", outputs);
+        Set<String> claimed = Collections.synchronizedSet(new HashSet<>());
+        AtomicInteger twice = new AtomicInteger();
+        AtomicInteger claimer = new AtomicInteger();
+        Runnable claimAll = () -> {
+            TaskStore mine = claimer.incrementAndGet() % 2 == 0 ? store : other;
+            List<Lease> batch;
+            while (!(batch = mine.claimDue(Task.Phase.FETCH, 7, GAP)).isEmpty()) {
+                for (Lease lease : batch) {
+                    if (!claimed.add(lease.taskId())) {
+                        twice.incrementAndGet();
+                    }
+                }
+            }
+        };
+        CompletableFuture<?>[] claimers = new CompletableFuture<?>[6];
+        for (int i = 0; i < claimers.length; i++) {
+            claimers[i] = CompletableFuture.runAsync(claimAll);
+        }
+        CompletableFuture.allOf(claimers).get();
+        assertEquals(300, claimed.size());
+        assertEquals(0, twice.get());
+    }
+
+    @Test
+    void aPauseOneInstanceRecordsHoldsEveryInstanceOnTheSameKey() {
+        PostgresTaskStore other = store("studio-3", outputs);
+        store.register(List.of("cgt-paused"));
+        other.pauseFetches(other.now() + 60_000);
+        assertTrue(store.fetchesPausedUntil() > store.now() + 50_000);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
+
+        PostgresTaskStore otherKey = store("studio-4", outputs);
+        otherKey.setKeyHash(StoreSchema.keyHash("sk-another-key"));
+        assertEquals(1, otherKey.claimDue(Task.Phase.FETCH, 5, GAP).size(), "another key's pause is not this one's");
+    }
+
+    @Test
+    void theTimeoutClockRunsAndStandsStillWhileThisInstanceIsInAnOutage() {
+        store.register(List.of("cgt-clock"));
+        Task task = store.find("cgt-clock").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.waitedMillis(task) >= 300);
+        store.outageBegan("api");
+        long during = store.waitedMillis(task);
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+                .until(() -> {
+                    store.claimDue(Task.Phase.DOWNLOAD, 1, 0); // ticks the shared clock now and then
+                    return store.waitedMillis(task) == during;
+                });
+        store.outageEnded("api");
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.waitedMillis(task) > during + 300);
+    }
+}
