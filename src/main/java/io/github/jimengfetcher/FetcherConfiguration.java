@@ -20,9 +20,13 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputHealth;
 import io.github.jimengfetcher.output.TaskRecords;
 import io.github.jimengfetcher.store.DueWork;
+import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskLife;
+import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.store.WorkSlots;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
+import io.github.jimengfetcher.store.postgres.PostgresTaskStore;
+import io.github.jimengfetcher.store.postgres.StoreDataSource;
 import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
@@ -58,10 +62,16 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.timeout-recheck") String timeoutRechecks;
     @PropertyInject(value = "jimeng.instance-id", defaultValue = "") String instanceId;
     @PropertyInject("jimeng.store.lease-time") String leaseTime;
+    @PropertyInject(value = "jimeng.store.url", defaultValue = "") String storeUrl;
+    @PropertyInject(value = "jimeng.store.user", defaultValue = "") String storeUser;
+    @PropertyInject(value = "jimeng.store.password", defaultValue = "") String storePassword;
+    @PropertyInject(value = "jimeng.base-url", defaultValue = "") String baseUrl;
+    @PropertyInject(value = "jimeng.api-key", defaultValue = "") String apiKey;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
     private OutputFolders outputFolders;
-    private JournalTaskStore taskStore;
+    private TaskStore taskStore;
+    private final StoreHealth storeHealth = new StoreHealth();
     private TaskPolicy taskPolicy;
     private TaskLife tasks;
     private OutputHealth outputHealth;
@@ -94,18 +104,35 @@ public class FetcherConfiguration {
         return taskPolicy;
     }
 
+    /** The local journal under jimeng.work, or with jimeng.store.url the PostgreSQL store several instances share. */
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
-    public synchronized JournalTaskStore taskStore() {
+    public synchronized TaskStore taskStore() {
         if (taskStore != null) {
             return taskStore;
         }
-        taskStore = new JournalTaskStore();
-        taskStore.setFolder(work);
-        taskStore.setOutputs(outputFolders());
-        taskStore.setPolicy(taskPolicy());
-        taskStore.setInstanceId(InstanceId.resolve(instanceId));
-        taskStore.setLeaseTime(leaseTime);
+        if (storeUrl.isBlank()) {
+            JournalTaskStore journal = new JournalTaskStore();
+            journal.setFolder(work);
+            journal.setOutputs(outputFolders());
+            journal.setPolicy(taskPolicy());
+            journal.setInstanceId(InstanceId.resolve(instanceId));
+            journal.setLeaseTime(leaseTime);
+            taskStore = journal;
+        } else {
+            PostgresTaskStore shared = new PostgresTaskStore();
+            shared.setDataSource(StoreDataSource.open(storeUrl.strip(), storeUser, storePassword, Math.min(32, maxConcurrentFetches + 8)));
+            shared.setOutputs(outputFolders());
+            shared.setInstanceId(InstanceId.resolve(instanceId));
+            shared.setLeaseTime(leaseTime);
+            shared.setApiKey(baseUrl.strip(), apiKey.strip());
+            taskStore = shared;
+        }
         return taskStore;
+    }
+
+    @BindToRegistry
+    public StoreHealth storeHealth() {
+        return storeHealth;
     }
 
     /** The rules of a task's life applied to leased tasks (bean {@code tasks}). */
@@ -129,6 +156,7 @@ public class FetcherConfiguration {
         DueWork dueWork = new DueWork(taskStore(), taskPolicy(), new WorkSlots("fetch", 2 * maxConcurrentFetches),
                 new WorkSlots("download", maxConcurrentDownloads), schedulerTick);
         dueWork.setOnLeaseLost(videoDownload()::cancel);
+        dueWork.setStoreHealth(storeHealth);
         return dueWork;
     }
 

@@ -28,6 +28,7 @@ import io.github.jimengfetcher.observe.TaskBoard;
 import io.github.jimengfetcher.observe.TaskMetrics;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputHealth;
+import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
 
 /**
@@ -89,6 +90,7 @@ public class ObserveConfiguration extends MainListenerSupport {
         FetcherHealthCheck check = new FetcherHealthCheck(require(registry, ApiHealth.class), require(registry, OutputFolders.class),
                 require(registry, OutputHealth.class), java.nio.file.Path.of(properties.resolveProperty("jimeng.work").orElseThrow().strip()),
                 failingLimit, minFreeSpace);
+        check.setStoreHealth(require(registry, StoreHealth.class));
         check.setCamelContext(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -16,12 +16,13 @@ import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputHealth;
+import io.github.jimengfetcher.store.StoreHealth;
 
 /**
  * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
  * refuses the key, the output folder cannot be written, a disk is nearly full, every API
  * request has failed for longer than jimeng.health.api-failing-limit, or the API's rate limit
- * pauses every fetch. Each is checked anew on every call, so health comes back UP by itself
+ * pauses every fetch, or the shared task store cannot be reached. Each is checked anew on every call, so health comes back UP by itself
  * once the cause is gone.
  *
  * A readiness check only: restarting the process fixes none of these, so liveness stays UP.
@@ -34,6 +35,7 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     private final Path work;
     private final long apiFailingLimit;
     private final long minFreeSpace;
+    private StoreHealth storeHealth = new StoreHealth();
 
     public FetcherHealthCheck(ApiHealth api, OutputFolders outputs, OutputHealth outputHealth, Path work,
                               long apiFailingLimitMillis, long minFreeSpace) {
@@ -44,6 +46,10 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         this.work = work;
         this.apiFailingLimit = apiFailingLimitMillis;
         this.minFreeSpace = minFreeSpace;
+    }
+
+    public void setStoreHealth(StoreHealth storeHealth) {
+        this.storeHealth = storeHealth;
     }
 
     @Override
@@ -77,6 +83,11 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {
             problems.add("every API request has failed since " + Instant.ofEpochMilli(failingSince)
                     + " (more than " + TimeUtils.printDuration(apiFailingLimit, false) + ")");
+        }
+        long storeUnreachable = storeHealth.unreachableSince();
+        if (storeUnreachable > 0) {
+            problems.add("the task store (jimeng.store.url) cannot be reached since " + Instant.ofEpochMilli(storeUnreachable)
+                    + ": no new work is taken");
         }
         if (problems.isEmpty()) {
             builder.up();

@@ -33,6 +33,7 @@ public class DueWork {
     private final long claimWait;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private Consumer<Lease> onLeaseLost = lease -> { };
+    private StoreHealth storeHealth = new StoreHealth();
 
     /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
     public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, String claimWait) {
@@ -41,6 +42,10 @@ public class DueWork {
         this.fetchSlots = fetchSlots;
         this.downloadSlots = downloadSlots;
         this.claimWait = TimeUtils.toMilliSeconds(claimWait);
+    }
+
+    public void setStoreHealth(StoreHealth storeHealth) {
+        this.storeHealth = storeHealth;
     }
 
     /** What stops this instance's work on a task whose lease was lost (a download in flight is cancelled). */
@@ -70,7 +75,10 @@ public class DueWork {
         List<Lease> leases = List.of();
         try {
             leases = store.claimDue(phase, free, gap);
+            storeHealth.reachable();
             leases.forEach(lease -> held.put(lease.taskId(), lease));
+        } catch (StoreUnavailableException e) {
+            storeHealth.unreachable(e); // no new work until it is back
         } finally {
             slots.giveBack(free - leases.size());
         }
@@ -119,11 +127,35 @@ public class DueWork {
         if (due.isEmpty()) {
             return;
         }
-        for (Lease lost : store.renewAll(due)) {
-            held.remove(lost.taskId(), lost);
-            LOG.warn("{}: the lease was lost before it could be renewed; this instance stops its work on the task", lost);
-            onLeaseLost.accept(lost);
+        List<Lease> lost;
+        try {
+            lost = store.renewAll(due);
+            storeHealth.reachable();
+        } catch (StoreUnavailableException e) {
+            storeHealth.unreachable(e);
+            lost = lapsing(due);
         }
+        for (Lease lease : lost) {
+            held.remove(lease.taskId(), lease);
+            LOG.warn("{}: the lease was lost before it could be renewed; this instance stops its work on the task", lease);
+            onLeaseLost.accept(lease);
+        }
+    }
+
+    /**
+     * The store cannot be reached to renew: work whose lease is about to run out stops now, a safe
+     * margin before another instance may take the task over.
+     */
+    private List<Lease> lapsing(List<Lease> leases) {
+        long stopAfter = store.now() + store.leaseTimeMillis() / 6;
+        List<Lease> lapsing = new ArrayList<>();
+        for (Lease lease : leases) {
+            if (lease.expiresAt() <= stopAfter) {
+                lease.end();
+                lapsing.add(lease);
+            }
+        }
+        return lapsing;
     }
 
     /** Leases held by this instance right now. */

@@ -9,8 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import javax.sql.DataSource;
+
+import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.StoreUnavailableException;
@@ -19,7 +20,6 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskIds;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * The shared task store: one PostgreSQL database for several instances (jimeng.store.url). Claims
@@ -66,9 +66,34 @@ public class PostgresTaskStore implements TaskStore {
         this.keyHash = keyHash;
     }
 
+    /** Pauses are kept per API key: this one's (the key itself is never stored, only a hash of it). */
+    public void setApiKey(String baseUrl, String apiKey) {
+        this.keyHash = StoreSchema.keyHash(baseUrl + " " + apiKey);
+    }
+
     public void start() {
-        StoreSchema.migrate(dataSource);
-        clock.tick(dataSource);
+        try {
+            StoreSchema.migrate(dataSource);
+            clock.tick(dataSource);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot use the task store at jimeng.store.url: " + e.getMessage(), e);
+        }
+    }
+
+    /** Hands back at once the leases this instance still holds (its work has ended), then closes the pool. */
+    public void stop() {
+        try {
+            execute("UPDATE jimeng_tasks SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND NOT finished", instanceId);
+        } catch (StoreUnavailableException unreachable) {
+            // they lapse by themselves
+        }
+        if (dataSource instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
     }
 
     // ---- registration ----
