@@ -44,6 +44,8 @@ public class PostgresTaskStore implements TaskStore {
     private String keyHash = "";
     private final TaskDocuments documents = new TaskDocuments();
     private final StoreClock clock = new StoreClock();
+    private final RecentValue pausedUntil = new RecentValue(1_000);
+    private final RecentValue pending = new RecentValue(1_000);
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -277,12 +279,16 @@ public class PostgresTaskStore implements TaskStore {
     public void pauseFetches(long until) {
         execute("INSERT INTO jimeng_pauses (key_hash, until_at) VALUES (?, ?) ON CONFLICT (key_hash) "
                 + "DO UPDATE SET until_at = GREATEST(jimeng_pauses.until_at, EXCLUDED.until_at)", keyHash, until);
+        pausedUntil.forget();
     }
 
+    /** Read at most once a second (health and status ask often); the last value known while the store is away. */
     @Override
     public long fetchesPausedUntil() {
-        Long until = queryLong("SELECT until_at FROM jimeng_pauses WHERE key_hash = ?", keyHash);
-        return until == null ? 0 : until;
+        return pausedUntil.get(() -> {
+            Long until = queryLong("SELECT until_at FROM jimeng_pauses WHERE key_hash = ?", keyHash);
+            return until == null ? 0L : until;
+        });
     }
 
     @Override
@@ -311,9 +317,10 @@ public class PostgresTaskStore implements TaskStore {
         return tasks("WHERE NOT finished");
     }
 
+    /** Read at most once a second (metrics ask on every scrape); the last value known while the store is away. */
     @Override
     public int pendingCount() {
-        return queryLong("SELECT count(*) FROM jimeng_tasks WHERE NOT finished").intValue();
+        return pending.get(() -> queryLong("SELECT count(*) FROM jimeng_tasks WHERE NOT finished")).intValue();
     }
 
     @Override

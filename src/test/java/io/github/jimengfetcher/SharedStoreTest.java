@@ -1,0 +1,150 @@
+package io.github.jimengfetcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
+import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.Http;
+import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.Videos;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The app on the shared PostgreSQL store (jimeng.store.url), against a real PostgreSQL server. */
+class SharedStoreTest extends AppTestSupport {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String PASSWORD = "pw-4711-never-logged";
+
+    private EmbeddedPostgres db;
+    private int port;
+    private Path data;
+
+    @BeforeEach
+    void startDatabase() throws IOException {
+        port = Http.freePort();
+        data = Files.createTempDirectory("jimeng-pg");
+        db = startOn(port, data);
+    }
+
+    private static EmbeddedPostgres startOn(int port, Path data) throws IOException {
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(data).setCleanDataDirectory(false).start();
+    }
+
+    @AfterEach
+    void stopDatabase() throws Exception {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private Map<String, String> shared() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("jimeng.store.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+        settings.put("jimeng.store.user", "postgres");
+        settings.put("jimeng.store.password", PASSWORD);
+        settings.put("jimeng.instance-id", "studio-a");
+        settings.put("jimeng.store.lease-time", "3s");
+        return settings;
+    }
+
+    private long rows(String where) throws Exception {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM jimeng_tasks WHERE " + where)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void tasksRunThroughTheSharedStoreAndAFinishedIdIsKnownThere() throws Exception {
+        byte[] video = Videos.mp4(200_000, 31);
+        String good = "cgt-shared-good";
+        String bad = "cgt-shared-bad";
+        api.answer(good, okJson(FakeGateway.success(good, api.video("good.mp4", video))));
+        api.answer(bad, okJson(FakeGateway.failure(bad, "content policy")));
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(shared());
+            app.drop("ids.txt", good + "\n" + bad + "\n");
+            awaitResult(good);
+            awaitFailure(bad);
+            assertArrayEquals(video, Files.readAllBytes(app.video(good)));
+            await().atMost(WAIT).until(() -> rows("finished") == 2);
+            assertFalse(Files.exists(app.work().resolve("tasks.journal")), "no local journal with a store URL");
+
+            app.drop("again.txt", good + "\n");
+            await().atMost(WAIT).until(() -> log.count("0 new tasks, 1 already known") > 0);
+            assertEquals(1, api.fetchesOf(good).size(), "a finished id is not fetched again");
+            assertEquals(0, log.count(PASSWORD), "the database password is never logged");
+        }
+        app.close();
+        app = null;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains(PASSWORD), file + " holds the password");
+            }
+        }
+    }
+
+    @Test
+    void whileTheStoreIsAwayHealthSaysSoAndWorkResumesByItselfOnceItIsBack() throws Exception {
+        Map<String, String> settings = shared();
+        int http = Http.enable(settings);
+        String id = "cgt-through-an-outage";
+        byte[] video = Videos.mp4(100_000, 32);
+        api.answer(id, okJson(FakeGateway.success(id, api.video("outage.mp4", video))));
+        startApp(settings);
+        await().atMost(WAIT).until(() -> Http.get(http, "/observe/health").statusCode() == 200);
+
+        db.close();
+        db = null;
+        app.drop("ids.txt", id + "\n");
+        await().atMost(WAIT).until(() -> {
+            String health = Http.get(http, "/observe/health?exposureLevel=full").body();
+            return health.contains("DOWN") && health.contains("jimeng.store.url");
+        });
+        assertTrue(api.fetchesOf(id).isEmpty(), "nothing is fetched while the store is away");
+
+        db = startOn(port, data);
+        awaitResult(id);
+        assertArrayEquals(video, Files.readAllBytes(app.video(id)));
+        await().atMost(WAIT).until(() -> Http.get(http, "/observe/health").statusCode() == 200);
+    }
+
+    @Test
+    void aUrlThatIsNotPostgresOrCarriesAPasswordIsRefusedAtStart() {
+        for (String url : new String[] {"jdbc:mysql://127.0.0.1/x", "jdbc:postgresql://127.0.0.1:" + port + "/postgres?password=" + PASSWORD}) {
+            Map<String, String> settings = RunningApp.testSettings(root.resolve(String.valueOf(url.length())), api.baseUrl());
+            settings.putAll(shared());
+            settings.put("jimeng.store.url", url);
+            org.apache.camel.main.Main main = JimengFetcherApplication.create();
+            settings.forEach(main::addOverrideProperty);
+            String reason = JimengFetcherApplication.reason(org.junit.jupiter.api.Assertions.assertThrows(Exception.class, main::run));
+            assertTrue(reason.contains("jimeng.store.url"), reason);
+            assertFalse(reason.contains(PASSWORD), reason);
+        }
+    }
+}
