@@ -7,10 +7,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.github.jimengfetcher.store.postgres.PostgresTaskStore;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
@@ -146,5 +149,37 @@ class SharedStoreTest extends AppTestSupport {
             assertTrue(reason.contains("jimeng.store.url"), reason);
             assertFalse(reason.contains(PASSWORD), reason);
         }
+    }
+
+    @Test
+    void aPauseAnotherInstanceRecordsHoldsThisOneWithinASecond() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String id = "cgt-paced-" + i;
+            ids.add(id);
+            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+        }
+        startApp(shared());
+        app.drop("ids.txt", String.join("\n", ids));
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> api.fetchesOf(id).size() >= 2));
+
+        // another instance on the same key got a 429 and records a pause of 4 s
+        PostgresTaskStore other = new PostgresTaskStore();
+        other.setDataSource(db.getPostgresDatabase());
+        other.setInstanceId("studio-b");
+        other.setApiKey(api.baseUrl(), FakeGateway.KEY);
+        other.start();
+        long recorded = System.currentTimeMillis();
+        other.pauseFetches(other.now() + 4_000);
+
+        await().atMost(WAIT).until(() -> System.currentTimeMillis() > recorded + 4_500
+                && ids.stream().anyMatch(id -> fetchedBetween(id, recorded + 4_000, Long.MAX_VALUE)));
+        for (String id : ids) {
+            assertFalse(fetchedBetween(id, recorded + 1_000, recorded + 3_900), id + " was fetched during the pause");
+        }
+    }
+
+    private boolean fetchedBetween(String id, long from, long to) {
+        return api.fetchesOf(id).stream().map(r -> r.getLoggedDate().getTime()).anyMatch(t -> t >= from && t < to);
     }
 }

@@ -140,6 +140,17 @@ public class TaskLife {
         store.release(lease);
     }
 
+    /** Is fetching paused right now (by this instance or, on a shared store, any other on the same key)? */
+    public boolean isFetchPaused() {
+        return store.fetchesPausedUntil() > store.now();
+    }
+
+    /** A task claimed before a pause began: it waits, fetched as soon as the pause ends. */
+    public void waitOutPause(Lease lease) {
+        lease.task().nextAt = Math.max(store.now(), store.fetchesPausedUntil());
+        store.release(lease);
+    }
+
     // ---- the video ----
 
     /** Moves the task to its download, with the SUCCESS answer and its URL; a download claim takes it from there. */

@@ -44,7 +44,8 @@ public class PostgresTaskStore implements TaskStore {
     private String keyHash = "";
     private final TaskDocuments documents = new TaskDocuments();
     private final StoreClock clock = new StoreClock();
-    private final RecentValue pausedUntil = new RecentValue(1_000);
+    /** Every fetch asks: read twice a second, so a pause another instance records holds here within a second. */
+    private final RecentValue pausedUntil = new RecentValue(500);
     private final RecentValue pending = new RecentValue(1_000);
 
     public void setDataSource(DataSource dataSource) {
@@ -282,7 +283,7 @@ public class PostgresTaskStore implements TaskStore {
         pausedUntil.forget();
     }
 
-    /** Read at most once a second (health and status ask often); the last value known while the store is away. */
+    /** Read at most twice a second (every fetch asks); the last value known while the store is away. */
     @Override
     public long fetchesPausedUntil() {
         return pausedUntil.get(() -> {
