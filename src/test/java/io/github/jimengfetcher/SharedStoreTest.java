@@ -19,6 +19,8 @@ import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
+import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.StorageHost.Behaviour;
 import io.github.jimengfetcher.support.Videos;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -176,6 +178,25 @@ class SharedStoreTest extends AppTestSupport {
                 && ids.stream().anyMatch(id -> fetchedBetween(id, recorded + 4_000, Long.MAX_VALUE)));
         for (String id : ids) {
             assertFalse(fetchedBetween(id, recorded + 1_000, recorded + 3_900), id + " was fetched during the pause");
+        }
+    }
+
+    @Test
+    void aStoppedInstanceHandsItsLeasesBackAtOnce() throws Exception {
+        try (StorageHost storage = new StorageHost()) {
+            String id = "cgt-stopped-mid-download";
+            api.answer(id, okJson(FakeGateway.success(id, storage.video("slow.mp4", Videos.mp4(6_000_000, 33), Behaviour.SLOW))));
+            Map<String, String> settings = shared();
+            settings.put("jimeng.store.lease-time", "30s");
+            settings.put("camel.main.shutdown-timeout", "1");
+            startApp(settings);
+            app.drop("ids.txt", id + "\n");
+            await().atMost(WAIT).until(() -> storage.bytesServed("slow.mp4") > 0);
+            assertEquals(1, rows("lease_owner = 'studio-a'"), "held while it downloads");
+            app.close();
+            app = null;
+            assertEquals(0, rows("lease_owner IS NOT NULL OR lease_until IS NOT NULL"), "handed back, not left to run out");
+            assertEquals(1, rows("NOT finished"), "still pending, for the next instance to take at once");
         }
     }
 
