@@ -60,7 +60,7 @@ final class StoreClock {
 
     void tick(DataSource dataSource) {
         String sql = "UPDATE jimeng_clock SET active_ms = active_ms + CASE WHEN ? THEN 0 ELSE "
-                + "LEAST(?, GREATEST(0, " + PostgresTaskStore.NOW + " - ticked_at)) END, ticked_at = " + PostgresTaskStore.NOW
+                + "LEAST(?, GREATEST(0, " + StoreSql.NOW + " - ticked_at)) END, ticked_at = " + StoreSql.NOW
                 + " WHERE id = 1 RETURNING active_ms, ticked_at";
         try (Connection c = dataSource.getConnection(); PreparedStatement tick = c.prepareStatement(sql)) {
             tick.setBoolean(1, inOutage());
@@ -75,7 +75,7 @@ final class StoreClock {
             }
         } catch (SQLException e) {
             lastTick = System.currentTimeMillis();
-            throw PostgresTaskStore.unavailable(e);
+            throw StoreSql.unavailable(e);
         }
     }
 }

@@ -1,0 +1,91 @@
+package io.github.jimengfetcher.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+import io.github.jimengfetcher.store.StoreUnavailableException;
+import io.github.jimengfetcher.task.Task;
+
+/** Statements against the shared store: a connection from the pool for each, and back; any SQL fault means the store is unavailable. */
+final class StoreSql {
+
+    /** The database's clock, in epoch milliseconds. */
+    static final String NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+    private final DataSource dataSource;
+    private final TaskDocuments documents = new TaskDocuments();
+
+    StoreSql(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    Task task(ResultSet row) throws SQLException {
+        return documents.read(row);
+    }
+
+    String document(Task task) {
+        return documents.write(task);
+    }
+
+    /** The tasks of the rows that match (a where clause with ? parameters). */
+    List<Task> tasks(String where, Object... parameters) {
+        List<Task> found = new ArrayList<>();
+        try (Connection c = connection(); PreparedStatement select = c.prepareStatement(
+                "SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task FROM jimeng_tasks " + where)) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(documents.read(rows));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return found;
+    }
+
+    /** Runs an insert, update or delete; the rows it touched. */
+    int execute(String sql, Object... parameters) {
+        try (Connection c = connection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The first column of the first row, or null when there is no row. */
+    Long queryLong(String sql, Object... parameters) {
+        try (Connection c = connection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    static StoreUnavailableException unavailable(SQLException e) {
+        return new StoreUnavailableException("the task store (PostgreSQL) cannot be used: " + e.getMessage(), e);
+    }
+}
