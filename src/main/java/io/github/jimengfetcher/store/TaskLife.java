@@ -58,7 +58,11 @@ public class TaskLife {
 
     // ---- answers ----
 
-    /** Records a readable answer; true when status or progress changed since the last one. */
+    /**
+     * Records a readable answer in the leased copy; true when status or progress changed since the
+     * last one. Every way on from an answer ends in a change that writes the copy (the next fetch
+     * booked, the download started, a retry, a finish), so an answer costs no write of its own.
+     */
     public boolean recordAnswer(Lease lease, FetchAnswer answer) {
         Task task = lease.task();
         boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
@@ -70,7 +74,6 @@ public class TaskLife {
         task.faultStreak = 0;
         task.refusedAnswers = 0;
         task.lastError = null;
-        store.update(lease);
         return changed;
     }
 
@@ -80,19 +83,19 @@ public class TaskLife {
         store.release(lease);
     }
 
-    /** Counts a task_not_exist answer; true once it is confirmed and the task should fail. */
+    /** Counts a task_not_exist answer (written with the change that follows); true once it is confirmed and the task should fail. */
     public boolean notFoundConfirmed(Lease lease) {
         Task task = lease.task();
         task.notFoundAnswers++;
         task.fetches++;
         task.lastFetchAt = store.now();
-        store.update(lease);
         return policy.isNotFoundConfirmed(task.notFoundAnswers);
     }
 
     /**
      * Counts an answer in which the API refused this task (HTTP 403, or an error naming no task
-     * status) and keeps the reason as its last error; a readable answer resets the count.
+     * status) and keeps the reason as its last error; a readable answer resets the count. Written
+     * with the change that follows (a retry, a pause, a finish).
      *
      * @return the refusals in a row so far, this one included
      */
@@ -102,7 +105,6 @@ public class TaskLife {
         task.fetches++;
         task.lastFetchAt = store.now();
         task.lastError = reason;
-        store.update(lease);
         return task.refusedAnswers;
     }
 

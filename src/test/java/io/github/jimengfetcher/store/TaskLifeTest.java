@@ -106,6 +106,7 @@ class TaskLifeTest {
         assertTrue(store.find("cgt-fault").orElseThrow().nextAt >= clock.get() + 200, "doubled");
         lease = claim("cgt-fault", Task.Phase.FETCH);
         tasks.recordAnswer(lease, answer("QUEUED", ""));
+        tasks.scheduleNextFetch(lease);
         assertEquals(0, store.find("cgt-fault").orElseThrow().faultStreak);
         assertNull(store.find("cgt-fault").orElseThrow().lastError);
     }
