@@ -67,22 +67,33 @@ public class DueWork {
         return claim(Task.Phase.DOWNLOAD, downloadSlots, 0);
     }
 
+    /**
+     * Within one scheduler tick: waits for a free slot, claims, and when nothing is due yet waits
+     * for the next task to come due (a store that can tell wakes the claim the moment one does),
+     * so a task is handed out when it is due rather than up to a tick later.
+     */
     private List<Lease> claim(Task.Phase phase, WorkSlots slots, long gap) throws InterruptedException {
-        int free = slots.take(Integer.MAX_VALUE, claimWait);
-        if (free == 0) {
-            return List.of();
+        long deadline = store.now() + claimWait;
+        while (true) {
+            int free = slots.take(Integer.MAX_VALUE, Math.max(0, deadline - store.now()));
+            if (free == 0) {
+                return List.of();
+            }
+            List<Lease> leases = List.of();
+            try {
+                leases = store.claimDue(phase, free, gap);
+                storeHealth.reachable();
+                leases.forEach(lease -> held.put(lease.taskId(), lease));
+            } catch (StoreUnavailableException e) {
+                storeHealth.unreachable(e); // no new work until it is back
+                return List.of();
+            } finally {
+                slots.giveBack(free - leases.size());
+            }
+            if (!leases.isEmpty() || !store.awaitDue(phase, deadline)) {
+                return leases;
+            }
         }
-        List<Lease> leases = List.of();
-        try {
-            leases = store.claimDue(phase, free, gap);
-            storeHealth.reachable();
-            leases.forEach(lease -> held.put(lease.taskId(), lease));
-        } catch (StoreUnavailableException e) {
-            storeHealth.unreachable(e); // no new work until it is back
-        } finally {
-            slots.giveBack(free - leases.size());
-        }
-        return leases;
     }
 
     /** The fetch exchange of this lease begins: its slot and lease are given back when it ends, however it ends. */

@@ -46,6 +46,16 @@ public interface TaskStore {
      */
     List<Lease> claimDue(Task.Phase phase, int max, long gapMillis);
 
+    /**
+     * Waits, at most until the deadline (the store's clock), for a task of the phase to come due, so
+     * that a task is claimed the moment it is due rather than on the next scheduler tick. True when
+     * one may be due now. A store that cannot tell returns false at once: it is asked again on the
+     * next tick.
+     */
+    default boolean awaitDue(Task.Phase phase, long deadline) throws InterruptedException {
+        return false;
+    }
+
     /** Pushes the lease's expiry one lease time past now; throws when it no longer holds. */
     void renew(Lease lease);
 

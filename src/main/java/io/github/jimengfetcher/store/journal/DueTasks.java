@@ -49,6 +49,12 @@ final class DueTasks {
         }
     }
 
+    /** When the first waiting task of the phase comes due (epoch ms), or -1 when none waits. */
+    long firstDueAt(Task.Phase phase) {
+        TreeSet<Task> due = phase == Task.Phase.FETCH ? fetches : downloads;
+        return due.isEmpty() ? -1 : due.first().nextAt;
+    }
+
     /** Takes up to max waiting tasks of the phase that are due by now, earliest first, into the leased ones. */
     List<Task> claim(Task.Phase phase, long now, int max) {
         TreeSet<Task> due = phase == Task.Phase.FETCH ? fetches : downloads;

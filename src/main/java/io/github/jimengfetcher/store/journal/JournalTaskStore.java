@@ -144,7 +144,7 @@ public class JournalTaskStore implements TaskStore {
         task.activeAt = activeClock.reading(now);
         tasks.put(id, task);
         journal.put(task);
-        due.index(task);
+        waiting(task);
         return task;
     }
 
@@ -182,6 +182,31 @@ public class JournalTaskStore implements TaskStore {
         return leases;
     }
 
+    /** Woken the moment a task is registered or given back (see {@link #waiting}). */
+    @Override
+    public synchronized boolean awaitDue(Task.Phase phase, long deadline) throws InterruptedException {
+        while (true) {
+            long now = now();
+            if (phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
+                return false;
+            }
+            long first = due.firstDueAt(phase);
+            if (first >= 0 && first <= now) {
+                return true;
+            }
+            if (now >= deadline) {
+                return false;
+            }
+            wait(Math.max(1, (first >= 0 ? Math.min(first, deadline) : deadline) - now));
+        }
+    }
+
+    /** Back among the waiting tasks: a claim waiting for due work may take it. */
+    private void waiting(Task task) {
+        due.index(task);
+        notifyAll();
+    }
+
     @Override
     public synchronized void renew(Lease lease) {
         Task task = held(lease);
@@ -209,7 +234,7 @@ public class JournalTaskStore implements TaskStore {
         stored.leaseUntil = 0;
         lease.end();
         // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
-        due.index(stored);
+        waiting(stored);
         written(stored);
     }
 
