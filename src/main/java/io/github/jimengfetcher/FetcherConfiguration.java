@@ -8,7 +8,7 @@ import io.github.jimengfetcher.api.AfterAnswer;
 import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.api.FetchAnswerReader;
-import io.github.jimengfetcher.config.InstanceId;
+import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.AfterDownload;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.inbox.InboxEntries;
@@ -69,6 +69,7 @@ public class FetcherConfiguration {
     @PropertyInject(value = "jimeng.api-key", defaultValue = "") String apiKey;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
+    private InstanceScope instanceScope;
     private OutputFolders outputFolders;
     private TaskStore taskStore;
     private final StoreHealth storeHealth = new StoreHealth();
@@ -77,6 +78,21 @@ public class FetcherConfiguration {
     private OutputHealth outputHealth;
     private VideoDownload videoDownload;
 
+    /** This instance's id (jimeng.instance-id, resolved) and its own part of the work folder. */
+    @BindToRegistry
+    public synchronized InstanceScope instanceScope() {
+        if (instanceScope == null) {
+            instanceScope = InstanceScope.of(instanceId, storeUrl, work);
+        }
+        return instanceScope;
+    }
+
+    /** The resolved instance id as text, for the routes: {@code ${ref:instanceId}} in temporary file names. */
+    @BindToRegistry("instanceId")
+    public String resolvedInstanceId() {
+        return instanceScope().id();
+    }
+
     @BindToRegistry(initMethod = "start")
     public synchronized OutputFolders outputFolders() {
         if (outputFolders != null) {
@@ -84,6 +100,7 @@ public class FetcherConfiguration {
         }
         outputFolders = new OutputFolders();
         outputFolders.setRoot(output);
+        outputFolders.setInstance(instanceScope().id(), instanceScope().shared());
         return outputFolders;
     }
 
@@ -115,14 +132,14 @@ public class FetcherConfiguration {
             journal.setFolder(work);
             journal.setOutputs(outputFolders());
             journal.setPolicy(taskPolicy());
-            journal.setInstanceId(InstanceId.resolve(instanceId));
+            journal.setInstanceId(instanceScope().id());
             journal.setLeaseTime(leaseTime);
             taskStore = journal;
         } else {
             PostgresTaskStore shared = new PostgresTaskStore();
             shared.setDataSource(StoreDataSource.open(storeUrl.strip(), storeUser, storePassword, Math.min(32, maxConcurrentFetches + 8)));
             shared.setOutputs(outputFolders());
-            shared.setInstanceId(InstanceId.resolve(instanceId));
+            shared.setInstanceId(instanceScope().id());
             shared.setLeaseTime(leaseTime);
             shared.setApiKey(baseUrl.strip(), apiKey.strip());
             taskStore = shared;
@@ -231,7 +248,7 @@ public class FetcherConfiguration {
         }
         VideoDownload download = new VideoDownload();
         videoDownload = download;
-        download.setFolder(work + "/downloads");
+        download.setFolder(instanceScope().ownFolder().resolve("downloads").toString());
         download.setConnectTimeout(downloadConnectTimeout);
         download.setStallTimeout(downloadStallTimeout);
         download.setMinSpeed(downloadMinSpeed);

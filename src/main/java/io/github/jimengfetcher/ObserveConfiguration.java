@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
@@ -76,13 +77,18 @@ public class ObserveConfiguration extends MainListenerSupport {
         TaskStore store = require(registry, TaskStore.class);
         VideoDownload download = require(registry, VideoDownload.class);
 
-        TaskMetrics metrics = new TaskMetrics(meterRegistry(registry), store, download.getMetrics());
+        String instanceId = require(registry, InstanceScope.class).id();
+        MeterRegistry meters = meterRegistry(registry);
+        // Every jimeng metric names its instance ("instance" itself is Prometheus's own label, overwritten at scrape).
+        meters.config().commonTags("instance_id", instanceId);
+        TaskMetrics metrics = new TaskMetrics(meters, store, download.getMetrics());
         registry.bind("taskMetrics", metrics);
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(metrics));
 
         int recent = Integer.parseInt(properties.resolveProperty("jimeng.status.recent-tasks").orElse("50").strip());
         TaskBoard board = new TaskBoard(store, recent);
         board.setApiHealth(require(registry, ApiHealth.class));
+        board.setInstanceId(instanceId);
         registry.bind("taskBoard", board);
 
         long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElseThrow().strip());

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 
+import io.github.jimengfetcher.config.InstanceId;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
@@ -77,13 +78,18 @@ class ObserveTest extends AppTestSupport {
         await().atMost(WAIT).until(() -> get("/observe/health").statusCode() == 200);
     }
 
+    private static final Pattern INSTANCE_LABEL = Pattern.compile(",?instance_id=\"[A-Za-z0-9._-]+\"");
+
     private Map<String, Double> metrics() throws Exception {
         HttpResponse<String> scrape = get("/observe/metrics");
         assertEquals(200, scrape.statusCode());
         Map<String, Double> values = new HashMap<>();
         Matcher line = Pattern.compile("(?m)^(jimeng_\\S+) (\\S+)$").matcher(scrape.body());
         while (line.find()) {
-            values.put(line.group(1), Double.parseDouble(line.group(2)));
+            // Every jimeng metric names its instance; the keys below leave that label out.
+            Matcher instance = INSTANCE_LABEL.matcher(line.group(1));
+            assertTrue(instance.find(), line.group());
+            values.put(instance.replaceFirst("").replace("{}", "").replace("{,", "{"), Double.parseDouble(line.group(2)));
         }
         return values;
     }
@@ -101,7 +107,7 @@ class ObserveTest extends AppTestSupport {
 
         HttpResponse<String> metrics = get("/observe/metrics");
         assertEquals(200, metrics.statusCode());
-        assertTrue(metrics.body().contains("jimeng_tasks_pending 0.0"), metrics.body());
+        assertTrue(metrics.body().contains("jimeng_tasks_pending{instance_id=\"" + InstanceId.resolve("") + "\"} 0.0"), metrics.body());
         assertTrue(metrics.body().contains("app_info{"), "Camel's own metrics are there too");
 
         HttpResponse<String> tasks = get("/tasks");

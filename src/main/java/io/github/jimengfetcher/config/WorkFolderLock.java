@@ -12,16 +12,22 @@ import java.nio.file.StandardOpenOption;
 
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One process per work folder. Two processes on the same folders would each compact the
  * journal and clean up the other's half-written files, so the second one refuses to start,
- * at once, before any bean or route touches a folder.
+ * at once, before any bean or route touches a folder. With a shared store (jimeng.store.url)
+ * the folder is the instance's own, {work}/{instance-id}: instances with different ids may
+ * share one work folder, two with the same id may not.
  *
  * The lock is the operating system's (a lock on work/lock held for the life of the process),
  * so a killed process leaves nothing stale behind: its lock goes with it.
  */
 public class WorkFolderLock extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkFolderLock.class);
 
     static final String LOCK_FILE = "lock";
 
@@ -30,10 +36,10 @@ public class WorkFolderLock extends MainListenerSupport {
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
-        String work = main.getCamelContext().getPropertiesComponent().resolveProperty("jimeng.work")
-                .map(String::strip).filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new IllegalStateException("jimeng.work is not set"));
-        acquire(Path.of(work));
+        InstanceScope scope = InstanceScope.of(main.getCamelContext().getPropertiesComponent());
+        acquire(scope.ownFolder(), scope);
+        LOG.info("Instance {}: tasks in {}; lock and partial downloads in {}", scope.id(), scope.storeDescription(),
+                scope.ownFolder().toAbsolutePath());
     }
 
     @Override
@@ -41,7 +47,7 @@ public class WorkFolderLock extends MainListenerSupport {
         release();
     }
 
-    synchronized void acquire(Path folder) {
+    synchronized void acquire(Path folder, InstanceScope scope) {
         Path file = folder.resolve(LOCK_FILE);
         try {
             Files.createDirectories(folder);
@@ -55,6 +61,11 @@ public class WorkFolderLock extends MainListenerSupport {
                 String holder = holder(channel);
                 channel.close();
                 channel = null;
+                if (scope.shared()) {
+                    throw new IllegalStateException("another jimeng-fetcher" + holder + " with the instance id " + scope.id()
+                            + " is already running on the work folder " + scope.work().toAbsolutePath()
+                            + "; stop it first, or give this one its own jimeng.instance-id (env JIMENG_INSTANCE_ID)");
+                }
                 throw new IllegalStateException("another jimeng-fetcher" + holder + " is already running on the work folder "
                         + folder.toAbsolutePath() + "; stop it first, or give this one its own jimeng.work (env JIMENG_WORK)");
             }

@@ -13,8 +13,11 @@ import java.util.HexFormat;
  */
 public final class StoredNames {
 
-    /** Room left for the additions: ".{name}.yyyyMMdd-HHmmssSSS.json.tmp" is the longest, 29 bytes more. */
-    static final int MAX_BYTES = 200;
+    /**
+     * Room left for the additions: ".{name}.yyyyMMdd-HHmmssSSS@{instance}.json.tmp" is the longest,
+     * 30 bytes and an instance id of up to 64 more (255 - 94 = 161).
+     */
+    static final int MAX_BYTES = 160;
     private static final int MAX_EXTENSION_BYTES = 16;
 
     private StoredNames() {

@@ -33,6 +33,7 @@ public class TaskBoard {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private ApiHealth api;
+    private String instanceId = "";
 
     public TaskBoard(TaskStore store, int recentLimit) {
         this.store = store;
@@ -42,6 +43,11 @@ public class TaskBoard {
     /** Tells why fetching is paused, when it is. */
     public void setApiHealth(ApiHealth api) {
         this.api = api;
+    }
+
+    /** The answering instance, shown beside the tasks (several instances may share the store). */
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
     }
 
     /** Remembers a finished task from its record (the body the hooks get) and returns it. */
@@ -80,6 +86,7 @@ public class TaskBoard {
 
         Map<String, Object> board = new LinkedHashMap<>();
         board.put("generated_at", Instant.ofEpochMilli(now).toString());
+        board.put("instance_id", instanceId);
         long pausedUntil = store.fetchesPausedUntil();
         boolean paused = pausedUntil > now;
         board.put("fetching_paused_until", paused ? Instant.ofEpochMilli(pausedUntil).toString() : null);
@@ -113,6 +120,8 @@ public class TaskBoard {
         entry.put("next_fetch_at", downloading ? null : Instant.ofEpochMilli(task.nextAt).toString());
         entry.put("age_seconds", Math.max(0, (now - task.registeredAt) / 1000));
         entry.put("last_error", task.lastError);
+        // Who works on it now: a lease past its time is held by nobody (its holder may be gone).
+        entry.put("lease_owner", task.leaseOwner != null && task.leaseUntil > now ? task.leaseOwner : "");
         return entry;
     }
 
@@ -127,6 +136,7 @@ public class TaskBoard {
         entry.put("next_fetch_at", null);
         entry.put("age_seconds", task.registeredAt() == null ? null : Math.max(0, (now - task.registeredAt().toEpochMilli()) / 1000));
         entry.put("last_error", task.reason());
+        entry.put("lease_owner", "");
         entry.put("reason_class", task.reasonClass());
         entry.put("finished_at", task.finishedAt().toString());
         entry.put("duration_seconds", task.duration() == null ? null : task.duration().toSeconds());

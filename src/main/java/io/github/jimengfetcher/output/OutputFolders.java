@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -26,10 +27,15 @@ public class OutputFolders {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputFolders.class);
     private static final String[] FOLDERS = {"results", "videos", "failed", "rejected", "superseded"};
-    private static final String WRITE_PROBE = ".write-probe.tmp";
-    private static final Pattern REJECTION_TEMP = Pattern.compile("\\..+\\.\\d{8}-\\d{9}\\.json\\.tmp", Pattern.DOTALL);
+    private static final String WRITE_PROBE = ".write-probe";
+    private static final Pattern REJECTION_TEMP = Pattern.compile("\\..+\\.\\d{8}-\\d{9}", Pattern.DOTALL);
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** Between a temporary file's own name and the instance that writes it: in no task id and no instance id. */
+    public static final String INSTANCE_MARK = "@";
 
     private Path root;
+    private String instance = "";
+    private boolean shared;
 
     public void setRoot(String root) {
         this.root = Path.of(root);
@@ -37,6 +43,16 @@ public class OutputFolders {
 
     public Path getRoot() {
         return root;
+    }
+
+    /**
+     * The instance whose temporary files these are. With a shared store (several instances on one
+     * output folder) the start-up clean-up removes only this instance's; with the local journal, one
+     * instance, every temporary file of the app.
+     */
+    public void setInstance(String instance, boolean shared) {
+        this.instance = instance;
+        this.shared = shared;
     }
 
     /**
@@ -49,7 +65,8 @@ public class OutputFolders {
             Path folder = Files.createDirectories(root.resolve(name));
             try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, ".*.tmp")) {
                 for (Path file : files) {
-                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && isOwnTemporaryFile(name, file.getFileName().toString())) {
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                            && isOwnTemporaryFile(name, file.getFileName().toString(), shared ? instance : null)) {
                         Files.delete(file);
                         leftovers++;
                     }
@@ -57,29 +74,47 @@ public class OutputFolders {
             }
         }
         if (leftovers > 0) {
-            LOG.info("Removed {} half-written files left in {} by an earlier run", leftovers, root.toAbsolutePath());
+            LOG.info("Removed {} half-written files left in {} by an earlier run{}", leftovers, root.toAbsolutePath(),
+                    shared ? " of instance " + instance : "");
         }
     }
 
     /**
-     * The temporary names the app writes before a rename: ".{id}.json.tmp" in results/ and failed/
-     * (tempFileName in poll.yaml and download.yaml), ".{id}.mp4.tmp" in videos/ ({@link #publishVideo}),
-     * ".write-probe.tmp" in results/ ({@link #isWritable}), ".{file}.{yyyyMMdd-HHmmssSSS}.json.tmp"
-     * in rejected/ (tempFileName in inbox.yaml).
+     * The temporary names the app writes before a rename, each ending in "@{instance}" before its
+     * suffix: ".{id}@{instance}.json.tmp" in results/ and failed/ (tempFileName in poll.yaml and
+     * download.yaml), ".{id}@{instance}.mp4.tmp" in videos/ ({@link #publishVideo}),
+     * ".write-probe@{instance}.tmp" in results/ ({@link #isWritable}),
+     * ".{file}.{yyyyMMdd-HHmmssSSS}@{instance}.json.tmp" in rejected/ (tempFileName in inbox.yaml).
+     * An instance of null means any instance, and also the names of earlier versions (without "@{instance}").
      */
-    static boolean isOwnTemporaryFile(String folder, String name) {
+    static boolean isOwnTemporaryFile(String folder, String name, String instance) {
         return switch (folder) {
-            case "results" -> name.equals(WRITE_PROBE) || isIdBetween(name, ".", ".json.tmp");
-            case "failed" -> isIdBetween(name, ".", ".json.tmp");
-            case "videos" -> isIdBetween(name, ".", ".mp4.tmp");
-            case "rejected" -> REJECTION_TEMP.matcher(name).matches();
+            case "results" -> isOwn(name, ".json.tmp", instance, OutputFolders::isDotId)
+                    || isOwn(name, ".tmp", instance, WRITE_PROBE::equals);
+            case "failed" -> isOwn(name, ".json.tmp", instance, OutputFolders::isDotId);
+            case "videos" -> isOwn(name, ".mp4.tmp", instance, OutputFolders::isDotId);
+            case "rejected" -> isOwn(name, ".json.tmp", instance, stem -> REJECTION_TEMP.matcher(stem).matches());
             default -> false;
         };
     }
 
-    private static boolean isIdBetween(String name, String prefix, String suffix) {
-        return name.length() > prefix.length() + suffix.length() && name.startsWith(prefix) && name.endsWith(suffix)
-                && TaskIds.problemWith(name.substring(prefix.length(), name.length() - suffix.length())) == null;
+    private static boolean isOwn(String name, String suffix, String instance, Predicate<String> isAppStem) {
+        if (!name.endsWith(suffix)) {
+            return false;
+        }
+        String stem = name.substring(0, name.length() - suffix.length());
+        int mark = stem.lastIndexOf(INSTANCE_MARK);
+        if (mark > 0) {
+            String owner = stem.substring(mark + INSTANCE_MARK.length());
+            if (INSTANCE.matcher(owner).matches() && (instance == null || instance.equals(owner)) && isAppStem.test(stem.substring(0, mark))) {
+                return true;
+            }
+        }
+        return instance == null && isAppStem.test(stem);
+    }
+
+    private static boolean isDotId(String stem) {
+        return stem.length() > 1 && stem.startsWith(".") && TaskIds.problemWith(stem.substring(1)) == null;
     }
 
     /** A task is finished exactly when its result or failure record exists. */
@@ -135,7 +170,7 @@ public class OutputFolders {
         try {
             Files.move(download.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException otherFileSystem) {
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Path tmp = target.resolveSibling("." + id + INSTANCE_MARK + instance + ".mp4.tmp");
             Files.copy(download.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 channel.force(true);
@@ -148,7 +183,8 @@ public class OutputFolders {
 
     /** Can a file be written under the output tree right now? For the health check. */
     public boolean isWritable() {
-        Path probe = root.resolve("results").resolve(WRITE_PROBE);
+        // Each instance its own probe: another's could vanish between this one's write and delete.
+        Path probe = root.resolve("results").resolve(WRITE_PROBE + INSTANCE_MARK + instance + ".tmp");
         try {
             Files.createDirectories(probe.getParent());
             Files.writeString(probe, "ok");
