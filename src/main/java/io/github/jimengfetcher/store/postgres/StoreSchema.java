@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The shared store's schema, created and migrated at start by Flyway from db/jimeng/ on the class
+ * The shared store's schema, created and migrated at start by Flyway from db/migration/ on the class
  * path. Flyway holds a database lock while it migrates: instances starting together take turns.
  */
 final class StoreSchema {
@@ -20,7 +20,7 @@ final class StoreSchema {
     static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/jimeng")
+                .locations("classpath:db/migration")
                 .table("jimeng_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
