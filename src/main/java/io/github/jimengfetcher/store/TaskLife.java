@@ -10,6 +10,7 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * The rules of a task's life ({@link TaskPolicy}) applied to its leased working copy and handed
@@ -198,7 +199,7 @@ public class TaskLife {
 
     /** The task's result is written: it is finished. */
     public void finish(Lease lease) {
-        store.finish(lease);
+        store.finish(lease, TaskState.SUCCEEDED);
     }
 
     /**
@@ -209,7 +210,7 @@ public class TaskLife {
     public void finishFailed(Lease lease, FailureClass failureClass) {
         Task task = lease.task();
         if (!policy.rechecksAfter(failureClass) || task.timedOutAt != null) {
-            store.finish(lease);
+            store.finish(lease, TaskState.FAILED);
             return;
         }
         task.timedOutAt = store.now();
@@ -226,7 +227,7 @@ public class TaskLife {
         if (next < 0) {
             LOG.info("{} still has no video {} after it timed out: no more late fetches, its failure record stands", task.id,
                     TimeUtils.printDuration(store.now() - task.timedOutAt, false));
-            store.finish(lease);
+            store.finish(lease, TaskState.FAILED);
             return;
         }
         task.nextAt = Math.max(store.now(), next);

@@ -4,7 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.jimengfetcher.store.journal.JournalTaskStore;
+import io.github.jimengfetcher.task.TaskState;
+
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
@@ -19,7 +20,7 @@ import io.github.jimengfetcher.task.Task;
  * (expired, or the task taken over by a later claim). A task is pending, leased or not, until it
  * finishes; a finished id stays known, so it is never registered again except by {@link #reopen}.
  *
- * The local journal ({@link JournalTaskStore}) is the embedded default for one instance.
+ * The local journal ({@code JournalTaskStore}) is the embedded default for one instance.
  */
 public interface TaskStore {
 
@@ -79,8 +80,8 @@ public interface TaskStore {
     /** Keeps the working copy and gives the lease up: the task waits for its next due time. */
     void release(Lease lease);
 
-    /** The task is done (its result or failure record is written): no longer pending, known as finished. */
-    void finish(Lease lease);
+    /** The task is done (its result or failure record is written): no longer pending, known as finished, with its outcome. */
+    void finish(Lease lease, TaskState outcome);
 
     /** Nobody fetches before this time (epoch ms): the API asked to slow down, or refused the key. */
     void pauseFetches(long until);
@@ -102,6 +103,22 @@ public interface TaskStore {
 
     /** Copies of all pending tasks, for status pages. */
     List<Task> pendingTasks();
+
+    /**
+     * One page of every task the store knows, pending and finished, in id order.
+     *
+     * @param state      only tasks in this state, or null for all
+     * @param idContains only ids containing this text, or null or empty for all
+     */
+    TaskPage page(TaskState state, String idContains, int offset, int limit);
+
+    /** How many tasks match in all, and the page of them. */
+    record TaskPage(long total, List<ListedTask> tasks) {
+    }
+
+    /** A task on a page: its id and state, and for a pending one a copy of it (null once finished). */
+    record ListedTask(String id, TaskState state, Task pending) {
+    }
 
     int pendingCount();
 

@@ -14,6 +14,7 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +75,7 @@ public abstract class TaskStoreContract {
 
     /** Every state change, each under the given lease. */
     private static List<Consumer<Lease>> changes(TaskStore store) {
-        return List.of(store::renew, store::update, store::release, store::finish);
+        return List.of(store::renew, store::update, store::release, lease -> store.finish(lease, TaskState.SUCCEEDED));
     }
 
     @Test
@@ -88,7 +89,7 @@ public abstract class TaskStoreContract {
     @Test
     public void aFinishedIdStaysKnownAndComesBackOnlyWhenReopened() {
         store.register(List.of("cgt-once"));
-        store.finish(claimOne(Task.Phase.FETCH));
+        store.finish(claimOne(Task.Phase.FETCH), TaskState.FAILED);
         assertTrue(store.isFinished("cgt-once"));
         assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-once")), "finished in the store, no file needed");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
@@ -185,7 +186,7 @@ public abstract class TaskStoreContract {
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "nobody takes over a renewed lease");
         List<Lease> lost = store.renewAll(List.of(download));
         assertTrue(lost.isEmpty());
-        store.finish(download);
+        store.finish(download, TaskState.SUCCEEDED);
         assertTrue(store.isFinished("cgt-long"));
     }
 
@@ -277,7 +278,7 @@ public abstract class TaskStoreContract {
         dl.task().phase = Task.Phase.DOWNLOAD;
         dl.task().videoUrl = "https://storage.example.com/dl.mp4";
         store.update(dl);
-        store.finish(leases.stream().filter(l -> l.taskId().equals("cgt-gone")).findFirst().orElseThrow());
+        store.finish(leases.stream().filter(l -> l.taskId().equals("cgt-gone")).findFirst().orElseThrow(), TaskState.SUCCEEDED);
         long registeredAt = store.find("cgt-keep").orElseThrow().registeredAt;
 
         restart();
@@ -291,11 +292,51 @@ public abstract class TaskStoreContract {
         assertEquals(Task.Phase.DOWNLOAD, download.phase);
         assertEquals("https://storage.example.com/dl.mp4", download.videoUrl);
         assertTrue(store.isFinished("cgt-gone"));
+        assertEquals(TaskState.SUCCEEDED, store.page(null, "cgt-gone", 0, 10).tasks().get(0).state(), "the outcome too");
         assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-gone")));
         passTime(LEASE_TIME + GAP);
         assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId(), "a download cut off by the stop is due again");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).stream().anyMatch(l -> l.taskId().equals("cgt-held")),
                 "a task held at the stop is free again");
+    }
+
+    @Test
+    public void everyTaskTheStoreKnowsCanBePagedByStateAndIdInIdOrder() {
+        store.register(List.of("cgt-p-1", "cgt-p-2", "cgt-dl", "cgt-ok", "cgt-bad", "cgt-late"));
+        for (Lease lease : store.claimDue(Task.Phase.FETCH, 6, GAP)) {
+            switch (lease.taskId()) {
+                case "cgt-dl" -> {
+                    lease.task().phase = Task.Phase.DOWNLOAD;
+                    lease.task().videoUrl = "https://storage.example.com/dl.mp4";
+                    store.release(lease);
+                }
+                case "cgt-ok" -> store.finish(lease, TaskState.SUCCEEDED);
+                case "cgt-bad" -> store.finish(lease, TaskState.FAILED);
+                case "cgt-late" -> {
+                    lease.task().timedOutAt = store.now();
+                    store.release(lease);
+                }
+                default -> store.release(lease);
+            }
+        }
+        TaskStore.TaskPage all = store.page(null, null, 0, 100);
+        assertEquals(6, all.total());
+        assertEquals(List.of("cgt-bad", "cgt-dl", "cgt-late", "cgt-ok", "cgt-p-1", "cgt-p-2"),
+                all.tasks().stream().map(TaskStore.ListedTask::id).toList());
+        assertEquals(List.of("cgt-p-1", "cgt-p-2"), ids(store.page(TaskState.PENDING, null, 0, 100)));
+        assertEquals(List.of("cgt-dl"), ids(store.page(TaskState.DOWNLOADING, "", 0, 100)));
+        assertEquals(List.of("cgt-ok"), ids(store.page(TaskState.SUCCEEDED, null, 0, 100)));
+        assertEquals(List.of("cgt-bad", "cgt-late"), ids(store.page(TaskState.FAILED, null, 0, 100)), "a timed-out task looked at late has failed");
+        assertEquals(List.of("cgt-p-2"), ids(store.page(null, "p-2", 0, 100)));
+        TaskStore.TaskPage second = store.page(null, "cgt-", 2, 2);
+        assertEquals(6, second.total());
+        assertEquals(List.of("cgt-late", "cgt-ok"), ids(second));
+        assertTrue(store.page(null, null, 10, 5).tasks().isEmpty());
+        assertEquals("cgt-dl", store.page(TaskState.DOWNLOADING, null, 0, 1).tasks().get(0).pending().id, "a pending task comes with its copy");
+    }
+
+    private static List<String> ids(TaskStore.TaskPage page) {
+        return page.tasks().stream().map(TaskStore.ListedTask::id).toList();
     }
 
     /** Equal within a second: a store on a real clock has moved on a little between the two readings. */

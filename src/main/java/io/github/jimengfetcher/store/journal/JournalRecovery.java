@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
@@ -26,12 +27,12 @@ final class JournalRecovery {
     }
 
     /** Repairs the pending tasks in place; returns how many of them had finished before the stop. */
-    int recover(Map<String, Task> tasks, Set<String> finished, long now) {
+    int recover(Map<String, Task> tasks, Map<String, TaskState> finished, long now) {
         int alreadyDone = 0;
         for (Task task : new ArrayList<>(tasks.values())) {
             if (finishedBeforeTheStop(task)) {
                 tasks.remove(task.id);
-                finished.add(task.id);
+                finished.put(task.id, outputs.hasResult(task.id) ? TaskState.SUCCEEDED : TaskState.FAILED);
                 alreadyDone++;
             } else {
                 makeSane(task, now);

@@ -21,6 +21,7 @@ import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskPolicy;
 
@@ -46,7 +47,8 @@ public class JournalTaskStore implements TaskStore {
     private LongSupplier clock = System::currentTimeMillis;
 
     private final Map<String, Task> tasks = new HashMap<>();
-    private final Set<String> finished = new HashSet<>();
+    /** Finished ids and how they ended (null: finished before outcomes were kept; the output folder says). */
+    private final Map<String, TaskState> finished = new HashMap<>();
     private final DueTasks due = new DueTasks();
     private long fetchesPausedUntil;
 
@@ -111,7 +113,7 @@ public class JournalTaskStore implements TaskStore {
             TaskIds.require(id);
             if (tasks.containsKey(id)) {
                 pending++;
-            } else if (finished.contains(id) || outputs != null && outputs.isFinished(id)) {
+            } else if (finished.containsKey(id) || outputs != null && outputs.isFinished(id)) {
                 known++;
             } else {
                 added.add(add(id, now));
@@ -127,12 +129,13 @@ public class JournalTaskStore implements TaskStore {
         if (tasks.containsKey(id)) {
             return false;
         }
-        boolean wasFinished = finished.remove(id);
+        boolean wasFinished = finished.containsKey(id);
+        TaskState outcome = finished.remove(id);
         try {
             durably(List.of(add(id, now())));
         } catch (UncheckedIOException e) {
             if (wasFinished) {
-                finished.add(id);
+                finished.put(id, outcome);
             }
             throw e;
         }
@@ -244,13 +247,13 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized void finish(Lease lease) {
+    public synchronized void finish(Lease lease, TaskState outcome) {
         Task task = held(lease);
         tasks.remove(task.id);
         due.take(task);
-        finished.add(task.id);
+        finished.put(task.id, outcome);
         lease.end();
-        journal.finished(task.id);
+        journal.finished(task.id, outcome);
         journal.flush();
     }
 
@@ -313,12 +316,17 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized boolean isFinished(String id) {
-        return finished.contains(id);
+        return finished.containsKey(id);
     }
 
     @Override
     public synchronized List<Task> pendingTasks() {
         return tasks.values().stream().map(Task::copy).toList();
+    }
+
+    @Override
+    public synchronized TaskPage page(TaskState state, String idContains, int offset, int limit) {
+        return TaskPages.page(tasks.values(), finished, outputs, state, idContains, offset, limit);
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * The file behind the local task store: work/tasks.journal, one JSON line per change (a task
@@ -44,7 +45,7 @@ final class TaskJournal {
     private final Path folder;
     private final ActiveClock clock;
     private final Supplier<Collection<Task>> snapshot;
-    private final Supplier<Collection<String>> finishedIds;
+    private final Supplier<Map<String, TaskState>> finishedIds;
     private final TaskJournalReader reader;
 
     private FileOutputStream file;
@@ -59,7 +60,7 @@ final class TaskJournal {
     private long lastPlaceCheck;
 
     /** @param snapshot the pending tasks, and finishedIds the finished ids, for a compaction */
-    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Collection<String>> finishedIds) {
+    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Map<String, TaskState>> finishedIds) {
         this.folder = folder;
         this.clock = clock;
         this.snapshot = snapshot;
@@ -72,7 +73,7 @@ final class TaskJournal {
     }
 
     /** Reads the journal into these: the pending tasks and finished ids its lines leave; restores the clock's last reading. */
-    void read(Map<String, Task> tasks, Set<String> finished) throws IOException {
+    void read(Map<String, Task> tasks, Map<String, TaskState> finished) throws IOException {
         Files.createDirectories(folder);
         reader.read(path(), tasks, finished);
     }
@@ -92,14 +93,17 @@ final class TaskJournal {
         append(entry);
     }
 
-    void finished(String id) {
-        append(finishedEntry(id));
+    void finished(String id, TaskState outcome) {
+        append(finishedEntry(id, outcome));
     }
 
-    private static ObjectNode finishedEntry(String id) {
+    private static ObjectNode finishedEntry(String id, TaskState outcome) {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("op", "finished");
         entry.put("id", id);
+        if (outcome != null) {
+            entry.put("outcome", outcome.name());
+        }
         return entry;
     }
 
@@ -245,7 +249,7 @@ final class TaskJournal {
         Files.createDirectories(folder);
         Path tmp = folder.resolve("tasks.journal.tmp");
         Collection<Task> tasks = snapshot.get();
-        Collection<String> finished = finishedIds.get();
+        Map<String, TaskState> finished = finishedIds.get();
         try (FileOutputStream out = new FileOutputStream(tmp.toFile());
              BufferedWriter next = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
             ObjectNode reading = JSON.createObjectNode();
@@ -260,8 +264,8 @@ final class TaskJournal {
                 next.write(JSON.writeValueAsString(entry));
                 next.write('\n');
             }
-            for (String id : finished) {
-                next.write(JSON.writeValueAsString(finishedEntry(id)));
+            for (Map.Entry<String, TaskState> done : finished.entrySet()) {
+                next.write(JSON.writeValueAsString(finishedEntry(done.getKey(), done.getValue())));
                 next.write('\n');
             }
             next.flush();

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
@@ -47,7 +48,7 @@ final class TaskJournalReader {
     }
 
     /** Puts what the journal's lines leave into tasks and finished; restores the clock's last reading. */
-    void read(Path journal, Map<String, Task> tasks, Set<String> finished) throws IOException {
+    void read(Path journal, Map<String, Task> tasks, Map<String, TaskState> finished) throws IOException {
         if (!Files.exists(journal)) {
             return;
         }
@@ -95,7 +96,7 @@ final class TaskJournalReader {
         return tooLong ? TOO_LONG : line.toString().replace("\r", "");
     }
 
-    private void replay(String line, Map<String, Task> tasks, Set<String> finished) throws IOException {
+    private void replay(String line, Map<String, Task> tasks, Map<String, TaskState> finished) throws IOException {
         JsonNode entry = json.readTree(line);
         String op = entry.path("op").asText();
         switch (op) {
@@ -113,7 +114,8 @@ final class TaskJournalReader {
             case "finished", "remove" -> {
                 String id = TaskIds.require(entry.path("id").asText());
                 tasks.remove(id);
-                finished.add(id);
+                String outcome = entry.path("outcome").asText("");
+                finished.put(id, outcome.isEmpty() ? null : TaskState.valueOf(outcome));
             }
             default -> throw new IllegalArgumentException("unknown journal entry '" + op + "'");
         }

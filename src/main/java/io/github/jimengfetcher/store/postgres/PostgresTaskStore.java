@@ -20,6 +20,7 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskState;
 
 import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
@@ -223,9 +224,9 @@ public class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public void finish(Lease lease) {
-        int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, lease_owner = NULL, lease_until = NULL, "
-                + "task = jsonb_build_object('id', id) WHERE id = ?" + HELD, lease.taskId(), lease.owner(), lease.epoch());
+    public void finish(Lease lease, TaskState outcome) {
+        int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, outcome = ?, lease_owner = NULL, lease_until = NULL, "
+                + "task = jsonb_build_object('id', id) WHERE id = ?" + HELD, outcome.name(), lease.taskId(), lease.owner(), lease.epoch());
         if (rows == 0) {
             throw lost(lease);
         }
@@ -239,6 +240,11 @@ public class PostgresTaskStore implements TaskStore {
         sql.execute("INSERT INTO jimeng_pauses (key_hash, until_at) VALUES (?, ?) ON CONFLICT (key_hash) "
                 + "DO UPDATE SET until_at = GREATEST(jimeng_pauses.until_at, EXCLUDED.until_at)", keyHash, until);
         pausedUntil.forget();
+    }
+
+    @Override
+    public TaskPage page(TaskState state, String idContains, int offset, int limit) {
+        return new TaskListing(sql).page(state, idContains, offset, limit);
     }
 
     /** Read at most twice a second (every fetch asks); the last value known while the store is away. */

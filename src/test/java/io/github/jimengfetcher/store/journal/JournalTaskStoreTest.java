@@ -11,6 +11,7 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.store.TaskStoreContract;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
     @Test
     void finishedIdsOutliveACompactionAndAJournalOfAnEarlierVersionIsRead() throws Exception {
         store.register(List.of("cgt-done"));
-        store.finish(store.claimDue(Task.Phase.FETCH, 1, GAP).get(0));
+        store.finish(store.claimDue(Task.Phase.FETCH, 1, GAP).get(0), TaskState.SUCCEEDED);
         ((JournalTaskStore) store).stop();
         Path journal = root.resolve("work/tasks.journal");
         // an earlier version wrote "remove" for a finished task

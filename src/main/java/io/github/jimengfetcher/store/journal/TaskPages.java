@@ -1,0 +1,46 @@
+package io.github.jimengfetcher.store.journal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.TaskStore.ListedTask;
+import io.github.jimengfetcher.store.TaskStore.TaskPage;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
+
+/** Pages over every task the journal store knows, pending and finished, in id order. */
+final class TaskPages {
+
+    private TaskPages() {
+    }
+
+    static TaskPage page(Collection<Task> pending, Map<String, TaskState> finished, OutputFolders outputs,
+                         TaskState state, String idContains, int offset, int limit) {
+        String part = idContains == null ? "" : idContains;
+        List<ListedTask> matching = new ArrayList<>();
+        for (Task task : pending) {
+            TaskState now = TaskState.of(task);
+            if ((state == null || state == now) && task.id.contains(part)) {
+                matching.add(new ListedTask(task.id, now, task.copy()));
+            }
+        }
+        for (Map.Entry<String, TaskState> done : finished.entrySet()) {
+            if (!done.getKey().contains(part)) {
+                continue;
+            }
+            TaskState outcome = done.getValue() != null ? done.getValue()
+                    : outputs != null && outputs.hasResult(done.getKey()) ? TaskState.SUCCEEDED : TaskState.FAILED;
+            if (state == null || state == outcome) {
+                matching.add(new ListedTask(done.getKey(), outcome, null));
+            }
+        }
+        matching.sort(Comparator.comparing(ListedTask::id));
+        int from = Math.min(Math.max(0, offset), matching.size());
+        int to = Math.min(matching.size(), from + Math.max(0, limit));
+        return new TaskPage(matching.size(), List.copyOf(matching.subList(from, to)));
+    }
+}
