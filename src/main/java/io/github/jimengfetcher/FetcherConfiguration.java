@@ -161,6 +161,7 @@ public class FetcherConfiguration {
         tasks = new TaskLife();
         tasks.setStore(taskStore());
         tasks.setPolicy(taskPolicy());
+        tasks.setOutputs(outputFolders());
         return tasks;
     }
 

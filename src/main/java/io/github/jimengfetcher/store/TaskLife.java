@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
@@ -24,6 +25,7 @@ public class TaskLife {
 
     private TaskStore store;
     private TaskPolicy policy;
+    private OutputFolders outputs;
 
     public void setStore(TaskStore store) {
         this.store = store;
@@ -31,6 +33,10 @@ public class TaskLife {
 
     public void setPolicy(TaskPolicy policy) {
         this.policy = policy;
+    }
+
+    public void setOutputs(OutputFolders outputs) {
+        this.outputs = outputs;
     }
 
     // ---- what the task is ----
@@ -50,6 +56,20 @@ public class TaskLife {
 
     public long waitedMillis(Lease lease) {
         return store.waitedMillis(lease.task());
+    }
+
+    /**
+     * Was the task's record written already, by a holder stopped before it could tell the store (a
+     * kill in between)? A result, or a failure record of a task not looked at late.
+     */
+    public boolean isRecorded(Lease lease) {
+        return outputs != null && (outputs.hasResult(lease.taskId())
+                || lease.task().timedOutAt == null && outputs.isFinished(lease.taskId()));
+    }
+
+    /** Finishes a task whose record was written already (see {@link #isRecorded}), as the record says. */
+    public void finishRecorded(Lease lease) {
+        store.finish(lease, outputs.hasResult(lease.taskId()) ? TaskState.SUCCEEDED : TaskState.FAILED);
     }
 
     /** The lease still holds, pushed a lease time on: checked before anything is written for the task. */

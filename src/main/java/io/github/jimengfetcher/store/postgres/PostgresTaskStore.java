@@ -193,7 +193,8 @@ public class PostgresTaskStore implements TaskStore {
         }
         List<Lease> lost = new ArrayList<>();
         for (Lease lease : asked) {
-            if (!renewed.contains(lease.taskId())) {
+            // a lease given back while the renewal ran is not lost (release and finish end it first)
+            if (!renewed.contains(lease.taskId()) && !lease.ended()) {
                 lease.end();
                 lost.add(lease);
             }
@@ -213,24 +214,24 @@ public class PostgresTaskStore implements TaskStore {
 
     private void write(Lease lease, String also, boolean ends) {
         Task task = lease.task();
+        if (ends) {
+            lease.end(); // before the statement: a renewal running meanwhile must not count it lost
+        }
         int rows = sql.execute("UPDATE jimeng_tasks SET phase = ?, next_at = ?, task = ?::jsonb" + also + " WHERE id = ?" + HELD,
                 task.phase.name(), task.nextAt, sql.document(task), lease.taskId(), lease.owner(), lease.epoch());
         if (rows == 0) {
             throw lost(lease);
         }
-        if (ends) {
-            lease.end();
-        }
     }
 
     @Override
     public void finish(Lease lease, TaskState outcome) {
+        lease.end(); // before the statement, as for a release
         int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, outcome = ?, lease_owner = NULL, lease_until = NULL, "
                 + "task = jsonb_build_object('id', id) WHERE id = ?" + HELD, outcome.name(), lease.taskId(), lease.owner(), lease.epoch());
         if (rows == 0) {
             throw lost(lease);
         }
-        lease.end();
     }
 
     // ---- facts ----
