@@ -54,11 +54,18 @@ class ClusterIT {
     @TempDir
     Path root;
 
+    /** The instances' logs, kept after the run under target/ (the temporary folder is not). */
+    private final Path logs = Path.of("target", "cluster-it");
+
     private EmbeddedPostgres db;
 
     @Test
     void threeInstancesShareTheWorkAndTakeOverAKilledOnesLeases() throws Exception {
         long started = System.nanoTime();
+        Files.createDirectories(logs);
+        for (String instance : List.of("a", "b", "c")) {
+            Files.deleteIfExists(logs.resolve(instance + ".log"));
+        }
         db = EmbeddedPostgres.builder().setPort(Http.freePort()).start();
         try (FakeGateway api = new FakeGateway(); StorageHost storage = new StorageHost()) {
             Map<String, byte[]> videos = new HashMap<>();
@@ -121,7 +128,7 @@ class ClusterIT {
             Map<String, AppProcess> apps = new LinkedHashMap<>();
             try {
                 for (String instance : List.of("a", "b", "c")) {
-                    apps.put(instance, AppProcess.start(root.resolve(instance + ".log"), env(instance, api.baseUrl())));
+                    apps.put(instance, AppProcess.start(logs.resolve(instance + ".log"), env(instance, api.baseUrl())));
                 }
                 for (AppProcess app : apps.values()) {
                     app.awaitLog("Routes startup", Duration.ofSeconds(60));
@@ -159,28 +166,28 @@ class ClusterIT {
                 }
             }
 
-            String logs = logs(List.of("a", "b", "c"));
+            String allLogs = logText(List.of("a", "b", "c"));
             for (String id : ids) {
                 boolean result = Files.exists(root.resolve("output/results/" + id + ".json"));
                 boolean failed = Files.exists(root.resolve("output/failed/" + id + ".json"));
                 assertTrue(result ^ failed, id + " ends in exactly one of results/ and failed/");
                 if (failing.contains(id)) {
                     assertTrue(failed, id);
-                    assertEquals(1, count(logs, id + " FAILED:"), id + " failed once, in the whole cluster");
+                    assertEquals(1, count(allLogs, id + " FAILED:"), id + " failed once, in the whole cluster");
                 } else {
                     assertTrue(result, id + " " + (failed ? Files.readString(root.resolve("output/failed/" + id + ".json")) : ""));
                     assertArrayEquals(videos.get(id), Files.readAllBytes(root.resolve("output/videos/" + id + ".mp4")), id + " byte-exact");
-                    assertEquals(1, count(logs, id + " DONE:"), id + " published once, in the whole cluster");
+                    assertEquals(1, count(allLogs, id + " DONE:"), id + " published once, in the whole cluster");
                 }
             }
             for (String id : expiring) {
                 assertTrue(storage.requestsFor(id + "-old.mp4").size() <= 1, id + ": the expired URL was tried at most once");
             }
-            assertEquals(TASKS, sum(logs, Pattern.compile("inbox batch-\\d+\\.txt: (\\d+) new tasks")), "every id registered once");
-            assertEquals(0, count(logs, PASSWORD), "the database password is never logged");
+            assertEquals(TASKS, sum(allLogs, Pattern.compile("inbox batch-\\d+\\.txt: (\\d+) new tasks")), "every id registered once");
+            assertEquals(0, count(allLogs, PASSWORD), "the database password is never logged");
 
             assertFetchesSpaced(api);
-            assertInboxReadOnce(logs);
+            assertInboxReadOnce(allLogs);
         } finally {
             db.close();
             System.out.printf("ClusterIT: %d s%n", (System.nanoTime() - started) / 1_000_000_000);
@@ -214,7 +221,7 @@ class ClusterIT {
     }
 
     /** Each inbox file (each holds a bad line) was moved to .done once, and its rejections recorded once. */
-    private void assertInboxReadOnce(String logs) throws Exception {
+    private void assertInboxReadOnce(String allLogs) throws Exception {
         try (Stream<Path> left = Files.list(root.resolve("inbox"))) {
             assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().startsWith(".")).toList(), "every inbox file was taken");
         }
@@ -274,10 +281,10 @@ class ClusterIT {
         return finished;
     }
 
-    private String logs(Iterable<String> instances) throws Exception {
+    private String logText(Iterable<String> instances) throws Exception {
         StringBuilder all = new StringBuilder();
         for (String instance : instances) {
-            Path log = root.resolve(instance + ".log");
+            Path log = logs.resolve(instance + ".log");
             if (Files.exists(log)) {
                 all.append(Files.readString(log));
             }
@@ -286,7 +293,7 @@ class ClusterIT {
     }
 
     private long logLines(Iterable<String> instances) throws Exception {
-        return logs(instances).lines().count();
+        return logText(instances).lines().count();
     }
 
     /** Occurrences of text that stand alone on the left (so "ok-1 DONE" does not count "ok-11 DONE"). */
