@@ -3,13 +3,14 @@
 # storage host on 127.0.0.1. Build first (mvn -B -DskipTests package), then:
 #
 #   bench/run.sh                 all scenarios (about 6 minutes, needs ~3 GB of free disk for a moment)
-#   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest
+#   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest cluster
 #   bench/run.sh custom          one scenario from the variables below
 #
 # Variables (for "custom", or to change a preset: SCALE_TASKS=20000 bench/run.sh scale):
 #   TASKS, SIZE (64KB, 2MB, 1GB), READY (30s: ready this long after the task's first fetch),
 #   INTERVAL (poll interval), DELAY (per fetch, e.g. 80ms), RATE (per download connection, e.g. 10MB),
-#   XMX (heap of the app), FILES (inbox files the ids are spread over)
+#   XMX (heap of the app), FILES (inbox files the ids are spread over),
+#   INSTANCES (more than 1: that many apps share one throw-away PostgreSQL, see "cluster")
 #   BENCH_JAVA_OPTS   extra JVM options for the app (e.g. a flight recording)
 #   BENCH_TMP         where the temporary working folders go (default /tmp)
 #   KEEP=1            keep the working folders (logs, outputs) instead of removing them
@@ -25,9 +26,11 @@ KEY="bench-key-$$"
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
 
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/jimeng-bench.XXXXXX")
-APP_PID=""
+APP_PIDS=()
 GW_PID=""
 SAMPLER_PID=""
+PG_DIR=""
+PG_BIN=""
 
 stop_pid() { # pid, grace seconds
     local pid=$1 grace=${2:-10} i
@@ -41,14 +44,62 @@ stop_pid() { # pid, grace seconds
     wait "$pid" 2>/dev/null
 }
 
+stop_apps() {
+    local pid
+    for pid in "${APP_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+    for pid in "${APP_PIDS[@]}"; do stop_pid "$pid" 15; done
+    APP_PIDS=()
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A throw-away PostgreSQL (Debian's server, run as user postgres) for the shared store: fsync off,
+# pg_stat_statements loaded when the server has it. Sets PG_PORT.
+start_postgres() {
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -x "$PG_BIN/pg_ctl" ] || { log "no PostgreSQL server (apt-get install postgresql)"; return 1; }
+    # Its own folder: the server's user cannot enter $WORK.
+    PG_DIR=$(mktemp -d "${BENCH_TMP:-/tmp}/jimeng-bench-pg.XXXXXX")
+    chown postgres:postgres "$PG_DIR"
+    PG_PORT=$(free_port)
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --no-locale --no-sync > "$PG_DIR/initdb.log" 2>&1 \
+        || { cat "$PG_DIR/initdb.log" >&2; return 1; }
+    local preload=""
+    ls "$(dirname "$PG_BIN")"/lib/pg_stat_statements.so >/dev/null 2>&1 && preload="-c shared_preload_libraries=pg_stat_statements"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c max_connections=200 $preload" start \
+        > /dev/null || { cat "$PG_DIR/server.log" >&2; return 1; }
+    [ -n "$preload" ] && sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" > /dev/null
+    return 0
+}
+
+stop_postgres() {
+    [ -n "$PG_DIR" ] || return 0
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 30 stop > /dev/null 2>&1
+    rm -rf "$PG_DIR"
+    PG_DIR=""
+}
+
+sql() {
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -X -q -tA -c "$1"
+}
+
+# Transactions the database committed or rolled back so far (every statement of the app is one).
+db_transactions() {
+    sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'"
+}
+
 CLEANED=0
 cleanup() {
     [ "$CLEANED" = 1 ] && return
     CLEANED=1
     stop_pid "$SAMPLER_PID" 1
-    stop_pid "$APP_PID" 15
+    stop_apps
     stop_pid "$GW_PID" 5
-    APP_PID="" GW_PID="" SAMPLER_PID=""
+    GW_PID="" SAMPLER_PID=""
+    stop_postgres
     if [ "${KEEP:-0}" = 1 ]; then
         echo "working folders kept in $WORK"
     else
@@ -86,8 +137,8 @@ javac -d "$WORK/classes" "$HERE/FakeGateway.java" || exit 2
 
 TABLE="$WORK/table.txt"
 CHECKS="$WORK/checks.txt"
-printf '%-8s %6s %6s %8s %7s %6s %12s %7s %8s %7s %5s %8s %8s %6s\n' \
-    scenario tasks size wall_s ideal_s ratio fetch_max/avg on_time lat_max rss_MB thr dl_MB/s curl_MB/s dl/crl > "$TABLE"
+printf '%-8s %6s %6s %8s %7s %6s %12s %7s %8s %7s %5s %8s %8s %6s %8s %8s\n' \
+    scenario tasks size wall_s ideal_s ratio fetch_max/avg on_time lat_max rss_MB thr dl_MB/s curl_MB/s dl/crl db_tx/s tx/fetch > "$TABLE"
 : > "$CHECKS"
 
 check() { # scenario, description, awk condition, measured text
@@ -96,9 +147,9 @@ check() { # scenario, description, awk condition, measured text
     printf '%-4s %-8s %s: %s\n' "$verdict" "$1" "$2" "$4" >> "$CHECKS"
 }
 
-# One scenario. Arguments: name tasks size ready interval delay rate xmx files
+# One scenario. Arguments: name tasks size ready interval delay rate xmx files [instances]
 run_scenario() {
-    local name=$1 tasks=$2 size=$3 ready=$4 interval=$5 delay=$6 rate=$7 xmx=$8 files=$9
+    local name=$1 tasks=$2 size=$3 ready=$4 interval=$5 delay=$6 rate=$7 xmx=$8 files=$9 instances=${10:-1}
     local dir="$WORK/$name"
     local size_b rate_b ready_ms interval_ms
     size_b=$(to_bytes "$size"); rate_b=$(to_bytes "$rate"); ready_ms=$(to_ms "$ready"); interval_ms=$(to_ms "$interval")
@@ -131,30 +182,56 @@ run_scenario() {
     curl_bps=$(printf '%s\n' "${speeds[@]}" | sort -n | sed -n 2p)
     log "$name: curl -o of $((probe >> 20)) MB: $(printf '%s ' "${speeds[@]}" | awk '{for(i=1;i<=NF;i++) printf "%.0f ", $i/1048576}')MB/s"
 
-    # -- the app: the real jar, routes and settings; only what the scenario needs is overridden.
-    (
-        cd "$dir" || exit 1
-        export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="$interval"
-        # A scenario's tasks must not time out while it runs.
-        export JIMENG_TASK_TIMEOUT=2h
-        # shellcheck disable=SC2086
-        exec java "-Xmx$xmx" ${BENCH_JAVA_OPTS:-} -jar "$JAR"
-    ) > "$dir/app.log" 2>&1 &
-    APP_PID=$!
-    for ((i = 0; i < 600; i++)); do
-        grep -q ' started in ' "$dir/app.log" 2>/dev/null && break
-        kill -0 "$APP_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    grep -q ' started in ' "$dir/app.log" || { log "$name: the app did not start"; tail -20 "$dir/app.log" >&2; return 1; }
+    # -- several instances share one PostgreSQL store (and the inbox and output folders)
+    local store_url=""
+    if [ "$instances" -gt 1 ]; then
+        start_postgres || { log "$name: PostgreSQL did not start"; return 1; }
+        store_url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
+        log "$name: $instances instances on PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at 127.0.0.1:$PG_PORT (fsync off)"
+    fi
 
-    # -- sample the app's live threads (and RSS) five times a second while it runs
+    # -- the app: the real jar, routes and settings; only what the scenario needs is overridden.
+    local n app_log
+    for ((n = 1; n <= instances; n++)); do
+        app_log="$dir/app.log"; [ "$instances" -gt 1 ] && app_log="$dir/app-$n.log"
+        (
+            cd "$dir" || exit 1
+            export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="$interval"
+            # A scenario's tasks must not time out while it runs.
+            export JIMENG_TASK_TIMEOUT=2h
+            if [ -n "$store_url" ]; then
+                export JIMENG_STORE_URL="$store_url" JIMENG_STORE_USER=postgres JIMENG_INSTANCE_ID="bench-$n"
+                # One work folder and status page port each; inbox and output are shared.
+                export JIMENG_WORK="data/work-$n" JIMENG_HTTP_PORT="$(free_port)"
+            fi
+            # shellcheck disable=SC2086
+            exec java "-Xmx$xmx" ${BENCH_JAVA_OPTS:-} -jar "$JAR"
+        ) > "$app_log" 2>&1 &
+        APP_PIDS+=($!)
+    done
+    for ((n = 1; n <= instances; n++)); do
+        app_log="$dir/app.log"; [ "$instances" -gt 1 ] && app_log="$dir/app-$n.log"
+        for ((i = 0; i < 600; i++)); do
+            grep -q ' started in ' "$app_log" 2>/dev/null && break
+            kill -0 "${APP_PIDS[$((n - 1))]}" 2>/dev/null || break
+            sleep 0.1
+        done
+        grep -q ' started in ' "$app_log" || { log "$name: the app did not start"; tail -20 "$app_log" >&2; return 1; }
+    done
+    local APP_PID=${APP_PIDS[0]}
+
+    # -- sample the apps' live threads five times a second while they run (the most of any one)
     (
         max=0
-        for ((n = 0; n < 20 * 60 * 5; n++)); do
-            t=$(awk '/^Threads:/ {print $2}' "/proc/$APP_PID/status" 2>/dev/null) || break
-            [ -n "$t" ] || break
-            [ "$t" -gt "$max" ] && { max=$t; echo "$max" > "$dir/threads.max"; }
+        for ((k = 0; k < 20 * 60 * 5; k++)); do
+            alive=0
+            for pid in "${APP_PIDS[@]}"; do
+                t=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || continue
+                [ -n "$t" ] || continue
+                alive=1
+                [ "$t" -gt "$max" ] && { max=$t; echo "$max" > "$dir/threads.max"; }
+            done
+            [ "$alive" = 1 ] || break
             sleep 0.2
         done
     ) &
@@ -164,7 +241,8 @@ run_scenario() {
     awk -v n="$tasks" -v f="$files" -v d="$dir/stage" -v p="bench-$name-" \
         'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%03d", int(i * f / n)) ".txt") }'
     mkdir -p "$dir/data/inbox"
-    local t0
+    local t0 tx0=""
+    [ -n "$store_url" ] && tx0=$(db_transactions)
     t0=$(now_ms)
     mv "$dir/stage/"* "$dir/data/inbox/"
 
@@ -190,15 +268,30 @@ run_scenario() {
 
     # -- measure, then stop
     sleep 0.3
-    local stats rss threads
+    local stats rss threads pid tx_s=- tx_fetch=-
     stats=$(curl -s "$base/stats")
     echo "$stats" > "$dir/stats.txt"
-    rss=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status" 2>/dev/null)
+    get() { echo "$stats" | awk -v k="$1" '$1 == k {print $2}'; }
+    if [ -n "$store_url" ]; then
+        local tx1 busy_ms
+        tx1=$(db_transactions)
+        busy_ms=$(( $(now_ms) - t0 ))
+        tx_s=$(awk -v a="$tx0" -v b="$tx1" -v t="$busy_ms" 'BEGIN { printf "%.0f", (b - a) * 1000 / t }')
+        tx_fetch=$(awk -v a="$tx0" -v b="$tx1" -v f="$(get fetches_total)" 'BEGIN { printf "%.2f", (f > 0 ? (b - a) / f : 0) }')
+        log "$name: $((tx1 - tx0)) database transactions in $((busy_ms / 1000)) s for $(get fetches_total) fetches"
+        sql "SELECT calls, round(total_exec_time) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
+             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postgres') ORDER BY calls DESC LIMIT 12" \
+            > "$dir/statements.txt" 2>/dev/null && { log "$name: statements by calls (calls|ms|query):"; cat "$dir/statements.txt" >&2; }
+    fi
+    rss=0
+    for pid in "${APP_PIDS[@]}"; do
+        rss=$(awk -v r="$rss" '/^VmHWM:/ {v = $2 / 1024; printf "%.0f", (v > r ? v : r)}' "/proc/$pid/status" 2>/dev/null || echo "$rss")
+    done
     stop_pid "$SAMPLER_PID" 1; SAMPLER_PID=""
     threads=$(cat "$dir/threads.max" 2>/dev/null || echo 0)
-    stop_pid "$APP_PID" 15; APP_PID=""
+    stop_apps
     stop_pid "$GW_PID" 5; GW_PID=""
-    get() { echo "$stats" | awk -v k="$1" '$1 == k {print $2}'; }
+    stop_postgres
 
     local results failed
     results=$(ls -U "$dir/data/output/results" 2>/dev/null | grep -c '\.json$')
@@ -270,12 +363,12 @@ run_scenario() {
     local col_fetch="$(get fetches_max)/$(get fetches_mean)" col_on="$(get gaps_on_time_pct)%" col_lat="$(get latency_max_ms)ms"
     [ "$(get gaps)" = 0 ] && col_on=-
     if [ "$name" = ingest ]; then col_fetch=-; col_on=-; col_lat=-; fi
-    printf '%-8s %6s %6s %8.1f %7.1f %6.2f %12s %7s %8s %7s %5s %8s %8s %6s\n' \
+    printf '%-8s %6s %6s %8.1f %7.1f %6.2f %12s %7s %8s %7s %5s %8s %8s %6s %8s %8s\n' \
         "$name" "$tasks" "$size" "$(awk -v w="$wall_ms" 'BEGIN{print w/1000}')" "$(awk -v w="$ideal_ms" 'BEGIN{print w/1000}')" \
         "$(awk -v w="$wall_ms" -v i="$ideal_ms" 'BEGIN{print (i > 0 ? w/i : 0)}')" \
         "$col_fetch" "$col_on" "$col_lat" "$rss" "$threads" \
-        "$dl_mbs" "$curl_mbs" "$ratio_dl" >> "$TABLE"
-    log "$name: $(grep -cE ' (ERROR|WARN) ' "$dir/app.log") warnings/errors in the app log"
+        "$dl_mbs" "$curl_mbs" "$ratio_dl" "$tx_s" "$tx_fetch" >> "$TABLE"
+    log "$name: $(cat "$dir"/app*.log | grep -cE ' (ERROR|WARN) ') warnings/errors in the app log(s)"
     [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
     log "$name: done in $(awk -v w="$wall_ms" 'BEGIN{print w/1000}') s"
 }
@@ -289,8 +382,10 @@ preset() {
         ideal)   run_scenario ideal   "${IDEAL_TASKS:-100}"    "${IDEAL_SIZE:-16MB}"   "${IDEAL_READY:-10s}"  "${IDEAL_INTERVAL:-5s}"  0     0      256m                 1;;
         big)     run_scenario big     1                        "${BIG_SIZE:-1GB}"      0s                     5s                       0     0      64m                  1;;
         ingest)  run_scenario ingest  100000                   1KB                     1h                     10s                      0     0      256m                 100;;
-        custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}";;
-        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest custom)" >&2; return 2;;
+        # scale's 10,000 tasks with gateway's remote-like API and storage, on 3 instances and one PostgreSQL
+        cluster) run_scenario cluster "${CLUSTER_TASKS:-10000}" 64KB                   30s                    10s                      80ms  10MB   256m                 10 "${CLUSTER_INSTANCES:-3}";;
+        custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}" "${INSTANCES:-1}";;
+        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest cluster custom)" >&2; return 2;;
     esac
 }
 
