@@ -34,8 +34,9 @@ public interface TaskStore {
     }
 
     /**
-     * Makes a finished (or unknown) id pending again, due now, with a fresh start: an explicit
-     * retry. False, changing nothing, when it is pending already.
+     * Makes a finished (or unknown) id pending again, due now, with a fresh start (a new deadline):
+     * an explicit retry. A task that timed out and is only looked at late starts afresh too, unless
+     * it is being looked at right now (leased). False, changing nothing, for any other pending task.
      */
     boolean reopen(String id);
 

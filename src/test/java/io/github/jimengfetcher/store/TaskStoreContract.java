@@ -103,6 +103,25 @@ public abstract class TaskStoreContract {
     }
 
     @Test
+    public void aTaskLookedAtLateAfterItsTimeoutCanBeReopenedUnlessItIsHeldRightNow() {
+        store.register(List.of("cgt-timed-out"));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        lease.task().timedOutAt = store.now();
+        lease.task().fetches = 40;
+        lease.task().nextAt = store.now();
+        store.release(lease);
+        Lease looking = claimOne(Task.Phase.FETCH);
+        assertFalse(store.reopen("cgt-timed-out"), "held right now");
+        looking.task().nextAt = store.now() + 3_600_000L;
+        store.release(looking);
+        assertTrue(store.reopen("cgt-timed-out"));
+        Task fresh = store.find("cgt-timed-out").orElseThrow();
+        assertEquals(null, fresh.timedOutAt);
+        assertEquals(0, fresh.fetches);
+        assertEquals("cgt-timed-out", claimOne(Task.Phase.FETCH).taskId(), "due at once");
+    }
+
+    @Test
     public void dueTasksAreLeasedEarliestFirstUpToTheAskedNumberAndNeverTwice() {
         store.register(List.of("cgt-1"));
         passTime(10);

@@ -126,8 +126,13 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public synchronized boolean reopen(String id) {
         TaskIds.require(id);
-        if (tasks.containsKey(id)) {
-            return false;
+        Task pending = tasks.get(id);
+        if (pending != null) {
+            if (pending.timedOutAt == null || pending.leaseOwner != null && pending.leaseUntil > now()) {
+                return false;
+            }
+            tasks.remove(id);
+            due.take(pending);
         }
         boolean wasFinished = finished.containsKey(id);
         TaskState outcome = finished.remove(id);
@@ -136,6 +141,10 @@ public class JournalTaskStore implements TaskStore {
         } catch (UncheckedIOException e) {
             if (wasFinished) {
                 finished.put(id, outcome);
+            }
+            if (pending != null) {
+                tasks.put(id, pending);
+                due.index(pending);
             }
             throw e;
         }

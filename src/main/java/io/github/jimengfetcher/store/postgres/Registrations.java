@@ -80,6 +80,7 @@ final class Registrations {
         return sql.execute("INSERT INTO jimeng_tasks (id, next_at, task) VALUES (?, " + NOW + ", jsonb_build_object('id', ?::text, "
                 + "'registeredAt', " + NOW + ", 'activeAt', ?::bigint)) ON CONFLICT (id) DO UPDATE SET finished = false, "
                 + "phase = 'FETCH', next_at = EXCLUDED.next_at, lease_owner = NULL, lease_until = NULL, task = EXCLUDED.task "
-                + "WHERE jimeng_tasks.finished", id, id, clock.activeNow()) == 1;
+                + "WHERE jimeng_tasks.finished OR (jimeng_tasks.task ->> 'timedOutAt') IS NOT NULL "
+                + "AND (jimeng_tasks.lease_until IS NULL OR jimeng_tasks.lease_until <= " + NOW + ")", id, id, clock.activeNow()) == 1;
     }
 }
