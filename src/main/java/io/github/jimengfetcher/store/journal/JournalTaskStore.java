@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.apache.camel.util.TimeUtils;
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
-import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 import io.github.jimengfetcher.task.TaskIds;
@@ -183,15 +180,7 @@ public class JournalTaskStore implements TaskStore {
         if (max <= 0 || phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
             return List.of();
         }
-        List<Lease> leases = new ArrayList<>();
-        for (Task task : due.claim(phase, now, max)) {
-            task.epoch++;
-            task.leaseOwner = instanceId;
-            task.leaseUntil = now + leaseTime;
-            task.nextAt = now + gapMillis;
-            leases.add(new Lease(task.copy(), instanceId, task.epoch, task.leaseUntil));
-        }
-        return leases;
+        return JournalLeases.lease(due.claim(phase, now, max), instanceId, now, leaseTime, gapMillis);
     }
 
     /** Woken the moment a task is registered or given back (see {@link #waiting}). */
@@ -268,29 +257,13 @@ public class JournalTaskStore implements TaskStore {
 
     /** The store's task under the lease; throws, changing nothing, when the lease does not hold. */
     private Task held(Lease lease) {
-        Task task = tasks.get(lease.taskId());
-        String lost = lease.ended() ? "it was given back or lost before"
-                : task == null ? "the task is no longer pending"
-                : !lease.owner().equals(task.leaseOwner) || task.epoch != lease.epoch() ? "the task was claimed again since (epoch " + task.epoch + ")"
-                : task.leaseUntil <= now() ? "it expired unrenewed"
-                : null;
-        if (lost != null) {
-            lease.end();
-            throw new LeaseLostException(lease, lost);
-        }
-        return task;
+        return JournalLeases.held(tasks.get(lease.taskId()), lease, now());
     }
 
     /** The lease's working copy becomes the store's, the store's own lease fields kept. */
     private Task keep(Lease lease) {
         Task current = held(lease);
-        Task next = lease.task().copy();
-        next.id = current.id;
-        next.epoch = current.epoch;
-        next.leaseOwner = current.leaseOwner;
-        next.leaseUntil = current.leaseUntil;
-        next.registeredAt = current.registeredAt;
-        next.activeAt = current.activeAt;
+        Task next = JournalLeases.kept(current, lease);
         due.take(current);
         tasks.put(next.id, next);
         return next;
