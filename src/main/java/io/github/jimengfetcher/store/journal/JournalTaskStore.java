@@ -47,7 +47,8 @@ public class JournalTaskStore implements TaskStore {
     /** Finished ids and how they ended (null: finished before outcomes were kept; the output folder says). */
     private final Map<String, TaskState> finished = new HashMap<>();
     private final DueTasks due = new DueTasks();
-    private long fetchesPausedUntil;
+    /** Read by every fetch: never behind the store's lock. */
+    private volatile long fetchesPausedUntil;
 
     private final ActiveClock activeClock = new ActiveClock();
     private TaskJournal journal;
@@ -229,14 +230,28 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized void release(Lease lease) {
-        Task stored = keep(lease);
-        stored.leaseOwner = null;
-        stored.leaseUntil = 0;
-        lease.end();
-        // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
-        waiting(stored);
-        written(stored);
+    public void release(Lease lease) {
+        // the task as it will be kept, and its journal line, made before the lock: every fetch ends here
+        Task next = lease.task().copy();
+        next.epoch = lease.epoch();
+        next.leaseOwner = null;
+        next.leaseUntil = 0;
+        String line = TaskJournal.putLine(next);
+        synchronized (this) {
+            Task current = held(lease);
+            if (current.registeredAt != next.registeredAt || !java.util.Objects.equals(current.activeAt, next.activeAt)) {
+                next.registeredAt = current.registeredAt;
+                next.activeAt = current.activeAt;
+                line = TaskJournal.putLine(next);
+            }
+            due.take(current);
+            tasks.put(next.id, next);
+            lease.end();
+            // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
+            waiting(next);
+            journal.append(line);
+            journal.flush();
+        }
     }
 
     private void written(Task task) {
@@ -277,7 +292,7 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized long fetchesPausedUntil() {
+    public long fetchesPausedUntil() {
         return fetchesPausedUntil;
     }
 
@@ -317,17 +332,17 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized long waitedMillis(Task task) {
+    public long waitedMillis(Task task) {
         return activeClock.reading(now()) - task.activeAt;
     }
 
     @Override
-    public synchronized void outageBegan(String cause) {
+    public void outageBegan(String cause) {
         activeClock.outageBegan(cause, now());
     }
 
     @Override
-    public synchronized void outageEnded(String cause) {
+    public void outageEnded(String cause) {
         activeClock.outageEnded(cause, now());
     }
 }

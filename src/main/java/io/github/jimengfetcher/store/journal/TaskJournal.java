@@ -87,10 +87,19 @@ final class TaskJournal {
     }
 
     void put(Task task) {
+        append(putLine(task));
+    }
+
+    /** The line that puts a task, made before the store's lock is taken: writing JSON takes the longest. */
+    static String putLine(Task task) {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("op", "put");
         entry.set("task", JSON.valueToTree(task));
-        append(entry);
+        try {
+            return JSON.writeValueAsString(entry);
+        } catch (IOException e) {
+            throw new IllegalStateException("task " + task.id + " cannot be written as JSON", e);
+        }
     }
 
     void finished(String id, TaskState outcome) {
@@ -108,11 +117,20 @@ final class TaskJournal {
     }
 
     private void append(ObjectNode entry) {
+        try {
+            append(JSON.writeValueAsString(entry));
+        } catch (IOException e) {
+            throw new IllegalStateException("a journal entry cannot be written as JSON", e);
+        }
+    }
+
+    /** Appends one line (a put made by {@link #putLine}). */
+    void append(String line) {
         if (failing) {
             return; // the rewrite will hold this change
         }
         try {
-            writer.write(JSON.writeValueAsString(entry));
+            writer.write(line);
             writer.write('\n');
             lines++;
             if (lines > Math.max(10_000, 4L * snapshot.get().size()) + finishedIds.get().size()) {
