@@ -146,6 +146,12 @@ class TaskListTest extends AppTestSupport {
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(1000, page.path("tasks").size());
         System.out.printf("TaskListTest: GET /tasks?limit=1000&offset=5000 over %d tasks: %d ms%n", 2 * each, millis);
+        long defaultStarted = System.nanoTime();
+        tasks("?offset=15000");
+        System.out.printf("TaskListTest: GET /tasks?offset=15000 (100 tasks): %d ms%n", (System.nanoTime() - defaultStarted) / 1_000_000);
+        long filteredStarted = System.nanoTime();
+        tasks("?state=failed&q=-04");
+        System.out.printf("TaskListTest: GET /tasks?state=failed&q=-04: %d ms%n", (System.nanoTime() - filteredStarted) / 1_000_000);
         long coldStarted = System.nanoTime();
         tasks("?limit=1000&offset=0&q=cgt-bulk-done");
         System.out.printf("TaskListTest: the first 1,000 finished tasks, read from their files: %d ms%n", (System.nanoTime() - coldStarted) / 1_000_000);
