@@ -24,9 +24,11 @@ import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.observe.FetchOutcomes;
+import io.github.jimengfetcher.observe.FinishedFacts;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
 import io.github.jimengfetcher.observe.TaskBoard;
 import io.github.jimengfetcher.observe.TaskMetrics;
+import io.github.jimengfetcher.observe.VideoStream;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputHealth;
 import io.github.jimengfetcher.store.StoreHealth;
@@ -35,7 +37,8 @@ import io.github.jimengfetcher.store.TaskStore;
 /**
  * Adds what the status page, /tasks, /observe/health and /observe/metrics need, once the
  * task pieces of {@link FetcherConfiguration} are in the registry and before any route starts:
- * the task board and metrics the routes call ({@code ref: taskBoard}, {@code ref: taskMetrics}),
+ * the task board, video stream and metrics the routes call ({@code ref: taskBoard}, {@code ref: videoStream},
+ * {@code ref: taskMetrics}),
  * the fetch outcome counter and our health check.
  *
  * The HTTP server itself is Camel's (camel.server.* and camel.management.* in application.properties).
@@ -85,11 +88,12 @@ public class ObserveConfiguration extends MainListenerSupport {
         registry.bind("taskMetrics", metrics);
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(metrics));
 
-        int recent = Integer.parseInt(properties.resolveProperty("jimeng.status.recent-tasks").orElse("50").strip());
-        TaskBoard board = new TaskBoard(store, recent);
+        OutputFolders outputs = require(registry, OutputFolders.class);
+        TaskBoard board = new TaskBoard(store, new FinishedFacts(outputs));
         board.setApiHealth(require(registry, ApiHealth.class));
         board.setInstanceId(instanceId);
         registry.bind("taskBoard", board);
+        registry.bind("videoStream", new VideoStream(outputs));
 
         long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElseThrow().strip());
         long minFreeSpace = ByteSizes.parse(properties.resolveProperty("jimeng.health.min-free-space").orElseThrow());

@@ -49,7 +49,6 @@ public final class SettingChecks {
             new Setting("jimeng.http.port", Kind.PORT),
             new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
             new Setting("jimeng.health.min-free-space", Kind.SIZE_OR_ZERO),
-            new Setting("jimeng.status.recent-tasks", Kind.COUNT),
             new Setting("jimeng.api.connect-timeout", Kind.DURATION),
             new Setting("jimeng.api.read-timeout", Kind.DURATION),
             new Setting("jimeng.api.request-timeout", Kind.DURATION),

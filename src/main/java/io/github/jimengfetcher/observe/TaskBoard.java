@@ -1,43 +1,38 @@
 package io.github.jimengfetcher.observe;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.apache.camel.Header;
 
 import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
- * What GET /tasks and the status page show: the pending tasks, read from the task store,
- * and the last finished ones, remembered here in memory (a restart forgets them; their
- * records under output/ stay). The API key and video URLs are never part of it.
+ * What GET /tasks and the status page show: one page of every task the store knows, pending and
+ * finished, in id order, filtered by state and part of the id ({@link TaskQuery}), with the
+ * counts of each state. A finished task shows what its files tell cheaply ({@link FinishedFacts}):
+ * the failure reason, the video's size and duration. The API key and video URLs are never part of it.
  */
 public class TaskBoard {
 
-    /** Beyond this many pending tasks the list is cut; the counts stay exact. */
-    static final int MAX_PENDING_LISTED = 500;
     private static final Pattern PERCENT = Pattern.compile("(\\d{1,3})(?:\\.\\d+)?\\s*%?");
 
     private final TaskStore store;
-    private final int recentLimit;
-    private final Deque<FinishedTask> recent = new ArrayDeque<>();
-    private final AtomicLong succeeded = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final FinishedFacts facts;
     private ApiHealth api;
     private String instanceId = "";
 
-    public TaskBoard(TaskStore store, int recentLimit) {
+    public TaskBoard(TaskStore store, FinishedFacts facts) {
         this.store = store;
-        this.recentLimit = Math.max(0, recentLimit);
+        this.facts = facts;
     }
 
     /** Tells why fetching is paused, when it is. */
@@ -50,39 +45,37 @@ public class TaskBoard {
         this.instanceId = instanceId;
     }
 
-    /** Remembers a finished task from its record (the body the hooks get) and returns it. */
+    /** A finished task from its record (the body the hooks get), for the metrics. */
     public FinishedTask remember(String record) throws java.io.IOException {
-        FinishedTask task = FinishedTask.fromRecord(record);
-        (task.succeeded() ? succeeded : failed).incrementAndGet();
-        synchronized (recent) {
-            recent.removeIf(t -> t.id().equals(task.id()));
-            recent.addFirst(task);
-            while (recent.size() > recentLimit) {
-                recent.removeLast();
-            }
-        }
-        return task;
+        return FinishedTask.fromRecord(record);
+    }
+
+    /** The query of GET /tasks, from its parameters (absent ones null), or why it cannot be answered. */
+    public TaskQuery query(@Header("state") String state, @Header("q") String idPart,
+                           @Header("offset") String offset, @Header("limit") String limit) {
+        return TaskQuery.of(state, idPart, offset, limit);
+    }
+
+    /** The answer to a query that cannot be read: 400, and why. */
+    public Map<String, Object> refusal(TaskQuery query) {
+        return Map.of("error", query.problem());
     }
 
     /** The document GET /tasks answers. */
-    public Map<String, Object> snapshot() {
+    public Map<String, Object> snapshot(TaskQuery query) {
         long now = System.currentTimeMillis();
-        List<Task> pending = new ArrayList<>(store.pendingTasks());
-        pending.sort(Comparator.comparingLong((Task t) -> t.registeredAt).thenComparing(t -> t.id));
-        List<FinishedTask> finished;
-        synchronized (recent) {
-            finished = new ArrayList<>(recent);
-        }
+        TaskStore.TaskPage page = store.page(query.state(), query.idPart(), query.offset(), query.limit());
 
         Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("pending", pending.size());
-        counts.put("downloading", pending.stream().filter(t -> t.phase == Task.Phase.DOWNLOAD).count());
-        counts.put("succeeded", succeeded.get());
-        counts.put("failed", failed.get());
+        for (TaskState state : TaskState.values()) {
+            counts.put(state.wireName(), state == query.state() && query.idPart().isEmpty()
+                    ? page.total() : store.page(state, null, 0, 0).total());
+        }
 
         List<Map<String, Object>> tasks = new ArrayList<>();
-        pending.stream().limit(MAX_PENDING_LISTED).forEach(t -> tasks.add(pendingEntry(t, now)));
-        finished.forEach(t -> tasks.add(finishedEntry(t, now)));
+        for (TaskStore.ListedTask listed : page.tasks()) {
+            tasks.add(listed.pending() != null ? pendingEntry(listed, now) : finishedEntry(listed, now));
+        }
 
         Map<String, Object> board = new LinkedHashMap<>();
         board.put("generated_at", Instant.ofEpochMilli(now).toString());
@@ -92,7 +85,11 @@ public class TaskBoard {
         board.put("fetching_paused_until", paused ? Instant.ofEpochMilli(pausedUntil).toString() : null);
         board.put("fetching_paused_reason", paused ? pauseReason() : null);
         board.put("counts", counts);
-        board.put("pending_listed", Math.min(pending.size(), MAX_PENDING_LISTED));
+        board.put("state", query.state() == null ? null : query.state().wireName());
+        board.put("q", query.idPart());
+        board.put("total", page.total());
+        board.put("offset", query.offset());
+        board.put("limit", query.limit());
         board.put("tasks", tasks);
         return board;
     }
@@ -107,11 +104,12 @@ public class TaskBoard {
         return "the API asked to wait";
     }
 
-    private static Map<String, Object> pendingEntry(Task task, long now) {
+    private Map<String, Object> pendingEntry(TaskStore.ListedTask listed, long now) {
+        Task task = listed.pending();
         boolean downloading = task.phase == Task.Phase.DOWNLOAD;
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", task.id);
-        entry.put("state", downloading ? "downloading" : task.timedOutAt != null ? "rechecking" : "pending");
+        entry.put("state", listed.state().wireName());
         entry.put("status", task.status == null ? "REGISTERED" : task.status);
         // The API says 100% once the video exists; the download has not reached it yet.
         entry.put("progress", downloading || task.progress == null ? "" : task.progress);
@@ -122,24 +120,43 @@ public class TaskBoard {
         entry.put("last_error", task.lastError);
         // Who works on it now: a lease past its time is held by nobody (its holder may be gone).
         entry.put("lease_owner", task.leaseOwner != null && task.leaseUntil > now ? task.leaseOwner : "");
+        if (task.timedOutAt != null) {
+            // Failed (timed out, its failure record written) and still looked at now and then, late.
+            entry.put("rechecking", true);
+            facts.record(task.id, false).ifPresent(record -> {
+                entry.put("reason_class", record.reasonClass());
+                entry.put("reason", record.reason());
+            });
+        }
         return entry;
     }
 
-    private static Map<String, Object> finishedEntry(FinishedTask task, long now) {
+    private Map<String, Object> finishedEntry(TaskStore.ListedTask listed, long now) {
+        boolean succeeded = listed.state() == TaskState.SUCCEEDED;
+        FinishedTask record = facts.record(listed.id(), succeeded).orElse(null);
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", task.id());
-        entry.put("state", task.succeeded() ? "succeeded" : "failed");
-        entry.put("status", task.succeeded() ? "SUCCESS" : "FAILED");
-        entry.put("progress", task.succeeded() ? "100%" : "");
-        entry.put("percent", task.succeeded() ? Integer.valueOf(100) : null);
-        entry.put("fetches", task.fetches());
+        entry.put("id", listed.id());
+        entry.put("state", listed.state().wireName());
+        entry.put("status", succeeded ? "SUCCESS" : "FAILED");
+        entry.put("progress", succeeded ? "100%" : "");
+        entry.put("percent", succeeded ? Integer.valueOf(100) : null);
+        entry.put("fetches", record == null ? null : record.fetches());
         entry.put("next_fetch_at", null);
-        entry.put("age_seconds", task.registeredAt() == null ? null : Math.max(0, (now - task.registeredAt().toEpochMilli()) / 1000));
-        entry.put("last_error", task.reason());
+        entry.put("age_seconds", record == null || record.registeredAt() == null ? null
+                : Math.max(0, (now - record.registeredAt().toEpochMilli()) / 1000));
+        entry.put("last_error", record == null ? null : record.reason());
         entry.put("lease_owner", "");
-        entry.put("reason_class", task.reasonClass());
-        entry.put("finished_at", task.finishedAt().toString());
-        entry.put("duration_seconds", task.duration() == null ? null : task.duration().toSeconds());
+        entry.put("finished_at", record == null ? null : record.finishedAt().toString());
+        entry.put("duration_seconds", record == null || record.duration() == null ? null : record.duration().toSeconds());
+        if (succeeded) {
+            FinishedFacts.Video video = facts.video(listed.id());
+            entry.put("video_url", video == null ? null : "/videos/" + listed.id() + ".mp4");
+            entry.put("video_bytes", video == null ? null : video.bytes());
+            entry.put("video_seconds", video == null || video.duration() == null ? null : video.duration().toMillis() / 1000.0);
+        } else {
+            entry.put("reason_class", record == null ? null : record.reasonClass());
+            entry.put("reason", record == null ? null : record.reason());
+        }
         return entry;
     }
 
