@@ -170,7 +170,7 @@ class InstanceScopeTest extends AppTestSupport {
 
             app.drop("ids.txt", id + "\n");
             await().atMost(WAIT).until(() -> {
-                JsonNode board = JSON.readTree(Http.get(http, "/tasks").body());
+                JsonNode board = JSON.readTree(Http.get(http, "/tasks?q=" + id).body());
                 return "studio-a".equals(board.path("instance_id").asText()) && board.path("tasks").size() == 1
                         && "studio-a".equals(board.path("tasks").get(0).path("lease_owner").asText());
             });
