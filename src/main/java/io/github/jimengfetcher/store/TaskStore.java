@@ -4,11 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.jimengfetcher.task.TaskState;
-
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * Where tasks are kept: storage only. What a change means (backoff, limits, deadlines) is

@@ -6,8 +6,8 @@ import java.util.Set;
 
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.Task;
-import io.github.jimengfetcher.task.TaskState;
 import io.github.jimengfetcher.task.TaskPolicy;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * What a start makes of the tasks the journal left: a task whose record was written just before

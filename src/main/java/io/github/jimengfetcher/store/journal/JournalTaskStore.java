@@ -1,9 +1,7 @@
 package io.github.jimengfetcher.store.journal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +16,8 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
-import io.github.jimengfetcher.task.TaskState;
-import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskPolicy;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * The local task store, the embedded default for one instance: pending tasks and finished ids in
@@ -52,6 +49,7 @@ public class JournalTaskStore implements TaskStore {
 
     private final ActiveClock activeClock = new ActiveClock();
     private TaskJournal journal;
+    private JournalRegistrations registrations;
 
     public void setFolder(String folder) {
         this.folder = Path.of(folder);
@@ -83,6 +81,7 @@ public class JournalTaskStore implements TaskStore {
 
     public synchronized void start() throws IOException {
         journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
+        registrations = new JournalRegistrations(tasks, finished, due, outputs, activeClock, journal, this::waiting);
         journal.read(tasks, finished);
         long now = now();
         activeClock.start(now);
@@ -103,72 +102,12 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized Registration register(List<String> ids) {
-        long now = now();
-        int pending = 0;
-        int known = 0;
-        List<Task> added = new ArrayList<>();
-        for (String id : ids) {
-            TaskIds.require(id);
-            if (tasks.containsKey(id)) {
-                pending++;
-            } else if (finished.containsKey(id) || outputs != null && outputs.isFinished(id)) {
-                known++;
-            } else {
-                added.add(add(id, now));
-            }
-        }
-        durably(added);
-        return new Registration(added.size(), pending, known);
+        return registrations.register(ids, now());
     }
 
     @Override
     public synchronized boolean reopen(String id) {
-        TaskIds.require(id);
-        Task pending = tasks.get(id);
-        if (pending != null) {
-            if (pending.timedOutAt == null || pending.leaseOwner != null && pending.leaseUntil > now()) {
-                return false;
-            }
-            tasks.remove(id);
-            due.take(pending);
-        }
-        boolean wasFinished = finished.containsKey(id);
-        TaskState outcome = finished.remove(id);
-        try {
-            durably(List.of(add(id, now())));
-        } catch (UncheckedIOException e) {
-            if (wasFinished) {
-                finished.put(id, outcome);
-            }
-            if (pending != null) {
-                tasks.put(id, pending);
-                due.index(pending);
-            }
-            throw e;
-        }
-        return true;
-    }
-
-    private Task add(String id, long now) {
-        Task task = new Task(id, now);
-        task.activeAt = activeClock.reading(now);
-        tasks.put(id, task);
-        journal.put(task);
-        waiting(task);
-        return task;
-    }
-
-    /** Not durable, so not registered: the caller (the inbox file) tries again. */
-    private void durably(List<Task> added) {
-        try {
-            journal.sync();
-        } catch (UncheckedIOException e) {
-            for (Task task : added) {
-                tasks.remove(task.id);
-                due.take(task);
-            }
-            throw e;
-        }
+        return registrations.reopen(id, now());
     }
 
     // ---- leases ----

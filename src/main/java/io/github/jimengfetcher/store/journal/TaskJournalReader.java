@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.task.Task;
-import io.github.jimengfetcher.task.TaskState;
 import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * Replays work/tasks.journal at start. A crash can only cut the last line short; a line that
