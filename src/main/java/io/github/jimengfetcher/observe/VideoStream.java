@@ -95,12 +95,10 @@ public class VideoStream implements Processor {
     static final class ChannelSlice extends InputStream {
 
         private final FileChannel channel;
-        private long position;
         private long remaining;
 
-        ChannelSlice(FileChannel channel, long start, long length) {
-            this.channel = channel;
-            this.position = start;
+        ChannelSlice(FileChannel channel, long start, long length) throws IOException {
+            this.channel = channel.position(start);
             this.remaining = length;
         }
 
@@ -118,12 +116,11 @@ public class VideoStream implements Processor {
             if (length == 0) {
                 return 0;
             }
-            int n = channel.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, remaining)), position);
+            int n = channel.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, remaining)));
             if (n < 0) {
                 remaining = 0; // the file shrank: end here rather than hang
                 return -1;
             }
-            position += n;
             remaining -= n;
             return n;
         }

@@ -14,17 +14,7 @@ import io.github.jimengfetcher.task.TaskState;
  * the stop is finished; whatever a line says (a hand edit, an older version), every other task
  * can make progress; no lease from before the start holds.
  */
-final class JournalRecovery {
-
-    private final OutputFolders outputs;
-    private final TaskPolicy policy;
-    private final ActiveClock activeClock;
-
-    JournalRecovery(OutputFolders outputs, TaskPolicy policy, ActiveClock activeClock) {
-        this.outputs = outputs;
-        this.policy = policy;
-        this.activeClock = activeClock;
-    }
+record JournalRecovery(OutputFolders outputs, TaskPolicy policy, ActiveClock activeClock) {
 
     /** Repairs the pending tasks in place; returns how many of them had finished before the stop. */
     int recover(Map<String, Task> tasks, Map<String, TaskState> finished, long now) {

@@ -21,17 +21,7 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  * NOTHING}); an id finished anywhere (a finished row, or a record in the shared output) is counted,
  * not registered again. Reopening is the one way back for a finished id.
  */
-final class Registrations {
-
-    private final StoreSql sql;
-    private final StoreClock clock;
-    private final OutputFolders outputs;
-
-    Registrations(StoreSql sql, StoreClock clock, OutputFolders outputs) {
-        this.sql = sql;
-        this.clock = clock;
-        this.outputs = outputs;
-    }
+record Registrations(StoreSql sql, StoreClock clock, OutputFolders outputs) {
 
     Registration register(List<String> ids) {
         List<String> candidates = new ArrayList<>();
