@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.apache.camel.Body;
-import org.apache.camel.Header;
+import org.apache.camel.Exchange;
 
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.inbox.InboxFile;
@@ -43,17 +42,20 @@ public class PostedTasks {
         this.maxSize = ByteSizes.parse(size);
     }
 
-    public Posted read(@Body byte[] body, @Header("Content-Type") String contentType) {
-        byte[] bytes = body == null ? new byte[0] : body;
-        if (bytes.length > maxSize) {
-            return new Posted(413, "the body is " + bytes.length + " bytes, larger than the limit of " + maxSize
-                    + " bytes (jimeng.inbox.max-file-size)", null);
-        }
+    /** The request's body, by its Content-Type (looked at first: a form body is not even converted). */
+    public Posted read(Exchange request) {
+        String contentType = request.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
         boolean json = type.equals("application/json") || type.endsWith("+json");
         if (!json && !type.equals("text/plain")) {
             return new Posted(415, "send the ids as text/plain (one a line) or application/json ({\"task_ids\": [...]}), not '"
                     + (type.isEmpty() ? "no Content-Type" : type) + "'", null);
+        }
+        byte[] body = request.getMessage().getBody(byte[].class);
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (bytes.length > maxSize) {
+            return new Posted(413, "the body is " + bytes.length + " bytes, larger than the limit of " + maxSize
+                    + " bytes (jimeng.inbox.max-file-size)", null);
         }
         InboxFile read = reader.readPosted(SOURCE, bytes, json);
         boolean anyId = !read.ids().isEmpty() || read.rejections().stream().anyMatch(r -> r.text() != null);

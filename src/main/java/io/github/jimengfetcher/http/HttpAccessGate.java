@@ -59,7 +59,7 @@ public class HttpAccessGate extends MainListenerSupport {
     private void guard(RoutingContext request) {
         HttpAccess.Verdict verdict = access.check(request.request().method().name(), request.normalizedPath(),
                 request.request().getHeader(HttpHeaders.AUTHORIZATION), request.request().getHeader(HttpHeaders.ORIGIN),
-                request.request().getHeader(HttpHeaders.HOST), request.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+                authority(request), request.request().getHeader(HttpHeaders.CONTENT_LENGTH));
         if (verdict == HttpAccess.Verdict.PASS) {
             request.request().headers().remove(HttpHeaders.AUTHORIZATION);
             request.next();
@@ -72,6 +72,19 @@ public class HttpAccessGate extends MainListenerSupport {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end("{\"reason\": \"" + HttpAccess.reason(verdict) + "\"}");
+    }
+
+    /** The host the client asked for: the Host header, or HTTP/2's :authority (a client may upgrade to it). */
+    private static String authority(RoutingContext request) {
+        io.vertx.core.net.HostAndPort authority = request.request().authority();
+        if (authority == null) {
+            return request.request().getHeader(HttpHeaders.HOST);
+        }
+        String host = authority.host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return authority.port() >= 0 ? host + ":" + authority.port() : host;
     }
 
     private static String value(PropertiesComponent properties, String key) {
