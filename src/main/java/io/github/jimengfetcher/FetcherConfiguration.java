@@ -4,6 +4,8 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
+import io.github.jimengfetcher.actions.PostedTasks;
+import io.github.jimengfetcher.actions.TaskRetry;
 import io.github.jimengfetcher.api.AfterAnswer;
 import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.api.Faults;
@@ -268,6 +270,20 @@ public class FetcherConfiguration {
     @BindToRegistry
     public AfterDownload afterDownload() {
         return new AfterDownload(tasks(), taskPolicy());
+    }
+
+    /** Retries of failed tasks: POST /tasks/{id}/retry and .retry inbox files (routes/actions.yaml, inbox.yaml). */
+    @BindToRegistry
+    public TaskRetry taskRetry() {
+        return new TaskRetry(taskStore(), outputFolders());
+    }
+
+    /** Task ids sent with POST /tasks, read by the inbox's rules (routes/actions.yaml). */
+    @BindToRegistry
+    public PostedTasks postedTasks() {
+        PostedTasks posted = new PostedTasks(inboxFileReader(), taskStore());
+        posted.setMaxSize(maxInboxFileSize);
+        return posted;
     }
 
     @BindToRegistry

@@ -4,6 +4,7 @@ import org.apache.camel.main.Main;
 
 import io.github.jimengfetcher.config.StartupSettings;
 import io.github.jimengfetcher.config.WorkFolderLock;
+import io.github.jimengfetcher.http.HttpAccessGate;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
 
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
@@ -55,6 +56,7 @@ public final class JimengFetcherApplication {
         main.setPropertyPlaceholderLocations(SETTINGS);
         main.addMainListener(new WorkFolderLock());
         main.addMainListener(new StartupSettings());
+        main.addMainListener(new HttpAccessGate());
         main.addMainListener(new ObserveConfiguration());
         main.addMainListener(new HookEventsOnStop());
         return main;

@@ -31,6 +31,11 @@ public record InboxFile(String source, List<String> ids, List<Rejection> rejecti
         return new InboxFile(source, List.of(), List.of(new Rejection(0, null, reason)));
     }
 
+    /** A file named *.retry lists failed tasks to fetch again, not tasks to register. */
+    public boolean isRetryList() {
+        return source.toLowerCase(java.util.Locale.ROOT).endsWith(".retry");
+    }
+
     public boolean hasRejections() {
         return !rejections.isEmpty();
     }

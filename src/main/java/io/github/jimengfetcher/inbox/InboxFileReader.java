@@ -89,6 +89,35 @@ public class InboxFileReader {
     }
 
     /**
+     * Reads ids sent over HTTP ({@code POST /tasks}) by the same rules as a file: JSON when the
+     * sender says so or the text looks like it, otherwise one id a line. The caller has checked the size.
+     *
+     * @param source what the records name as the source
+     */
+    public InboxFile readPosted(String source, byte[] bytes, boolean json) {
+        List<String> ids = new ArrayList<>();
+        List<InboxFile.Rejection> rejections = new ArrayList<>();
+        String text;
+        try {
+            text = decode(bytes);
+        } catch (CharacterCodingException e) {
+            rejections.add(new InboxFile.Rejection(0, null, "not text (not valid UTF-8 or UTF-16 with a byte-order mark)"));
+            return new InboxFile(source, ids, rejections);
+        }
+        if (text.indexOf('\0') >= 0) {
+            rejections.add(new InboxFile.Rejection(0, null, "not text (contains NUL bytes)"));
+            return new InboxFile(source, ids, rejections);
+        }
+        String trimmed = text.strip();
+        if (json || trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            readJson(trimmed, ids, rejections);
+        } else {
+            readLines(text, 1, ids, rejections);
+        }
+        return new InboxFile(source, dedupe(ids), rejections);
+    }
+
+    /**
      * Reads the lines appended to a file after its first {@code from} bytes were read. Only whole
      * lines are taken while the writer may still be writing; a last line without its line end is
      * taken once the file has settled.
@@ -171,9 +200,17 @@ public class InboxFileReader {
                     "not valid JSON: " + e.getOriginalMessage()));
             return;
         }
-        List<JsonNode> found = root == null ? List.of() : root.findValues("task_id");
+        List<JsonNode> found = new ArrayList<>(root == null ? List.of() : root.findValues("task_id"));
+        // {"task_ids": ["a", "b"]}: a list of ids, as scripts send them.
+        for (JsonNode list : root == null ? List.<JsonNode>of() : root.findValues("task_ids")) {
+            if (list.isArray()) {
+                list.forEach(found::add);
+            } else {
+                found.add(list);
+            }
+        }
         if (found.isEmpty()) {
-            rejections.add(new InboxFile.Rejection(0, null, "JSON document has no task_id field"));
+            rejections.add(new InboxFile.Rejection(0, null, "JSON document has no task_id or task_ids field"));
             return;
         }
         for (JsonNode value : found) {

@@ -131,18 +131,37 @@ public class OutputFolders {
      * for good: the task is about to get a newer record (it succeeded late, or failed anew).
      */
     public void supersedeFailure(String id) throws IOException {
-        Path failure = failureFile(id);
-        if (!Files.isRegularFile(failure)) {
-            return;
+        Path moved = setAside(failureFile(id), id);
+        if (moved != null) {
+            LOG.info("{}: its earlier failure record is now {}", id, moved);
+        }
+    }
+
+    /**
+     * Moves a record (failure or result) to superseded/{id}.{yyyyMMdd-HHmmss}.json, kept for good,
+     * without a log line: the caller says why in its own.
+     *
+     * @return where it went, or null when there was no such record
+     */
+    public Path setAside(Path record, String id) throws IOException {
+        if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
         }
         Path folder = Files.createDirectories(root.resolve("superseded"));
         String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path target = folder.resolve(id + "." + stamp + ".json");
+        Path target = folder.resolve(TaskIds.require(id) + "." + stamp + ".json");
         for (int n = 2; Files.exists(target); n++) {
             target = folder.resolve(id + "." + stamp + "-" + n + ".json");
         }
-        Files.move(failure, target, StandardCopyOption.ATOMIC_MOVE);
-        LOG.info("{}: its earlier failure record is now {}", id, target);
+        Files.move(record, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /** Puts a record set aside by {@link #setAside} back, when what it was set aside for could not go ahead. */
+    public void putBack(Path setAside, Path record) throws IOException {
+        if (setAside != null && !Files.exists(record)) {
+            Files.move(setAside, record, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     public Path resultFile(String id) {

@@ -1,0 +1,87 @@
+package io.github.jimengfetcher.actions;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+
+import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.inbox.InboxFile;
+import io.github.jimengfetcher.inbox.InboxFileReader;
+import io.github.jimengfetcher.store.TaskStore;
+
+/**
+ * Task ids sent with {@code POST /tasks}: read by the inbox's own rules ({@link InboxFileReader}),
+ * so that they are registered, and their rejected lines recorded, exactly as an inbox file's.
+ */
+public class PostedTasks {
+
+    /** The name rejected lines are recorded under, output/rejected/{SOURCE}.{time}.json. */
+    public static final String SOURCE = "http-post-tasks";
+
+    /** What the body holds; status 200 when it can be registered, otherwise the answer's code and why. */
+    public record Posted(int status, String reason, InboxFile inboxFile) {
+
+        public Map<String, Object> refusal() {
+            return Map.of("reason", reason);
+        }
+    }
+
+    private final InboxFileReader reader;
+    private final TaskStore store;
+    private long maxSize;
+
+    public PostedTasks(InboxFileReader reader, TaskStore store) {
+        this.reader = reader;
+        this.store = store;
+    }
+
+    public void setMaxSize(String size) {
+        this.maxSize = ByteSizes.parse(size);
+    }
+
+    /** The request's body, by its Content-Type (looked at first: a form body is not even converted). */
+    public Posted read(Exchange request) {
+        String contentType = request.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
+        boolean json = type.equals("application/json") || type.endsWith("+json");
+        if (!json && !type.equals("text/plain")) {
+            return new Posted(415, "send the ids as text/plain (one a line) or application/json ({\"task_ids\": [...]}), not '"
+                    + (type.isEmpty() ? "no Content-Type" : type) + "'", null);
+        }
+        byte[] body = request.getMessage().getBody(byte[].class);
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (bytes.length > maxSize) {
+            return new Posted(413, "the body is " + bytes.length + " bytes, larger than the limit of " + maxSize
+                    + " bytes (jimeng.inbox.max-file-size)", null);
+        }
+        InboxFile read = reader.readPosted(SOURCE, bytes, json);
+        boolean anyId = !read.ids().isEmpty() || read.rejections().stream().anyMatch(r -> r.text() != null);
+        if (!anyId) {
+            return new Posted(400, read.hasRejections() ? "no task id in the body: " + read.firstReason() : "no task id in the body", null);
+        }
+        return new Posted(200, null, read);
+    }
+
+    /** Which of the ids the store knows already (pending or finished), asked before they are registered. */
+    public List<String> known(InboxFile posted) {
+        return posted.ids().stream().filter(id -> store.find(id).isPresent() || store.isFinished(id)).toList();
+    }
+
+    /** The answer: {"registered": [...], "known": [...], "rejected": [{"text", "reason"}]}. */
+    public Map<String, Object> answer(InboxFile posted, List<String> known) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        java.util.Set<String> knownIds = new java.util.HashSet<>(known);
+        answer.put("registered", posted.ids().stream().filter(id -> !knownIds.contains(id)).toList());
+        answer.put("known", known);
+        answer.put("rejected", posted.rejections().stream().map(r -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("text", r.text());
+            entry.put("reason", r.reason());
+            return entry;
+        }).toList());
+        return answer;
+    }
+}

@@ -1,0 +1,175 @@
+package io.github.jimengfetcher.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Who may use the app's HTTP port. On loopback (the default) only programs of this machine reach
+ * it, so no token is asked for; but a web page the user happens to visit could still make the
+ * browser POST to it, so a POST whose Origin names another origin is refused. Bound beyond loopback,
+ * every request except /observe/* (health and metrics, for probes) needs
+ * {@code Authorization: Bearer <jimeng.http.token>}, and without a token the app does not start.
+ *
+ * The token is kept only as its SHA-256 digest, compared in constant time, and never shown.
+ */
+public final class HttpAccess {
+
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final String BEARER = "bearer ";
+    /** A shorter token could be guessed; 16 characters of a random text are plenty. */
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    /** What a request comes to, and the status it is refused with (0: let through). */
+    public enum Verdict {
+        PASS(0), NO_TOKEN(401), FOREIGN_ORIGIN(403), TOO_LARGE(413);
+
+        private final int status;
+
+        Verdict(int status) {
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private final boolean loopback;
+    private final byte[] tokenDigest;
+    private final long maxBody;
+
+    private HttpAccess(boolean loopback, byte[] tokenDigest, long maxBody) {
+        this.loopback = loopback;
+        this.tokenDigest = tokenDigest;
+        this.maxBody = maxBody;
+    }
+
+    /**
+     * From the settings; throws, without showing the token, when the app must not start: bound beyond
+     * loopback without a token, or a token that cannot be sent in a header or is too short to be safe.
+     *
+     * @param maxBody requests announcing a larger body are refused before it is read
+     */
+    public static HttpAccess of(String host, String token, long maxBody) {
+        String bind = host == null ? "" : host.strip();
+        String secret = token == null ? "" : token.strip();
+        boolean loopback = isLoopback(bind);
+        if (!secret.isEmpty() && secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalStateException("jimeng.http.token contains spaces or characters that cannot go in an HTTP header: "
+                    + "use letters, digits and punctuation only (environment variable JIMENG_HTTP_TOKEN)");
+        }
+        if (!secret.isEmpty() && secret.length() < MIN_TOKEN_LENGTH) {
+            throw new IllegalStateException("jimeng.http.token is shorter than " + MIN_TOKEN_LENGTH
+                    + " characters: use a long random text, e.g. from `openssl rand -hex 24` (environment variable JIMENG_HTTP_TOKEN)");
+        }
+        if (!loopback && secret.isEmpty()) {
+            throw new IllegalStateException("jimeng.http.host=" + bind + " listens beyond this machine, but jimeng.http.token is empty: "
+                    + "set a token (environment variable JIMENG_HTTP_TOKEN) that every client sends as 'Authorization: Bearer <token>', "
+                    + "or listen on 127.0.0.1");
+        }
+        return new HttpAccess(loopback, secret.isEmpty() ? null : digest(secret), maxBody);
+    }
+
+    /** 127.0.0.0/8, ::1 and localhost; any other name or address reaches beyond this machine. */
+    public static boolean isLoopback(String host) {
+        String name = host.strip().toLowerCase(Locale.ROOT);
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        if (name.equals("localhost")) {
+            return true;
+        }
+        var ipv4 = IPV4.matcher(name);
+        if (ipv4.matches()) {
+            return ipv4.group(1).equals("127");
+        }
+        if (name.contains(":") && name.matches("[0-9a-f:.]+")) {
+            try {
+                // A literal: no name is looked up.
+                return InetAddress.getByName(name).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    public boolean isLoopback() {
+        return loopback;
+    }
+
+    /**
+     * @param path          the request's normalised path
+     * @param authorization its Authorization header, or null
+     * @param origin        its Origin header, or null (programs other than browsers send none)
+     * @param host          its Host header, or null
+     * @param contentLength its Content-Length header, or null
+     */
+    public Verdict check(String method, String path, String authorization, String origin, String host, String contentLength) {
+        if (path.equals("/observe") || path.startsWith("/observe/")) {
+            return Verdict.PASS;
+        }
+        if (!loopback && !hasToken(authorization)) {
+            return Verdict.NO_TOKEN;
+        }
+        if (loopback && "POST".equalsIgnoreCase(method) && origin != null && !sameOrigin(origin, host)) {
+            return Verdict.FOREIGN_ORIGIN;
+        }
+        if (contentLength != null && isLarger(contentLength)) {
+            return Verdict.TOO_LARGE;
+        }
+        return Verdict.PASS;
+    }
+
+    /** What a refused request is told. */
+    public static String reason(Verdict verdict) {
+        return switch (verdict) {
+            case NO_TOKEN -> "send 'Authorization: Bearer <jimeng.http.token>'";
+            case FOREIGN_ORIGIN -> "a POST from a page of another origin is refused";
+            case TOO_LARGE -> "the body is larger than jimeng.inbox.max-file-size";
+            case PASS -> "";
+        };
+    }
+
+    private boolean hasToken(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        // Digests of equal length, compared in constant time: neither the token nor its length leaks.
+        return MessageDigest.isEqual(tokenDigest, digest(authorization.substring(BEARER.length()).strip()));
+    }
+
+    /**
+     * The page's origin is the app's own: http://{the Host it asked for}, and that Host is a loopback
+     * name (a page of another site whose name was made to point at 127.0.0.1 names its own host).
+     */
+    private static boolean sameOrigin(String origin, String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String hostName = host.strip().replaceFirst(":\\d+$", "");
+        return isLoopback(hostName) && origin.strip().equalsIgnoreCase("http://" + host.strip());
+    }
+
+    private boolean isLarger(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.strip()) > maxBody;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static byte[] digest(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

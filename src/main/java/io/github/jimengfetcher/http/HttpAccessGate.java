@@ -1,0 +1,93 @@
+package io.github.jimengfetcher.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.EventNotifierSupport;
+
+import io.github.jimengfetcher.config.ByteSizes;
+
+/**
+ * Puts {@link HttpAccess} in front of every request to the app's HTTP port, whichever route serves
+ * it (and before any body is read): the settings are checked before anything starts (bound beyond
+ * loopback without a token, the app does not start), and the check goes onto Camel's HTTP router
+ * before the first route can serve a request.
+ *
+ * A request let through no longer carries its Authorization header: no route can log or echo the token.
+ */
+public class HttpAccessGate extends MainListenerSupport {
+
+    private HttpAccess access;
+    private int port;
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        if (!Boolean.parseBoolean(value(properties, "jimeng.http.enabled"))) {
+            return;
+        }
+        access = HttpAccess.of(value(properties, "jimeng.http.host"), value(properties, "jimeng.http.token"),
+                ByteSizes.parse(value(properties, "jimeng.inbox.max-file-size")));
+        port = Integer.parseInt(value(properties, "jimeng.http.port"));
+        main.getCamelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                install(((CamelEvent.CamelContextRoutesStartingEvent) event).getContext());
+            }
+        });
+    }
+
+    private void install(CamelContext context) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            throw new IllegalStateException("the HTTP server on port " + port + " has no router to guard: it is not served");
+        }
+        // Before every route of the router, the platform-http routes' own body handlers included.
+        router.route().order(Integer.MIN_VALUE).handler(this::guard);
+    }
+
+    private void guard(RoutingContext request) {
+        HttpAccess.Verdict verdict = access.check(request.request().method().name(), request.normalizedPath(),
+                request.request().getHeader(HttpHeaders.AUTHORIZATION), request.request().getHeader(HttpHeaders.ORIGIN),
+                authority(request), request.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+        if (verdict == HttpAccess.Verdict.PASS) {
+            request.request().headers().remove(HttpHeaders.AUTHORIZATION);
+            request.next();
+            return;
+        }
+        if (verdict == HttpAccess.Verdict.NO_TOKEN) {
+            request.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        request.response().setStatusCode(verdict.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end("{\"reason\": \"" + HttpAccess.reason(verdict) + "\"}");
+    }
+
+    /** The host the client asked for: the Host header, or HTTP/2's :authority (a client may upgrade to it). */
+    private static String authority(RoutingContext request) {
+        io.vertx.core.net.HostAndPort authority = request.request().authority();
+        if (authority == null) {
+            return request.request().getHeader(HttpHeaders.HOST);
+        }
+        String host = authority.host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return authority.port() >= 0 ? host + ":" + authority.port() : host;
+    }
+
+    private static String value(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).orElse("").strip();
+    }
+}
