@@ -72,9 +72,18 @@ public class TaskLife {
         store.finish(lease, outputs.hasResult(lease.taskId()) ? TaskState.SUCCEEDED : TaskState.FAILED);
     }
 
-    /** The lease still holds, pushed a lease time on: checked before anything is written for the task. */
+    /**
+     * The lease still holds: checked before anything is written for the task. A lease with more
+     * than half its time left (on the store's clock) cannot have been taken over, since a takeover
+     * needs it expired; only one closer to its end is renewed at the store, which says whether it held.
+     */
     public void hold(Lease lease) {
-        store.renew(lease);
+        if (lease.ended()) {
+            store.renew(lease); // throws, saying why
+        }
+        if (lease.expiresAt() - store.now() <= store.leaseTimeMillis() / 2) {
+            store.renew(lease);
+        }
     }
 
     // ---- answers ----
