@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.Browser;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
@@ -24,6 +25,7 @@ import io.github.jimengfetcher.support.Videos;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The status page as a browser shows it: headless Chromium loads GET /, runs its script
- * against the real app, and hands back the DOM it built.
+ * against the real app, and hands back the DOM it built; or, driven over DevTools (support/Browser),
+ * clicks on the page as a user would.
  */
 class StatusPageBrowserTest extends AppTestSupport {
 
@@ -132,8 +135,72 @@ class StatusPageBrowserTest extends AppTestSupport {
         row(secondPage, "cgt-many-100");
     }
 
-    // Retry on the page moving a failed task back to pending needs POST /tasks/{id}/retry, built
-    // apart; its browser test (click, then the row's state is pending) is to be added beside it.
+    @Test
+    void retryOnThePageMovesAFailedTaskBackToPending() throws Exception {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
+        String retried = "cgt-click-retried";
+        String other = "cgt-click-other"; // failed too; its Retry is not clicked
+        api.answer(retried, okJson(FakeGateway.failure(retried, "gateway was slow")));
+        api.answer(other, okJson(FakeGateway.failure(other, "content policy")));
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", retried + "\n" + other + "\n");
+        JsonNode failure = awaitFailure(retried);
+        awaitFailure(other);
+        // Fetched again, the task is still being made: once retried it stays pending.
+        api.answer(retried, okJson(FakeGateway.status(retried, "IN_PROGRESS", "20%")));
+        int fetchesBefore = api.fetchesOf(retried).size();
+
+        try (Browser browser = Browser.start(chromium.get(), Files.createDirectories(root.resolve("chromium-profile")))) {
+            Browser.Page page = browser.open("http://127.0.0.1:" + port + "/");
+            String button = "document.querySelector('tr[data-task-id=\"" + retried + "\"] button.retry')";
+            await().atMost(Duration.ofSeconds(20)).until(() -> page.evaluate(button + " !== null").asBoolean());
+            assertEquals("failed", page.evaluate(shownState(retried)).asText());
+
+            // Click, keeping the button's answer line (the row is redrawn, the element kept): what the page told the user.
+            page.evaluate("window.clicked = " + button + ".nextElementSibling; " + button + ".click()");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !page.evaluate("window.clicked.textContent").asText().isEmpty());
+            assertEquals("retrying", page.evaluate("window.clicked.textContent").asText(), "the answer of POST /tasks/{id}/retry");
+
+            // The app did it: the failure record kept in output/superseded/, the task pending in the
+            // store again and fetched from the gateway again.
+            await().atMost(Duration.ofSeconds(20)).until(() -> superseded(retried).size() == 1);
+            assertFalse(Files.exists(app.failure(retried)), "the failure record moved, not copied");
+            assertEquals(failure, JSON.readTree(superseded(retried).get(0).toFile()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> api.fetchesOf(retried).size() > fetchesBefore);
+            JsonNode listed = JSON.readTree(Http.get(port, "/tasks?q=" + retried).body()).path("tasks");
+            assertEquals(1, listed.size(), listed.toString());
+            assertEquals("pending", listed.get(0).path("state").asText(), listed.toString());
+
+            // The page, refreshed: the task is pending, without a Retry button; the other one is still failed.
+            await().atMost(Duration.ofSeconds(10)).until(() -> page.evaluate(shownState(retried)).asText(), equalTo("pending"));
+            assertFalse(page.evaluate(button + " !== null").asBoolean(), "no Retry for a pending task");
+            assertEquals("failed", page.evaluate(shownState(other)).asText());
+            assertEquals("1", page.evaluate("document.querySelector('[data-count=\"failed\"]').textContent").asText());
+        }
+        assertTrue(Files.exists(app.failure(other)), "only the clicked task was retried");
+        assertTrue(superseded(other).isEmpty());
+    }
+
+    /** A script for the page: the state its row shows for this task, with the answer under its Retry button if any. */
+    private static String shownState(String id) {
+        return "(() => { const row = document.querySelector('tr[data-task-id=\"" + id + "\"]');"
+                + " if (!row) return 'no row';"
+                + " const answer = row.querySelector('.answer');"
+                + " return row.dataset.state + (answer && answer.textContent ? ' (' + answer.textContent + ')' : ''); })()";
+    }
+
+    private List<Path> superseded(String id) throws Exception {
+        Path folder = app.output("superseded");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().matches(Pattern.quote(id) + "\\.\\d{8}-\\d{6}\\.json")).toList();
+        }
+    }
 
     private static int rows(String dom) {
         Matcher m = Pattern.compile("<tr[^>]*data-task-id=").matcher(dom);
