@@ -41,7 +41,8 @@ class ObserveIT {
             JsonNode task = JSON.readTree(Http.get(port, "/tasks").body()).path("tasks").get(0);
             assertEquals("cgt-demo-observed", task.path("id").asText());
             assertEquals("succeeded", task.path("state").asText());
-            assertTrue(Http.get(port, "/observe/metrics").body().contains("jimeng_tasks_succeeded_total 1.0"));
+            String metrics = Http.get(port, "/observe/metrics").body();
+            assertTrue(metrics.lines().anyMatch(line -> line.matches("jimeng_tasks_succeeded_total\\{instance_id=\"[^\"]+\"} 1\\.0")), metrics);
             assertTrue(Http.get(port, "/").body().contains("<title>jimeng-fetcher</title>"));
 
             app.terminate(Duration.ofSeconds(15));
