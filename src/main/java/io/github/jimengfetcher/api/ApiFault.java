@@ -12,12 +12,11 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
-import io.github.jimengfetcher.observe.FetchOutcomes;
 
 /**
  * What went wrong with one call of the API: the one classification of faults that the fault
  * routes (routes/faults.yaml, through ApiHealth), the log lines ({@link Faults}) and the fetch
- * metrics ({@link FetchOutcomes}) share. Faults of this machine or of this program are OTHER.
+ * metrics ({@code FetchOutcomes}) share. Faults of this machine or of this program are OTHER.
  */
 public enum ApiFault {
 

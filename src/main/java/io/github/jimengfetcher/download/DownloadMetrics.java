@@ -2,9 +2,8 @@ package io.github.jimengfetcher.download;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.jimengfetcher.observe.TaskMetrics;
 
-/** Counters of the downloads for the metrics endpoint (see {@link TaskMetrics}). */
+/** Counters of the downloads for the metrics endpoint (see {@code TaskMetrics}). */
 public class DownloadMetrics {
 
     private final AtomicLong bytes = new AtomicLong();

@@ -1,13 +1,11 @@
 package io.github.jimengfetcher.task;
 
-import io.github.jimengfetcher.store.TaskStore;
-
 /**
  * One claim on one task: which instance holds it (owner), the fencing token (epoch, grown by
  * every claim of the task, so a later claim always outranks an earlier one) and until when it
  * holds without renewal (the store's clock). The task is the holder's working copy: the holder
- * changes it and hands it back to the store with the lease ({@link TaskStore#update},
- * {@link TaskStore#release}, {@link TaskStore#finish}), which takes it only while the lease holds.
+ * changes it and hands it back to the store with the lease ({@code TaskStore.update},
+ * {@code TaskStore.release}, {@code TaskStore.finish}), which takes it only while the lease holds.
  *
  * A lease belongs to one exchange at a time; only its expiry is touched from elsewhere (renewal).
  */
