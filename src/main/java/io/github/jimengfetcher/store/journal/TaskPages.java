@@ -21,6 +21,9 @@ final class TaskPages {
     static TaskPage page(Collection<Task> pending, Map<String, TaskState> finished, OutputFolders outputs,
                          TaskState state, String idContains, int offset, int limit) {
         String part = idContains == null ? "" : idContains;
+        if (limit <= 0) {
+            return new TaskPage(count(pending, finished, outputs, state, part), List.of()); // counts: nothing to sort
+        }
         List<ListedTask> matching = new ArrayList<>();
         for (Task task : pending) {
             TaskState now = TaskState.of(task);
@@ -32,8 +35,7 @@ final class TaskPages {
             if (!done.getKey().contains(part)) {
                 continue;
             }
-            TaskState outcome = done.getValue() != null ? done.getValue()
-                    : outputs != null && outputs.hasResult(done.getKey()) ? TaskState.SUCCEEDED : TaskState.FAILED;
+            TaskState outcome = outcome(done.getKey(), done.getValue(), outputs);
             if (state == null || state == outcome) {
                 matching.add(new ListedTask(done.getKey(), outcome, null));
             }
@@ -42,5 +44,19 @@ final class TaskPages {
         int from = Math.min(Math.max(0, offset), matching.size());
         int to = Math.min(matching.size(), from + Math.max(0, limit));
         return new TaskPage(matching.size(), List.copyOf(matching.subList(from, to)));
+    }
+
+    private static long count(Collection<Task> pending, Map<String, TaskState> finished, OutputFolders outputs, TaskState state, String part) {
+        long count = pending.stream().filter(task -> (state == null || state == TaskState.of(task)) && task.id.contains(part)).count();
+        for (Map.Entry<String, TaskState> done : finished.entrySet()) {
+            if (done.getKey().contains(part) && (state == null || state == outcome(done.getKey(), done.getValue(), outputs))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static TaskState outcome(String id, TaskState kept, OutputFolders outputs) {
+        return kept != null ? kept : outputs != null && outputs.hasResult(id) ? TaskState.SUCCEEDED : TaskState.FAILED;
     }
 }
