@@ -72,6 +72,7 @@ class ClusterIT {
             Map<String, byte[]> videos = new HashMap<>();
             Set<String> failing = new HashSet<>();
             Set<String> expiring = new HashSet<>();
+            Set<String> heldWhenKilled = new HashSet<>();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < TASKS; i++) {
                 String kind = switch (i % 10) {
@@ -145,6 +146,7 @@ class ClusterIT {
                 apps.get("a").kill();
                 long killedAt = System.nanoTime();
                 long heldByA = rows("lease_owner = 'a' AND NOT finished");
+                heldWhenKilled.addAll(ids("lease_owner = 'a' AND NOT finished"));
                 assertTrue(heldByA >= 2, "a held " + heldByA + " leases when it was killed");
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                         .until(() -> rows("lease_owner = 'a' AND NOT finished") == 0);
@@ -182,7 +184,9 @@ class ClusterIT {
                 }
             }
             for (String id : expiring) {
-                assertTrue(storage.requestsFor(id + "-old.mp4").size() <= 1, id + ": the expired URL was tried at most once");
+                // twice only when the killed instance held it: its 403 may not have reached the store
+                int allowed = heldWhenKilled.contains(id) ? 2 : 1;
+                assertTrue(storage.requestsFor(id + "-old.mp4").size() <= allowed, id + ": the expired URL was tried at most " + allowed + " time(s)");
             }
             assertEquals(TASKS, sum(allLogs, Pattern.compile("inbox batch-\\d+\\.txt: (\\d+) new tasks")), "every id registered once");
             assertEquals(0, count(allLogs, PASSWORD), "the database password is never logged");
@@ -257,6 +261,17 @@ class ClusterIT {
         // One work folder per instance (its downloads in progress); inbox and output are shared.
         env.put("JIMENG_WORK", root.resolve("work-" + instance).toString());
         return env;
+    }
+
+    private Set<String> ids(String where) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT id FROM jimeng_tasks WHERE " + where)) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+        }
+        return ids;
     }
 
     private long rows(String where) throws Exception {
