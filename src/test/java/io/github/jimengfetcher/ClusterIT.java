@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
+import io.github.jimengfetcher.support.OutputTree;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.StorageHost.Behaviour;
@@ -283,18 +284,7 @@ class ClusterIT {
     }
 
     private Set<String> finishedIds() throws Exception {
-        Set<String> finished = new HashSet<>();
-        for (String folder : List.of("results", "failed")) {
-            Path dir = root.resolve("output").resolve(folder);
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    files.map(f -> f.getFileName().toString())
-                            .filter(n -> n.endsWith(".json") && !n.startsWith("."))
-                            .forEach(n -> finished.add(n.substring(0, n.length() - 5)));
-                }
-            }
-        }
-        return finished;
+        return OutputTree.finishedIds(root.resolve("output"));
     }
 
     private String logText(Iterable<String> instances) throws Exception {

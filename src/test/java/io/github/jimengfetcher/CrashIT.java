@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
+import io.github.jimengfetcher.support.OutputTree;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.StorageHost.Behaviour;
 import io.github.jimengfetcher.support.StorageHost;
@@ -142,18 +143,7 @@ class CrashIT {
     }
 
     private Set<String> finishedIds() throws Exception {
-        Set<String> ids = new HashSet<>();
-        for (String folder : List.of("results", "failed")) {
-            Path dir = root.resolve("output").resolve(folder);
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    files.map(f -> f.getFileName().toString())
-                            .filter(n -> n.endsWith(".json") && !n.startsWith("."))
-                            .forEach(n -> ids.add(n.substring(0, n.length() - 5)));
-                }
-            }
-        }
-        return ids;
+        return OutputTree.finishedIds(root.resolve("output"));
     }
 
     /** After a kill, only hidden temporary names may be left, and the next start removes them. */
