@@ -177,11 +177,11 @@ class ClusterIT {
                 assertTrue(result ^ failed, id + " ends in exactly one of results/ and failed/");
                 if (failing.contains(id)) {
                     assertTrue(failed, id);
-                    assertEquals(1, count(allLogs, id + " FAILED:"), id + " failed once, in the whole cluster");
+                    assertOnce(allLogs, id, " FAILED:", heldWhenKilled.contains(id));
                 } else {
                     assertTrue(result, id + " " + (failed ? Files.readString(root.resolve("output/failed/" + id + ".json")) : ""));
                     assertArrayEquals(videos.get(id), Files.readAllBytes(root.resolve("output/videos/" + id + ".mp4")), id + " byte-exact");
-                    assertEquals(1, count(allLogs, id + " DONE:"), id + " published once, in the whole cluster");
+                    assertOnce(allLogs, id, " DONE:", heldWhenKilled.contains(id));
                 }
             }
             for (String id : expiring) {
@@ -198,6 +198,21 @@ class ClusterIT {
             db.close();
             System.out.printf("ClusterIT: %d s%n", (System.nanoTime() - started) / 1_000_000_000);
         }
+    }
+
+    /**
+     * One line across the cluster says how the task ended. For a task the killed instance held, the
+     * end may be said twice: DONE is logged once the record is written and before the store is told,
+     * so a kill in between leaves the instance taking over to say it found the record (RECORDED);
+     * FAILED is logged before the record is written, so a kill in between has it failed again.
+     */
+    private static void assertOnce(String allLogs, String id, String word, boolean heldByKilled) {
+        int said = count(allLogs, id + word);
+        int found = count(allLogs, id + " RECORDED before a stop");
+        boolean once = said + found == 1;
+        boolean killedInBetween = heldByKilled && said == 1 && found == 1 || heldByKilled && word.contains("FAILED") && said == 2 && found == 0;
+        assertTrue(once || killedInBetween,
+                id + word + " " + said + " time(s), RECORDED " + found + " time(s), held by the killed instance: " + heldByKilled);
     }
 
     /** Across the cluster, no two fetches of one task closer than 0.9 poll intervals, but for a fresh video URL. */

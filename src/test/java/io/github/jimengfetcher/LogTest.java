@@ -39,7 +39,8 @@ class LogTest extends AppTestSupport {
         try (CapturedLog log = CapturedLog.capture()) {
             app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()));
             app.drop("ids.txt", big + "\n" + failed + "\n");
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(app.result(big)) && Files.exists(app.failure(failed)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(app.result(big)) && Files.exists(app.failure(failed))
+                    && !log.containing(big + " DONE").isEmpty());
 
             List<String> progress = log.messages().stream().filter(m -> m.startsWith(big + " downloading ")).toList();
             assertEquals(10, progress.size(), "one line per tenth of 60 MB: " + progress);

@@ -70,6 +70,38 @@ class RestartTest extends AppTestSupport {
     }
 
     @Test
+    void aTaskWhoseRecordWasWrittenBeforeAKillIsFinishedAsTheRecordSaysAndNotFetchedAgain() throws Exception {
+        // A run killed after writing the records and before telling the store: the journal still has
+        // both tasks pending, the output folder has their records.
+        Files.createDirectories(root.resolve("work"));
+        long now = System.currentTimeMillis();
+        String done = "cgt-written-ok";
+        String failed = "cgt-written-failed";
+        Files.writeString(root.resolve("work/tasks.journal"), String.join("\n",
+                "{\"op\":\"put\",\"task\":{\"id\":\"" + done + "\",\"phase\":\"DOWNLOAD\",\"videoUrl\":\"" + api.baseUrl()
+                        + "/videos/x.mp4\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}",
+                "{\"op\":\"put\",\"task\":{\"id\":\"" + failed + "\",\"phase\":\"FETCH\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}"));
+        for (String record : List.of("results/" + done + ".json", "failed/" + failed + ".json")) {
+            Path file = Files.createDirectories(root.resolve("output").resolve(record).getParent()).resolve(Path.of(record).getFileName());
+            Files.writeString(file, "{\"task_id\":\"written before the kill\"}");
+        }
+        Files.createDirectories(root.resolve("output/videos"));
+        Files.write(root.resolve("output/videos/" + done + ".mp4"), Videos.mp4(5_000, 1));
+
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+            await().atMost(Duration.ofSeconds(10)).until(() -> store().pendingCount() == 0);
+            assertEquals(1, log.count(done + " RECORDED before a stop"), log.all());
+            assertEquals(1, log.count(failed + " RECORDED before a stop"), log.all());
+            assertEquals(0, log.count(done + " DONE"), log.all());
+        }
+        assertTrue(store().isFinished(done));
+        assertTrue(store().isFinished(failed));
+        assertEquals(List.of(), api.fetchesOf(failed), "nothing fetched again");
+        assertEquals("{\"task_id\":\"written before the kill\"}", Files.readString(app.result(done)), "the record is left as it was");
+    }
+
+    @Test
     void leftoversOfADeadRunAreRemovedAtStart() throws Exception {
         for (String leftover : List.of("results/.cgt-a.json.tmp", "videos/.cgt-a.mp4.tmp", "failed/.cgt-b.json.tmp")) {
             Path file = root.resolve("output").resolve(leftover);

@@ -116,6 +116,32 @@ class SharedStoreTest extends AppTestSupport {
     }
 
     @Test
+    void aTaskWhoseRecordAnotherHolderWroteBeforeItsKillIsFinishedAsTheRecordSays() throws Exception {
+        String ok = "cgt-shared-written-ok";
+        String failed = "cgt-shared-written-failed";
+        for (String id : List.of(ok, failed)) {
+            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "50%")));
+        }
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(shared());
+            app.drop("ids.txt", ok + "\n" + failed + "\n");
+            await().atMost(WAIT).until(() -> !api.fetchesOf(ok).isEmpty() && !api.fetchesOf(failed).isEmpty());
+            // What a holder killed after writing the records and before telling the store leaves behind.
+            Files.createDirectories(app.output("failed"));
+            Files.writeString(app.failure(failed), "{\"task_id\":\"" + failed + "\"}");
+            Files.write(app.video(ok), Videos.mp4(5_000, 2));
+            Files.writeString(app.result(ok), "{\"task_id\":\"" + ok + "\"}");
+
+            await().atMost(WAIT).until(() -> log.count("RECORDED before a stop") == 2);
+            await().atMost(WAIT).until(() -> rows("finished AND outcome = 'SUCCEEDED' AND id = '" + ok + "'") == 1
+                    && rows("finished AND outcome = 'FAILED' AND id = '" + failed + "'") == 1);
+            int fetches = api.fetchesOf(ok).size() + api.fetchesOf(failed).size();
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> api.fetchesOf(ok).size() + api.fetchesOf(failed).size() == fetches);
+            assertEquals(0, log.count(ok + " DONE") + log.count(failed + " FAILED"), log.all());
+        }
+    }
+
+    @Test
     void whileTheStoreIsAwayHealthSaysSoAndWorkResumesByItselfOnceItIsBack() throws Exception {
         Map<String, String> settings = shared();
         int http = Http.enable(settings);

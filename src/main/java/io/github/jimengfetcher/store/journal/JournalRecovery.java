@@ -1,8 +1,8 @@
 package io.github.jimengfetcher.store.journal;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.Task;
@@ -16,14 +16,14 @@ import io.github.jimengfetcher.task.TaskState;
  */
 record JournalRecovery(OutputFolders outputs, TaskPolicy policy, ActiveClock activeClock) {
 
-    /** Repairs the pending tasks in place; returns how many of them had finished before the stop. */
-    int recover(Map<String, Task> tasks, Map<String, TaskState> finished, long now) {
-        int alreadyDone = 0;
+    /** Repairs the pending tasks in place; returns the ids of those that had finished before the stop. */
+    List<String> recover(Map<String, Task> tasks, Map<String, TaskState> finished, long now) {
+        List<String> alreadyDone = new ArrayList<>();
         for (Task task : new ArrayList<>(tasks.values())) {
             if (finishedBeforeTheStop(task)) {
                 tasks.remove(task.id);
                 finished.put(task.id, outputs.hasResult(task.id) ? TaskState.SUCCEEDED : TaskState.FAILED);
-                alreadyDone++;
+                alreadyDone.add(task.id);
             } else {
                 makeSane(task, now);
             }

@@ -85,11 +85,12 @@ public class JournalTaskStore implements TaskStore {
         journal.read(tasks, finished);
         long now = now();
         activeClock.start(now);
-        int alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
+        List<String> alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
+        alreadyDone.forEach(id -> LOG.info("{} RECORDED before a stop: finished as its output record says", id));
         tasks.values().forEach(due::index);
         journal.rewrite();
         LOG.info("Task store {}: {} pending tasks, {} finished ids ({} journal entries read, {} quarantined, {} finished before the last stop)",
-                folder.toAbsolutePath(), tasks.size(), finished.size(), journal.loaded(), journal.quarantined(), alreadyDone);
+                folder.toAbsolutePath(), tasks.size(), finished.size(), journal.loaded(), journal.quarantined(), alreadyDone.size());
     }
 
     public synchronized void stop() throws IOException {
