@@ -59,8 +59,12 @@ public final class ApiEndpoint {
         return baseUrl + FETCH_PATH;
     }
 
-    public String authorization() {
-        return "Bearer " + apiKey;
+    /**
+     * The key, added by the API's HTTP client to each fetch as it goes out (never a message header,
+     * so a tracer cannot record it).
+     */
+    public ApiAuthorization authorization() {
+        return new ApiAuthorization(fetchUrl(), "Bearer " + apiKey);
     }
 
     public String baseUrl() {

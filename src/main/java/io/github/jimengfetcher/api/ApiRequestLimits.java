@@ -33,6 +33,7 @@ import org.apache.hc.core5.util.Timeout;
  * since a read timeout restarts with every byte and an answer trickling in one byte at a
  * time would hold a fetch thread for ever; and a largest answer, read no further, so a huge
  * answer cannot fill the heap. Both faults are passing ones: the task retries later.
+ * It also carries the key ({@link ApiAuthorization}), which the route never sees.
  */
 public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHandler, AutoCloseable {
 
@@ -42,8 +43,11 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
     private final long maxAnswerSize;
     private final int connections;
     private final ScheduledThreadPoolExecutor watchdog;
+    private final ApiAuthorization authorization;
 
-    public ApiRequestLimits(long connectTimeoutMillis, long readTimeoutMillis, long requestTimeoutMillis, long maxAnswerBytes, int connections) {
+    public ApiRequestLimits(long connectTimeoutMillis, long readTimeoutMillis, long requestTimeoutMillis, long maxAnswerBytes, int connections,
+            ApiAuthorization authorization) {
+        this.authorization = authorization;
         this.connectTimeout = connectTimeoutMillis;
         this.readTimeout = readTimeoutMillis;
         this.requestTimeout = requestTimeoutMillis;
@@ -76,6 +80,8 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         // Retries are the routes' business (with backoff, honouring Retry-After).
         builder.disableAutomaticRetries();
         builder.addExecInterceptorFirst("jimeng-api-request-limits", this);
+        // The key goes on here, out of the tracer's sight (see ApiAuthorization).
+        builder.addRequestInterceptorLast(authorization);
     }
 
     @Override

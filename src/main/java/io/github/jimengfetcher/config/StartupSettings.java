@@ -49,7 +49,8 @@ public class StartupSettings extends MainListenerSupport {
                 millis(properties, "jimeng.api.read-timeout"),
                 millis(properties, "jimeng.api.request-timeout"),
                 ByteSizes.parse(value(properties, "jimeng.api.max-answer-size")),
-                Integer.parseInt(value(properties, "jimeng.max-concurrent-fetches")));
+                Integer.parseInt(value(properties, "jimeng.max-concurrent-fetches")),
+                api.authorization());
         registry.bind("apiRequestLimits", limits);
         if (demo == null) {
             LOG.info("Fetching tasks from {}", api.baseUrl());
