@@ -5,6 +5,7 @@ import org.apache.camel.main.Main;
 import io.github.jimengfetcher.config.StartupSettings;
 import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.http.HttpAccessGate;
+import io.github.jimengfetcher.log.LogFormat;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
 
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
@@ -25,6 +26,8 @@ public final class JimengFetcherApplication {
                     + java.nio.file.Path.of("").toAbsolutePath() + "; start it from the folder that holds application.properties and routes/");
             System.exit(2);
         }
+        // Before the first line is logged: the console's format (text or json).
+        LogFormat.selectAtStart(java.nio.file.Path.of("application.properties"));
         int exitCode;
         try {
             exitCode = create().run(args);

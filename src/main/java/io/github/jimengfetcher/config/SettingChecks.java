@@ -18,7 +18,7 @@ public final class SettingChecks {
     static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN }
+    enum Kind { NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN, LOG_FORMAT }
 
     record Setting(String key, Kind kind) {
     }
@@ -54,7 +54,8 @@ public final class SettingChecks {
             new Setting("jimeng.api.request-timeout", Kind.DURATION),
             new Setting("jimeng.api.max-answer-size", Kind.SIZE),
             new Setting("jimeng.instance-id", Kind.NAME_OR_EMPTY),
-            new Setting("jimeng.store.lease-time", Kind.DURATION));
+            new Setting("jimeng.store.lease-time", Kind.DURATION),
+            new Setting("jimeng.log.format", Kind.LOG_FORMAT));
 
     private SettingChecks() {
     }
@@ -84,6 +85,9 @@ public final class SettingChecks {
         }
         if (kind == Kind.NAME_OR_EMPTY) {
             return value.isEmpty() || INSTANCE_NAME.matcher(value).matches() ? null : "is not a name: " + example(kind, "");
+        }
+        if (kind == Kind.LOG_FORMAT) {
+            return io.github.jimengfetcher.log.LogFormat.problem(value);
         }
         if (value.isEmpty()) {
             return "is empty: " + example(kind, "");
@@ -140,6 +144,7 @@ public final class SettingChecks {
             case COUNT -> "write a whole number of at least 0";
             case PORT -> "write a port from 1 to 65535";
             case BOOLEAN -> "write true or false";
+            case LOG_FORMAT -> "write text or json";
             case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
         };
     }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.api.ApiEndpoint;
 import io.github.jimengfetcher.api.ApiRequestLimits;
 import io.github.jimengfetcher.demo.DemoGateway;
+import io.github.jimengfetcher.log.LogFormat;
 
 /**
  * Checks the settings before any piece is made or route starts ({@link SettingChecks}); a
@@ -37,6 +38,7 @@ public class StartupSettings extends MainListenerSupport {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
         Registry registry = main.getCamelContext().getRegistry();
         SettingChecks.check(properties);
+        LogFormat.apply(value(properties, LogFormat.SETTING), main.getCamelContext());
 
         String baseUrl = value(properties, "jimeng.base-url");
         ApiEndpoint api = baseUrl.isEmpty()
