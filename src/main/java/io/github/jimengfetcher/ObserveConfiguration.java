@@ -8,11 +8,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CliConnectorFactory;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.util.TimeUtils;
@@ -26,6 +29,7 @@ import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
 import io.github.jimengfetcher.observe.FinishedFacts;
+import io.github.jimengfetcher.observe.MaskedPropertiesConsole;
 import io.github.jimengfetcher.observe.TaskBoard;
 import io.github.jimengfetcher.observe.TaskMetrics;
 import io.github.jimengfetcher.observe.VideoStream;
@@ -54,6 +58,7 @@ public class ObserveConfiguration extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        camelCli(main.getCamelContext(), properties);
         if (!Boolean.parseBoolean(properties.resolveProperty("jimeng.http.enabled").orElse("false").strip())) {
             return;
         }
@@ -68,6 +73,27 @@ public class ObserveConfiguration extends MainListenerSupport {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): another program, "
                     + "or another jimeng-fetcher, uses it. Set jimeng.http.port (env JIMENG_HTTP_PORT) to a free port, "
                     + "or jimeng.http.enabled=false");
+        }
+    }
+
+    /**
+     * Camel's CLI connector starts whenever it is on the class path; here it starts only when
+     * jimeng.camel-cli.enabled says so (Camel JBang then finds this process under ~/.camel).
+     */
+    private static void camelCli(CamelContext context, PropertiesComponent properties) {
+        DefaultCliConnectorFactory cli = new DefaultCliConnectorFactory();
+        cli.setEnabled(Boolean.parseBoolean(properties.resolveProperty("jimeng.camel-cli.enabled").orElse("false").strip()));
+        cli.setRuntime("Camel Main");
+        cli.setRuntimeStartClass(JimengFetcherApplication.class.getName());
+        context.getCamelContextExtension().addContextPlugin(CliConnectorFactory.class, cli);
+        if (cli.isEnabled()) {
+            // registered before Camel's own, which then stays out: ids are unique
+            DevConsoleRegistry consoles = DevConsoleRegistry.get(context);
+            MaskedPropertiesConsole masked = new MaskedPropertiesConsole();
+            masked.setCamelContext(context);
+            if (consoles == null || !consoles.register(masked)) {
+                throw new IllegalStateException("jimeng.camel-cli.enabled: Camel's properties console could not be replaced by one that masks secrets");
+            }
         }
     }
 

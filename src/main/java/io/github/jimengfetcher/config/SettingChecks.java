@@ -46,6 +46,7 @@ public final class SettingChecks {
             new Setting("jimeng.inbox.settle-time", Kind.DURATION),
             new Setting("jimeng.inbox.follow-up-time", Kind.DURATION_OR_ZERO),
             new Setting("jimeng.http.enabled", Kind.BOOLEAN),
+            new Setting("jimeng.camel-cli.enabled", Kind.BOOLEAN),
             new Setting("jimeng.http.port", Kind.PORT),
             new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
             new Setting("jimeng.health.min-free-space", Kind.SIZE_OR_ZERO),
