@@ -57,7 +57,7 @@ public class VideoDownload {
     /** Bytes read from a connection at once: large enough for few system calls, small enough for many connections. */
     private static final int NETWORK_BUFFER = 256 * 1024;
     /** Threads that force finished files to disk and run the rest of the route; fsyncs in parallel batch well. */
-    private static final int FINISHING_THREADS = 6;
+    private static final int FINISHING_THREADS = 5;
 
     private Path folder;
     private long connectTimeout;
