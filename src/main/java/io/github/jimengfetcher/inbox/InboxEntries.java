@@ -8,6 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +27,8 @@ import org.apache.camel.component.file.GenericFileFilter;
  *
  * As the file consumer's filter it keeps the others away from the inbox route; for the
  * inbox-not-taken route it lists those not reported yet, so that each is recorded once, again
- * only when it changes, and once more after a restart (what was reported is kept in memory).
+ * only when it changes, and once more after a restart (what was reported is kept in memory), under
+ * the same name: the entry's own time, so instances sharing the inbox write one record.
  * Hidden names (starting with '.', such as .done/) are the user's or the app's own business.
  */
 public class InboxEntries implements GenericFileFilter<File> {
@@ -33,12 +37,19 @@ public class InboxEntries implements GenericFileFilter<File> {
     private static final int S_IFIFO = 0010000;
     private static final int S_IFSOCK = 0140000;
 
-    /** One entry the inbox does not take; stamp tells whether it changed since it was reported. */
-    public record NotTaken(String name, String reason, String stamp) {
+    /**
+     * One entry the inbox does not take; stamp tells whether it changed since it was reported;
+     * recordTime, the entry's own time, names its record, so that instances sharing the inbox
+     * write one record, not one each.
+     */
+    public record NotTaken(String name, String reason, String stamp, String recordTime) {
         public InboxFile asInboxFile() {
             return InboxFile.notTaken(name, reason);
         }
     }
+
+    /** As Camel's ${date:file:yyyyMMdd-HHmmssSSS} names the records of files read. */
+    private static final DateTimeFormatter RECORD_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS").withZone(ZoneId.systemDefault());
 
     private Path inbox;
     private final Map<String, String> reported = new HashMap<>();
@@ -104,7 +115,7 @@ public class InboxEntries implements GenericFileFilter<File> {
                 }
                 String stamp = stamp(entry, reason);
                 if (stamp != null && !stamp.equals(reported.get(name))) {
-                    found.add(new NotTaken(name, reason, stamp));
+                    found.add(new NotTaken(name, reason, stamp, recordTime(entry)));
                 }
             }
         }
@@ -115,6 +126,17 @@ public class InboxEntries implements GenericFileFilter<File> {
     /** The entry's record is written; it is not reported again unless it changes. */
     public synchronized void reported(NotTaken entry) {
         reported.put(entry.name(), entry.stamp());
+    }
+
+    /** The entry's modification time (the link's own, not its target's), as records are named. */
+    private static String recordTime(Path entry) {
+        long millis;
+        try {
+            millis = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis();
+        } catch (IOException e) {
+            millis = System.currentTimeMillis();
+        }
+        return RECORD_TIME.format(Instant.ofEpochMilli(millis));
     }
 
     private static String stamp(Path entry, String reason) {
