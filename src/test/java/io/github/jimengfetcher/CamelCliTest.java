@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.JsonNode;

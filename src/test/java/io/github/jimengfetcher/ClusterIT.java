@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.OutputTree;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
+import io.github.jimengfetcher.support.OutputTree;
 import io.github.jimengfetcher.support.StorageHost.Behaviour;
 import io.github.jimengfetcher.support.StorageHost;
 import io.github.jimengfetcher.support.Videos;

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.OutputTree;
 import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.OutputTree;
 import io.github.jimengfetcher.support.StorageHost.Behaviour;
 import io.github.jimengfetcher.support.StorageHost;
 import io.github.jimengfetcher.support.Videos;

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.download.DownloadResult;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
@@ -23,7 +24,7 @@ import io.github.jimengfetcher.task.TaskIds;
  * there by rename, so a file under its final name is always whole; what a dead
  * run left half-written (the app's own hidden *.tmp names) is removed at start.
  */
-public class OutputFolders {
+public class OutputFolders implements FinishedRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputFolders.class);
     private static final String[] FOLDERS = {"results", "videos", "failed", "rejected", "superseded"};
@@ -118,10 +119,12 @@ public class OutputFolders {
     }
 
     /** A task is finished exactly when its result or failure record exists. */
+    @Override
     public boolean isFinished(String id) {
         return Files.isRegularFile(resultFile(id)) || Files.isRegularFile(failureFile(id));
     }
 
+    @Override
     public boolean hasResult(String id) {
         return Files.isRegularFile(resultFile(id));
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
@@ -14,7 +14,7 @@ import io.github.jimengfetcher.task.TaskState;
  * the stop is finished; whatever a line says (a hand edit, an older version), every other task
  * can make progress; no lease from before the start holds.
  */
-record JournalRecovery(OutputFolders outputs, TaskPolicy policy, ActiveClock activeClock) {
+record JournalRecovery(FinishedRecords outputs, TaskPolicy policy, ActiveClock activeClock) {
 
     /** Repairs the pending tasks in place; returns the ids of those that had finished before the stop. */
     List<String> recover(Map<String, Task> tasks, Map<String, TaskState> finished, long now) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskIds;
@@ -21,13 +21,13 @@ final class JournalRegistrations {
     private final Map<String, Task> tasks;
     private final Map<String, TaskState> finished;
     private final DueTasks due;
-    private final OutputFolders outputs;
+    private final FinishedRecords outputs;
     private final ActiveClock activeClock;
     private final TaskJournal journal;
     private final Consumer<Task> waiting;
 
     /** @param waiting puts a task among the waiting ones and wakes a claim waiting for due work */
-    JournalRegistrations(Map<String, Task> tasks, Map<String, TaskState> finished, DueTasks due, OutputFolders outputs,
+    JournalRegistrations(Map<String, Task> tasks, Map<String, TaskState> finished, DueTasks due, FinishedRecords outputs,
                          ActiveClock activeClock, TaskJournal journal, Consumer<Task> waiting) {
         this.tasks = tasks;
         this.finished = finished;

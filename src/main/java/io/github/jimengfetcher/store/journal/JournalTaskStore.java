@@ -12,7 +12,7 @@ import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
@@ -34,7 +34,7 @@ public class JournalTaskStore implements TaskStore {
     private static final Logger LOG = LoggerFactory.getLogger(JournalTaskStore.class);
 
     private Path folder;
-    private OutputFolders outputs;
+    private FinishedRecords outputs;
     private TaskPolicy policy;
     private String instanceId = "local";
     private long leaseTime = 30_000;
@@ -55,7 +55,7 @@ public class JournalTaskStore implements TaskStore {
         this.folder = Path.of(folder);
     }
 
-    public void setOutputs(OutputFolders outputs) {
+    public void setOutputs(FinishedRecords outputs) {
         this.outputs = outputs;
     }
 

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.ListedTask;
 import io.github.jimengfetcher.store.TaskStore.TaskPage;
 import io.github.jimengfetcher.task.Task;
@@ -18,7 +18,7 @@ final class TaskPages {
     private TaskPages() {
     }
 
-    static TaskPage page(Collection<Task> pending, Map<String, TaskState> finished, OutputFolders outputs,
+    static TaskPage page(Collection<Task> pending, Map<String, TaskState> finished, FinishedRecords outputs,
                          TaskState state, String idContains, int offset, int limit) {
         String part = idContains == null ? "" : idContains;
         if (limit <= 0) {
@@ -46,7 +46,7 @@ final class TaskPages {
         return new TaskPage(matching.size(), List.copyOf(matching.subList(from, to)));
     }
 
-    private static long count(Collection<Task> pending, Map<String, TaskState> finished, OutputFolders outputs, TaskState state, String part) {
+    private static long count(Collection<Task> pending, Map<String, TaskState> finished, FinishedRecords outputs, TaskState state, String part) {
         long count = pending.stream().filter(task -> (state == null || state == TaskState.of(task)) && task.id.contains(part)).count();
         for (Map.Entry<String, TaskState> done : finished.entrySet()) {
             if (done.getKey().contains(part) && (state == null || state == outcome(done.getKey(), done.getValue(), outputs))) {
@@ -56,7 +56,7 @@ final class TaskPages {
         return count;
     }
 
-    private static TaskState outcome(String id, TaskState kept, OutputFolders outputs) {
+    private static TaskState outcome(String id, TaskState kept, FinishedRecords outputs) {
         return kept != null ? kept : outputs != null && outputs.hasResult(id) ? TaskState.SUCCEEDED : TaskState.FAILED;
     }
 }

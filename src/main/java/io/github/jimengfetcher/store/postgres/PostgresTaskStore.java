@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 
 import org.apache.camel.util.TimeUtils;
 
-import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
@@ -39,7 +39,7 @@ public class PostgresTaskStore implements TaskStore {
 
     private StoreSql sql;
     private Registrations registrations;
-    private OutputFolders outputs;
+    private FinishedRecords outputs;
     private String instanceId;
     private long leaseTime = 30_000;
     private String keyHash = "";
@@ -52,7 +52,7 @@ public class PostgresTaskStore implements TaskStore {
         this.sql = new StoreSql(dataSource);
     }
 
-    public void setOutputs(OutputFolders outputs) {
+    public void setOutputs(FinishedRecords outputs) {
         this.outputs = outputs;
     }
 

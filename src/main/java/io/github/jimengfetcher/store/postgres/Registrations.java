@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
 import io.github.jimengfetcher.task.TaskIds;
 
@@ -21,7 +21,7 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  * NOTHING}); an id finished anywhere (a finished row, or a record in the shared output) is counted,
  * not registered again. Reopening is the one way back for a finished id.
  */
-record Registrations(StoreSql sql, StoreClock clock, OutputFolders outputs) {
+record Registrations(StoreSql sql, StoreClock clock, FinishedRecords outputs) {
 
     Registration register(List<String> ids) {
         List<String> candidates = new ArrayList<>();
