@@ -27,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.KafkaBroker;
@@ -215,6 +216,29 @@ class KafkaTest extends AppTestSupport {
             events.forEach((id, list) -> assertEquals("succeeded", list.get(0).value().contains("\"succeeded\"") ? "succeeded" : list.get(0).value()));
             await().atMost(WAIT).until(() -> outboxFiles() == 0);
             await().atMost(WAIT).until(() -> kafkaCheck(port).map(c -> c.path("status").asText()).orElse("").equals("UP"));
+        }
+    }
+
+    @Test
+    void securitySettingsPassThroughToTheClientsAndTheirSecretsAreNeverLogged() throws Exception {
+        String secret = "kafka-pass-5e1f0c7a9b";
+        Map<String, String> settings = kafkaSettings(broker);
+        settings.put("camel.component.kafka.security-protocol", "PLAINTEXT");
+        settings.put("camel.component.kafka.sasl-jaas-config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"fetcher\" password=\"" + secret + "\";");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(settings);
+            succeeds("cgt-kafka-secret");
+            broker.send(inboxTopic, "cgt-kafka-secret");
+            awaitResult("cgt-kafka-secret");
+            try (KafkaConsumer<String, String> consumer = broker.consumer(eventsTopic)) {
+                awaitEvents(consumer, new HashMap<>(), "cgt-kafka-secret");
+            }
+            app.close();
+            app = null;
+            assertFalse(log.containing("sasl").isEmpty() && log.containing("Sasl").isEmpty(),
+                    "Camel's start-up summary names the setting: " + log.all().length());
+            assertFalse(log.all().contains(secret), "the password is never logged");
         }
     }
 

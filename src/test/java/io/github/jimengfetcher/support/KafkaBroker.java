@@ -76,6 +76,18 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Each value a record, in order, through one producer. */
+    public void sendAll(String topic, List<String> values) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>(topic, value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
     public RecordMetadata send(String topic, String value) throws Exception {
         return send(topic, null, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
