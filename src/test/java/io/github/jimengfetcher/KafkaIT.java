@@ -24,18 +24,29 @@ import io.github.jimengfetcher.support.OutputTree;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged app SIGKILLed after it registered the ids of a record and before the record's
  * offset was committed (the broker is stopped under it, so the commit cannot get through):
  * started again, it reads the record again and registers each id once; every task ends once
- * and its finish event reaches the topic.
+ * and its finish event reaches the topic. Security settings pass through Camel's
+ * camel.component.kafka.* settings, and their secrets stay out of the log.
  */
 class KafkaIT {
 
     private static final int RECORDS = 300;
     private static final Pattern REGISTERED = Pattern.compile("inbox kafka jimeng-task-ids partition 0 offset (\\d+): (\\d+) new tasks, (\\d+) already known");
+
+    /** A password in the client settings (PLAINTEXT here, so unused): never in the log. */
+    private static final String SECRET = "kafka-pass-5e1f0c7a9b";
+    private static final String[] JVM_OPTIONS = {
+        // The killed consumer holds the partition until its session times out: 6 s here, not Kafka's 45 s.
+        "-Dcamel.component.kafka.session-timeout-ms=6000",
+        "-Dcamel.component.kafka.security-protocol=PLAINTEXT",
+        "-Dcamel.component.kafka.sasl-jaas-config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"fetcher\" password=\"" + SECRET + "\";",
+    };
 
     @TempDir
     Path root;
@@ -58,7 +69,7 @@ class KafkaIT {
             long t0 = System.nanoTime();
             java.util.function.Consumer<String> mark = what -> System.out.println("KafkaIT " + what + " at " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             Path firstLog = root.resolve("app-killed.log");
-            try (AppProcess app = AppProcess.start(firstLog, env, "-Dcamel.component.kafka.session-timeout-ms=6000")) {
+            try (AppProcess app = AppProcess.start(firstLog, env, JVM_OPTIONS)) {
                 // Some records are in: stop the broker while the rest are being registered, so a
                 // registered record's commit cannot reach it, and kill the app meanwhile.
                 await().atMost(Duration.ofSeconds(60)).until(() -> registrations(app.log()).size() >= 20);
@@ -76,8 +87,7 @@ class KafkaIT {
 
             broker.startBroker();
             Path secondLog = root.resolve("app-again.log");
-            // The killed consumer holds the partition until its session times out: 6 s here, not Kafka's 45 s.
-            try (AppProcess app = AppProcess.start(secondLog, env, "-Dcamel.component.kafka.session-timeout-ms=6000")) {
+            try (AppProcess app = AppProcess.start(secondLog, env, JVM_OPTIONS)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> OutputTree.finishedIds(root.resolve("output")).size() == RECORDS);
                 mark.accept("all finished");
                 Map<String, Integer> events = new HashMap<>();
@@ -94,6 +104,11 @@ class KafkaIT {
                 mark.accept("stopped");
             }
             Map<Long, long[]> againRun = registrations(Files.readString(secondLog));
+            for (Path log : List.of(firstLog, secondLog)) {
+                String text = Files.readString(log);
+                assertTrue(text.contains("saslJaasConfig"), "Camel's start-up summary names the security setting");
+                assertFalse(text.contains(SECRET), "the password is never logged");
+            }
 
             // Some record registered before the kill was read again, and found its id known.
             Set<Long> readTwice = new HashSet<>(killedRun.keySet());
