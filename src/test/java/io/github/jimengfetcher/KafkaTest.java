@@ -255,6 +255,33 @@ class KafkaTest extends AppTestSupport {
         assertEquals(1, api.fetchesOf(id).size(), "not fetched again: finished as its record says");
     }
 
+    @Test
+    void aTaskThatSucceedsAfterItTimedOutSendsItsSucceededEventAfterItsFailedOne() throws Exception {
+        String id = "cgt-kafka-late";
+        api.answer(id, com.github.tomakehurst.wiremock.client.WireMock.okJson(FakeGateway.status(id, "IN_PROGRESS", "99%")));
+        Map<String, String> settings = kafkaSettings(broker);
+        settings.put("jimeng.task-timeout", "1s");
+        settings.put("jimeng.timeout-recheck", "1s,2s");
+        startApp(settings);
+        broker.send(inboxTopic, id);
+        awaitFailure(id);
+        api.answer(id, com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                FakeGateway.success(id, api.video("late.mp4", Videos.mp4(4096, 5)))));
+        awaitResult(id);
+
+        List<ConsumerRecord<String, String>> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = broker.consumer(eventsTopic)) {
+            await().atMost(WAIT).until(() -> {
+                events.addAll(KafkaBroker.poll(consumer));
+                return events.size() >= 2;
+            });
+        }
+        assertEquals(List.of("failed", "succeeded"), events.stream().map(e -> e.value().contains("\"outcome\":\"failed\"") ? "failed"
+                : e.value().contains("\"outcome\":\"succeeded\"") ? "succeeded" : e.value()).toList());
+        assertTrue(events.stream().allMatch(e -> e.key().equals(id)));
+        assertTrue(events.get(0).offset() < events.get(1).offset());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "jimeng.kafka.brokers | kafka-1 | jimeng.kafka.brokers=kafka-1 'kafka-1' is not host:port",
