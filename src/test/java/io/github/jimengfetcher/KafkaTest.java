@@ -1,6 +1,5 @@
 package io.github.jimengfetcher;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -284,6 +283,21 @@ class KafkaTest extends AppTestSupport {
         assertTrue(events.get(0).offset() < events.get(1).offset());
     }
 
+    @Test
+    void withTheBrokerDownAtStartTheAppStartsWorksFromTheInboxFolderAndHealthSaysWhy() throws Exception {
+        Map<String, String> settings = kafkaSettings(broker);
+        settings.put("jimeng.kafka.brokers", "127.0.0.1:" + Http.freePort());
+        int port = Http.enable(settings);
+        startApp(settings);
+        succeeds("cgt-broker-down-at-start");
+        app.drop("ids.txt", "cgt-broker-down-at-start\n");
+        awaitResult("cgt-broker-down-at-start");
+        await().atMost(WAIT).until(() -> outboxFiles() == 1);
+        String reason = await().atMost(WAIT).until(() -> kafkaCheck(port).filter(c -> c.path("status").asText().equals("DOWN"))
+                .map(c -> c.path("message").asText()), Optional::isPresent).orElseThrow();
+        assertTrue(reason.contains("cannot be reached"), reason);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "jimeng.kafka.brokers | kafka-1 | jimeng.kafka.brokers=kafka-1 'kafka-1' is not host:port",
@@ -347,10 +361,5 @@ class KafkaTest extends AppTestSupport {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
