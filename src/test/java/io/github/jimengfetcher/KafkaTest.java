@@ -298,6 +298,34 @@ class KafkaTest extends AppTestSupport {
         assertTrue(reason.contains("cannot be reached"), reason);
     }
 
+    @Test
+    void onTheSharedPostgresStoreIdsFromTheTopicEndAsResultsWithTheirEvents() throws Exception {
+        int dbPort = Http.freePort();
+        Path data = Files.createDirectories(root.resolve("pg-data"));
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres db = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setPort(dbPort).setDataDirectory(data).start()) {
+            Map<String, String> settings = kafkaSettings(broker);
+            settings.put("jimeng.store.url", "jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres");
+            settings.put("jimeng.store.user", "postgres");
+            settings.put("jimeng.instance-id", "studio-k");
+            startApp(settings);
+            succeeds("cgt-kafka-shared");
+            broker.send(inboxTopic, "cgt-kafka-shared");
+            awaitResult("cgt-kafka-shared");
+            Map<String, List<ConsumerRecord<String, String>>> events = new HashMap<>();
+            try (KafkaConsumer<String, String> consumer = broker.consumer(eventsTopic)) {
+                awaitEvents(consumer, events, "cgt-kafka-shared");
+            }
+            JsonNode event = json(events.get("cgt-kafka-shared").get(0));
+            assertEquals("succeeded", event.path("outcome").asText());
+            assertEquals("studio-k", event.path("instance_id").asText());
+            // The outbox is the instance's own, under {work}/{instance-id}/.
+            assertTrue(Files.isDirectory(app.work().resolve("studio-k/kafka-outbox")));
+            app.close();
+            app = null;
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "jimeng.kafka.brokers | kafka-1 | jimeng.kafka.brokers=kafka-1 'kafka-1' is not host:port",
