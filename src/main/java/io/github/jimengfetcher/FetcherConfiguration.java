@@ -17,6 +17,9 @@ import io.github.jimengfetcher.inbox.InboxEntries;
 import io.github.jimengfetcher.inbox.InboxFaults;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.inbox.InboxFollowUp;
+import io.github.jimengfetcher.kafka.EventOutbox;
+import io.github.jimengfetcher.kafka.KafkaHealth;
+import io.github.jimengfetcher.kafka.KafkaInbox;
 import io.github.jimengfetcher.output.LocalFaults;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputHealth;
@@ -69,6 +72,7 @@ public class FetcherConfiguration {
     @PropertyInject(value = "jimeng.store.password", defaultValue = "") String storePassword;
     @PropertyInject(value = "jimeng.base-url", defaultValue = "") String baseUrl;
     @PropertyInject(value = "jimeng.api-key", defaultValue = "") String apiKey;
+    @PropertyInject(value = "jimeng.kafka.brokers", defaultValue = "") String kafkaBrokers;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
     private InstanceScope instanceScope;
@@ -79,6 +83,7 @@ public class FetcherConfiguration {
     private TaskLife tasks;
     private OutputHealth outputHealth;
     private VideoDownload videoDownload;
+    private EventOutbox kafkaOutbox;
 
     /** This instance's id (jimeng.instance-id, resolved) and its own part of the work folder. */
     @BindToRegistry
@@ -136,6 +141,8 @@ public class FetcherConfiguration {
             journal.setPolicy(taskPolicy());
             journal.setInstanceId(instanceScope().id());
             journal.setLeaseTime(leaseTime);
+            // A record written before a kill that came before the store was told: its finish event waits (again).
+            journal.setOnRecorded(id -> kafkaOutbox().recorded(id));
             taskStore = journal;
         } else {
             PostgresTaskStore shared = new PostgresTaskStore();
@@ -289,5 +296,31 @@ public class FetcherConfiguration {
     @BindToRegistry
     public TaskRecords taskRecords() {
         return new TaskRecords();
+    }
+
+    // ---- Kafka at the edges (routes/kafka.yaml; off while jimeng.kafka.brokers is empty) ----
+
+    /**
+     * Finish events waiting for the broker, on disk under the instance's own work folder. Its
+     * isEnabled (jimeng.kafka.brokers set) says whether the routes of routes/kafka.yaml start.
+     */
+    @BindToRegistry(initMethod = "start")
+    public synchronized EventOutbox kafkaOutbox() {
+        if (kafkaOutbox == null) {
+            kafkaOutbox = new EventOutbox(instanceScope().ownFolder().resolve("kafka-outbox"), outputFolders(),
+                    instanceScope().id(), !kafkaBrokers.isBlank());
+        }
+        return kafkaOutbox;
+    }
+
+    @BindToRegistry(destroyMethod = "stop")
+    public KafkaHealth kafkaHealth() {
+        return new KafkaHealth(kafkaBrokers.strip(), kafkaOutbox());
+    }
+
+    /** Records of the inbox topic, read by the inbox's rules. */
+    @BindToRegistry
+    public KafkaInbox kafkaInbox() {
+        return new KafkaInbox(inboxFileReader(), io.github.jimengfetcher.config.ByteSizes.parse(maxInboxFileSize));
     }
 }

@@ -26,6 +26,8 @@ import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.VideoDownload;
+import io.github.jimengfetcher.kafka.EventOutbox;
+import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
 import io.github.jimengfetcher.observe.FinishedFacts;
@@ -131,6 +133,10 @@ public class ObserveConfiguration extends MainListenerSupport {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(check);
+            // Kafka's own check (jimeng-kafka), only while Kafka is on (jimeng.kafka.brokers).
+            if (require(registry, EventOutbox.class).isEnabled()) {
+                health.register(require(registry, KafkaHealth.class));
+            }
         }
     }
 

@@ -16,9 +16,13 @@ public final class SettingChecks {
 
     /** An instance id: it names a folder and a metrics label, so nothing a path or a label could trip on. */
     static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
+    /** A Kafka topic's legal characters (also asked of the group id, which goes into an endpoint URI). */
+    private static final Pattern KAFKA_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    /** host:port, the host a name, an IPv4 address or a bracketed IPv6 address. */
+    private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN, LOG_FORMAT }
+    enum Kind { BROKERS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN, LOG_FORMAT }
 
     record Setting(String key, Kind kind) {
     }
@@ -56,7 +60,11 @@ public final class SettingChecks {
             new Setting("jimeng.api.max-answer-size", Kind.SIZE),
             new Setting("jimeng.instance-id", Kind.NAME_OR_EMPTY),
             new Setting("jimeng.store.lease-time", Kind.DURATION),
-            new Setting("jimeng.log.format", Kind.LOG_FORMAT));
+            new Setting("jimeng.log.format", Kind.LOG_FORMAT),
+            new Setting("jimeng.kafka.brokers", Kind.BROKERS_OR_EMPTY),
+            new Setting("jimeng.kafka.inbox-topic", Kind.KAFKA_NAME),
+            new Setting("jimeng.kafka.events-topic", Kind.KAFKA_NAME),
+            new Setting("jimeng.kafka.group-id", Kind.KAFKA_NAME));
 
     private SettingChecks() {
     }
@@ -83,6 +91,21 @@ public final class SettingChecks {
                 }
             }
             return null;
+        }
+        if (kind == Kind.BROKERS_OR_EMPTY) {
+            if (value.isEmpty()) {
+                return null;
+            }
+            for (String broker : value.split(",", -1)) {
+                java.util.regex.Matcher address = BROKER.matcher(broker.strip());
+                if (!address.matches() || Integer.parseInt(address.group(2)) < 1 || Integer.parseInt(address.group(2)) > 65_535) {
+                    return "'" + broker.strip() + "' is not host:port: " + example(kind, "");
+                }
+            }
+            return null;
+        }
+        if (kind == Kind.KAFKA_NAME) {
+            return KAFKA_NAME.matcher(value).matches() ? null : "is not a Kafka name: " + example(kind, "");
         }
         if (kind == Kind.NAME_OR_EMPTY) {
             return value.isEmpty() || INSTANCE_NAME.matcher(value).matches() ? null : "is not a name: " + example(kind, "");
@@ -146,6 +169,8 @@ public final class SettingChecks {
             case PORT -> "write a port from 1 to 65535";
             case BOOLEAN -> "write true or false";
             case LOG_FORMAT -> "write text or json";
+            case BROKERS_OR_EMPTY -> "write a comma-separated list of host:port, such as kafka-1:9092,kafka-2:9092 (or leave it empty: Kafka off)";
+            case KAFKA_NAME -> "use 1 to 249 letters, digits, '.', '_' or '-'";
             case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
         };
     }

@@ -50,6 +50,7 @@ public class JournalTaskStore implements TaskStore {
     private final ActiveClock activeClock = new ActiveClock();
     private TaskJournal journal;
     private JournalRegistrations registrations;
+    private RecordedListener onRecorded = id -> { };
 
     public void setFolder(String folder) {
         this.folder = Path.of(folder);
@@ -66,6 +67,17 @@ public class JournalTaskStore implements TaskStore {
 
     public void setInstanceId(String instanceId) {
         this.instanceId = instanceId;
+    }
+
+    /** Told of each task found finished at start (its record written before a stop), before the store forgets it. */
+    public void setOnRecorded(RecordedListener onRecorded) {
+        this.onRecorded = onRecorded;
+    }
+
+    /** What is told of a task found finished at start. */
+    @FunctionalInterface
+    public interface RecordedListener {
+        void accept(String taskId) throws IOException;
     }
 
     public void setLeaseTime(String leaseTime) {
@@ -87,6 +99,9 @@ public class JournalTaskStore implements TaskStore {
         activeClock.start(now);
         List<String> alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
         alreadyDone.forEach(id -> LOG.info("{} RECORDED before a stop: finished as its output record says", id));
+        for (String id : alreadyDone) {
+            onRecorded.accept(id);
+        }
         tasks.values().forEach(due::index);
         journal.rewrite();
         LOG.info("Task store {}: {} pending tasks, {} finished ids ({} journal entries read, {} quarantined, {} finished before the last stop)",
