@@ -161,6 +161,11 @@ public class VideoDownload {
      * @param epoch the epoch of the task's lease: a transfer of an earlier lease of the task, still
      *              in flight (its lease ran out unrenewed), is stopped before this one touches the file
      */
+    /** Downloads the leased task's video (its URL as the lease's copy holds it). */
+    public CompletableFuture<DownloadResult> download(Lease lease) throws IOException {
+        return download(lease.taskId(), lease.videoUrl(), lease.epoch());
+    }
+
     public CompletableFuture<DownloadResult> download(String id, String url, long epoch) throws IOException {
         Running earlier = inFlight.get(id);
         if (earlier != null && earlier.epoch() < epoch) {

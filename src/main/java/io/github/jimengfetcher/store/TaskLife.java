@@ -4,6 +4,7 @@ import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
@@ -91,14 +92,14 @@ public class TaskLife {
      * last one. Every way on from an answer ends in a change that writes the copy (the next fetch
      * booked, the download started, a retry, a finish), so an answer costs no write of its own.
      */
-    public boolean recordAnswer(Lease lease, String status, String progress) {
+    public boolean recordAnswer(Lease lease, FetchAnswer answer) {
         Task task = lease.task();
-        boolean changed = !status.equals(task.status) || !progress.equals(task.progress == null ? "" : task.progress);
+        boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
         task.fetches++;
         // Timed from the answer: two fetches of a task are never closer than one interval, at the API too.
         task.lastFetchAt = store.now();
-        task.status = status;
-        task.progress = progress;
+        task.status = answer.status();
+        task.progress = answer.progress();
         task.faultStreak = 0;
         task.refusedAnswers = 0;
         task.lastError = null;
@@ -184,11 +185,11 @@ public class TaskLife {
     // ---- the video ----
 
     /** Moves the task to its download, with the SUCCESS answer and its URL; a download claim takes it from there. */
-    public void startDownload(Lease lease, String videoUrl, String answer) {
+    public void startDownload(Lease lease, FetchAnswer answer) {
         Task task = lease.task();
         task.phase = Task.Phase.DOWNLOAD;
-        task.videoUrl = videoUrl;
-        task.answer = answer;
+        task.videoUrl = answer.videoUrl();
+        task.answer = answer.raw();
         task.nextAt = store.now();
         store.release(lease);
     }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.api.StatusFamily;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
@@ -69,13 +71,19 @@ class TaskLifeTest {
         return leases.get(0);
     }
 
-    private static final String SUCCESS_ANSWER = "{\"status\":\"SUCCESS\"}";
+    private static FetchAnswer answer(String status, String progress) {
+        return new FetchAnswer(status, StatusFamily.WAITING, progress, "", "", null, null, "{}");
+    }
+
+    private static FetchAnswer success(String url) {
+        return new FetchAnswer("SUCCESS", StatusFamily.SUCCEEDED, "100%", "", "", url, null, "{\"status\":\"SUCCESS\"}");
+    }
 
     @Test
     void anAnswerIsRecordedAndTheNextFetchIsOneIntervalAfterIt() {
         Lease lease = claim("cgt-wait", Task.Phase.FETCH);
-        assertTrue(tasks.recordAnswer(lease, "IN_PROGRESS", "10%"));
-        assertFalse(tasks.recordAnswer(lease, "IN_PROGRESS", "10%"), "nothing changed");
+        assertTrue(tasks.recordAnswer(lease, answer("IN_PROGRESS", "10%")));
+        assertFalse(tasks.recordAnswer(lease, answer("IN_PROGRESS", "10%")), "nothing changed");
         long answeredAt = clock.get();
         tasks.scheduleNextFetch(lease);
         Task task = store.find("cgt-wait").orElseThrow();
@@ -97,7 +105,7 @@ class TaskLifeTest {
         tasks.retryLater(lease, "HTTP 503 from the API");
         assertTrue(store.find("cgt-fault").orElseThrow().nextAt >= clock.get() + 200, "doubled");
         lease = claim("cgt-fault", Task.Phase.FETCH);
-        tasks.recordAnswer(lease, "QUEUED", "");
+        tasks.recordAnswer(lease, answer("QUEUED", ""));
         tasks.scheduleNextFetch(lease);
         assertEquals(0, store.find("cgt-fault").orElseThrow().faultStreak);
         assertNull(store.find("cgt-fault").orElseThrow().lastError);
@@ -133,21 +141,21 @@ class TaskLifeTest {
         Lease lease = claim("cgt-403", Task.Phase.FETCH);
         assertEquals(1, tasks.refusedAnswer(lease, "forbidden"));
         assertEquals(2, tasks.refusedAnswer(lease, "forbidden"));
-        tasks.recordAnswer(lease, "IN_PROGRESS", "");
+        tasks.recordAnswer(lease, answer("IN_PROGRESS", ""));
         assertEquals(1, tasks.refusedAnswer(lease, "forbidden"));
     }
 
     @Test
     void aSuccessMovesTheTaskToItsDownloadAndUrlRefreshesAndAttemptsAreBounded() {
         Lease lease = claim("cgt-url", Task.Phase.FETCH);
-        tasks.startDownload(lease, "https://storage.example.com/a.mp4", SUCCESS_ANSWER);
+        tasks.startDownload(lease, success("https://storage.example.com/a.mp4"));
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, INTERVAL).isEmpty());
         lease = claim("cgt-url", Task.Phase.DOWNLOAD);
         assertEquals("https://storage.example.com/a.mp4", lease.videoUrl());
         assertTrue(tasks.refreshVideoUrl(lease, "HTTP 403"));
         assertEquals(Task.Phase.FETCH, store.find("cgt-url").orElseThrow().phase);
         for (String url : List.of("b", "c")) {
-            tasks.startDownload(claim("cgt-url", Task.Phase.FETCH), "https://storage.example.com/" + url + ".mp4", SUCCESS_ANSWER);
+            tasks.startDownload(claim("cgt-url", Task.Phase.FETCH), success("https://storage.example.com/" + url + ".mp4"));
             lease = claim("cgt-url", Task.Phase.DOWNLOAD);
             if (url.equals("b")) {
                 assertTrue(tasks.refreshVideoUrl(lease, "HTTP 403"));
