@@ -17,6 +17,12 @@ import io.github.jimengfetcher.task.FailureClass;
 public record FetchAnswer(String status, StatusFamily family, String progress, String failReason, String message,
                           String videoUrl, String urlProblem, String raw) {
 
+    /** What the answer says in a log line: the status word and the progress, e.g. "IN_PROGRESS 45%". */
+    @Override
+    public String toString() {
+        return progress.isEmpty() ? status : status + " " + progress;
+    }
+
     public boolean isSuccess() {
         return family == StatusFamily.SUCCEEDED;
     }
