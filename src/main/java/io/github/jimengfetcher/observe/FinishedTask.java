@@ -1,7 +1,10 @@
 package io.github.jimengfetcher.observe;
 
 import java.time.Duration;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,14 +41,39 @@ public record FinishedTask(String id, boolean succeeded, String reasonClass, Str
                 registered == null || finished == null ? null : Duration.between(registered, finished));
     }
 
-    private static Instant instant(String text) {
+    /**
+     * The records' own form, 2025-08-29T09:02:11.120Z (what Instant.toString writes), read without
+     * the general parser, which took a tenth of a finishing thread's time; any other form through it.
+     */
+    static Instant instant(String text) {
         if (text == null) {
             return null;
+        }
+        if (text.length() == 24 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
+                && text.charAt(16) == ':' && text.charAt(19) == '.' && text.charAt(23) == 'Z') {
+            try {
+                return LocalDateTime.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10), digits(text, 11, 13),
+                        digits(text, 14, 16), digits(text, 17, 19), digits(text, 20, 23) * 1_000_000).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException | NumberFormatException e) {
+                // not a date after all: the general parser says so
+            }
         }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new NumberFormatException(text);
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

@@ -97,22 +97,27 @@ public class DueWork {
     }
 
     /**
-     * The fetch exchange of this lease begins: its slot and lease are given back when it ends,
+     * The fetch exchange of a lease (its body) begins: its slot and lease are given back when it ends,
      * however it ends. Sets the route's variables lease and taskId.
      */
-    public void fetchBegins(Exchange exchange, Lease lease) {
-        givenBackAtTheEnd(exchange, lease, fetchSlots);
+    public void fetchBegins(Exchange exchange) {
+        givenBackAtTheEnd(exchange, fetchSlots);
     }
 
     /**
-     * The download exchange of this lease begins: its slot and lease are given back when it ends,
+     * The download exchange of a lease (its body) begins: its slot and lease are given back when it ends,
      * on whatever thread. Sets the route's variables lease and taskId.
      */
-    public void downloadBegins(Exchange exchange, Lease lease) {
-        givenBackAtTheEnd(exchange, lease, downloadSlots);
+    public void downloadBegins(Exchange exchange) {
+        givenBackAtTheEnd(exchange, downloadSlots);
     }
 
-    private void givenBackAtTheEnd(Exchange exchange, Lease lease, WorkSlots slots) {
+    /** The exchange's body is the claim's lease. */
+    private void givenBackAtTheEnd(Exchange exchange, WorkSlots slots) {
+        Lease lease = exchange.getMessage().getBody(Lease.class);
+        if (lease == null) {
+            throw new IllegalStateException("a claimed exchange carries no lease");
+        }
         // Set here rather than as ${variable.lease.taskId()} in the route: such a method call in a
         // Simple expression cost a third of a fetch thread's time (the bench's flight recordings).
         exchange.setVariable("lease", lease);
