@@ -1,6 +1,5 @@
 package io.github.jimengfetcher;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,22 +98,9 @@ class JsonLogTest extends AppTestSupport {
         return env;
     }
 
-    /** `java io.github.jimengfetcher.JimengFetcherApplication` from the project root, on the test class path. */
+    /** The app as a process of its own, with the app's own log configuration, not the tests' (log4j2-test.properties is on the test class path). */
     private static Process startProcess(Path log, Map<String, String> env) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        // The app's own log configuration, not the tests' (log4j2-test.properties is on the test class path).
-        command.add("-Dlog4j2.configurationFile=" + Path.of("target/classes/log4j2.properties").toAbsolutePath());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(JimengFetcherApplication.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().keySet().removeIf(k -> k.startsWith("JIMENG_"));
-        builder.environment().putAll(env);
-        return builder.start();
+        return AppProcess.startOnClassPath(log, env, "-Dlog4j2.configurationFile=" + Path.of("target/classes/log4j2.properties").toAbsolutePath());
     }
 
     private static String read(Path log) throws Exception {

@@ -1,12 +1,9 @@
 package io.github.jimengfetcher;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -79,22 +76,6 @@ class StartupSettingsTest extends AppTestSupport {
 
     // ---- The application as a process of its own, with real environment variables ----
 
-    /** `java io.github.jimengfetcher.JimengFetcherApplication` from the project root, on the test class path. */
-    private Process startProcess(Path log, Map<String, String> env) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(JimengFetcherApplication.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().keySet().removeIf(k -> k.startsWith("JIMENG_"));
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
     private static String read(Path log) throws Exception {
         return Files.exists(log) ? Files.readString(log) : "";
     }
@@ -106,7 +87,7 @@ class StartupSettingsTest extends AppTestSupport {
         env.put("JIMENG_API_KEY", "");
         env.put("JIMENG_HTTP_ENABLED", "false");
         Path log = root.resolve("empty-base-url.log");
-        Process process = startProcess(log, env);
+        Process process = AppProcess.startOnClassPath(log, env);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive() || read(log).contains("Routes startup"));
             String output = read(log);
@@ -125,7 +106,7 @@ class StartupSettingsTest extends AppTestSupport {
         env.put("JIMENG_BASE_URL", "https://api.example.com");
         env.put("JIMENG_API_KEY", "");
         Path log = root.resolve("empty-key.log");
-        Process process = startProcess(log, env);
+        Process process = AppProcess.startOnClassPath(log, env);
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
@@ -140,7 +121,7 @@ class StartupSettingsTest extends AppTestSupport {
         Map<String, String> env = new HashMap<>(AppProcess.env(root));
         env.put("JIMENG_TASK_TIMEOUT", "7200");
         Path log = root.resolve("no-unit.log");
-        Process process = startProcess(log, env);
+        Process process = AppProcess.startOnClassPath(log, env);
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));

@@ -30,18 +30,36 @@ public final class AppProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("run the integration tests through `mvn verify`, which builds " + jar);
         }
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(jvmOptions));
+        arguments.add("-jar");
+        arguments.add(jar.toString());
+        return new AppProcess(launch(log, env, arguments), log);
+    }
+
+    /**
+     * `java io.github.jimengfetcher.JimengFetcherApplication` from the project root on the test class
+     * path (no jar needed, so unit tests can start the app as a process of its own).
+     */
+    public static Process startOnClassPath(Path log, Map<String, String> env, String... jvmOptions) throws IOException {
+        java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of("-Xmx256m"));
+        arguments.addAll(java.util.List.of(jvmOptions));
+        arguments.add("-cp");
+        arguments.add(System.getProperty("java.class.path"));
+        arguments.add("io.github.jimengfetcher.JimengFetcherApplication");
+        return launch(log, env, arguments);
+    }
+
+    /** A JVM run from the project root with these arguments, its output appended to log, JIMENG_* only as given. */
+    private static Process launch(Path log, Map<String, String> env, java.util.List<String> arguments) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>();
-        command.add(javaBin);
-        command.addAll(java.util.List.of(jvmOptions));
-        command.add("-jar");
-        command.add(jar.toString());
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("JIMENG_"));
         builder.environment().putAll(env);
-        return new AppProcess(builder.start(), log);
+        return builder.start();
     }
 
     /** The same fast settings as the in-process tests, as environment variables; no API configured. */
