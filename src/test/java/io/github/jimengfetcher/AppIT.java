@@ -34,7 +34,8 @@ class AppIT {
             Files.writeString(root.resolve("inbox/cgt-demo-it"), "");
 
             Path result = root.resolve("output/results/cgt-demo-it.json");
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(result));
+            // DONE is logged just after the result is written: wait for both
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(result) && app.log().contains("cgt-demo-it DONE"));
             byte[] sample = Files.readAllBytes(Path.of("src/main/resources/demo/sample.mp4"));
             assertArrayEquals(sample, Files.readAllBytes(root.resolve("output/videos/cgt-demo-it.mp4")));
             String log = app.log();
