@@ -140,10 +140,11 @@ public class PostgresTaskStore implements TaskStore {
             claim.setString(i++, instanceId);
             claim.setLong(i++, leaseTime);
             claim.setLong(i, gapMillis);
+            long sentAt = System.currentTimeMillis();
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
                     Task task = sql.task(rows);
-                    clock.sawDatabaseTime(rows.getLong(8));
+                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
                     leases.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
                 }
             }
