@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.VideoDownload;
@@ -114,6 +115,10 @@ public class ObserveConfiguration extends MainListenerSupport {
         meters.config().commonTags("instance_id", instanceId);
         TaskMetrics metrics = new TaskMetrics(meters, store, download.getMetrics());
         registry.bind("taskMetrics", metrics);
+        FetchPace pace = registry.lookupByNameAndType("fetchPace", FetchPace.class);
+        if (pace != null) {
+            metrics.pace(pace);
+        }
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(metrics));
 
         OutputFolders outputs = require(registry, OutputFolders.class);

@@ -41,6 +41,7 @@ public class ApiHealth {
     private long rateLimitPause;
     private long rateLimitMaxPause;
     private volatile long rateLimitedUntil;
+    private FetchPace pace;
 
     private String episode;
     private long episodeStart;
@@ -57,6 +58,11 @@ public class ApiHealth {
 
     public void setTasks(TaskLife tasks) {
         this.tasks = tasks;
+    }
+
+    /** The pace that a 429 without Retry-After slows down instead of pausing every fetch. */
+    public void setPace(FetchPace pace) {
+        this.pace = pace;
     }
 
     public void setKeyRefusedPause(String pause) {
@@ -123,8 +129,17 @@ public class ApiHealth {
         return refusals >= TaskPolicy.REFUSALS_TO_FAIL ? Refusal.FAIL_TASK : Refusal.RETRY;
     }
 
-    /** HTTP 429: nobody fetches before Retry-After has elapsed, or jimeng.rate-limit-max-pause if that comes first. */
+    /**
+     * HTTP 429 with Retry-After: nobody fetches before it has elapsed, or jimeng.rate-limit-max-pause if
+     * that comes first. Without Retry-After the fetch pace has slowed down already (FetchPace, told by
+     * the HTTP client): this task is fetched again at its turn, nobody pauses and no fault episode
+     * begins, unless the pace is at its slowest already: then every fetch waits jimeng.rate-limit-pause.
+     */
     public void rateLimited(Lease lease, String retryAfter) {
+        if ((retryAfter == null || retryAfter.isBlank()) && pace != null && !pace.atSlowestRate()) {
+            tasks.fetchAgainSoon(lease, "rate limited by the API (HTTP 429); fetches slowed down");
+            return;
+        }
         long pause = retryAfterMillis(retryAfter);
         rateLimitedUntil = System.currentTimeMillis() + pause;
         if (startEpisode("rate limited")) {

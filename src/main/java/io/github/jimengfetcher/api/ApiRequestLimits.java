@@ -44,6 +44,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
     private final int connections;
     private final ScheduledThreadPoolExecutor watchdog;
     private final ApiAuthorization authorization;
+    private FetchPace pace;
 
     public ApiRequestLimits(long connectTimeoutMillis, long readTimeoutMillis, long requestTimeoutMillis, long maxAnswerBytes, int connections,
             ApiAuthorization authorization) {
@@ -59,6 +60,11 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
             return thread;
         });
         watchdog.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Told of every request and how it was answered, and how fast (see {@link FetchPace}). */
+    public void setPace(FetchPace pace) {
+        this.pace = pace;
     }
 
     @Override
@@ -88,14 +94,24 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) throws IOException, HttpException {
         Deadline deadline = new Deadline(scope);
         ClassicHttpResponse response;
+        long sentAt = System.nanoTime();
+        if (pace != null) {
+            pace.sent();
+        }
         try {
             response = chain.proceed(request, scope);
         } catch (IOException e) {
             deadline.disarm();
+            unanswered();
             throw deadline.passed() ? deadline.fault(e) : e;
         } catch (HttpException | RuntimeException e) {
             deadline.disarm();
+            unanswered();
             throw e;
+        }
+        if (pace != null) {
+            // The time to the answer's headers: the API's own time and its queue, not the body's transfer.
+            pace.answered(response.getCode(), (System.nanoTime() - sentAt) / 1_000_000);
         }
         HttpEntity entity = response.getEntity();
         if (entity == null) {
@@ -110,6 +126,12 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         }
         response.setEntity(new LimitedEntity(entity, deadline));
         return response;
+    }
+
+    private void unanswered() {
+        if (pace != null) {
+            pace.failed();
+        }
     }
 
     private AnswerTooLargeException tooLarge() {

@@ -9,9 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.ApiEndpoint;
+import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.api.ApiRequestLimits;
+import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.demo.DemoGateway;
 import io.github.jimengfetcher.log.LogFormat;
+import io.github.jimengfetcher.store.DueWork;
 
 /**
  * Checks the settings before any piece is made or route starts ({@link SettingChecks}); a
@@ -54,6 +57,10 @@ public class StartupSettings extends MainListenerSupport {
                 Integer.parseInt(value(properties, "jimeng.max-concurrent-fetches")),
                 api.authorization());
         registry.bind("apiRequestLimits", limits);
+        // The pace of the fetches, learned from the API's answers: the claims keep to it (DueWork).
+        FetchPace pace = new FetchPace(Integer.parseInt(value(properties, "jimeng.max-concurrent-fetches")));
+        limits.setPace(pace);
+        registry.bind("fetchPace", pace);
         if (demo == null) {
             LOG.info("Fetching tasks from {}", api.baseUrl());
         }
@@ -82,6 +89,19 @@ public class StartupSettings extends MainListenerSupport {
         LOG.warn("*****************************************************************************************");
         LOG.warn("");
         return ApiEndpoint.of(demo.baseUrl(), DemoGateway.DEMO_KEY);
+    }
+
+    /** The pace, once every bean is there: the claims keep to it, and a 429 without Retry-After slows it. */
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        Registry registry = main.getCamelContext().getRegistry();
+        FetchPace pace = registry.lookupByNameAndType("fetchPace", FetchPace.class);
+        DueWork dueWork = registry.lookupByNameAndType("dueWork", DueWork.class);
+        ApiHealth apiHealth = registry.lookupByNameAndType("apiHealth", ApiHealth.class);
+        if (pace != null && dueWork != null && apiHealth != null) {
+            dueWork.setFetchPace(pace);
+            apiHealth.setPace(pace);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.download.DownloadMetrics;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.FailureClass;
@@ -63,6 +64,22 @@ public class TaskMetrics {
         }
         FetchOutcomes.OUTCOMES.forEach(this::fetchCounter);
         List.of("succeeded", "failed").forEach(this::durationTimer);
+    }
+
+    /**
+     * The fetch pace (FetchPace): the fetches allowed in flight at once, and per second (0 while
+     * no 429 has bounded the rate).
+     */
+    public void pace(FetchPace pace) {
+        Gauge.builder("jimeng.fetch.pace.limit", pace, FetchPace::limit)
+                .description("Fetches allowed in flight at once, learned from the API's answers (at most jimeng.max-concurrent-fetches)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("jimeng.fetch.pace.rate", pace, p -> Double.isInfinite(p.rate()) ? 0 : p.rate())
+                .description("Fetches allowed per second, learned from the API's 429s (0: not bounded, no 429 seen)")
+                .baseUnit("fetches_per_second")
+                .strongReference(true)
+                .register(registry);
     }
 
     /** One inbox file was read. */

@@ -12,6 +12,7 @@ import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -34,6 +35,7 @@ public class DueWork {
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private Consumer<Lease> onLeaseLost = lease -> { };
     private StoreHealth storeHealth = new StoreHealth();
+    private FetchPace pace;
 
     /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
     public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, String claimWait) {
@@ -48,6 +50,17 @@ public class DueWork {
         this.storeHealth = storeHealth;
     }
 
+    /**
+     * The fetches keep to the pace learned from the API's answers: no more in flight than its limit
+     * allows, no faster than its rate. At the limit's ceiling (jimeng.max-concurrent-fetches) the
+     * fetch slots keep a second fetch queued for each fetch thread, as with no pace, so that no
+     * thread waits for the next claim; below it, the slots are the limit itself.
+     */
+    public void setFetchPace(FetchPace pace) {
+        this.pace = pace;
+        pace.setOnLimit(limit -> fetchSlots.setLimit(limit >= pace.maxLimit() ? 2 * pace.maxLimit() : limit));
+    }
+
     /** What stops this instance's work on a task whose lease was lost (a download in flight is cancelled). */
     public void setOnLeaseLost(Consumer<Lease> onLeaseLost) {
         this.onLeaseLost = onLeaseLost;
@@ -59,40 +72,65 @@ public class DueWork {
      * rather than one batch per tick. Empty when nothing is due, fetches are paused, or no slot freed up.
      */
     public List<Lease> claimFetches() throws InterruptedException {
-        return claim(Task.Phase.FETCH, fetchSlots, policy.pollInterval());
+        return claim(Task.Phase.FETCH, fetchSlots, pace, policy.pollInterval());
     }
 
     /** Leases due downloads (new ones, retries, and downloads cut off by a stop) like {@link #claimFetches()}. */
     public List<Lease> claimDownloads() throws InterruptedException {
-        return claim(Task.Phase.DOWNLOAD, downloadSlots, 0);
+        return claim(Task.Phase.DOWNLOAD, downloadSlots, null, 0);
     }
 
     /**
      * Within one scheduler tick: waits for a free slot, claims, and when nothing is due yet waits
      * for the next task to come due (a store that can tell wakes the claim the moment one does),
-     * so a task is handed out when it is due rather than up to a tick later.
+     * so a task is handed out when it is due rather than up to a tick later. With a pace (fetches),
+     * claims no more than its rate allows now, waiting (within the tick) for its next token.
      */
-    private List<Lease> claim(Task.Phase phase, WorkSlots slots, long gap) throws InterruptedException {
+    private List<Lease> claim(Task.Phase phase, WorkSlots slots, FetchPace pace, long gap) throws InterruptedException {
         long deadline = store.now() + claimWait;
         while (true) {
             int free = slots.take(Integer.MAX_VALUE, Math.max(0, deadline - store.now()));
             if (free == 0) {
                 return List.of();
             }
+            int allowed = pace == null ? free : paced(pace, free, deadline);
             List<Lease> leases = List.of();
             try {
-                leases = store.claimDue(phase, free, gap);
-                storeHealth.reachable();
-                leases.forEach(lease -> held.put(lease.taskId(), lease));
+                if (allowed > 0) {
+                    leases = store.claimDue(phase, allowed, gap);
+                    storeHealth.reachable();
+                    leases.forEach(lease -> held.put(lease.taskId(), lease));
+                }
             } catch (StoreUnavailableException e) {
                 storeHealth.unreachable(e); // no new work until it is back
                 return List.of();
             } finally {
                 slots.giveBack(free - leases.size());
+                if (pace != null) {
+                    pace.giveBackTokens(allowed - leases.size());
+                }
+            }
+            if (allowed == 0) {
+                return List.of();
             }
             if (!leases.isEmpty() || !store.awaitDue(phase, deadline)) {
                 return leases;
             }
+        }
+    }
+
+    /** Tokens for up to free fetches; waits for the next one, but not past the deadline (0 then). */
+    private int paced(FetchPace pace, int free, long deadline) throws InterruptedException {
+        while (true) {
+            int tokens = pace.takeTokens(free);
+            if (tokens > 0) {
+                return tokens;
+            }
+            long left = deadline - store.now();
+            if (left <= 0) {
+                return 0;
+            }
+            Thread.sleep(Math.max(1, Math.min(left, pace.millisUntilToken())));
         }
     }
 

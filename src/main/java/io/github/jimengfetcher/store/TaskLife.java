@@ -171,6 +171,21 @@ public class TaskLife {
         store.release(lease);
     }
 
+    /**
+     * The API turned this fetch away for the pace (a 429 without Retry-After) and the pace has slowed
+     * down: the task keeps its place in the queue (due as it was, at the latest now), so it is fetched
+     * again at its turn; it is no fault of the task's.
+     */
+    public void fetchAgainSoon(Lease lease, String reason) {
+        if (lease.ended()) {
+            return;
+        }
+        Task task = lease.task();
+        task.lastError = reason;
+        task.nextAt = Math.min(task.nextAt, store.now());
+        store.release(lease);
+    }
+
     /** Is fetching paused right now (by this instance or, on a shared store, any other on the same key)? */
     public boolean isFetchPaused() {
         return store.fetchesPausedUntil() > store.now();
