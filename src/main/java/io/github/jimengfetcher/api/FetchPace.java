@@ -23,9 +23,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Rate, by 429s (AIMD on a token bucket).</b> Concurrency alone cannot keep to a per-second
  * limit: with answers in 20 ms one fetch at a time is 50 a second. Until the first 429 the rate is
  * unbounded. A 429 (with or without Retry-After) sets it to {@value #BACKOFF} of the rate the API
- * accepted in the second before (its answers other than 429), which is what a per-second limit just
+ * accepted in the second before (its answers other than 429; the first time, with the fetches still
+ * awaiting their answers), which is what a per-second limit just
  * let through; every second without a 429 in which the rate was what held the fetches back raises it
- * by 1 % (at least {@value #MIN_RATE_STEP} a second). Claims take a token per fetch; the bucket holds a
+ * by 1 % (at least {@value #MIN_RATE_STEP} a second). Like TCP's slow start, the rate probes faster
+ * (a quarter more each clean second) until the second cut, as the first may come from a second in
+ * which few answers were in yet (just after a start), and again after
+ * {@value #PROBE_AFTER_CLEAN_SECONDS} clean seconds in a row, since the API's limit may have been
+ * raised. Claims take a token per fetch; the bucket holds a
  * tenth of a second's worth, so fetches are spread evenly rather than sent in bursts.
  *
  * <p>Cuts come at most once per {@value #CUT_SPACING_MILLIS} ms: the answers to fetches already in
@@ -46,6 +51,10 @@ public class FetchPace {
     static final double MIN_RATE = 0.5;
     static final double MIN_RATE_STEP = 0.5;
     static final double RATE_STEP = 0.01;
+    /** The step while probing for the API's limit (slow start, as TCP's): a quarter more each clean second. */
+    static final double PROBE_STEP = 0.25;
+    /** Clean seconds in a row after which the rate probes again: the API's limit may have been raised. */
+    static final int PROBE_AFTER_CLEAN_SECONDS = 30;
     static final long LOG_SPACING_MILLIS = 30_000;
 
     private final int maxLimit;
@@ -76,6 +85,8 @@ public class FetchPace {
     private long secondStart;
     private int sentThisSecond;
     private boolean limitedThisSecond;
+    private int rateCuts;
+    private int cleanSeconds;
 
     private int cutsSinceLog;
     private long lastLog = Long.MIN_VALUE / 2;
@@ -221,9 +232,15 @@ public class FetchPace {
             return;
         }
         lastRateCut = now;
+        rateCuts++;
+        cleanSeconds = 0;
         double acceptedLastSecond = 0;
         for (int count : accepted) {
             acceptedLastSecond += count;
+        }
+        if (rate == Double.POSITIVE_INFINITY) {
+            // The first 429 comes while the answers to the first fetches are still on their way.
+            acceptedLastSecond += inFlight;
         }
         refill(now);
         rate = Math.max(MIN_RATE, Math.min(rate, acceptedLastSecond) * BACKOFF);
@@ -267,7 +284,11 @@ public class FetchPace {
             if (!limitedThisSecond && rate != Double.POSITIVE_INFINITY && sentThisSecond >= 0.8 * rate * (now - secondStart) / 1000.0
                     && now - lastRateCut >= CUT_SPACING_MILLIS) {
                 refill(now);
-                rate += Math.max(MIN_RATE_STEP, rate * RATE_STEP);
+                cleanSeconds++;
+                boolean probing = rateCuts < 2 || cleanSeconds > PROBE_AFTER_CLEAN_SECONDS;
+                rate += Math.max(MIN_RATE_STEP, rate * (probing ? PROBE_STEP : RATE_STEP));
+            } else if (limitedThisSecond) {
+                cleanSeconds = 0;
             }
             secondStart = now;
             sentThisSecond = 0;
