@@ -25,7 +25,8 @@ import com.sun.net.httpserver.HttpServer;
  *
  * GET /jimeng/fetch/{id}  IN_PROGRESS until the task's ready time (its first fetch + --ready-after),
  *                         then SUCCESS with the video URL at data.data.data.data.video (the provider's shape).
- *                         Wants "Authorization: Bearer {--key}", else 401.
+ *                         Wants "Authorization: Bearer {--key}", else 401. With --admit-rate N, admits N fetches a
+ *                         second (a token bucket holding N) and answers 429 beyond, without Retry-After.
  * GET /videos/{id}.mp4    --video-size bytes of a well-formed MP4 (ftyp, moov, then an mdat filling the size), with Content-Length,
  *                         optionally limited to --rate bytes/s per connection; "?size=N" overrides the size
  *                         (used for the curl probe); "Range: bytes=N-" is honoured.
@@ -41,6 +42,7 @@ public final class FakeGateway {
     private final long fetchDelay;
     private final long rate;
     private final long interval;
+    private final long warmup;
     private final Path results;
     private final byte[] pattern = new byte[1 << 20];
 
@@ -50,6 +52,14 @@ public final class FakeGateway {
     private final AtomicInteger downloadsInFlight = new AtomicInteger();
     private final AtomicInteger maxDownloadsInFlight = new AtomicInteger();
     private final AtomicLong fetchesTotal = new AtomicLong();
+    /** Fetches admitted per key and second (a token bucket holding one second's worth; 429 beyond, without Retry-After); 0: no limit. */
+    private final double admitRate;
+    private double admitTokens;
+    private long admitAt;
+    private final AtomicLong fetchesLimited = new AtomicLong();
+    /** Admitted and limited fetches per second since the first fetch. */
+    private final long[][] perSecond = new long[2][3600];
+    private volatile long firstFetchAt;
     private final AtomicLong unauthorized = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong firstDownloadStart = new AtomicLong(Long.MAX_VALUE);
@@ -85,6 +95,10 @@ public final class FakeGateway {
         fetchDelay = millis(opts.getOrDefault("fetch-delay", "0"));
         rate = bytes(opts.getOrDefault("rate", "0"));
         interval = millis(opts.getOrDefault("interval", "10s"));
+        warmup = millis(opts.getOrDefault("warmup", "10s"));
+        admitRate = Double.parseDouble(opts.getOrDefault("admit-rate", "0"));
+        admitTokens = admitRate;
+        admitAt = System.nanoTime();
         results = opts.containsKey("results") ? Path.of(opts.get("results")) : null;
         // A fixed pseudo-random pattern (not compressible): the mdat's content, after the boxes' headers (see boxes()).
         long x = 0x9E3779B97F4A7C15L;
@@ -172,6 +186,24 @@ public final class FakeGateway {
                 return;
             }
             String id = ex.getRequestURI().getPath().substring("/jimeng/fetch/".length());
+            if (firstFetchAt == 0) {
+                synchronized (perSecond) {
+                    if (firstFetchAt == 0) {
+                        firstFetchAt = now;
+                    }
+                }
+            }
+            boolean admitted = admitted();
+            int second = (int) Math.min(perSecond[0].length - 1, (now - firstFetchAt) / 1000);
+            synchronized (perSecond) {
+                perSecond[admitted ? 0 : 1][second]++;
+            }
+            if (!admitted) {
+                // The providers' QPS-exceeded answer: at once, and without Retry-After.
+                fetchesLimited.incrementAndGet();
+                send(ex, 429, "{\"error\":{\"message\":\"Request rate limit exceeded (QPS)\",\"type\":\"rate_limit_error\"}}");
+                return;
+            }
             TaskStat task = tasks.computeIfAbsent(id, k -> new TaskStat(now));
             task.fetched(now);
             fetchesTotal.incrementAndGet();
@@ -183,6 +215,21 @@ public final class FakeGateway {
         } finally {
             fetchesInFlight.decrementAndGet();
         }
+    }
+
+    /** One token of the key's bucket, if there is one. */
+    private synchronized boolean admitted() {
+        if (admitRate <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        admitTokens = Math.min(admitRate, admitTokens + (now - admitAt) / 1e9 * admitRate);
+        admitAt = now;
+        if (admitTokens >= 1) {
+            admitTokens--;
+            return true;
+        }
+        return false;
     }
 
     private static String inProgress(String id) {
@@ -302,6 +349,58 @@ public final class FakeGateway {
     // ---- what the script reads ----
 
     /**
+     * The pace scenario's figures, over the seconds from --warmup (default 10 s) after the first fetch
+     * to the last whole second: admitted fetches a second, the share answered 429, and the gaps
+     * between two admitted fetches of a task that ended in that window (their mean and largest).
+     */
+    private void pace(StringBuilder out, List<TaskStat> all) {
+        if (firstFetchAt == 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        int from = (int) (warmup / 1000);
+        int to = (int) Math.min(perSecond[0].length, (now - firstFetchAt) / 1000);
+        long admittedIn = 0;
+        long limitedIn = 0;
+        synchronized (perSecond) {
+            for (int s = from; s < to; s++) {
+                admittedIn += perSecond[0][s];
+                limitedIn += perSecond[1][s];
+            }
+        }
+        long windowStart = firstFetchAt + from * 1000L;
+        long windowEnd = firstFetchAt + to * 1000L;
+        long gapSum = 0;
+        long gapCount = 0;
+        long gapMax = 0;
+        for (TaskStat t : all) {
+            synchronized (t) {
+                for (int i = 1; i < t.fetches; i++) {
+                    if (t.fetchTimes[i] >= windowStart && t.fetchTimes[i] < windowEnd) {
+                        long gap = t.fetchTimes[i] - t.fetchTimes[i - 1];
+                        gapSum += gap;
+                        gapCount++;
+                        gapMax = Math.max(gapMax, gap);
+                    }
+                }
+            }
+        }
+        line(out, "pace_window_s", Math.max(0, to - from));
+        line(out, "pace_admitted_per_s", String.format("%.1f", to > from ? (double) admittedIn / (to - from) : 0.0));
+        line(out, "pace_limited_pct", String.format("%.2f", admittedIn + limitedIn == 0 ? 0.0 : 100.0 * limitedIn / (admittedIn + limitedIn)));
+        line(out, "pace_limited", limitedIn);
+        line(out, "pace_gap_mean_ms", gapCount == 0 ? 0 : gapSum / gapCount);
+        line(out, "pace_gap_max_ms", gapMax);
+        StringBuilder seconds = new StringBuilder();
+        synchronized (perSecond) {
+            for (int s = 0; s < to; s++) {
+                seconds.append(s == 0 ? "" : ",").append(perSecond[0][s]).append('/').append(perSecond[1][s]);
+            }
+        }
+        line(out, "pace_seconds", seconds);
+    }
+
+    /**
      * "key value" lines. Gaps are the times between two fetches of one task, as they arrived here;
      * a due fetch is "on time" when its gap is at most 1.5 x the poll interval.
      * Latency is the result file's time minus the task's ready time, when --results is given.
@@ -378,6 +477,8 @@ public final class FakeGateway {
             line(out, "download_last_end", lastDownloadEnd.get());
             line(out, "bytes_sent", bytesSent.get());
             line(out, "max_concurrent_fetches", maxFetchesInFlight.get());
+            line(out, "fetches_limited", fetchesLimited.get());
+            pace(out, all);
             line(out, "max_concurrent_downloads", maxDownloadsInFlight.get());
             synchronized (probes) {
                 for (int i = 0; i < probes.size(); i++) {

@@ -3,13 +3,14 @@
 # storage host on 127.0.0.1. Build first (mvn -B -DskipTests package), then:
 #
 #   bench/run.sh                 all scenarios (about 6 minutes, needs ~3 GB of free disk for a moment)
-#   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest cluster
+#   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest pace cluster
 #   bench/run.sh custom          one scenario from the variables below
 #
 # Variables (for "custom", or to change a preset: SCALE_TASKS=20000 bench/run.sh scale):
 #   TASKS, SIZE (64KB, 2MB, 1GB), READY (30s: ready this long after the task's first fetch),
 #   INTERVAL (poll interval), DELAY (per fetch, e.g. 80ms), RATE (per download connection, e.g. 10MB),
 #   XMX (heap of the app), FILES (inbox files the ids are spread over),
+#   PACE_SECONDS (how long "pace" fetches, 60), PACE_ADMIT (what its gateway admits a second, 50), PACE_TASKS (2000)
 #   INSTANCES (more than 1: that many apps share one throw-away PostgreSQL, see "cluster")
 #   BENCH_JAVA_OPTS   extra JVM options for the app (e.g. a flight recording)
 #   BENCH_TMP         where the temporary working folders go (default /tmp)
@@ -160,7 +161,7 @@ run_scenario() {
     # -- the fake API and storage host
     java -Xms1g -Xmx2g -cp "$WORK/classes" FakeGateway --port-file "$dir/port" --key "$KEY" \
         --ready-after "$ready" --video-size "$size_b" --fetch-delay "$delay" --rate "$rate_b" \
-        --interval "$interval_ms" --results "$dir/data/output/results" --max-life 30m \
+        --interval "$interval_ms" --admit-rate "${ADMIT_RATE:-0}" --results "$dir/data/output/results" --max-life 30m \
         > "$dir/gateway.log" 2>&1 &
     GW_PID=$!
     local i
@@ -255,6 +256,9 @@ run_scenario() {
         if [ "$name" = ingest ]; then
             done_count=$(ls -U "$dir/data/inbox/.done" 2>/dev/null | wc -l)
             [ "$done_count" -ge "$files" ] && break
+        elif [ "$name" = pace ]; then
+            # No task finishes: the app fetches for a fixed time.
+            [ $(( $(now_ms) - t0 )) -ge $(( ${PACE_SECONDS:-60} * 1000 )) ] && break
         else
             done_count=$(( $(ls -U "$dir/data/output/results" 2>/dev/null | grep -c '\.json$') + $(ls -U "$dir/data/output/failed" 2>/dev/null | grep -c '\.json$') ))
             [ "$done_count" -ge "$tasks" ] && break
@@ -305,7 +309,19 @@ run_scenario() {
         transfer_ms=$(awk -v s="$size_b" -v b="$curl_bps" 'BEGIN { printf "%.0f", s * 1000 / b }')
     fi
 
-    if [ "$name" = ingest ]; then
+    if [ "$name" = pace ]; then
+        local pace_rate pace_pct gap_mean gap_max
+        pace_rate=$(get pace_admitted_per_s); pace_pct=$(get pace_limited_pct)
+        gap_mean=$(get pace_gap_mean_ms); gap_max=$(get pace_gap_max_ms)
+        log "$name: admitted/429 fetches each second: $(get pace_seconds)"
+        check "$name" "sustains >= 45 fetches/s (a gateway admitting ${ADMIT_RATE:-0}/s)" "$pace_rate >= 45" \
+            "$pace_rate admitted fetches/s over $(get pace_window_s) s after a 10 s warm-up"
+        check "$name" "< 2% of fetches answered 429" "$pace_pct < 2" "$pace_pct% ($(get pace_limited) 429s in the window, $(get fetches_limited) in all)"
+        check "$name" "every task keeps being fetched: no gap above 2 x the mean gap" "$gap_max <= 2 * $gap_mean" \
+            "gap mean $gap_mean ms, max $gap_max ms"
+        check "$name" "every task fetched (answered, not 429) at least once" "$(get tasks) == $tasks" "$(get tasks) of $tasks tasks"
+        wall_ms=$(( $(now_ms) - t0 )); ideal_ms=0; dl_mbs=-; ratio_dl=-
+    elif [ "$name" = ingest ]; then
         local last_move registered
         last_move=$(date -r "$dir/data/inbox/.done" +%s%3N)
         wall_ms=$((last_move - t0))
@@ -362,7 +378,7 @@ run_scenario() {
 
     local col_fetch="$(get fetches_max)/$(get fetches_mean)" col_on="$(get gaps_on_time_pct)%" col_lat="$(get latency_max_ms)ms"
     [ "$(get gaps)" = 0 ] && col_on=-
-    if [ "$name" = ingest ]; then col_fetch=-; col_on=-; col_lat=-; fi
+    if [ "$name" = ingest ] || [ "$name" = pace ]; then col_fetch=-; col_on=-; col_lat=-; fi
     printf '%-8s %6s %6s %8.1f %7.1f %6.2f %12s %7s %8s %7s %5s %8s %8s %6s %8s %8s\n' \
         "$name" "$tasks" "$size" "$(awk -v w="$wall_ms" 'BEGIN{print w/1000}')" "$(awk -v w="$ideal_ms" 'BEGIN{print w/1000}')" \
         "$(awk -v w="$wall_ms" -v i="$ideal_ms" 'BEGIN{print (i > 0 ? w/i : 0)}')" \
@@ -383,14 +399,16 @@ preset() {
         big)     run_scenario big     1                        "${BIG_SIZE:-1GB}"      0s                     5s                       0     0      64m                  1;;
         ingest)  run_scenario ingest  100000                   1KB                     1h                     10s                      0     0      256m                 100;;
         # scale's 10,000 tasks with gateway's remote-like API and storage, on 3 instances and one PostgreSQL
+        # A gateway that admits 50 fetches/s per key (429 beyond, no Retry-After); 2,000 tasks on 5 s want 400/s.
+        pace)    ADMIT_RATE="${PACE_ADMIT:-50}" run_scenario pace "${PACE_TASKS:-2000}" 64KB 2h 5s 80ms 0 256m 1;;
         cluster) run_scenario cluster "${CLUSTER_TASKS:-10000}" 64KB                   30s                    10s                      80ms  10MB   256m                 10 "${CLUSTER_INSTANCES:-3}";;
         custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}" "${INSTANCES:-1}";;
-        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest cluster custom)" >&2; return 2;;
+        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom)" >&2; return 2;;
     esac
 }
 
 scenarios=("$@")
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(smoke scale gateway ideal big ingest)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(smoke scale gateway ideal big ingest pace)
 log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 for s in "${scenarios[@]}"; do
     preset "$s"

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.api.VideoUrlExpiry;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
@@ -173,8 +174,9 @@ public class TaskLife {
 
     /**
      * The API turned this fetch away for the pace (a 429 without Retry-After) and the pace has slowed
-     * down: the task keeps its place in the queue (due as it was, at the latest now), so it is fetched
-     * again at its turn; it is no fault of the task's.
+     * down: the task is due at once, placed by when it was last answered (or registered), so it goes
+     * before every task answered since: under a tight pace no task is turned away for ever while
+     * others are fetched. It is no fault of the task's.
      */
     public void fetchAgainSoon(Lease lease, String reason) {
         if (lease.ended()) {
@@ -182,7 +184,7 @@ public class TaskLife {
         }
         Task task = lease.task();
         task.lastError = reason;
-        task.nextAt = Math.min(task.nextAt, store.now());
+        task.nextAt = Math.min(store.now(), Math.max(task.registeredAt, task.lastFetchAt));
         store.release(lease);
     }
 
@@ -204,6 +206,8 @@ public class TaskLife {
         Task task = lease.task();
         task.phase = Task.Phase.DOWNLOAD;
         task.videoUrl = answer.videoUrl();
+        // Downloads queued go the URL that lapses first first (both stores order their claims by it).
+        task.videoUrlExpiresAt = VideoUrlExpiry.expiresAt(answer.videoUrl());
         task.answer = answer.raw();
         task.nextAt = store.now();
         store.release(lease);
@@ -219,6 +223,7 @@ public class TaskLife {
         task.urlRefreshes++;
         task.phase = Task.Phase.FETCH;
         task.videoUrl = null;
+        task.videoUrlExpiresAt = null;
         task.answer = null;
         task.nextAt = store.now();
         store.release(lease);

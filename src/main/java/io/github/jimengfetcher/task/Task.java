@@ -26,6 +26,8 @@ public class Task {
     public long lastFetchAt;
     /** The signed video URL of the last SUCCESS answer, while downloading. */
     public String videoUrl;
+    /** When that URL lapses (epoch ms), as its signed query says (VideoUrlExpiry); null when it does not say. Downloads go earliest first. */
+    public Long videoUrlExpiresAt;
     /** The SUCCESS answer as received, kept while downloading for the result record. */
     public String answer;
     public int urlRefreshes;
@@ -68,6 +70,7 @@ public class Task {
         t.progress = progress;
         t.lastFetchAt = lastFetchAt;
         t.videoUrl = videoUrl;
+        t.videoUrlExpiresAt = videoUrlExpiresAt;
         t.answer = answer;
         t.urlRefreshes = urlRefreshes;
         t.downloadAttempts = downloadAttempts;

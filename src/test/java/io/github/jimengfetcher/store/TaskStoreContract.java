@@ -266,6 +266,50 @@ public abstract class TaskStoreContract {
     }
 
     @Test
+    public void dueDownloadsAreClaimedTheUrlThatLapsesFirstFirst() {
+        // Come due in this order: a URL that does not say when it lapses, one lapsing in 2 h, in 20 min, in 1 h.
+        long now = store.now();
+        String[] ids = {"cgt-dl-unknown", "cgt-dl-2h", "cgt-dl-20m", "cgt-dl-1h"};
+        Long[] expiries = {null, now + 7_200_000, now + 1_200_000, now + 3_600_000};
+        for (int i = 0; i < ids.length; i++) {
+            store.register(List.of(ids[i]));
+            Lease fetch = claimOne(Task.Phase.FETCH);
+            fetch.task().phase = Task.Phase.DOWNLOAD;
+            fetch.task().videoUrl = "https://storage.example.com/" + ids[i] + ".mp4";
+            fetch.task().videoUrlExpiresAt = expiries[i];
+            fetch.task().nextAt = store.now();
+            store.release(fetch);
+            passTime(10);
+        }
+        assertEquals("cgt-dl-20m", claimOne(Task.Phase.DOWNLOAD).taskId());
+        assertEquals(List.of("cgt-dl-1h", "cgt-dl-2h"), store.claimDue(Task.Phase.DOWNLOAD, 2, GAP).stream().map(Lease::taskId).toList());
+        Lease last = claimOne(Task.Phase.DOWNLOAD);
+        assertEquals("cgt-dl-unknown", last.taskId(), "a URL that does not say when it lapses comes after those that do");
+        assertEquals(null, last.task().videoUrlExpiresAt);
+        // The expiry is kept with the task.
+        assertTrue(store.claimDue(Task.Phase.DOWNLOAD, 5, GAP).isEmpty());
+    }
+
+    @Test
+    public void aDownloadNotDueYetWaitsWhateverItsUrlsExpiry() {
+        store.register(List.of("cgt-dl-later", "cgt-dl-now"));
+        for (Lease fetch : store.claimDue(Task.Phase.FETCH, 2, GAP)) {
+            boolean later = fetch.taskId().equals("cgt-dl-later");
+            fetch.task().phase = Task.Phase.DOWNLOAD;
+            fetch.task().videoUrl = "https://storage.example.com/" + fetch.taskId() + ".mp4";
+            fetch.task().videoUrlExpiresAt = store.now() + (later ? 60_000 : 3_600_000);
+            fetch.task().nextAt = store.now() + (later ? 5_000 : 0);
+            store.release(fetch);
+        }
+        Lease first = claimOne(Task.Phase.DOWNLOAD);
+        assertEquals("cgt-dl-now", first.taskId());
+        assertEquals(store.now() + 3_600_000, first.task().videoUrlExpiresAt, 1_000);
+        assertTrue(store.claimDue(Task.Phase.DOWNLOAD, 5, GAP).isEmpty(), "a retry waits for its time");
+        passTime(5_000);
+        assertEquals("cgt-dl-later", claimOne(Task.Phase.DOWNLOAD).taskId());
+    }
+
+    @Test
     public void aPauseHoldsEveryFetchButNoDownload() {
         store.register(List.of("cgt-fetch", "cgt-dl"));
         Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();

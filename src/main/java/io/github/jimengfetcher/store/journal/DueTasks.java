@@ -19,9 +19,15 @@ import io.github.jimengfetcher.task.Task;
 final class DueTasks {
 
     private static final Comparator<Task> BY_DUE_TIME = Comparator.<Task>comparingLong(t -> t.nextAt).thenComparing(t -> t.id);
+    /** Downloads due go the URL that lapses first first; a URL that does not say when, after those that do. */
+    private static final Comparator<Task> BY_URL_EXPIRY = Comparator.<Task, Long>comparing(t -> t.videoUrlExpiresAt,
+            Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(BY_DUE_TIME);
 
     private final TreeSet<Task> fetches = new TreeSet<>(BY_DUE_TIME);
+    /** Downloads not due yet, in the order they come due... */
     private final TreeSet<Task> downloads = new TreeSet<>(BY_DUE_TIME);
+    /** ... and those due, moved here as they come due (on a claim), in the order of their URL's expiry. */
+    private final TreeSet<Task> downloadsDue = new TreeSet<>(BY_URL_EXPIRY);
     private final Map<String, Task> leased = new HashMap<>();
 
     /** Waits for its turn (again). */
@@ -34,6 +40,7 @@ final class DueTasks {
     void take(Task task) {
         fetches.remove(task);
         downloads.remove(task);
+        downloadsDue.remove(task);
         leased.remove(task.id);
     }
 
@@ -51,13 +58,25 @@ final class DueTasks {
 
     /** When the first waiting task of the phase comes due (epoch ms), or -1 when none waits. */
     long firstDueAt(Task.Phase phase) {
+        if (phase == Task.Phase.DOWNLOAD && !downloadsDue.isEmpty()) {
+            return downloadsDue.first().nextAt; // due already, like every task in there
+        }
         TreeSet<Task> due = phase == Task.Phase.FETCH ? fetches : downloads;
         return due.isEmpty() ? -1 : due.first().nextAt;
     }
 
-    /** Takes up to max waiting tasks of the phase that are due by now, earliest first, into the leased ones. */
+    /**
+     * Takes up to max waiting tasks of the phase that are due by now into the leased ones: fetches
+     * earliest due first, downloads the URL that lapses first first.
+     */
     List<Task> claim(Task.Phase phase, long now, int max) {
-        TreeSet<Task> due = phase == Task.Phase.FETCH ? fetches : downloads;
+        TreeSet<Task> due = fetches;
+        if (phase == Task.Phase.DOWNLOAD) {
+            while (!downloads.isEmpty() && downloads.first().nextAt <= now) {
+                downloadsDue.add(downloads.pollFirst());
+            }
+            due = downloadsDue;
+        }
         List<Task> claimed = new ArrayList<>();
         while (claimed.size() < max && !due.isEmpty() && due.first().nextAt <= now) {
             Task task = due.pollFirst();

@@ -115,6 +115,13 @@ public class PostgresTaskStore implements TaskStore {
 
     // ---- leases ----
 
+    /**
+     * Downloads due go the URL that lapses first first (the task's videoUrlExpiresAt, read from the
+     * document: the due rows are few, sorted after the index found them), then those whose URL does
+     * not say, in due order.
+     */
+    private static final String BY_URL_EXPIRY = "(task->>'videoUrlExpiresAt')::bigint NULLS LAST, next_at";
+
     @Override
     public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
         clock.tickIfDue(sql.dataSource());
@@ -125,7 +132,7 @@ public class PostgresTaskStore implements TaskStore {
                 ? " AND NOT EXISTS (SELECT 1 FROM jimeng_pauses WHERE key_hash = ? AND until_at > " + NOW + ")" : "";
         String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
                 + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + paused
-                + " ORDER BY next_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
                 + "next_at = " + NOW + " + ? FROM due WHERE t.id = due.id "
                 + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW;
