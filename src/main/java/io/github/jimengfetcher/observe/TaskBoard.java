@@ -104,6 +104,9 @@ public class TaskBoard {
         return "the API asked to wait";
     }
 
+    /** A signed video URL with less than this left is shown as close to lapsing. */
+    static final long URL_LAPSING_SOON_MILLIS = 15 * 60_000;
+
     private Map<String, Object> pendingEntry(TaskStore.ListedTask listed, long now) {
         Task task = listed.pending();
         boolean downloading = task.phase == Task.Phase.DOWNLOAD;
@@ -120,6 +123,15 @@ public class TaskBoard {
         entry.put("last_error", task.lastError);
         // Who works on it now: a lease past its time is held by nobody (its holder may be gone).
         entry.put("lease_owner", task.leaseOwner != null && task.leaseUntil > now ? task.leaseOwner : "");
+        // A download waiting: when its signed URL lapses (as the URL says; null when it does not), and a
+        // warning when that is near or past (a lapsed URL is refused, and a fresh one is fetched).
+        Long expires = downloading ? task.videoUrlExpiresAt : null;
+        entry.put("video_url_expires_at", expires == null ? null : Instant.ofEpochMilli(expires).toString());
+        if (expires != null && expires - now < URL_LAPSING_SOON_MILLIS) {
+            entry.put("video_url_warning", expires <= now
+                    ? "the video URL has lapsed: the download will ask the API for a fresh one"
+                    : "the video URL lapses in " + Math.max(1, (expires - now) / 60_000) + " min");
+        }
         if (task.timedOutAt != null) {
             // Failed (timed out, its failure record written) and still looked at now and then, late.
             entry.put("rechecking", true);
