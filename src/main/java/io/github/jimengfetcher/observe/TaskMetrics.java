@@ -77,7 +77,6 @@ public class TaskMetrics {
                 .register(registry);
         Gauge.builder("jimeng.fetch.pace.rate", pace, p -> Double.isInfinite(p.rate()) ? 0 : p.rate())
                 .description("Fetches allowed per second, learned from the API's 429s (0: not bounded, no 429 seen)")
-                .baseUnit("fetches_per_second")
                 .strongReference(true)
                 .register(registry);
     }
