@@ -198,12 +198,14 @@ run_scenario() {
         (
             cd "$dir" || exit 1
             export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="$interval"
+            # A free port for the status page: a jimeng-fetcher already running here keeps 8080.
+            export JIMENG_HTTP_PORT="$(free_port)"
             # A scenario's tasks must not time out while it runs.
             export JIMENG_TASK_TIMEOUT=2h
             if [ -n "$store_url" ]; then
                 export JIMENG_STORE_URL="$store_url" JIMENG_STORE_USER=postgres JIMENG_INSTANCE_ID="bench-$n"
-                # One work folder and status page port each; inbox and output are shared.
-                export JIMENG_WORK="data/work-$n" JIMENG_HTTP_PORT="$(free_port)"
+                # One work folder each; inbox and output are shared.
+                export JIMENG_WORK="data/work-$n"
             fi
             # shellcheck disable=SC2086
             exec java "-Xmx$xmx" ${BENCH_JAVA_OPTS:-} -jar "$JAR"

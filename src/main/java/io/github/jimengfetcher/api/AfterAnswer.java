@@ -1,5 +1,7 @@
 package io.github.jimengfetcher.api;
 
+import org.apache.camel.Variable;
+
 import io.github.jimengfetcher.store.TaskLife;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
@@ -18,7 +20,7 @@ public class AfterAnswer {
         this.tasks = tasks;
     }
 
-    public AnswerDecision decide(Lease lease, FetchAnswer answer) {
+    public AnswerDecision decide(@Variable("lease") Lease lease, @Variable("answer") FetchAnswer answer) {
         if (answer.hasVideo()) {
             return AnswerDecision.DOWNLOAD;
         }
@@ -33,7 +35,7 @@ public class AfterAnswer {
     }
 
     /** Why the task fails, when {@link #decide} said {@link AnswerDecision#FAIL}. */
-    public TaskFailure failure(Lease lease, FetchAnswer answer) {
+    public TaskFailure failure(@Variable("lease") Lease lease, @Variable("answer") FetchAnswer answer) {
         if (answer.isSuccess()) {
             return new TaskFailure(FailureClass.NO_VIDEO_URL, answer.missingVideoReason(), answer.raw());
         }

@@ -8,6 +8,8 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +41,13 @@ public class FetchAnswerReader {
         this.videoUrls = new VideoUrlCandidates(hosts);
     }
 
-    public FetchAnswer read(String raw) {
-        return read(null, raw);
-    }
-
     /**
      * @param taskId the task this answer was fetched for; null reads the answer without checking whose it is
      * @throws MalformedAnswerException      when the answer is not a JSON object
      * @throws ForeignAnswerException        when the answer names another task
      * @throws ErrorAnswerException          when the answer is an error and names no task status
      */
-    public FetchAnswer read(String taskId, String raw) {
+    public FetchAnswer read(@Variable("taskId") String taskId, @Body String raw) {
         JsonNode root;
         try {
             root = raw == null || raw.isBlank() ? null : JSON.readTree(raw);

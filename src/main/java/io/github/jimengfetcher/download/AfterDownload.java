@@ -1,5 +1,7 @@
 package io.github.jimengfetcher.download;
 
+import org.apache.camel.Variable;
+
 import io.github.jimengfetcher.store.TaskLife;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
@@ -20,7 +22,7 @@ public class AfterDownload {
         this.policy = policy;
     }
 
-    public DownloadDecision decide(Lease lease, DownloadResult download) {
+    public DownloadDecision decide(@Variable("lease") Lease lease, @Variable("download") DownloadResult download) {
         return switch (download.outcome()) {
             case COMPLETE -> DownloadDecision.PUBLISH;
             // An expired signed URL or an error page: a fresh fetch of the task yields a fresh URL.
@@ -31,7 +33,7 @@ public class AfterDownload {
     }
 
     /** Why the task fails, when {@link #decide} said {@link DownloadDecision#FAIL}. */
-    public TaskFailure failure(DownloadResult download) {
+    public TaskFailure failure(@Variable("download") DownloadResult download) {
         String detail = download.detail();
         return switch (download.outcome()) {
             case URL_REFUSED, NOT_VIDEO -> new TaskFailure(FailureClass.VIDEO_UNAVAILABLE,

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.Variable;
 import org.apache.camel.util.TimeUtils;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
@@ -108,6 +109,7 @@ public class VideoDownload {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(FINISHING_THREADS, FINISHING_THREADS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("video-finish", true));
         finishing = pool;
+        finishing.execute(PartHasher::warmUp);
         client = HttpAsyncClients.custom()
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
                 .setIOReactorConfig(IOReactorConfig.custom()
@@ -149,8 +151,13 @@ public class VideoDownload {
     }
 
     /** Discards what is on disk for a task, e.g. once it failed for good. */
-    public void discard(String id) throws IOException {
+    public void discard(@Variable("taskId") String id) throws IOException {
         new PartFile(partFile(id)).delete();
+    }
+
+    /** Downloads the leased task's video (its URL as the lease's copy holds it). */
+    public CompletableFuture<DownloadResult> download(@Variable("lease") Lease lease) throws IOException {
+        return transfer(lease.taskId(), lease.videoUrl(), lease.epoch());
     }
 
     /**
@@ -161,12 +168,7 @@ public class VideoDownload {
      * @param epoch the epoch of the task's lease: a transfer of an earlier lease of the task, still
      *              in flight (its lease ran out unrenewed), is stopped before this one touches the file
      */
-    /** Downloads the leased task's video (its URL as the lease's copy holds it). */
-    public CompletableFuture<DownloadResult> download(Lease lease) throws IOException {
-        return download(lease.taskId(), lease.videoUrl(), lease.epoch());
-    }
-
-    public CompletableFuture<DownloadResult> download(String id, String url, long epoch) throws IOException {
+    private CompletableFuture<DownloadResult> transfer(String id, String url, long epoch) throws IOException {
         Running earlier = inFlight.get(id);
         if (earlier != null && earlier.epoch() < epoch) {
             earlier.transfer().cancel(true);

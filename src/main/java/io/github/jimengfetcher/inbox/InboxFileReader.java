@@ -19,6 +19,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
 
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.task.TaskIds;
@@ -42,7 +43,7 @@ public class InboxFileReader {
         this.maxFileSize = ByteSizes.parse(size);
     }
 
-    public InboxFile read(java.io.File inboxFile) throws IOException {
+    public InboxFile read(@Body java.io.File inboxFile) throws IOException {
         Path file = inboxFile.toPath();
         String name = file.getFileName().toString();
         List<String> ids = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,14 +95,14 @@ public class EventOutbox {
     }
 
     /** The task's result record was written: its succeeded event waits. */
-    public void succeeded(String taskId) throws IOException {
+    public void succeeded(@Variable("taskId") String taskId) throws IOException {
         if (enabled) {
             add(taskId, FinishEvent.succeeded(outputs.resultFile(taskId), instanceId));
         }
     }
 
     /** The task's failure record was written: its failed event waits. */
-    public void failed(String taskId) throws IOException {
+    public void failed(@Variable("taskId") String taskId) throws IOException {
         if (enabled) {
             add(taskId, FinishEvent.failed(outputs.failureFile(taskId), instanceId));
         }
@@ -111,7 +112,7 @@ public class EventOutbox {
      * A task whose record was written before a stop that came before the store was told: its
      * event may not have been kept, so it waits (again: at least once).
      */
-    public void recorded(String taskId) throws IOException {
+    public void recorded(@Variable("taskId") String taskId) throws IOException {
         if (!enabled) {
             return;
         }

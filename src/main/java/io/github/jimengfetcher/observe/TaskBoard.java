@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 import io.github.jimengfetcher.api.ApiHealth;
@@ -46,7 +47,7 @@ public class TaskBoard {
     }
 
     /** A finished task from its record (the body the hooks get), for the metrics. */
-    public FinishedTask remember(String record) throws java.io.IOException {
+    public FinishedTask remember(@Body String record) throws java.io.IOException {
         return FinishedTask.fromRecord(record);
     }
 

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.apache.camel.Variable;
+
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.download.DownloadMetrics;
 import io.github.jimengfetcher.store.TaskStore;
@@ -93,7 +95,7 @@ public class TaskMetrics {
     }
 
     /** A task is done: its result or failure record is written. */
-    public void finished(FinishedTask task) {
+    public void finished(@Variable("finishedTask") FinishedTask task) {
         if (task.succeeded()) {
             succeeded.increment();
         } else {

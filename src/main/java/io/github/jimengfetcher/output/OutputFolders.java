@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +134,7 @@ public class OutputFolders implements FinishedRecords {
      * Moves an earlier failure record out of the way, to superseded/{id}.{yyyyMMdd-HHmmss}.json, kept
      * for good: the task is about to get a newer record (it succeeded late, or failed anew).
      */
-    public void supersedeFailure(String id) throws IOException {
+    public void supersedeFailure(@Variable("taskId") String id) throws IOException {
         Path moved = setAside(failureFile(id), id);
         if (moved != null) {
             LOG.info("{}: its earlier failure record is now {}", id, moved);
@@ -185,7 +186,7 @@ public class OutputFolders implements FinishedRecords {
      *
      * @return the video's path as text (a Path in a Camel expression would be read as the file's content)
      */
-    public String publishVideo(String id, DownloadResult download) throws IOException {
+    public String publishVideo(@Variable("taskId") String id, @Variable("download") DownloadResult download) throws IOException {
         Path target = videoFile(id);
         // Users archive finished videos by moving the folder away: it comes back when needed.
         Files.createDirectories(target.getParent());

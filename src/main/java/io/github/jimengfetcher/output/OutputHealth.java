@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public class OutputHealth {
     }
 
     /** A task's record was written: its part of any fault episode is over. */
-    public void written(String taskId) {
+    public void written(@Variable("taskId") String taskId) {
         synchronized (this) {
             if (failingTasks.remove(taskId) == null || !failingTasks.isEmpty()) {
                 return;

@@ -7,6 +7,8 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.camel.Variable;
+
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
@@ -21,7 +23,7 @@ public class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public Map<String, Object> success(Lease lease, DownloadResult download) {
+    public Map<String, Object> success(@Variable("lease") Lease lease, @Variable("download") DownloadResult download) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
         record.put("video_file", "videos/" + task.id + ".mp4");
@@ -33,7 +35,7 @@ public class TaskRecords {
     }
 
     /** The failure record; its reason_class is the failure's {@link FailureClass#wireName()}. */
-    public Map<String, Object> failure(Lease lease, TaskFailure failure) {
+    public Map<String, Object> failure(@Variable("lease") Lease lease, @Variable("failure") TaskFailure failure) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "FAILED");
         record.put("reason_class", failure.failureClass().wireName());

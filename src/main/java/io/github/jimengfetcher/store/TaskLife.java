@@ -1,5 +1,6 @@
 package io.github.jimengfetcher.store;
 
+import org.apache.camel.Variable;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,13 +63,13 @@ public class TaskLife {
      * Was the task's record written already, by a holder stopped before it could tell the store (a
      * kill in between)? A result, or a failure record of a task not looked at late.
      */
-    public boolean isRecorded(Lease lease) {
+    public boolean isRecorded(@Variable("lease") Lease lease) {
         return outputs != null && (outputs.hasResult(lease.taskId())
                 || lease.task().timedOutAt == null && outputs.isFinished(lease.taskId()));
     }
 
     /** Finishes a task whose record was written already (see {@link #isRecorded}), as the record says. */
-    public void finishRecorded(Lease lease) {
+    public void finishRecorded(@Variable("lease") Lease lease) {
         store.finish(lease, outputs.hasResult(lease.taskId()) ? TaskState.SUCCEEDED : TaskState.FAILED);
     }
 
@@ -77,7 +78,7 @@ public class TaskLife {
      * than half its time left (on the store's clock) cannot have been taken over, since a takeover
      * needs it expired; only one closer to its end is renewed at the store, which says whether it held.
      */
-    public void hold(Lease lease) {
+    public void hold(@Variable("lease") Lease lease) {
         if (lease.ended()) {
             store.renew(lease); // throws, saying why
         }
@@ -93,7 +94,7 @@ public class TaskLife {
      * last one. Every way on from an answer ends in a change that writes the copy (the next fetch
      * booked, the download started, a retry, a finish), so an answer costs no write of its own.
      */
-    public boolean recordAnswer(Lease lease, FetchAnswer answer) {
+    public boolean recordAnswer(@Variable("lease") Lease lease, @Variable("answer") FetchAnswer answer) {
         Task task = lease.task();
         boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
         task.fetches++;
@@ -107,7 +108,7 @@ public class TaskLife {
         return changed;
     }
 
-    public void scheduleNextFetch(Lease lease) {
+    public void scheduleNextFetch(@Variable("lease") Lease lease) {
         Task task = lease.task();
         task.nextAt = policy.nextFetchAt(task, store.now());
         store.release(lease);
@@ -194,7 +195,7 @@ public class TaskLife {
     }
 
     /** A task claimed before a pause began: it waits, fetched as soon as the pause ends. */
-    public void waitOutPause(Lease lease) {
+    public void waitOutPause(@Variable("lease") Lease lease) {
         lease.task().nextAt = Math.max(store.now(), store.fetchesPausedUntil());
         store.release(lease);
     }
@@ -202,7 +203,7 @@ public class TaskLife {
     // ---- the video ----
 
     /** Moves the task to its download, with the SUCCESS answer and its URL; a download claim takes it from there. */
-    public void startDownload(Lease lease, FetchAnswer answer) {
+    public void startDownload(@Variable("lease") Lease lease, @Variable("answer") FetchAnswer answer) {
         Task task = lease.task();
         task.phase = Task.Phase.DOWNLOAD;
         task.videoUrl = answer.videoUrl();
@@ -246,7 +247,7 @@ public class TaskLife {
     // ---- the end ----
 
     /** The task's result is written: it is finished. */
-    public void finish(Lease lease) {
+    public void finish(@Variable("lease") Lease lease) {
         store.finish(lease, TaskState.SUCCEEDED);
     }
 
@@ -268,7 +269,7 @@ public class TaskLife {
     }
 
     /** A late fetch found no video: the next one at its time, or the task is finished after the last. */
-    public void recheckLater(Lease lease) {
+    public void recheckLater(@Variable("lease") Lease lease) {
         Task task = lease.task();
         task.rechecks++;
         long next = policy.recheckAt(task, task.rechecks);

@@ -19,7 +19,7 @@ class FetchAnswerReaderTest {
     private final FetchAnswerReader reader = new FetchAnswerReader();
 
     private StatusFamily familyOf(String word) {
-        return reader.read("{\"code\":\"success\",\"data\":{\"status\":\"" + word + "\"}}").family();
+        return reader.read(null, "{\"code\":\"success\",\"data\":{\"status\":\"" + word + "\"}}").family();
     }
 
     @Test
@@ -34,11 +34,11 @@ class FetchAnswerReaderTest {
                 StatusFamily.NOT_FOUND, List.of("not_found", "NOT_FOUND", "not found"));
         words.forEach((family, list) -> list.forEach(word -> assertEquals(family, familyOf(word), "'" + word + "'")));
         assertEquals(StatusFamily.UNRECOGNISED, familyOf("WARMING_UP"));
-        assertEquals("expired", reader.read("{\"data\":{\"status\":\"expired\"}}").failureClass().wireName());
-        assertEquals("cancelled", reader.read("{\"data\":{\"status\":\"canceled\"}}").failureClass().wireName());
-        assertEquals("not_found", reader.read("{\"data\":{\"status\":\"not_found\"}}").failureClass().wireName());
+        assertEquals("expired", reader.read(null, "{\"data\":{\"status\":\"expired\"}}").failureClass().wireName());
+        assertEquals("cancelled", reader.read(null, "{\"data\":{\"status\":\"canceled\"}}").failureClass().wireName());
+        assertEquals("not_found", reader.read(null, "{\"data\":{\"status\":\"not_found\"}}").failureClass().wireName());
         // OpenAI-style and Ark answers name the status at the top.
-        assertEquals(StatusFamily.SUCCEEDED, reader.read("{\"id\":\"v1\",\"status\":\"completed\"}").family());
+        assertEquals(StatusFamily.SUCCEEDED, reader.read(null, "{\"id\":\"v1\",\"status\":\"completed\"}").family());
     }
 
     @Test
@@ -53,11 +53,11 @@ class FetchAnswerReaderTest {
 
     @Test
     void failureReasonIsInTheGatewaysWords() {
-        assertEquals("quota exhausted", reader.read(
+        assertEquals("quota exhausted", reader.read(null,
                 "{\"code\":\"error\",\"message\":\"quota exhausted\",\"data\":{\"status\":\"failed\"}}").failureReason());
-        assertEquals("moderation blocked", reader.read(
+        assertEquals("moderation blocked", reader.read(null,
                 "{\"id\":\"v\",\"status\":\"failed\",\"error\":{\"code\":\"x\",\"message\":\"moderation blocked\"}}").failureReason());
-        FetchAnswer expired = reader.read("{\"code\":10000,\"message\":\"Success\",\"data\":{\"status\":\"expired\"}}");
+        FetchAnswer expired = reader.read(null, "{\"code\":10000,\"message\":\"Success\",\"data\":{\"status\":\"expired\"}}");
         assertTrue(expired.failureReason().contains("expired"), expired.failureReason());
         assertEquals("", expired.message(), "Jimeng's code 10000 and message Success are no error");
     }
@@ -91,35 +91,35 @@ class FetchAnswerReaderTest {
 
     @Test
     void fieldsNamedForVideoAndUrlsThatMayBeVideosComeBeforeThumbnails() {
-        assertEquals("https://h/v.mp4", reader.read(
+        assertEquals("https://h/v.mp4", reader.read(null,
                 "{\"data\":{\"status\":\"SUCCESS\",\"extra\":{\"url\":\"https://h/thumb.jpg\",\"video_url\":\"https://h/v.mp4\"}}}").videoUrl());
-        assertEquals("https://h/v", reader.read(
+        assertEquals("https://h/v", reader.read(null,
                 "{\"data\":{\"status\":\"SUCCESS\",\"url\":\"https://h/v\",\"videoUrl\":\"https://h/cover.PNG?x=1\"}}").videoUrl());
-        assertEquals("https://h/clip.mp4", reader.read(
+        assertEquals("https://h/clip.mp4", reader.read(null,
                 "{\"data\":{\"status\":\"SUCCESS\",\"items\":[{\"url\":\"https://h/a.webp\"},{\"url\":\"https://h/clip.mp4\"}]}}").videoUrl());
         // Ark's content.video_url beside a cover image.
-        assertEquals("https://h/ark.mp4", reader.read(
+        assertEquals("https://h/ark.mp4", reader.read(null,
                 "{\"id\":\"cgt-1\",\"status\":\"succeeded\",\"content\":{\"cover_url\":\"https://h/c.jpg\",\"url\":\"https://h/c.gif\",\"video_url\":\"https://h/ark.mp4\"}}").videoUrl());
         // The documented places keep their order.
-        assertEquals("https://h/result.jpg", reader.read(
+        assertEquals("https://h/result.jpg", reader.read(null,
                 "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://h/result.jpg\",\"video_url\":\"https://h/v.mp4\"}}").videoUrl());
     }
 
     @Test
     void theVideoUrlIsTheEncodedFormThatGoesOnTheWire() {
-        FetchAnswer answer = reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/视频 1.mp4?name=猫&sig=a+b%2F=\"}}");
+        FetchAnswer answer = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/视频 1.mp4?name=猫&sig=a+b%2F=\"}}");
         assertEquals("https://cdn.example.com/%E8%A7%86%E9%A2%91%201.mp4?name=%E7%8C%AB&sig=a+b%2F=", answer.videoUrl());
         reader.setAllowedVideoHosts("视频.example");
         assertEquals("https://xn--cy2a840a.example/a.mp4",
-                reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://视频.example/a.mp4\"}}").videoUrl());
-        FetchAnswer elsewhere = reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/a b.mp4\"}}");
+                reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://视频.example/a.mp4\"}}").videoUrl());
+        FetchAnswer elsewhere = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/a b.mp4\"}}");
         assertNull(elsewhere.videoUrl());
         assertTrue(elsewhere.missingVideoReason().contains("not in jimeng.download.allowed-hosts"), elsewhere.missingVideoReason());
     }
 
     @Test
     void providersExampleYieldsTheNestedVideo() {
-        FetchAnswer answer = reader.read(FakeGateway.success("cgt-1", "https://x.volces.com/a.mp4?X-Tos-Expires=86400"));
+        FetchAnswer answer = reader.read(null, FakeGateway.success("cgt-1", "https://x.volces.com/a.mp4?X-Tos-Expires=86400"));
         assertEquals("SUCCESS", answer.status());
         assertEquals("100%", answer.progress());
         assertEquals("https://x.volces.com/a.mp4?X-Tos-Expires=86400", answer.videoUrl());
@@ -132,63 +132,63 @@ class FetchAnswerReaderTest {
                 {"code":"success","data":{"status":"SUCCESS","result_url":"https://second/b.mp4","fail_reason":"see https://third/c.mp4",
                  "extra":{"video_url":"https://fourth/d.mp4"},
                  "data":{"data":{"data":{"video":"https://first/a.mp4"}}}}}""";
-        assertEquals("https://first/a.mp4", reader.read(all).videoUrl());
+        assertEquals("https://first/a.mp4", reader.read(null, all).videoUrl());
         String noNested = all.replace("\"video\":\"https://first/a.mp4\"", "\"video\":\"\"");
-        assertEquals("https://second/b.mp4", reader.read(noNested).videoUrl());
+        assertEquals("https://second/b.mp4", reader.read(null, noNested).videoUrl());
         String onlyReason = noNested.replace("\"result_url\":\"https://second/b.mp4\",", "");
-        assertEquals("https://third/c.mp4", reader.read(onlyReason).videoUrl());
+        assertEquals("https://third/c.mp4", reader.read(null, onlyReason).videoUrl());
         String onlyField = onlyReason.replace("see https://third/c.mp4", "");
-        assertEquals("https://fourth/d.mp4", reader.read(onlyField).videoUrl());
+        assertEquals("https://fourth/d.mp4", reader.read(null, onlyField).videoUrl());
         String none = onlyField.replace("https://fourth/d.mp4", "");
-        assertNull(reader.read(none).videoUrl());
-        assertFalse(reader.read(none).hasVideo());
+        assertNull(reader.read(null, none).videoUrl());
+        assertFalse(reader.read(null, none).hasVideo());
     }
 
     @Test
     void schemaVariantWithIntegerCodeAndTaskStatusIsRead() {
-        FetchAnswer answer = reader.read("{\"code\":200,\"message\":\"\",\"request_id\":\"r\",\"data\":{\"task_id\":\"t\",\"task_status\":\"in_progress\",\"created_at\":1,\"updated_at\":2}}");
+        FetchAnswer answer = reader.read(null, "{\"code\":200,\"message\":\"\",\"request_id\":\"r\",\"data\":{\"task_id\":\"t\",\"task_status\":\"in_progress\",\"created_at\":1,\"updated_at\":2}}");
         assertEquals("IN_PROGRESS", answer.status());
         assertEquals("", answer.progress());
     }
 
     @Test
     void failReasonMeansFailureOnlyWhenTheStatusSaysSo() {
-        FetchAnswer inProgress = reader.read("{\"data\":{\"status\":\"IN_PROGRESS\",\"fail_reason\":\"transient upstream hiccup\"}}");
+        FetchAnswer inProgress = reader.read(null, "{\"data\":{\"status\":\"IN_PROGRESS\",\"fail_reason\":\"transient upstream hiccup\"}}");
         assertFalse(inProgress.endsWithoutVideo());
-        FetchAnswer failure = reader.read(FakeGateway.failure("t", "quota exceeded"));
+        FetchAnswer failure = reader.read(null, FakeGateway.failure("t", "quota exceeded"));
         assertTrue(failure.endsWithoutVideo());
         assertEquals("api_failure", failure.failureClass().wireName());
         assertEquals("quota exceeded", failure.failureReason());
-        assertEquals("the API reported FAILURE without a reason", reader.read("{\"data\":{\"status\":\"FAILURE\"}}").failureReason());
+        assertEquals("the API reported FAILURE without a reason", reader.read(null, "{\"data\":{\"status\":\"FAILURE\"}}").failureReason());
     }
 
     @Test
     void missingStatusIsUnknownAndNotFinal() {
-        FetchAnswer answer = reader.read("{\"code\":\"success\",\"data\":{\"task_id\":\"t\"}}");
+        FetchAnswer answer = reader.read(null, "{\"code\":\"success\",\"data\":{\"task_id\":\"t\"}}");
         assertEquals("UNKNOWN", answer.status());
         assertEquals(StatusFamily.WAITING, answer.family());
-        assertEquals(StatusFamily.UNRECOGNISED, reader.read("{\"data\":{\"status\":\"PAUSED\"}}").family());
-        assertFalse(reader.read("{\"data\":{\"status\":\"PAUSED\"}}").endsWithoutVideo());
+        assertEquals(StatusFamily.UNRECOGNISED, reader.read(null, "{\"data\":{\"status\":\"PAUSED\"}}").family());
+        assertFalse(reader.read(null, "{\"data\":{\"status\":\"PAUSED\"}}").endsWithoutVideo());
     }
 
     @Test
     void onlyHttpUrlsAndOnlyAllowedHostsAreFollowed() {
-        FetchAnswer ftp = reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"ftp://host/a.mp4\"}}");
+        FetchAnswer ftp = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"ftp://host/a.mp4\"}}");
         assertNull(ftp.videoUrl());
         assertTrue(ftp.missingVideoReason().contains("'ftp'"));
         reader.setAllowedVideoHosts("cdn.example.com, other.example.com");
-        FetchAnswer elsewhere = reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://evil.example.net/a.mp4\"}}");
+        FetchAnswer elsewhere = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://evil.example.net/a.mp4\"}}");
         assertNull(elsewhere.videoUrl());
         assertTrue(elsewhere.missingVideoReason().contains("evil.example.net"));
         assertEquals("https://CDN.example.com/a.mp4",
-                reader.read("{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://CDN.example.com/a.mp4\"}}").videoUrl());
+                reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://CDN.example.com/a.mp4\"}}").videoUrl());
     }
 
     @Test
     void anAnswerThatIsNotJsonIsAPassingFault() {
-        assertThrows(FetchAnswerReader.MalformedAnswerException.class, () -> reader.read("<html>502 Bad Gateway</html>"));
-        assertThrows(FetchAnswerReader.MalformedAnswerException.class, () -> reader.read(""));
-        assertThrows(FetchAnswerReader.MalformedAnswerException.class, () -> reader.read("[1,2]"));
+        assertThrows(FetchAnswerReader.MalformedAnswerException.class, () -> reader.read(null, "<html>502 Bad Gateway</html>"));
+        assertThrows(FetchAnswerReader.MalformedAnswerException.class, () -> reader.read(null, ""));
+        assertThrows(FetchAnswerReader.MalformedAnswerException.class, () -> reader.read(null, "[1,2]"));
     }
 
     @Test
