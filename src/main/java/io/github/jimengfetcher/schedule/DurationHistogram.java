@@ -101,7 +101,7 @@ public final class DurationHistogram {
         if (seconds < 1) {
             return 0;
         }
-        int i = 1 + (int) Math.floor(Math.log(seconds) / Math.log(2) * PER_DOUBLING);
+        int i = (int) Math.min(BUCKETS - 1, 1 + Math.floor(Math.log(seconds) / Math.log(2) * PER_DOUBLING));
         // floating point at an exact edge: the bucket whose upper edge is above it
         while (i > 1 && seconds < UPPER[i - 1]) {
             i--;
