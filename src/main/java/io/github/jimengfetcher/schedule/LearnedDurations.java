@@ -40,6 +40,7 @@ public class LearnedDurations {
     private final AtomicBoolean loaded = new AtomicBoolean();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile long readAt;
+    private volatile java.util.function.BiConsumer<String, Double> onLearned = (kind, seconds) -> { };
 
     public LearnedDurations(DurationKeeper keeper) {
         this.keeper = keeper;
@@ -58,6 +59,11 @@ public class LearnedDurations {
             LOG.warn("The learned task durations cannot be read ({}): fetching at the plain interval until they can", e.getMessage());
         }
         readAt = System.currentTimeMillis();
+    }
+
+    /** Told every duration learned (kind, seconds), once under each kind it went to ("any" included), for the metrics. */
+    public void setOnLearned(java.util.function.BiConsumer<String, Double> onLearned) {
+        this.onLearned = onLearned;
     }
 
     /** Learns one finished task's duration (ms, from its submission to its video being ready). */
@@ -84,6 +90,7 @@ public class LearnedDurations {
                 }
             }
         }
+        into.forEach(k -> onLearned.accept(k, millis / 1000.0));
     }
 
     /**
