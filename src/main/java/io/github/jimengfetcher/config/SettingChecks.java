@@ -94,11 +94,19 @@ public final class SettingChecks {
         long max = io.github.jimengfetcher.task.TaskPolicy.maxGap(interval, maxSetting);
         if (min > interval || interval > max) {
             throw new IllegalStateException("jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: "
-                    + (minSetting.isEmpty() ? "(derived) " : "") + TimeUtils.printDuration(min, true) + ", "
-                    + TimeUtils.printDuration(interval, true) + ", " + (maxSetting.isEmpty() ? "(derived) " : "")
-                    + TimeUtils.printDuration(max, true) + " (environment variables JIMENG_POLL_INTERVAL_MIN, JIMENG_POLL_INTERVAL, "
+                    + (minSetting.isEmpty() ? "(derived) " : "") + shortDuration(min) + ", "
+                    + shortDuration(interval) + ", " + (maxSetting.isEmpty() ? "(derived) " : "")
+                    + shortDuration(max) + " (environment variables JIMENG_POLL_INTERVAL_MIN, JIMENG_POLL_INTERVAL, "
                     + "JIMENG_POLL_INTERVAL_MAX; empty min or max: derived from the interval)");
         }
+    }
+
+    /** 1800ms, 2s, 1m: as a setting would be written. */
+    private static String shortDuration(long millis) {
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /** What is wrong with the value for its kind, or null when nothing is. */
