@@ -21,6 +21,8 @@ import io.github.jimengfetcher.task.TaskState;
 public class TaskLife {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskLife.class);
+    /** One DEBUG line per planned gap, off unless asked for (-Djimengfetcher.log.plans=DEBUG: bench/run.sh adaptive checks them). */
+    private static final Logger PLANS = LoggerFactory.getLogger("io.github.jimengfetcher.schedule.plan");
 
     private TaskStore store;
     private TaskPolicy policy;
@@ -131,9 +133,9 @@ public class TaskLife {
         long gap = policy.fetchGap(task);
         task.plannedGap = gap;
         task.nextAt = Math.max(task.lastFetchAt, store.now() - gap) + gap;
-        if (LOG.isDebugEnabled()) {
+        if (PLANS.isDebugEnabled()) {
             // One line per plan, for checking that each fetch came when it was planned (bench/run.sh adaptive).
-            LOG.debug("{} PLANNED next fetch {} ms after the answer at {} (age {} s, kind {})", task.id, gap, task.lastFetchAt,
+            PLANS.debug("{} PLANNED next fetch {} ms after the answer at {} (age {} s, kind {})", task.id, gap, task.lastFetchAt,
                     Math.round(TaskPolicy.ageSeconds(task, task.lastFetchAt)), task.kind);
         }
         store.release(lease);
