@@ -384,7 +384,8 @@ run_scenario() {
 # one on the plain interval (JIMENG_POLL_INTERVAL_ADAPTIVE=false), one on the learned schedule. Each task's
 # duration is drawn by its number, so task N takes as long for both. Arguments: name load max_fetch_ratio
 # max_latency_ratio, where load is lognormal-tail, lognormal or uniform (see FakeGateway#durationOf).
-# ADAPTIVE_TASKS (2000), ADAPTIVE_TEACH (300: the first tasks to become ready teach and are left out),
+# ADAPTIVE_TASKS (2000, arriving as a stream over ADAPTIVE_SPREAD, 600s), ADAPTIVE_TEACH (300: the first tasks to
+# become ready teach and are left out),
 # TIME_SCALE (1: the issue's figures; 4 divides every duration and the interval by 4, so a run takes a quarter).
 run_adaptive() {
     local name=$1 load=$2 max_fetch=$3 max_latency=$4
@@ -425,7 +426,9 @@ run_adaptive() {
             exec java -Xmx256m $plans ${BENCH_JAVA_OPTS:-} -jar "$JAR"
         ) > "$dir/$policy/app.log" 2>&1 &
         APP_PIDS+=($!)
-        awk -v n="$tasks" -v d="$dir/$policy/stage" -v p="bench-$policy-" 'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids.txt") }'
+        # batches of 20 ids, dropped one after the other (below)
+        awk -v n="$tasks" -v d="$dir/$policy/stage" -v p="bench-$policy-" \
+            'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%05d", int(i / 20)) ".txt") }'
     done
     for policy in fixed adaptive; do
         for ((i = 0; i < 600; i++)); do
@@ -434,10 +437,24 @@ run_adaptive() {
         done
         grep -q ' started in ' "$dir/$policy/app.log" || { log "$name: the $policy app did not start"; tail -20 "$dir/$policy/app.log" >&2; return 1; }
     done
-    mv "$dir/fixed/stage/ids.txt" "$dir/fixed/data/inbox/" && mv "$dir/adaptive/stage/ids.txt" "$dir/adaptive/data/inbox/"
-    local t0 limit_s done_count=0 last_log=0
+    # The tasks come as a steady stream, as they would from users: a batch of 20 to both apps at once,
+    # spread over ADAPTIVE_SPREAD (600 s, divided by the time scale). Tasks submitted before anything was
+    # learned are fetched at the plain interval; they are mostly the first to finish, which teach.
+    local batches spread_ms step_ms
+    batches=$(ls "$dir/fixed/stage" | wc -l)
+    spread_ms=$(awk -v s="$scale" -v t="$(to_ms "${ADAPTIVE_SPREAD:-600s}")" 'BEGIN { printf "%.0f", t / s }')
+    step_ms=$(( spread_ms / batches ))
+    local t0 limit_s done_count=0 last_log=0 batch k=0
     t0=$(now_ms)
-    limit_s=$(( longest_s * 2 + 180 ))
+    (
+        for batch in $(ls "$dir/fixed/stage"); do
+            while [ "$(now_ms)" -lt $(( t0 + k * step_ms )) ]; do sleep 0.05; done
+            mv "$dir/fixed/stage/$batch" "$dir/fixed/data/inbox/" && mv "$dir/adaptive/stage/$batch" "$dir/adaptive/data/inbox/"
+            k=$((k + 1))
+        done
+    ) &
+    local feeder=$!
+    limit_s=$(( spread_ms / 1000 + longest_s * 2 + 180 ))
     for ((i = 0; i < limit_s * 4; i++)); do
         done_count=$(( $(ls -U "$dir/fixed/data/output/results" 2>/dev/null | grep -c '\.json$') + $(ls -U "$dir/adaptive/data/output/results" 2>/dev/null | grep -c '\.json$') ))
         [ "$done_count" -ge $((2 * tasks)) ] && break
@@ -448,6 +465,7 @@ run_adaptive() {
         sleep 0.25
     done
     sleep 0.5
+    stop_pid "$feeder" 1
     local stats
     stats=$(curl -s "$base/stats")
     echo "$stats" > "$dir/stats.txt"
