@@ -35,8 +35,8 @@ public class TaskPolicy {
     private boolean adaptive;
     private String pollIntervalMin = "";
     private String pollIntervalMax = "";
-    private FetchSchedule schedule;
-    private LearnedDurations durations;
+    private volatile FetchSchedule schedule;
+    private volatile LearnedDurations durations;
     private long taskTimeout;
     private long retryInitialDelay;
     private long retryMaxDelay;
@@ -68,8 +68,9 @@ public class TaskPolicy {
     }
 
     /** What the schedule learns from; none: the plain interval. */
-    public void setDurations(LearnedDurations durations) {
+    public synchronized void setDurations(LearnedDurations durations) {
         this.durations = durations;
+        this.schedule = null;
     }
 
     public LearnedDurations durations() {
@@ -86,12 +87,19 @@ public class TaskPolicy {
         return setting == null || setting.isBlank() ? 6 * interval : TimeUtils.toMilliSeconds(setting.strip());
     }
 
-    public synchronized FetchSchedule schedule() {
-        if (schedule == null) {
-            schedule = new FetchSchedule(adaptive && durations != null, pollInterval,
-                    minGap(pollInterval, pollIntervalMin), maxGap(pollInterval, pollIntervalMax));
+    /** The schedule of these settings, made once (asked at every fetch: read without a lock once made). */
+    public FetchSchedule schedule() {
+        FetchSchedule made = schedule;
+        if (made != null) {
+            return made;
         }
-        return schedule;
+        synchronized (this) {
+            if (schedule == null) {
+                schedule = new FetchSchedule(adaptive && durations != null, pollInterval,
+                        minGap(pollInterval, pollIntervalMin), maxGap(pollInterval, pollIntervalMax));
+            }
+            return schedule;
+        }
     }
 
     public void setTaskTimeout(String timeout) {
