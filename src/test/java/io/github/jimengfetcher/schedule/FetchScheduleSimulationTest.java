@@ -18,8 +18,9 @@ class FetchScheduleSimulationTest {
     private static final FetchSchedule ADAPTIVE = new FetchSchedule(true, 10_000, 2_000, 60_000);
 
     private static String compare(String load, Function<Random, DoubleSupplier> durations, double maxFetches, double maxLatency) {
-        ScheduleSimulation.Outcome fixed = ScheduleSimulation.run(FIXED, durations.apply(new Random(7)), 300, 1_700);
-        ScheduleSimulation.Outcome adaptive = ScheduleSimulation.run(ADAPTIVE, durations.apply(new Random(7)), 300, 1_700);
+        // as bench/run.sh adaptive: 2,000 tasks arriving over 600 s, the first 300 to be ready teach
+        ScheduleSimulation.Outcome fixed = ScheduleSimulation.stream(FIXED, durations.apply(new Random(7)), 2_000, 0.3, 300);
+        ScheduleSimulation.Outcome adaptive = ScheduleSimulation.stream(ADAPTIVE, durations.apply(new Random(7)), 2_000, 0.3, 300);
         double fetchRatio = adaptive.fetchesPerTask() / fixed.fetchesPerTask();
         double latencyRatio = adaptive.meanLatencySeconds() / fixed.meanLatencySeconds();
         String said = String.format("%s: fixed %.2f fetches/task, %.2f s; adaptive %.2f fetches/task, %.2f s; ratios %.3f and %.3f",
