@@ -23,8 +23,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The benchmark's stand-in for the task API and the storage host, on 127.0.0.1 only.
  *
- * GET /jimeng/fetch/{id}  IN_PROGRESS until the task's ready time (its first fetch + --ready-after),
- *                         then SUCCESS with the video URL at data.data.data.data.video (the provider's shape).
+ * GET /jimeng/fetch/{id}  IN_PROGRESS (10%) until the task's ready time (its first fetch + --ready-after, or + a
+ *                         duration drawn per task by --durations), then SUCCESS with the video URL at
+ *                         data.data.data.data.video (the provider's shape). Both carry submit_time (the first
+ *                         fetch) and the success finish_time (the ready time), in Unix seconds with milliseconds.
  *                         Wants "Authorization: Bearer {--key}", else 401. With --admit-rate N, admits N fetches a
  *                         second (a token bucket holding N) and answers 429 beyond, without Retry-After.
  * GET /videos/{id}.mp4    --video-size bytes of a well-formed MP4 (ftyp, moov, then an mdat filling the size), with Content-Length,
@@ -43,7 +45,15 @@ public final class FakeGateway {
     private final long rate;
     private final long interval;
     private final long warmup;
-    private final Path results;
+    private final List<Path> results = new ArrayList<>();
+    /** How each task's duration is drawn: fixed (--ready-after), lognormal, lognormal-tail, uniform. */
+    private final String durations;
+    /** Every duration of --durations is divided by this (the run goes that much faster). */
+    private final double timeScale;
+    /** Tasks that teach the learned schedule, per group, left out of the group's figures: the first to become ready. */
+    private final int teach;
+    /** App logs with the planned gaps (io.github.jimengfetcher.schedule.plan DEBUG lines). */
+    private final List<Path> planLogs = new ArrayList<>();
     private final byte[] pattern = new byte[1 << 20];
 
     private final Map<String, TaskStat> tasks = new ConcurrentHashMap<>();
@@ -70,14 +80,16 @@ public final class FakeGateway {
     /** What the server saw of one task. */
     static final class TaskStat {
         final long firstFetch;
+        final long ready;
         long[] fetchTimes = new long[8];
         int fetches;
         int downloads;
         long downloadStart;
         long downloadEnd;
 
-        TaskStat(long firstFetch) {
+        TaskStat(long firstFetch, long ready) {
             this.firstFetch = firstFetch;
+            this.ready = ready;
         }
 
         synchronized void fetched(long at) {
@@ -99,7 +111,22 @@ public final class FakeGateway {
         admitRate = Double.parseDouble(opts.getOrDefault("admit-rate", "0"));
         admitTokens = admitRate;
         admitAt = System.nanoTime();
-        results = opts.containsKey("results") ? Path.of(opts.get("results")) : null;
+        if (opts.containsKey("results")) {
+            for (String folder : opts.get("results").split(java.io.File.pathSeparator)) {
+                results.add(Path.of(folder));
+            }
+        }
+        durations = opts.getOrDefault("durations", "fixed");
+        timeScale = Double.parseDouble(opts.getOrDefault("time-scale", "1"));
+        teach = Integer.parseInt(opts.getOrDefault("teach", "0"));
+        if (opts.containsKey("plans")) {
+            for (String log : opts.get("plans").split(java.io.File.pathSeparator)) {
+                planLogs.add(Path.of(log));
+            }
+        }
+        if (!List.of("fixed", "lognormal", "lognormal-tail", "uniform").contains(durations)) {
+            throw new IllegalArgumentException("--durations: fixed, lognormal, lognormal-tail or uniform, not " + durations);
+        }
         // A fixed pseudo-random pattern (not compressible): the mdat's content, after the boxes' headers (see boxes()).
         long x = 0x9E3779B97F4A7C15L;
         for (int i = 0; i < pattern.length; i++) {
@@ -204,14 +231,14 @@ public final class FakeGateway {
                 send(ex, 429, "{\"error\":{\"message\":\"Request rate limit exceeded (QPS)\",\"type\":\"rate_limit_error\"}}");
                 return;
             }
-            TaskStat task = tasks.computeIfAbsent(id, k -> new TaskStat(now));
+            TaskStat task = tasks.computeIfAbsent(id, k -> new TaskStat(now, now + durationOf(k)));
             task.fetched(now);
             fetchesTotal.incrementAndGet();
             if (fetchDelay > 0) {
                 sleep(fetchDelay);
             }
-            boolean ready = now >= task.firstFetch + readyAfter;
-            send(ex, 200, ready ? success(id) : inProgress(id));
+            boolean ready = now >= task.ready;
+            send(ex, 200, ready ? success(id, task) : inProgress(id, task));
         } finally {
             fetchesInFlight.decrementAndGet();
         }
@@ -232,16 +259,45 @@ public final class FakeGateway {
         return false;
     }
 
-    private static String inProgress(String id) {
-        return "{\"code\":\"success\",\"message\":\"\",\"data\":{\"task_id\":\"" + id
-                + "\",\"action\":\"jimeng-videos\",\"status\":\"IN_PROGRESS\",\"fail_reason\":\"\",\"progress\":\"50%\",\"data\":null}}";
+    /**
+     * How long the task takes (ms), drawn from --durations by the number that ends its id, so that the
+     * task of the same number has the same duration whichever app (policy) fetches it.
+     */
+    long durationOf(String id) {
+        if (durations.equals("fixed")) {
+            return readyAfter;
+        }
+        long number;
+        try {
+            number = Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+        } catch (NumberFormatException e) {
+            number = id.hashCode();
+        }
+        java.util.Random random = new java.util.Random(number * 0x9E3779B97F4A7C15L + 17);
+        double seconds = switch (durations) {
+            // The issue's loads: log-normal, median 60 s, sigma 0.3, with 15 % uniform in 120-600 s (the long tail)
+            case "lognormal-tail" -> random.nextDouble() < 0.15 ? 120 + 480 * random.nextDouble() : 60 * Math.exp(0.3 * random.nextGaussian());
+            case "lognormal" -> 60 * Math.exp(0.3 * random.nextGaussian());
+            default -> 30 + 270 * random.nextDouble(); // uniform 30-300 s
+        };
+        return Math.round(seconds * 1000 / timeScale);
     }
 
-    private String success(String id) {
+    private static String seconds(long millis) {
+        return String.format(java.util.Locale.ROOT, "%.3f", millis / 1000.0);
+    }
+
+    private static String inProgress(String id, TaskStat task) {
+        return "{\"code\":\"success\",\"message\":\"\",\"data\":{\"task_id\":\"" + id
+                + "\",\"action\":\"jimeng-videos\",\"status\":\"IN_PROGRESS\",\"fail_reason\":\"\",\"submit_time\":" + seconds(task.firstFetch)
+                + ",\"start_time\":0,\"finish_time\":0,\"progress\":\"10%\",\"data\":null}}";
+    }
+
+    private String success(String id, TaskStat task) {
         String url = baseUrl + "/videos/" + id + ".mp4?X-Tos-Expires=86400&X-Tos-Signature=bench";
         return "{\"code\":\"success\",\"message\":\"\",\"data\":{\"task_id\":\"" + id
-                + "\",\"action\":\"jimeng-videos\",\"status\":\"SUCCESS\",\"fail_reason\":\"\",\"submit_time\":1756457484,"
-                + "\"start_time\":0,\"finish_time\":1756457496,\"progress\":\"100%\",\"data\":{\"code\":\"success\",\"data\":{"
+                + "\",\"action\":\"jimeng-videos\",\"status\":\"SUCCESS\",\"fail_reason\":\"\",\"submit_time\":" + seconds(task.firstFetch) + ","
+                + "\"start_time\":0,\"finish_time\":" + seconds(task.ready) + ",\"progress\":\"100%\",\"data\":{\"code\":\"success\",\"data\":{"
                 + "\"data\":{\"video\":\"" + url + "\",\"status\":\"SUCCESS\",\"created_at\":\"2025-08-29T16:52:26.472319\"},"
                 + "\"action\":\"jimeng-videos\",\"status\":\"SUCCESS\",\"task_id\":\"" + id + "\",\"platform\":\"jimeng\","
                 + "\"progress\":\"100%\",\"start_time\":1756457496,\"fail_reason\":\"\",\"finish_time\":1756457546,"
@@ -493,8 +549,11 @@ public final class FakeGateway {
                     line(out, "single_download_ms", only.downloadEnd - only.downloadStart);
                 }
             }
-            if (results != null) {
+            if (!results.isEmpty()) {
                 latency(out, all);
+            }
+            if (!durations.equals("fixed")) {
+                groups(out);
             }
             send(ex, 200, out.toString());
         }
@@ -505,13 +564,10 @@ public final class FakeGateway {
         int done = 0;
         long lastResult = 0;
         for (Map.Entry<String, TaskStat> e : tasks.entrySet()) {
-            Path file = results.resolve(e.getKey() + ".json");
-            try {
-                long mtime = Files.getLastModifiedTime(file).toMillis();
-                lat[done++] = mtime - (e.getValue().firstFetch + readyAfter);
+            long mtime = resultTime(e.getKey());
+            if (mtime > 0) {
+                lat[done++] = mtime - e.getValue().ready;
                 lastResult = Math.max(lastResult, mtime);
-            } catch (IOException notThere) {
-                // not done
             }
         }
         lat = Arrays.copyOf(lat, done);
@@ -521,6 +577,148 @@ public final class FakeGateway {
         line(out, "latency_p95_ms", percentile(lat, 95));
         line(out, "latency_max_ms", done == 0 ? 0 : lat[done - 1]);
         line(out, "last_result", lastResult);
+    }
+
+    /** When the task's result file was written (its modification time), or 0 while there is none. */
+    private long resultTime(String id) {
+        for (Path folder : results) {
+            try {
+                return Files.getLastModifiedTime(folder.resolve(id + ".json")).toMillis();
+            } catch (IOException notThere) {
+                // not in this one
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Per group of tasks (the id without its number: one app, one policy), leaving out the first --teach
+     * tasks to become ready: fetches per task, mean latency (ready to result file), and how the fetches
+     * kept to the plan. A group whose app logged its plans (--plans) is checked against each planned gap:
+     * the next fetch may not come before the planned time and should come within half a gap after it;
+     * any other is checked against the fixed interval (its gaps within 1.5 x interval; at most
+     * ceil(T / interval) + 1 fetches for a task of duration T).
+     */
+    private void groups(StringBuilder out) {
+        Map<String, List<Map.Entry<String, TaskStat>>> byGroup = new java.util.TreeMap<>();
+        for (Map.Entry<String, TaskStat> e : tasks.entrySet()) {
+            String id = e.getKey();
+            byGroup.computeIfAbsent(id.substring(0, Math.max(0, id.lastIndexOf('-'))), g -> new ArrayList<>()).add(e);
+        }
+        Map<String, List<long[]>> plans = plans();
+        for (Map.Entry<String, List<Map.Entry<String, TaskStat>>> group : byGroup.entrySet()) {
+            List<Map.Entry<String, TaskStat>> members = new ArrayList<>(group.getValue());
+            members.sort(java.util.Comparator.comparingLong(e -> e.getValue().ready));
+            String g = "group." + group.getKey() + ".";
+            long fetches = 0;
+            long latency = 0;
+            long[] latencies = new long[members.size()];
+            int measured = 0;
+            int results = 0;
+            int overBound = 0;
+            long gaps = 0;
+            long onTime = 0;
+            long early = 0;
+            long planned = 0;
+            long planOnTime = 0;
+            long planEarly = 0;
+            long planUnmatched = 0;
+            boolean hasPlans = false;
+            for (int i = 0; i < members.size(); i++) {
+                String id = members.get(i).getKey();
+                TaskStat t = members.get(i).getValue();
+                long[] times;
+                int n;
+                synchronized (t) {
+                    times = Arrays.copyOf(t.fetchTimes, t.fetches);
+                    n = t.fetches;
+                }
+                List<long[]> taskPlans = plans.get(id);
+                if (taskPlans != null) {
+                    hasPlans = true;
+                    // plan k follows fetch k (every answer but the last planned the next fetch)
+                    if (taskPlans.size() != n - 1) {
+                        planUnmatched++;
+                    } else {
+                        for (int k = 0; k < taskPlans.size(); k++) {
+                            long due = taskPlans.get(k)[0] + taskPlans.get(k)[1];
+                            planned++;
+                            if (times[k + 1] < due - 5) {
+                                planEarly++;
+                            }
+                            if (times[k + 1] <= due + taskPlans.get(k)[1] / 2) {
+                                planOnTime++;
+                            }
+                        }
+                    }
+                }
+                for (int k = 1; k < n; k++) {
+                    long gap = times[k] - times[k - 1];
+                    gaps++;
+                    if (gap <= interval * 3 / 2) {
+                        onTime++;
+                    }
+                    if (gap < interval * 95 / 100) {
+                        early++;
+                    }
+                }
+                if (n > (long) Math.ceil((double) (t.ready - t.firstFetch) / interval) + 1) {
+                    overBound++;
+                }
+                long done = resultTime(id);
+                if (done > 0) {
+                    results++;
+                }
+                if (i < teach) {
+                    continue;
+                }
+                if (done > 0) {
+                    latencies[measured++] = done - t.ready;
+                    latency += done - t.ready;
+                    fetches += n;
+                }
+            }
+            long[] sorted = Arrays.copyOf(latencies, measured);
+            Arrays.sort(sorted);
+            line(out, g + "tasks", members.size());
+            line(out, g + "results", results);
+            line(out, g + "measured", measured);
+            line(out, g + "fetches_mean", measured == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3f", (double) fetches / measured));
+            line(out, g + "latency_mean_ms", measured == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.0f", (double) latency / measured));
+            line(out, g + "latency_p95_ms", percentile(sorted, 95));
+            line(out, g + "latency_max_ms", measured == 0 ? 0 : sorted[measured - 1]);
+            line(out, g + "planned", hasPlans ? "yes" : "no");
+            if (hasPlans) {
+                line(out, g + "plan_gaps", planned);
+                line(out, g + "plan_on_time_pct", planned == 0 ? "100.0" : String.format(java.util.Locale.ROOT, "%.1f", 100.0 * planOnTime / planned));
+                line(out, g + "plan_early", planEarly);
+                line(out, g + "plan_unmatched_tasks", planUnmatched);
+            } else {
+                line(out, g + "fetches_over_bound", overBound);
+                line(out, g + "gaps_on_time_pct", gaps == 0 ? "100.0" : String.format(java.util.Locale.ROOT, "%.1f", 100.0 * onTime / gaps));
+                line(out, g + "gaps_early", early);
+            }
+        }
+    }
+
+    /** Task id to its planned gaps in order, each {answered at, gap} (ms), from the app logs' plan lines. */
+    private Map<String, List<long[]>> plans() {
+        Map<String, List<long[]>> plans = new java.util.HashMap<>();
+        java.util.regex.Pattern plan = java.util.regex.Pattern.compile("(\\S+) PLANNED next fetch (\\d+) ms after the answer at (\\d+)");
+        for (Path log : planLogs) {
+            try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+                lines.forEach(text -> {
+                    java.util.regex.Matcher m = plan.matcher(text);
+                    if (m.find()) {
+                        plans.computeIfAbsent(m.group(1), k -> new ArrayList<>())
+                                .add(new long[] {Long.parseLong(m.group(3)), Long.parseLong(m.group(2))});
+                    }
+                });
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // not written yet
+            }
+        }
+        return plans;
     }
 
     // ---- helpers ----

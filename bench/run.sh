@@ -4,6 +4,8 @@
 #
 #   bench/run.sh                 all scenarios (about 6 minutes, needs ~3 GB of free disk for a moment)
 #   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest pace cluster
+#   bench/run.sh adaptive        the learned schedule against the plain interval (also adaptive-notail,
+#                                adaptive-uniform); TIME_SCALE=4 runs them four times faster, ADAPTIVE_TASKS=2000
 #   bench/run.sh custom          one scenario from the variables below
 #
 # Variables (for "custom", or to change a preset: SCALE_TASKS=20000 bench/run.sh scale):
@@ -141,6 +143,8 @@ CHECKS="$WORK/checks.txt"
 printf '%-8s %6s %6s %8s %7s %6s %12s %7s %8s %7s %5s %8s %8s %6s %8s %8s\n' \
     scenario tasks size wall_s ideal_s ratio fetch_max/avg on_time lat_max rss_MB thr dl_MB/s curl_MB/s dl/crl db_tx/s tx/fetch > "$TABLE"
 : > "$CHECKS"
+ADAPTIVE_TABLE="$WORK/adaptive-table.txt"
+printf '%-15s %6s %5s %9s %9s %6s %9s %9s %6s %9s %9s\n' scenario tasks scale fetch_fix fetch_ada ratio lat_fix_ms lat_ada_ms ratio p95_fix p95_ada > "$ADAPTIVE_TABLE"
 
 check() { # scenario, description, awk condition, measured text
     local verdict=FAIL
@@ -200,6 +204,9 @@ run_scenario() {
             export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="$interval"
             # A free port for the status page: a jimeng-fetcher already running here keeps 8080.
             export JIMENG_HTTP_PORT="$(free_port)"
+            # These scenarios check the plain interval (fetches per task, gaps within 1.5 x interval):
+            # the learned schedule is off unless asked for; the adaptive scenarios compare the two.
+            export JIMENG_POLL_INTERVAL_ADAPTIVE="${JIMENG_POLL_INTERVAL_ADAPTIVE:-false}"
             # A scenario's tasks must not time out while it runs.
             export JIMENG_TASK_TIMEOUT=2h
             if [ -n "$store_url" ]; then
@@ -391,8 +398,129 @@ run_scenario() {
     log "$name: done in $(awk -v w="$wall_ms" 'BEGIN{print w/1000}') s"
 }
 
+# Both fetch policies side by side on one fake gateway: two apps, each its own task ids, work and output,
+# one on the plain interval (JIMENG_POLL_INTERVAL_ADAPTIVE=false), one on the learned schedule. Each task's
+# duration is drawn by its number, so task N takes as long for both. Arguments: name load max_fetch_ratio
+# max_latency_ratio, where load is lognormal-tail, lognormal or uniform (see FakeGateway#durationOf).
+# ADAPTIVE_TASKS (2000, arriving as a stream over ADAPTIVE_SPREAD, 600s), ADAPTIVE_TEACH (300: the first tasks to
+# become ready teach and are left out),
+# TIME_SCALE (1: the issue's figures; 4 divides every duration and the interval by 4, so a run takes a quarter).
+run_adaptive() {
+    local name=$1 load=$2 max_fetch=$3 max_latency=$4
+    local tasks=${ADAPTIVE_TASKS:-2000} teach=${ADAPTIVE_TEACH:-300} scale=${TIME_SCALE:-1}
+    local dir="$WORK/$name" interval_ms
+    interval_ms=$(awk -v s="$scale" 'BEGIN { printf "%.0f", 10000 / s }')
+    local longest_s
+    longest_s=$(awk -v s="$scale" -v l="$load" 'BEGIN { m = (l == "uniform" ? 300 : (l == "lognormal" ? 200 : 600)); printf "%.0f", m / s }')
+    mkdir -p "$dir"
+    log "$name: $tasks tasks x 2 policies, durations $load (time scale $scale), plain interval ${interval_ms} ms against the learned schedule; the first $teach to be ready teach"
+
+    java -Xms256m -Xmx1g -cp "$WORK/classes" FakeGateway --port-file "$dir/port" --key "$KEY" \
+        --durations "$load" --time-scale "$scale" --teach "$teach" --video-size 65536 --interval "$interval_ms" \
+        --results "$dir/fixed/data/output/results:$dir/adaptive/data/output/results" --plans "$dir/adaptive/app.log" --max-life 2h \
+        > "$dir/gateway.log" 2>&1 &
+    GW_PID=$!
+    local i
+    for ((i = 0; i < 300; i++)); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    [ -s "$dir/port" ] || { log "$name: the fake gateway did not start"; cat "$dir/gateway.log" >&2; return 1; }
+    local base policy
+    base="http://127.0.0.1:$(cat "$dir/port")"
+
+    for policy in fixed adaptive; do
+        mkdir -p "$dir/$policy/stage" "$dir/$policy/data/inbox"
+        cp -r "$ROOT/routes" "$ROOT/application.properties" "$dir/$policy/"
+        (
+            cd "$dir/$policy" || exit 1
+            export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="${interval_ms}ms" JIMENG_TASK_TIMEOUT=2h
+            export JIMENG_HTTP_PORT="$(free_port)"
+            if [ "$policy" = adaptive ]; then
+                export JIMENG_POLL_INTERVAL_ADAPTIVE=true
+                plans="-Djimengfetcher.log.plans=DEBUG"
+            else
+                export JIMENG_POLL_INTERVAL_ADAPTIVE=false
+                plans=""
+            fi
+            # shellcheck disable=SC2086
+            exec java -Xmx256m $plans ${BENCH_JAVA_OPTS:-} -jar "$JAR"
+        ) > "$dir/$policy/app.log" 2>&1 &
+        APP_PIDS+=($!)
+        # batches of 20 ids, dropped one after the other (below)
+        awk -v n="$tasks" -v d="$dir/$policy/stage" -v p="bench-$policy-" \
+            'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%05d", int(i / 20)) ".txt") }'
+    done
+    for policy in fixed adaptive; do
+        for ((i = 0; i < 600; i++)); do
+            grep -q ' started in ' "$dir/$policy/app.log" 2>/dev/null && break
+            sleep 0.1
+        done
+        grep -q ' started in ' "$dir/$policy/app.log" || { log "$name: the $policy app did not start"; tail -20 "$dir/$policy/app.log" >&2; return 1; }
+    done
+    # The tasks come as a steady stream, as they would from users: a batch of 20 to both apps at once,
+    # spread over ADAPTIVE_SPREAD (600 s, divided by the time scale). Tasks submitted before anything was
+    # learned are fetched at the plain interval; they are mostly the first to finish, which teach.
+    local batches spread_ms step_ms
+    batches=$(ls "$dir/fixed/stage" | wc -l)
+    spread_ms=$(awk -v s="$scale" -v t="$(to_ms "${ADAPTIVE_SPREAD:-600s}")" 'BEGIN { printf "%.0f", t / s }')
+    step_ms=$(( spread_ms / batches ))
+    local t0 limit_s done_count=0 last_log=0 batch k=0
+    t0=$(now_ms)
+    (
+        for batch in $(ls "$dir/fixed/stage"); do
+            while [ "$(now_ms)" -lt $(( t0 + k * step_ms )) ]; do sleep 0.05; done
+            mv "$dir/fixed/stage/$batch" "$dir/fixed/data/inbox/" && mv "$dir/adaptive/stage/$batch" "$dir/adaptive/data/inbox/"
+            k=$((k + 1))
+        done
+    ) &
+    local feeder=$!
+    limit_s=$(( spread_ms / 1000 + longest_s * 2 + 180 ))
+    for ((i = 0; i < limit_s * 4; i++)); do
+        done_count=$(( $(ls -U "$dir/fixed/data/output/results" 2>/dev/null | grep -c '\.json$') + $(ls -U "$dir/adaptive/data/output/results" 2>/dev/null | grep -c '\.json$') ))
+        [ "$done_count" -ge $((2 * tasks)) ] && break
+        if (( i - last_log >= 120 )); then
+            last_log=$i
+            log "$name: $done_count of $((2 * tasks)) done after $(( ($(now_ms) - t0) / 1000 )) s"
+        fi
+        sleep 0.25
+    done
+    sleep 0.5
+    stop_pid "$feeder" 1
+    local stats
+    stats=$(curl -s "$base/stats")
+    echo "$stats" > "$dir/stats.txt"
+    stop_apps
+    stop_pid "$GW_PID" 5; GW_PID=""
+    get() { echo "$stats" | awk -v k="$1" '$1 == k {print $2}'; }
+    local f="group.bench-fixed." a="group.bench-adaptive."
+    local fetch_ratio latency_ratio
+    fetch_ratio=$(awk -v a="$(get ${a}fetches_mean)" -v f="$(get ${f}fetches_mean)" 'BEGIN { printf "%.3f", (f > 0 ? a / f : 99) }')
+    latency_ratio=$(awk -v a="$(get ${a}latency_mean_ms)" -v f="$(get ${f}latency_mean_ms)" 'BEGIN { printf "%.3f", (f > 0 ? a / f : 99) }')
+    check "$name" "all tasks done, both policies" "$(get ${f}results) == $tasks && $(get ${a}results) == $tasks" \
+        "fixed $(get ${f}results), adaptive $(get ${a}results) of $tasks"
+    check "$name" "fixed: fetches per task <= ceil(T/interval)+1" "$(get ${f}fetches_over_bound) == 0" "$(get ${f}fetches_over_bound) tasks over"
+    check "$name" "fixed: >= 95% of due fetches within 1.5 x interval" "$(get ${f}gaps_on_time_pct) >= 95" \
+        "$(get ${f}gaps_on_time_pct)% ($(get ${f}gaps_early) earlier than 0.95 x interval)"
+    check "$name" "adaptive: no fetch before its planned time, >= 95% within 1.5 x the planned gap" \
+        "$(get ${a}plan_early) == 0 && $(get ${a}plan_on_time_pct) >= 95 && $(get ${a}plan_unmatched_tasks) == 0" \
+        "$(get ${a}plan_on_time_pct)% of $(get ${a}plan_gaps) planned gaps, $(get ${a}plan_early) early, $(get ${a}plan_unmatched_tasks) tasks whose fetches and plans do not pair"
+    check "$name" "adaptive fetches per task <= $max_fetch x fixed" "$fetch_ratio <= $max_fetch" \
+        "$(get ${a}fetches_mean) vs $(get ${f}fetches_mean) = $fetch_ratio"
+    check "$name" "adaptive mean latency <= $max_latency x fixed" "$latency_ratio <= $max_latency" \
+        "$(get ${a}latency_mean_ms) ms vs $(get ${f}latency_mean_ms) ms = $latency_ratio"
+    printf '%-15s %6s %5s %9s %9s %6s %9s %9s %6s %9s %9s\n' "$name" "$tasks" "$scale" \
+        "$(get ${f}fetches_mean)" "$(get ${a}fetches_mean)" "$fetch_ratio" \
+        "$(get ${f}latency_mean_ms)" "$(get ${a}latency_mean_ms)" "$latency_ratio" \
+        "$(get ${f}latency_p95_ms)" "$(get ${a}latency_p95_ms)" >> "$ADAPTIVE_TABLE"
+    log "$name: $(cat "$dir"/*/app.log | grep -cE ' (ERROR|WARN) ') warnings/errors in the app logs"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
+    log "$name: done in $(( ($(now_ms) - t0) / 1000 )) s"
+}
+
 preset() {
     case "$1" in
+        # the learned schedule against the plain interval, on the issue's three loads
+        adaptive)         run_adaptive adaptive         lognormal-tail 0.75 1.10;;
+        adaptive-notail)  run_adaptive adaptive-notail  lognormal      0.70 1.05;;
+        adaptive-uniform) run_adaptive adaptive-uniform uniform        1.00 1.00;;
         #                         tasks                 size              ready            interval          delay          rate          xmx              files
         smoke)   run_scenario smoke   "${SMOKE_TASKS:-200}"    "${SMOKE_SIZE:-256KB}"  "${SMOKE_READY:-4s}"   "${SMOKE_INTERVAL:-2s}"  0     0      "${SMOKE_XMX:-256m}" 2;;
         scale)   run_scenario scale   "${SCALE_TASKS:-10000}"  "${SCALE_SIZE:-64KB}"   "${SCALE_READY:-30s}"  "${SCALE_INTERVAL:-10s}" 0     0      256m                 10;;
@@ -405,7 +533,7 @@ preset() {
         pace)    ADMIT_RATE="${PACE_ADMIT:-50}" run_scenario pace "${PACE_TASKS:-2000}" 64KB 2h 5s 80ms 0 256m 1;;
         cluster) run_scenario cluster "${CLUSTER_TASKS:-10000}" 64KB                   30s                    10s                      80ms  10MB   256m                 10 "${CLUSTER_INSTANCES:-3}";;
         custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}" "${INSTANCES:-1}";;
-        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom)" >&2; return 2;;
+        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom adaptive adaptive-notail adaptive-uniform)" >&2; return 2;;
     esac
 }
 
@@ -418,6 +546,7 @@ done
 
 echo
 cat "$TABLE"
+[ "$(wc -l < "$ADAPTIVE_TABLE")" -gt 1 ] && { echo; cat "$ADAPTIVE_TABLE"; }
 echo
 cat "$CHECKS"
 ! grep -q '^FAIL' "$CHECKS"

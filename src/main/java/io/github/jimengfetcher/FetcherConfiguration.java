@@ -32,6 +32,8 @@ import io.github.jimengfetcher.store.WorkSlots;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.store.postgres.PostgresTaskStore;
 import io.github.jimengfetcher.store.postgres.StoreDataSource;
+import io.github.jimengfetcher.schedule.DurationFile;
+import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
@@ -44,6 +46,9 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.output") String output;
     @PropertyInject("jimeng.work") String work;
     @PropertyInject("jimeng.poll-interval") String pollInterval;
+    @PropertyInject("jimeng.poll-interval.adaptive") boolean adaptivePolling;
+    @PropertyInject(value = "jimeng.poll-interval.min", defaultValue = "") String pollIntervalMin;
+    @PropertyInject(value = "jimeng.poll-interval.max", defaultValue = "") String pollIntervalMax;
     @PropertyInject("jimeng.task-timeout") String taskTimeout;
     @PropertyInject("jimeng.retry.initial-delay") String retryInitialDelay;
     @PropertyInject("jimeng.retry.max-delay") String retryMaxDelay;
@@ -80,6 +85,7 @@ public class FetcherConfiguration {
     private TaskStore taskStore;
     private final StoreHealth storeHealth = new StoreHealth();
     private TaskPolicy taskPolicy;
+    private LearnedDurations learnedDurations;
     private TaskLife tasks;
     private OutputHealth outputHealth;
     private VideoDownload videoDownload;
@@ -119,6 +125,9 @@ public class FetcherConfiguration {
         }
         taskPolicy = new TaskPolicy();
         taskPolicy.setPollInterval(pollInterval);
+        taskPolicy.setAdaptive(adaptivePolling);
+        taskPolicy.setPollIntervalMin(pollIntervalMin);
+        taskPolicy.setPollIntervalMax(pollIntervalMax);
         taskPolicy.setTaskTimeout(taskTimeout);
         taskPolicy.setRetryInitialDelay(retryInitialDelay);
         taskPolicy.setRetryMaxDelay(retryMaxDelay);
@@ -153,7 +162,20 @@ public class FetcherConfiguration {
             shared.setApiKey(baseUrl.strip(), apiKey.strip());
             taskStore = shared;
         }
+        learnedDurations = new LearnedDurations(taskStore instanceof PostgresTaskStore shared
+                ? shared.durations() : new DurationFile(java.nio.file.Path.of(work)));
+        taskPolicy().setDurations(learnedDurations);
         return taskStore;
+    }
+
+    /**
+     * How long tasks took, learned from those finished here, for the fetch schedule: kept in a file under
+     * jimeng.work, or with the shared store in its database (every instance learns into the same rows).
+     */
+    @BindToRegistry
+    public synchronized LearnedDurations learnedDurations() {
+        taskStore(); // made with the store, which keeps them
+        return learnedDurations;
     }
 
     @BindToRegistry

@@ -39,7 +39,10 @@ import io.github.jimengfetcher.observe.VideoStream;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputHealth;
 import io.github.jimengfetcher.store.StoreHealth;
+import io.github.jimengfetcher.store.TaskLife;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.schedule.LearnedDurations;
+import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
  * Adds what the status page, /tasks, /observe/health and /observe/metrics need, once the
@@ -120,11 +123,14 @@ public class ObserveConfiguration extends MainListenerSupport {
             metrics.pace(pace);
         }
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(metrics));
+        metrics.watch(require(registry, LearnedDurations.class));
+        require(registry, TaskLife.class).setOnGapPlanned(metrics::gapPlanned);
 
         OutputFolders outputs = require(registry, OutputFolders.class);
         TaskBoard board = new TaskBoard(store, new FinishedFacts(outputs));
         board.setApiHealth(require(registry, ApiHealth.class));
         board.setInstanceId(instanceId);
+        board.setPolicy(require(registry, TaskPolicy.class));
         registry.bind("taskBoard", board);
         registry.bind("videoStream", new VideoStream(outputs));
 

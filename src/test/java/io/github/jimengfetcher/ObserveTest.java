@@ -258,6 +258,39 @@ class ObserveTest extends AppTestSupport {
     }
 
     @Test
+    void theLearnedDurationsSayWhenAPendingTaskIsLikelyReadyAndShowInTheMetrics() throws Exception {
+        // What an earlier run learned, kept in the work folder: 100 tasks of about 40 s.
+        var earlier = new io.github.jimengfetcher.schedule.LearnedDurations(new io.github.jimengfetcher.schedule.DurationFile(root.resolve("work")));
+        for (int i = 0; i < 100; i++) {
+            earlier.learn("jimeng-videos", 40_000 + 10 * i);
+        }
+        String pending = "cgt-likely-pending";
+        String done = "cgt-likely-done";
+        long submitted = System.currentTimeMillis() / 1000 - 10;
+        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
+        api.answer(done, okJson(FakeGateway.success(done, api.video("likely.mp4", Videos.mp4(2_000, 6)))));
+        startApp(Map.of());
+
+        app.drop("ids.txt", pending + "\n" + done + "\n");
+
+        await().atMost(WAIT).until(() -> Files.exists(app.result(done)) && api.fetchesOf(pending).size() >= 2);
+        Map<String, JsonNode> byId = new HashMap<>();
+        JSON.readTree(get("/tasks").body()).path("tasks").forEach(t -> byId.put(t.path("id").asText(), t));
+        JsonNode p = byId.get(pending);
+        long likely = java.time.Instant.parse(p.path("estimated_ready_at").asText()).toEpochMilli();
+        assertEquals(submitted * 1000 + 40_500, likely, 4_000, "its submission plus the median learned: " + p);
+        assertTrue(byId.get(done).path("estimated_ready_at").isNull());
+
+        Map<String, Double> m = metrics();
+        assertEquals(1.0, m.get("jimeng_task_learned_duration_seconds_count{kind=\"jimeng-videos\"}"), "the task done here taught its 12 s");
+        assertEquals(1.0, m.get("jimeng_task_learned_duration_seconds_bucket{kind=\"jimeng-videos\",le=\"30.0\"}"), m.toString());
+        assertTrue(m.get("jimeng_task_learned_duration_weight{kind=\"jimeng-videos\"}") > 90, "the history (100 tasks, less the decay) counts in what the schedule goes by");
+        assertEquals(40.5, m.get("jimeng_task_learned_duration_median_seconds{kind=\"jimeng-videos\"}"), 4);
+        assertTrue(m.get("jimeng_fetch_planned_gap_seconds_count") >= 1, m.toString());
+        assertTrue(m.containsKey("jimeng_fetch_planned_gap_seconds_bucket{le=\"10.0\"}"), m.toString());
+    }
+
+    @Test
     void tasksJsonListsPendingAndFinishedTasksWithoutKeyOrVideoUrl() throws Exception {
         String pending = "cgt-board-pending";
         String done = "cgt-board-done";
@@ -286,6 +319,7 @@ class ObserveTest extends AppTestSupport {
         assertEquals(45, p.path("percent").asInt());
         assertTrue(p.path("fetches").asInt() >= 2);
         assertTrue(p.path("next_fetch_at").asText().endsWith("Z"), p.toString());
+        assertTrue(p.has("estimated_ready_at") && p.path("estimated_ready_at").isNull(), "nothing learned yet: " + p);
         assertTrue(p.path("age_seconds").isNumber());
         assertTrue(p.has("last_error"));
 

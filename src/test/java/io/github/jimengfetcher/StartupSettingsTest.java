@@ -41,6 +41,11 @@ class StartupSettingsTest extends AppTestSupport {
     @CsvSource(delimiter = '|', value = {
         "jimeng.task-timeout | 7200 | jimeng.task-timeout=7200 has no unit: write 7200s, 7200ms, 5m, 2h",
         "jimeng.poll-interval | 10 | jimeng.poll-interval=10 has no unit: write 10s",
+        "jimeng.poll-interval.min | 2 | jimeng.poll-interval.min=2 has no unit: write 2s",
+        "jimeng.poll-interval.max | soon | jimeng.poll-interval.max=soon is not a duration",
+        "jimeng.poll-interval.adaptive | maybe | jimeng.poll-interval.adaptive=maybe is not true or false",
+        "jimeng.poll-interval.min | 1s | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: 1s, 300ms, (derived) 1800ms",
+        "jimeng.poll-interval.max | 200ms | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: (derived) 60ms, 300ms, 200ms",
         "jimeng.api.request-timeout | 0s | jimeng.api.request-timeout=0s must be longer than zero",
         "jimeng.rate-limit-max-pause | soon | jimeng.rate-limit-max-pause=soon is not a duration",
         "jimeng.max-concurrent-fetches | 0 | jimeng.max-concurrent-fetches=0 is out of range: write a whole number of at least 1",

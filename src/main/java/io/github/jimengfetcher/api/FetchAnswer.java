@@ -13,9 +13,19 @@ import io.github.jimengfetcher.task.FailureClass;
  * @param videoUrl   the video URL as it goes on the wire (see {@link VideoUrls}), or null when the answer has none
  * @param urlProblem why a URL found in the answer cannot be followed, or null
  * @param raw        the answer as received, for the result and failure records
+ * @param kind       what kind of task it is, for learning how long such tasks take: the answer's action
+ *                   (e.g. jimeng-videos), with its model where it names one ("action/model"); null when it names neither
+ * @param submittedAt when the gateway says the task was submitted (epoch ms), or null when it does not say
+ * @param finishedAt  when the gateway says the task finished (epoch ms), or null when it does not say
  */
 public record FetchAnswer(String status, StatusFamily family, String progress, String failReason, String message,
-                          String videoUrl, String urlProblem, String raw) {
+                          String videoUrl, String urlProblem, String raw, String kind, Long submittedAt, Long finishedAt) {
+
+    /** An answer that names no kind and no times. */
+    public FetchAnswer(String status, StatusFamily family, String progress, String failReason, String message,
+                       String videoUrl, String urlProblem, String raw) {
+        this(status, family, progress, failReason, message, videoUrl, urlProblem, raw, null, null, null);
+    }
 
     /** What the answer says in a log line: the status word and the progress, e.g. "IN_PROGRESS 45%". */
     @Override

@@ -79,7 +79,51 @@ public class FetchAnswerReader {
         }
         String failReason = text(data, "fail_reason");
         VideoUrlCandidates.Pick video = family == StatusFamily.SUCCEEDED ? videoUrls.pick(root, data, failReason) : VideoUrlCandidates.Pick.NONE;
-        return new FetchAnswer(status, family, text(data, "progress"), failReason, message, video.url(), video.problem(), raw);
+        return new FetchAnswer(status, family, text(data, "progress"), failReason, message, video.url(), video.problem(), raw,
+                kind(data), epochMillis(data, "submit_time"), epochMillis(data, "finish_time"));
+    }
+
+    /** Longer than any real action or model name: a kind is a label in metrics and a key in the store. */
+    private static final int MAX_KIND = 64;
+
+    /**
+     * The task's kind: the gateway's action (or its upstream's, data.data.action), with the model where the
+     * answer names one. Null when it names neither.
+     */
+    static String kind(JsonNode data) {
+        String action = firstText(data.path("action"), data.path("data").path("action"));
+        String model = firstText(data.path("model"), data.path("data").path("model"));
+        String kind = model.isEmpty() ? action : action.isEmpty() ? model : action + "/" + model;
+        if (kind.isEmpty()) {
+            return null;
+        }
+        kind = kind.replaceAll("[^A-Za-z0-9._/:-]", "_");
+        return kind.length() <= MAX_KIND ? kind : kind.substring(0, MAX_KIND);
+    }
+
+    /**
+     * A time the answer gives (submit_time, finish_time) as epoch ms: Unix seconds, possibly with a fraction,
+     * as a number or a numeric string; a value that large is taken as milliseconds already. Null for 0
+     * ("not yet"), absent, or unreadable values.
+     */
+    static Long epochMillis(JsonNode data, String field) {
+        JsonNode value = data.path(field);
+        double number;
+        if (value.isNumber()) {
+            number = value.asDouble();
+        } else if (value.isTextual()) {
+            try {
+                number = Double.parseDouble(value.asText().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        if (!(number > 0) || Double.isInfinite(number)) {
+            return null;
+        }
+        return number > 1e11 ? (long) number : Math.round(number * 1000);
     }
 
     /** Is this a "task_not_exist" error answer (HTTP 400)? */

@@ -22,7 +22,7 @@ public final class SettingChecks {
     private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { BROKERS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN, LOG_FORMAT }
+    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN, LOG_FORMAT }
 
     record Setting(String key, Kind kind) {
     }
@@ -30,6 +30,9 @@ public final class SettingChecks {
     static final List<Setting> SETTINGS = List.of(
             new Setting("jimeng.demo.task-time", Kind.DURATION),
             new Setting("jimeng.poll-interval", Kind.DURATION),
+            new Setting("jimeng.poll-interval.adaptive", Kind.BOOLEAN),
+            new Setting("jimeng.poll-interval.min", Kind.DURATION_OR_EMPTY),
+            new Setting("jimeng.poll-interval.max", Kind.DURATION_OR_EMPTY),
             new Setting("jimeng.task-timeout", Kind.DURATION),
             new Setting("jimeng.timeout-recheck", Kind.DURATION_LIST),
             new Setting("jimeng.max-concurrent-fetches", Kind.POSITIVE_COUNT),
@@ -79,6 +82,31 @@ public final class SettingChecks {
                         + " (environment variable " + environmentVariable(setting.key()) + ")");
             }
         }
+        checkPollBounds(properties);
+    }
+
+    /** The learned schedule's bounds around the interval: min <= interval <= max, set or derived. */
+    static void checkPollBounds(PropertiesComponent properties) {
+        long interval = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.poll-interval").orElse("").strip());
+        String minSetting = properties.resolveProperty("jimeng.poll-interval.min").orElse("").strip();
+        String maxSetting = properties.resolveProperty("jimeng.poll-interval.max").orElse("").strip();
+        long min = io.github.jimengfetcher.task.TaskPolicy.minGap(interval, minSetting);
+        long max = io.github.jimengfetcher.task.TaskPolicy.maxGap(interval, maxSetting);
+        if (min > interval || interval > max) {
+            throw new IllegalStateException("jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: "
+                    + (minSetting.isEmpty() ? "(derived) " : "") + shortDuration(min) + ", "
+                    + shortDuration(interval) + ", " + (maxSetting.isEmpty() ? "(derived) " : "")
+                    + shortDuration(max) + " (environment variables JIMENG_POLL_INTERVAL_MIN, JIMENG_POLL_INTERVAL, "
+                    + "JIMENG_POLL_INTERVAL_MAX; empty min or max: derived from the interval)");
+        }
+    }
+
+    /** 1800ms, 2s, 1m: as a setting would be written. */
+    private static String shortDuration(long millis) {
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /** What is wrong with the value for its kind, or null when nothing is. */
@@ -109,6 +137,9 @@ public final class SettingChecks {
         }
         if (kind == Kind.NAME_OR_EMPTY) {
             return value.isEmpty() || INSTANCE_NAME.matcher(value).matches() ? null : "is not a name: " + example(kind, "");
+        }
+        if (kind == Kind.DURATION_OR_EMPTY) {
+            return value.isEmpty() ? null : problem(Kind.DURATION, value);
         }
         if (kind == Kind.LOG_FORMAT) {
             return io.github.jimengfetcher.log.LogFormat.problem(value);
@@ -160,7 +191,7 @@ public final class SettingChecks {
 
     private static String example(Kind kind, String number) {
         return switch (kind) {
-            case DURATION, DURATION_OR_ZERO, DURATION_LIST -> number.isEmpty()
+            case DURATION, DURATION_OR_ZERO, DURATION_LIST, DURATION_OR_EMPTY -> number.isEmpty()
                     ? "write a number with its unit, such as 500ms, 30s, 5m or 2h"
                     : "write " + number + "s, " + number + "ms, 5m, 2h, ...";
             case SIZE, SIZE_OR_ZERO -> "write e.g. 64KB, 1MB or 2GB (a bare number is bytes)";

@@ -14,6 +14,7 @@ import org.apache.camel.Header;
 import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -29,6 +30,7 @@ public class TaskBoard {
     private final TaskStore store;
     private final FinishedFacts facts;
     private ApiHealth api;
+    private TaskPolicy policy;
     private String instanceId = "";
 
     public TaskBoard(TaskStore store, FinishedFacts facts) {
@@ -39,6 +41,11 @@ public class TaskBoard {
     /** Tells why fetching is paused, when it is. */
     public void setApiHealth(ApiHealth api) {
         this.api = api;
+    }
+
+    /** Says when a pending task is likely ready, from the durations learned (estimated_ready_at). */
+    public void setPolicy(TaskPolicy policy) {
+        this.policy = policy;
     }
 
     /** The answering instance, shown beside the tasks (several instances may share the store). */
@@ -120,6 +127,9 @@ public class TaskBoard {
         entry.put("percent", downloading ? null : percent(task.progress));
         entry.put("fetches", task.fetches);
         entry.put("next_fetch_at", downloading ? null : Instant.ofEpochMilli(task.nextAt).toString());
+        // The median of the durations learned for its kind, from its submission, given its age; null without history.
+        Long ready = downloading || task.timedOutAt != null || policy == null ? null : policy.estimatedReadyAt(task, now);
+        entry.put("estimated_ready_at", ready == null ? null : Instant.ofEpochMilli(ready).toString());
         entry.put("age_seconds", Math.max(0, (now - task.registeredAt) / 1000));
         entry.put("last_error", task.lastError);
         // Who works on it now: a lease past its time is held by nobody (its holder may be gone).
@@ -155,6 +165,7 @@ public class TaskBoard {
         entry.put("percent", succeeded ? Integer.valueOf(100) : null);
         entry.put("fetches", record == null ? null : record.fetches());
         entry.put("next_fetch_at", null);
+        entry.put("estimated_ready_at", null);
         entry.put("age_seconds", record == null || record.registeredAt() == null ? null
                 : Math.max(0, (now - record.registeredAt().toEpochMilli()) / 1000));
         entry.put("last_error", record == null ? null : record.reason());

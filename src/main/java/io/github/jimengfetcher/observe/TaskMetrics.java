@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,8 @@ import org.apache.camel.Variable;
 
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.download.DownloadMetrics;
+import io.github.jimengfetcher.schedule.DurationHistogram;
+import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Task;
@@ -30,7 +33,13 @@ public class TaskMetrics {
         Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
         Duration.ofHours(4), Duration.ofHours(12)};
 
+    /** Buckets of the planned gaps between two fetches of a task (seconds). */
+    private static final double[] GAP_BUCKETS = {1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120, 300};
+
     private final MeterRegistry registry;
+    private final DistributionSummary plannedGaps;
+    private final Map<String, DistributionSummary> learned = new ConcurrentHashMap<>();
+    private LearnedDurations learnedDurations;
     private final Counter registered;
     private final Counter rejected;
     private final Counter succeeded;
@@ -66,6 +75,65 @@ public class TaskMetrics {
         }
         FetchOutcomes.OUTCOMES.forEach(this::fetchCounter);
         List.of("succeeded", "failed").forEach(this::durationTimer);
+        plannedGaps = DistributionSummary.builder("jimeng.fetch.planned.gap")
+                .description("The gaps planned between two fetches of a task (the plain interval, or the learned schedule's)")
+                .baseUnit("seconds")
+                .serviceLevelObjectives(GAP_BUCKETS)
+                .register(registry);
+    }
+
+    /**
+     * The learned task durations: each lesson as a histogram per kind (jimeng_task_learned_duration_seconds), and
+     * what the schedule goes by now, history and other instances' lessons included: the median and the
+     * weight of each kind's statistic (gauges).
+     */
+    public void watch(LearnedDurations durations) {
+        this.learnedDurations = durations;
+        durations.setOnLearned(this::learned);
+        learnedSummary(LearnedDurations.ANY);
+    }
+
+    /** A gap planned between two fetches of a task (ms). */
+    public void gapPlanned(long millis) {
+        plannedGaps.record(millis / 1000.0);
+    }
+
+    private void learned(String kind, double seconds) {
+        learnedSummary(kind).record(seconds);
+    }
+
+    private DistributionSummary learnedSummary(String kind) {
+        return learned.computeIfAbsent(kind, k -> {
+            Gauge.builder("jimeng.task.learned.duration.median", this, m -> m.learnedMedian(k))
+                    .description("The median of the durations the schedule has learned for the kind (NaN without them)")
+                    .baseUnit("seconds")
+                    .tag("kind", k)
+                    .register(registry);
+            Gauge.builder("jimeng.task.learned.duration.weight", this, m -> m.learnedWeight(k))
+                    .description("How many recent tasks the kind's learned durations stand for (older ones weigh less)")
+                    .tag("kind", k)
+                    .register(registry);
+            double[] buckets = new double[DURATION_BUCKETS.length];
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = DURATION_BUCKETS[i].toMillis() / 1000.0;
+            }
+            return DistributionSummary.builder("jimeng.task.learned.duration")
+                    .description("Durations learned from tasks finished with their video, from submission to ready, by kind")
+                    .baseUnit("seconds")
+                    .tag("kind", k)
+                    .serviceLevelObjectives(buckets)
+                    .register(registry);
+        });
+    }
+
+    private double learnedMedian(String kind) {
+        DurationHistogram histogram = learnedDurations == null ? null : learnedDurations.all().get(kind);
+        return histogram == null || histogram.count() <= 0 ? Double.NaN : histogram.quantile(0.5);
+    }
+
+    private double learnedWeight(String kind) {
+        DurationHistogram histogram = learnedDurations == null ? null : learnedDurations.all().get(kind);
+        return histogram == null ? 0 : histogram.count();
     }
 
     /**

@@ -72,7 +72,7 @@ public class DueWork {
      * rather than one batch per tick. Empty when nothing is due, fetches are paused, or no slot freed up.
      */
     public List<Lease> claimFetches() throws InterruptedException {
-        return claim(Task.Phase.FETCH, fetchSlots, pace, policy.pollInterval());
+        return claim(Task.Phase.FETCH, fetchSlots, pace, policy.claimGap());
     }
 
     /** Leases due downloads (new ones, retries, and downloads cut off by a stop) like {@link #claimFetches()}. */

@@ -23,10 +23,13 @@ import io.github.jimengfetcher.task.TaskState;
 public class TaskLife {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskLife.class);
+    /** One DEBUG line per planned gap, off unless asked for (-Djimengfetcher.log.plans=DEBUG: bench/run.sh adaptive checks them). */
+    private static final Logger PLANS = LoggerFactory.getLogger("io.github.jimengfetcher.schedule.plan");
 
     private TaskStore store;
     private TaskPolicy policy;
     private FinishedRecords outputs;
+    private java.util.function.LongConsumer onGapPlanned = gap -> { };
 
     public void setStore(TaskStore store) {
         this.store = store;
@@ -38,6 +41,11 @@ public class TaskLife {
 
     public void setOutputs(FinishedRecords outputs) {
         this.outputs = outputs;
+    }
+
+    /** Told every gap planned between two fetches of a task (ms), for the metrics. */
+    public void setOnGapPlanned(java.util.function.LongConsumer onGapPlanned) {
+        this.onGapPlanned = onGapPlanned;
     }
 
     // ---- what the task is ----
@@ -98,8 +106,21 @@ public class TaskLife {
         Task task = lease.task();
         boolean changed = !answer.status().equals(task.status) || !answer.progress().equals(task.progress == null ? "" : task.progress);
         task.fetches++;
-        // Timed from the answer: two fetches of a task are never closer than one interval, at the API too.
+        long previousFetchAt = task.lastFetchAt;
+        // Timed from the answer: two fetches of a task are never closer than one planned gap, at the API too.
         task.lastFetchAt = store.now();
+        // What the schedule learns from (TaskPolicy#readyDuration): the kind, and when the task began and was ready.
+        if (answer.kind() != null) {
+            task.kind = answer.kind();
+        }
+        if (answer.submittedAt() != null) {
+            task.submittedAt = answer.submittedAt();
+        }
+        if (answer.isSuccess() && task.readyAt == null) {
+            task.readyAt = answer.finishedAt() != null && task.submittedAt != null && answer.finishedAt() >= task.submittedAt
+                    ? answer.finishedAt()
+                    : previousFetchAt > 0 ? previousFetchAt + (task.lastFetchAt - previousFetchAt) / 2 : task.lastFetchAt;
+        }
         task.status = answer.status();
         task.progress = answer.progress();
         task.faultStreak = 0;
@@ -108,10 +129,19 @@ public class TaskLife {
         return changed;
     }
 
+    /** After an answer that is not final: the next fetch after the planned gap (TaskPolicy#fetchGap). */
     public void scheduleNextFetch(@Variable("lease") Lease lease) {
         Task task = lease.task();
-        task.nextAt = policy.nextFetchAt(task, store.now());
+        long gap = policy.fetchGap(task);
+        task.plannedGap = gap;
+        task.nextAt = Math.max(task.lastFetchAt, store.now() - gap) + gap;
+        if (PLANS.isDebugEnabled()) {
+            // One line per plan, for checking that each fetch came when it was planned (bench/run.sh adaptive).
+            PLANS.debug("{} PLANNED next fetch {} ms after the answer at {} (age {} s, kind {})", task.id, gap, task.lastFetchAt,
+                    Math.round(TaskPolicy.ageSeconds(task, task.lastFetchAt)), task.kind);
+        }
         store.release(lease);
+        onGapPlanned.accept(gap);
     }
 
     /** Counts a task_not_exist answer (written with the change that follows); true once it is confirmed and the task should fail. */
@@ -246,9 +276,17 @@ public class TaskLife {
 
     // ---- the end ----
 
-    /** The task's result is written: it is finished. */
+    /**
+     * The task's result is written: it is finished. Its duration teaches the schedule (not that of a task
+     * that timed out and succeeded late: fetched only now and then, when it was ready is not known).
+     */
     public void finish(@Variable("lease") Lease lease) {
         store.finish(lease, TaskState.SUCCEEDED);
+        Task task = lease.task();
+        long duration = TaskPolicy.readyDuration(task);
+        if (policy.durations() != null && task.timedOutAt == null && duration >= 0) {
+            policy.durations().learn(task.kind, duration);
+        }
     }
 
     /**

@@ -42,6 +42,14 @@ public class Task {
     public Long timedOutAt;
     /** How many of those late fetches were made. */
     public int rechecks;
+    /** The kind the answers name (action, or action/model), for the learned durations; null until one does. */
+    public String kind;
+    /** When the gateway says the task was submitted (epoch ms, its clock); null when its answers do not say. */
+    public Long submittedAt;
+    /** When the task became ready (epoch ms): the gateway's finish time, else estimated from the fetches around it. */
+    public Long readyAt;
+    /** The gap planned after the last answer (ms), for the metrics and the log; 0 before the first. */
+    public long plannedGap;
     /** The fencing token of the last claim: grows by one with every claim of the task. */
     public long epoch;
     /** The instance holding the task now, or null when nobody does. */
@@ -80,6 +88,10 @@ public class Task {
         t.lastError = lastError;
         t.timedOutAt = timedOutAt;
         t.rechecks = rechecks;
+        t.kind = kind;
+        t.submittedAt = submittedAt;
+        t.readyAt = readyAt;
+        t.plannedGap = plannedGap;
         t.epoch = epoch;
         t.leaseOwner = leaseOwner;
         t.leaseUntil = leaseUntil;

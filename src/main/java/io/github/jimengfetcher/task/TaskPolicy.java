@@ -7,6 +7,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.FetcherConfiguration;
+import io.github.jimengfetcher.schedule.DurationHistogram;
+import io.github.jimengfetcher.schedule.FetchSchedule;
+import io.github.jimengfetcher.schedule.LearnedDurations;
 
 /**
  * The rules of a task's life that do not depend on where tasks are stored: when it is next
@@ -25,7 +28,15 @@ public class TaskPolicy {
     /** task_not_exist is believed once the API said it twice, one poll interval apart. */
     static final int NOT_FOUND_ANSWERS_TO_FAIL = 2;
 
+    /** A submit time further ahead of our clock than this is not believed (the task's age counts from its registration). */
+    static final long CLOCK_SLACK = 60_000;
+
     private long pollInterval;
+    private boolean adaptive;
+    private String pollIntervalMin = "";
+    private String pollIntervalMax = "";
+    private volatile FetchSchedule schedule;
+    private volatile LearnedDurations durations;
     private long taskTimeout;
     private long retryInitialDelay;
     private long retryMaxDelay;
@@ -33,8 +44,62 @@ public class TaskPolicy {
     private int maxDownloadAttempts;
     private List<Long> timeoutRechecks = List.of();
 
-    public void setPollInterval(String interval) {
+    public synchronized void setPollInterval(String interval) {
         this.pollInterval = TimeUtils.toMilliSeconds(interval);
+        this.schedule = null;
+    }
+
+    /** jimeng.poll-interval.adaptive: schedule fetches by the learned durations (false: the plain interval). */
+    public synchronized void setAdaptive(boolean adaptive) {
+        this.adaptive = adaptive;
+        this.schedule = null;
+    }
+
+    /** jimeng.poll-interval.min; empty: derived, the interval / 5. */
+    public synchronized void setPollIntervalMin(String min) {
+        this.pollIntervalMin = min == null ? "" : min.strip();
+        this.schedule = null;
+    }
+
+    /** jimeng.poll-interval.max; empty: derived, 6 x the interval. */
+    public synchronized void setPollIntervalMax(String max) {
+        this.pollIntervalMax = max == null ? "" : max.strip();
+        this.schedule = null;
+    }
+
+    /** What the schedule learns from; none: the plain interval. */
+    public synchronized void setDurations(LearnedDurations durations) {
+        this.durations = durations;
+        this.schedule = null;
+    }
+
+    public LearnedDurations durations() {
+        return durations;
+    }
+
+    /** The shortest gap between two fetches of a task, set or derived (interval / 5). */
+    public static long minGap(long interval, String setting) {
+        return setting == null || setting.isBlank() ? interval / 5 : TimeUtils.toMilliSeconds(setting.strip());
+    }
+
+    /** The longest gap between two fetches of a task, set or derived (6 x interval). */
+    public static long maxGap(long interval, String setting) {
+        return setting == null || setting.isBlank() ? 6 * interval : TimeUtils.toMilliSeconds(setting.strip());
+    }
+
+    /** The schedule of these settings, made once (asked at every fetch: read without a lock once made). */
+    public FetchSchedule schedule() {
+        FetchSchedule made = schedule;
+        if (made != null) {
+            return made;
+        }
+        synchronized (this) {
+            if (schedule == null) {
+                schedule = new FetchSchedule(adaptive && durations != null, pollInterval,
+                        minGap(pollInterval, pollIntervalMin), maxGap(pollInterval, pollIntervalMax));
+            }
+            return schedule;
+        }
     }
 
     public void setTaskTimeout(String timeout) {
@@ -69,14 +134,75 @@ public class TaskPolicy {
         this.timeoutRechecks = List.copyOf(times);
     }
 
-    /** The planned gap between two fetches of a task: a claim moves the task's due time this much later. */
     public long pollInterval() {
         return pollInterval;
     }
 
-    /** After an answer that is not final: one poll interval after that answer, never sooner at the API. */
+    /**
+     * What a claim moves a task's due time by: the shortest gap the schedule plans (the interval when it
+     * is not adaptive). A task whose holder is killed is thus never fetched sooner than a planned gap
+     * after the fetch it was claimed for.
+     */
+    public long claimGap() {
+        return schedule().minGap();
+    }
+
+    /**
+     * The gap (ms) from the task's last answer to its next fetch: the plain interval, or with
+     * jimeng.poll-interval.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}).
+     */
+    public long fetchGap(Task task) {
+        FetchSchedule plan = schedule();
+        if (!plan.adaptive()) {
+            return plan.interval();
+        }
+        return plan.gapMillis(durations.forKind(task.kind), ageSeconds(task, task.lastFetchAt));
+    }
+
+    /** After an answer that is not final: the planned gap after that answer, never sooner at the API. */
     public long nextFetchAt(Task task, long now) {
-        return Math.max(task.lastFetchAt, now - pollInterval) + pollInterval;
+        long gap = fetchGap(task);
+        return Math.max(task.lastFetchAt, now - gap) + gap;
+    }
+
+    /**
+     * When the task began, for its age and its duration: the gateway's submit time where its answers
+     * gave one that is not ahead of our clock, else its registration here.
+     */
+    static long startedAt(Task task, long now) {
+        return task.submittedAt != null && task.submittedAt <= now + CLOCK_SLACK ? task.submittedAt : task.registeredAt;
+    }
+
+    /** The task's age (s) at a time. */
+    public static double ageSeconds(Task task, long at) {
+        return Math.max(0, at - startedAt(task, at)) / 1000.0;
+    }
+
+    /**
+     * When the pending task will most likely be ready (epoch ms): the median of its kind's learned durations,
+     * given it has run this long; null without a learned history (or with the schedule off, or beyond every
+     * duration learned).
+     */
+    public Long estimatedReadyAt(Task task, long now) {
+        if (durations == null) {
+            return null;
+        }
+        long start = startedAt(task, now);
+        double age = FetchSchedule.estimatedReadyAge(durations.forKind(task.kind), Math.max(0, now - start) / 1000.0);
+        return Double.isNaN(age) ? null : start + Math.round(age * 1000);
+    }
+
+    /**
+     * How long a task that succeeded took (ms), to learn from: from its submission to its finish by the
+     * gateway's own clock where the answers gave both; else from its start (see {@link #startedAt}) to the
+     * moment it was seen ready (halfway between the fetch that saw it and the one before). -1 when unknown.
+     */
+    public static long readyDuration(Task task) {
+        if (task.readyAt == null) {
+            return -1;
+        }
+        long duration = task.readyAt - startedAt(task, task.readyAt);
+        return duration >= 0 ? duration : -1;
     }
 
     /**
@@ -134,6 +260,6 @@ public class TaskPolicy {
         if (recheck >= 0) {
             return Math.max(recheck, now);
         }
-        return now + (task.phase == Task.Phase.FETCH ? pollInterval : retryMaxDelay);
+        return now + (task.phase == Task.Phase.FETCH ? schedule().maxGap() : retryMaxDelay);
     }
 }

@@ -197,4 +197,27 @@ class FetchAnswerReaderTest {
         assertFalse(FetchAnswerReader.isTaskNotFound("{\"error\":{\"message\":\"bad\",\"type\":\"new_api_error\"}}"));
         assertFalse(FetchAnswerReader.isTaskNotFound("not json"));
     }
+
+    @Test
+    void theKindAndTheGatewaysTimesAreReadForTheSchedule() {
+        FetchAnswer example = reader.read(null, FakeGateway.success("cgt-20250829165122-qkwch", "https://v.example/x.mp4"));
+        assertEquals("jimeng-videos", example.kind());
+        assertEquals(1756457484_000L, example.submittedAt());
+        assertEquals(1756457496_000L, example.finishedAt());
+
+        FetchAnswer withModel = reader.read(null, "{\"data\":{\"status\":\"IN_PROGRESS\",\"action\":\"generate\",\"model\":\"seedance 1.0\","
+                + "\"submit_time\":\"1756457484.25\",\"finish_time\":0}}");
+        assertEquals("generate/seedance_1.0", withModel.kind(), "action and model, as a label can hold them");
+        assertEquals(1756457484_250L, withModel.submittedAt(), "a numeric string, with a fraction");
+        assertNull(withModel.finishedAt(), "0 is not yet");
+
+        FetchAnswer upstreamOnly = reader.read(null, "{\"data\":{\"status\":\"queued\",\"data\":{\"action\":\"jimeng-videos\"},"
+                + "\"submit_time\":1756457484123}}");
+        assertEquals("jimeng-videos", upstreamOnly.kind(), "the upstream's action when the gateway names none");
+        assertEquals(1756457484123L, upstreamOnly.submittedAt(), "a time that large is milliseconds already");
+
+        FetchAnswer bare = reader.read(null, "{\"data\":{\"status\":\"queued\",\"submit_time\":\"soon\"}}");
+        assertNull(bare.kind());
+        assertNull(bare.submittedAt());
+    }
 }

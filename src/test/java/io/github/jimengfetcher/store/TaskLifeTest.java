@@ -203,4 +203,91 @@ class TaskLifeTest {
         assertThrows(LeaseLostException.class, () -> tasks.hold(lease), "unrenewed for an hour: lost");
         assertTrue(tasks.isPastDeadline(lease));
     }
+
+    // ---- the learned schedule ----
+
+    /** A policy on a 10 s interval that learns from the given durations (seconds), all of kind jimeng-videos. */
+    private TaskPolicy learnedPolicy(io.github.jimengfetcher.schedule.LearnedDurations durations) {
+        TaskPolicy policy = new TaskPolicy();
+        policy.setPollInterval("10s");
+        policy.setTaskTimeout("1h");
+        policy.setRetryInitialDelay("200ms");
+        policy.setRetryMaxDelay("1s");
+        policy.setMaxUrlRefreshes(2);
+        policy.setMaxDownloadAttempts(3);
+        policy.setTimeoutRechecks("");
+        policy.setAdaptive(true);
+        policy.setDurations(durations);
+        tasks.setPolicy(policy);
+        return policy;
+    }
+
+    private static FetchAnswer timed(String status, StatusFamily family, Long submitted, Long finished) {
+        return new FetchAnswer(status, family, "", "", "", family == StatusFamily.SUCCEEDED ? "https://v.example/x.mp4" : null, null,
+                "{}", "jimeng-videos", submitted, finished);
+    }
+
+    @Test
+    void aTaskFinishedWithItsVideoTeachesItsDurationByTheGatewaysClock() {
+        var durations = new io.github.jimengfetcher.schedule.LearnedDurations(io.github.jimengfetcher.schedule.DurationKeeper.IN_MEMORY);
+        learnedPolicy(durations);
+        Lease lease = claim("cgt-learn", Task.Phase.FETCH);
+        long submitted = clock.get() - 5_000;
+        tasks.recordAnswer(lease, timed("SUCCESS", StatusFamily.SUCCEEDED, submitted, submitted + 58_000));
+        tasks.startDownload(lease, timed("SUCCESS", StatusFamily.SUCCEEDED, submitted, submitted + 58_000));
+        Lease download = claim("cgt-learn", Task.Phase.DOWNLOAD);
+        tasks.finish(download);
+
+        var learned = durations.all().get("jimeng-videos");
+        assertEquals(1, learned.count(), 1e-9);
+        assertEquals(58, learned.quantile(0.5), 58 * 0.1, "58 s, within its bucket");
+        assertEquals(1, durations.all().get(io.github.jimengfetcher.schedule.LearnedDurations.ANY).count(), 1e-9);
+    }
+
+    @Test
+    void withoutTheGatewaysTimesTheTaskWasReadyHalfwayBetweenTheLastTwoFetches() {
+        var durations = new io.github.jimengfetcher.schedule.LearnedDurations(io.github.jimengfetcher.schedule.DurationKeeper.IN_MEMORY);
+        learnedPolicy(durations);
+        Lease lease = claim("cgt-halfway", Task.Phase.FETCH);
+        long registered = store.find("cgt-halfway").orElseThrow().registeredAt;
+        tasks.recordAnswer(lease, timed("IN_PROGRESS", StatusFamily.WAITING, null, null));
+        long first = clock.get();
+        tasks.scheduleNextFetch(lease);
+        clock.addAndGet(40_000);
+        Lease again = store.claimDue(Task.Phase.FETCH, 1, 0).get(0);
+        tasks.recordAnswer(again, timed("SUCCESS", StatusFamily.SUCCEEDED, null, null));
+        long second = clock.get();
+        tasks.startDownload(again, timed("SUCCESS", StatusFamily.SUCCEEDED, null, null));
+        tasks.finish(claim("cgt-halfway", Task.Phase.DOWNLOAD));
+
+        double expected = ((first + second) / 2 - registered) / 1000.0;
+        assertEquals(expected, durations.all().get("jimeng-videos").quantile(0.5), expected * 0.1);
+    }
+
+    @Test
+    void aLearnedScheduleSetsTheGapAndAClaimMovesTheDueTimeByTheShortestGap() {
+        var durations = new io.github.jimengfetcher.schedule.LearnedDurations(io.github.jimengfetcher.schedule.DurationKeeper.IN_MEMORY);
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 200; i++) {
+            durations.learn("jimeng-videos", Math.round(60_000 * Math.exp(0.3 * random.nextGaussian())));
+        }
+        TaskPolicy policy = learnedPolicy(durations);
+        assertEquals(2_000, policy.claimGap(), "the derived minimum, interval / 5");
+
+        Lease lease = claim("cgt-young", Task.Phase.FETCH);
+        tasks.recordAnswer(lease, timed("IN_PROGRESS", StatusFamily.WAITING, clock.get(), null));
+        tasks.scheduleNextFetch(lease);
+        Task young = store.find("cgt-young").orElseThrow();
+        assertTrue(young.plannedGap > 10_000, "a task just submitted is left alone longer than the interval: " + young.plannedGap);
+        assertEquals(young.lastFetchAt + young.plannedGap, young.nextAt);
+
+        Lease near = claim("cgt-near-median", Task.Phase.FETCH);
+        tasks.recordAnswer(near, timed("IN_PROGRESS", StatusFamily.WAITING, clock.get() - 60_000, null));
+        tasks.scheduleNextFetch(near);
+        Task nearMedian = store.find("cgt-near-median").orElseThrow();
+        assertTrue(nearMedian.plannedGap < 10_000 && nearMedian.plannedGap >= 2_000, "close where tasks finish: " + nearMedian.plannedGap);
+
+        Long estimate = policy.estimatedReadyAt(young, young.lastFetchAt);
+        assertTrue(estimate != null && Math.abs(estimate - (young.submittedAt + 60_000)) < 5_000, "the median from its submission: " + estimate);
+    }
 }

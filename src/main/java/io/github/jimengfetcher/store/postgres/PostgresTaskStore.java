@@ -74,6 +74,11 @@ public class PostgresTaskStore implements TaskStore {
         this.keyHash = StoreSchema.keyHash(baseUrl + " " + apiKey);
     }
 
+    /** The learned task durations, kept in this store for every instance (jimeng_fetch_durations). */
+    public io.github.jimengfetcher.schedule.DurationKeeper durations() {
+        return new SharedDurations(sql);
+    }
+
     public void start() {
         registrations = new Registrations(sql, clock, outputs);
         DataSource dataSource = sql.dataSource();

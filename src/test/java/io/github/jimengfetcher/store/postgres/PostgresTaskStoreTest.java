@@ -98,6 +98,25 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void everyInstanceLearnsTaskDurationsIntoTheSameRows() throws Exception {
+        PostgresTaskStore other = store("studio-3", outputs);
+        io.github.jimengfetcher.schedule.LearnedDurations here = new io.github.jimengfetcher.schedule.LearnedDurations(
+                ((PostgresTaskStore) store).durations());
+        io.github.jimengfetcher.schedule.LearnedDurations there = new io.github.jimengfetcher.schedule.LearnedDurations(other.durations());
+        CompletableFuture<?> a = CompletableFuture.runAsync(() -> { for (int i = 0; i < 40; i++) { here.learn("jimeng-videos", 60_000); } });
+        CompletableFuture<?> b = CompletableFuture.runAsync(() -> { for (int i = 0; i < 40; i++) { there.learn("jimeng-videos", 62_000); } });
+        CompletableFuture.allOf(a, b).get();
+
+        // A third instance starting now reads what both learned: no lesson lost to the other's write.
+        var stored = new io.github.jimengfetcher.schedule.LearnedDurations(store("studio-4", outputs).durations());
+        var histogram = stored.forKind("jimeng-videos");
+        assertTrue(histogram != null, "80 lessons: trusted");
+        assertEquals(80 * (1 - 80 / 2.0 / io.github.jimengfetcher.schedule.DurationHistogram.CAP), histogram.count(), 1.0);
+        assertEquals(histogram.count(), stored.all().get(io.github.jimengfetcher.schedule.LearnedDurations.ANY).count(), 1e-9);
+        assertTrue(histogram.quantile(0.5) > 58 && histogram.quantile(0.5) < 64, "median " + histogram.quantile(0.5));
+    }
+
+    @Test
     void twoInstancesClaimingAtOnceNeverGetTheSameTask() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

@@ -1,0 +1,129 @@
+package io.github.jimengfetcher.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How long tasks took, per kind (the answers' action, or action/model), learned from the tasks this
+ * installation finished with their video, and kept by a {@link DurationKeeper}. Every duration is also
+ * learned under {@link #ANY}, the fallback for a kind not seen often enough yet.
+ *
+ * Only successes teach: a failure often comes at once (a refused prompt) or after a provider's own
+ * timeout, a different distribution; mixed in, it would draw fetches early for every task, and a failure
+ * found late costs nothing worth fetching for (no video waits). Timed-out tasks teach nothing either.
+ *
+ * What was learned before is read on first need (a keeper that cannot be read leaves it empty, with a WARN),
+ * once the store it may live in has started.
+ *
+ * Readers get histograms that are never changed afterwards (a new one replaces the old on each
+ * lesson), so the schedule reads without a lock on the fetch path.
+ */
+public class LearnedDurations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LearnedDurations.class);
+
+    /** The kind every duration is learned under as well. */
+    public static final String ANY = "any";
+    /** Kinds remembered apart, "any" included; durations of further kinds go to "any" only. */
+    static final int MAX_KINDS = 32;
+    /** How often a shared keeper is read again for what other instances learned. */
+    static final long REFRESH_MILLIS = 10_000;
+
+    private final DurationKeeper keeper;
+    private final Map<String, DurationHistogram> kinds = new ConcurrentHashMap<>();
+    private final AtomicBoolean loaded = new AtomicBoolean();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile long readAt;
+    private volatile java.util.function.BiConsumer<String, Double> onLearned = (kind, seconds) -> { };
+
+    public LearnedDurations(DurationKeeper keeper) {
+        this.keeper = keeper;
+    }
+
+    private void load() {
+        try {
+            Map<String, DurationHistogram> stored = keeper.load();
+            stored.forEach((kind, histogram) -> {
+                if (kinds.size() < MAX_KINDS || kinds.containsKey(kind)) {
+                    kinds.put(kind, histogram);
+                }
+            });
+            loaded.set(true);
+        } catch (RuntimeException e) {
+            LOG.warn("The learned task durations cannot be read ({}): fetching at the plain interval until they can", e.getMessage());
+        }
+        readAt = System.currentTimeMillis();
+    }
+
+    /** Told every duration learned (kind, seconds), once under each kind it went to ("any" included), for the metrics. */
+    public void setOnLearned(java.util.function.BiConsumer<String, Double> onLearned) {
+        this.onLearned = onLearned;
+    }
+
+    /** Learns one finished task's duration (ms, from its submission to its video being ready). */
+    public void learn(String kind, long millis) {
+        if (millis < 0) {
+            return;
+        }
+        refreshNowAndThen(); // what was learned before comes first: a file keeper writes every kind
+        List<String> into = new ArrayList<>(2);
+        into.add(ANY);
+        if (kind != null && !ANY.equals(kind) && (kinds.containsKey(kind) || kinds.size() < MAX_KINDS)) {
+            into.add(kind);
+        }
+        synchronized (this) {
+            try {
+                Map<String, DurationHistogram> stored = keeper.add(into, millis / 1000.0, Map.copyOf(kinds));
+                kinds.putAll(stored);
+            } catch (RuntimeException e) {
+                LOG.warn("A task duration could not be kept ({}): learned here only", e.getMessage());
+                for (String k : into) {
+                    DurationHistogram next = kinds.containsKey(k) ? kinds.get(k).copy() : new DurationHistogram();
+                    next.add(millis / 1000.0);
+                    kinds.put(k, next);
+                }
+            }
+        }
+        into.forEach(k -> onLearned.accept(k, millis / 1000.0));
+    }
+
+    /**
+     * What to schedule a task of this kind by: its kind's histogram once it is trusted, else all kinds'
+     * once that one is, else null (the plain interval). Never changed after it is returned.
+     */
+    public DurationHistogram forKind(String kind) {
+        refreshNowAndThen();
+        DurationHistogram own = kind == null ? null : kinds.get(kind);
+        if (FetchSchedule.trusted(own)) {
+            return own;
+        }
+        DurationHistogram any = kinds.get(ANY);
+        return FetchSchedule.trusted(any) ? any : null;
+    }
+
+    /** Every kind's histogram, for the metrics and status page. */
+    public Map<String, DurationHistogram> all() {
+        refreshNowAndThen();
+        return Map.copyOf(kinds);
+    }
+
+    /** A shared keeper is read again every few seconds, by one thread, for what other instances learned. */
+    private void refreshNowAndThen() {
+        if ((!keeper.shared() && loaded.get()) || System.currentTimeMillis() - readAt < REFRESH_MILLIS) {
+            return;
+        }
+        if (refreshing.compareAndSet(false, true)) {
+            try {
+                load();
+            } finally {
+                refreshing.set(false);
+            }
+        }
+    }
+}
