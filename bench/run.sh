@@ -13,6 +13,7 @@
 #   INTERVAL (poll interval), DELAY (per fetch, e.g. 80ms), RATE (per download connection, e.g. 10MB),
 #   XMX (heap of the app), FILES (inbox files the ids are spread over),
 #   PACE_SECONDS (how long "pace" fetches, 60), PACE_ADMIT (what its gateway admits a second, 50), PACE_TASKS (2000)
+#   BIG_SIZE (1GB), BIG_RUNS (5: "big" downloads that many times and is judged on the medians)
 #   INSTANCES (more than 1: that many apps share one throw-away PostgreSQL, see "cluster")
 #   BENCH_JAVA_OPTS   extra JVM options for the app (e.g. a flight recording)
 #   BENCH_TMP         where the temporary working folders go (default /tmp)
@@ -155,7 +156,7 @@ check() { # scenario, description, awk condition, measured text
 # One scenario. Arguments: name tasks size ready interval delay rate xmx files [instances]
 run_scenario() {
     local name=$1 tasks=$2 size=$3 ready=$4 interval=$5 delay=$6 rate=$7 xmx=$8 files=$9 instances=${10:-1}
-    local dir="$WORK/$name"
+    local dir="$WORK/$name${BIG_RUN:+-$BIG_RUN}"
     local size_b rate_b ready_ms interval_ms
     size_b=$(to_bytes "$size"); rate_b=$(to_bytes "$rate"); ready_ms=$(to_ms "$ready"); interval_ms=$(to_ms "$interval")
     mkdir -p "$dir/stage"
@@ -373,8 +374,9 @@ run_scenario() {
                 bound_ms=$((ideal_ms * 3 / 2))
                 check "$name" "wall <= 1.5 x ideal = $bound_ms ms" "$wall_ms <= $bound_ms" "$wall_ms ms";;
             big)
-                check "$name" "download >= 90% of curl -o" "$dl_mbs >= 0.9 * $curl_mbs" \
-                    "$dl_mbs MB/s vs curl $curl_mbs MB/s (both timed by the server, request to last byte sent); result on disk (fsync, rename, JSON) $wall_ms ms after the drop"
+                # Judged on the medians of all runs (run_big); each run is logged.
+                echo "$dl_mbs $curl_mbs $(get latency_max_ms) $wall_ms $probe_ms" >> "$WORK/big-runs.txt"
+                log "$name: run ${BIG_RUN:-1}: download $dl_mbs MB/s vs curl $curl_mbs MB/s ($ratio_dl; both timed by the server, request to last byte sent); result on disk (hash, checks, fsync, rename, JSON) $(get latency_max_ms) ms after the task turned ready, $wall_ms ms after the drop"
                 check "$name" "peak RSS with -Xmx$xmx" "1" "$rss MB";;
             *)
                 bound_ms=$(awk -v i="$ideal_ms" -v v="$interval_ms" 'BEGIN { printf "%.0f", 1.2 * i + v }')
@@ -515,6 +517,30 @@ run_adaptive() {
     log "$name: done in $(( ($(now_ms) - t0) / 1000 )) s"
 }
 
+median() { # of the numbers on stdin, one a line
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The single big download, BIG_RUNS times (5): judged on the medians, so that one lucky (or unlucky)
+# run cannot stand for the result. curl's three probes are timed anew for each run.
+run_big() {
+    local runs=${BIG_RUNS:-5} i
+    : > "$WORK/big-runs.txt"
+    for ((i = 1; i <= runs; i++)); do
+        BIG_RUN=$i run_scenario big 1 "${BIG_SIZE:-1GB}" 0s 5s 0 0 64m 1
+    done
+    local ratios ratio dl curl ready drop curl_ms
+    ratios=$(awk '$2 > 0 { printf "%.2f ", $1 / $2 }' "$WORK/big-runs.txt")
+    ratio=$(awk '$2 > 0 { printf "%.3f\n", $1 / $2 }' "$WORK/big-runs.txt" | median)
+    dl=$(awk '{ print $1 }' "$WORK/big-runs.txt" | median); curl=$(awk '{ print $2 }' "$WORK/big-runs.txt" | median)
+    ready=$(awk '{ print $3 }' "$WORK/big-runs.txt" | median); drop=$(awk '{ print $4 }' "$WORK/big-runs.txt" | median)
+    curl_ms=$(awk '{ print $5 }' "$WORK/big-runs.txt" | median)
+    check big "download >= 90% of curl -o, median of $runs runs" "$ratio >= 0.9 && $(wc -l < "$WORK/big-runs.txt") == $runs" \
+        "median $ratio (runs: $ratios); $dl MB/s vs curl $curl MB/s, medians"
+    check big "ready -> result on disk (hash, checks, fsync, rename, JSON) <= 1.5 x curl's transfer time, median" \
+        "$ready <= 1.5 * $curl_ms" "$ready ms vs curl's $curl_ms ms; from the drop into the inbox $drop ms (the inbox reads a file once it has not changed for jimeng.inbox.settle-time, 1 s)"
+}
+
 preset() {
     case "$1" in
         # the learned schedule against the plain interval, on the issue's three loads
@@ -526,7 +552,7 @@ preset() {
         scale)   run_scenario scale   "${SCALE_TASKS:-10000}"  "${SCALE_SIZE:-64KB}"   "${SCALE_READY:-30s}"  "${SCALE_INTERVAL:-10s}" 0     0      256m                 10;;
         gateway) run_scenario gateway 1000                     2MB                     20s                    5s                       80ms  10MB   256m                 1;;
         ideal)   run_scenario ideal   "${IDEAL_TASKS:-100}"    "${IDEAL_SIZE:-16MB}"   "${IDEAL_READY:-10s}"  "${IDEAL_INTERVAL:-5s}"  0     0      256m                 1;;
-        big)     run_scenario big     1                        "${BIG_SIZE:-1GB}"      0s                     5s                       0     0      64m                  1;;
+        big)     run_big;;   # 1 video of BIG_SIZE (1GB), ready at once, 5 s interval, -Xmx64m, BIG_RUNS (5) times
         ingest)  run_scenario ingest  100000                   1KB                     1h                     10s                      0     0      256m                 100;;
         # scale's 10,000 tasks with gateway's remote-like API and storage, on 3 instances and one PostgreSQL
         # A gateway that admits 50 fetches/s per key (429 beyond, no Retry-After); 2,000 tasks on 5 s want 400/s.
