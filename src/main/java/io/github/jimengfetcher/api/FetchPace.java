@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * in flight per round of answers. An answer that shows the API is overloaded cuts it to
  * {@value #BACKOFF} of itself: a 5xx, a network fault or timeout, a 429, or a latency risen well above
  * the baseline (the smoothed latency above {@code 2 x baseline + } {@value #LATENCY_SLACK_MILLIS} ms:
- * the requests queue somewhere). The baseline is the least latency of the last one or two windows of
+ * the requests queue somewhere; the slack keeps this machine's own load, a busy CPU or a pause of its
+ * collector, which adds some tens of milliseconds to every answer, from passing for the API's). The
+ * baseline is the least latency of the last one or two windows of
  * {@value #BASELINE_WINDOW_MILLIS} ms, so an API that turns slower for good becomes the new normal
  * within two windows. The limit stays between 1 and {@code jimeng.max-concurrent-fetches}.
  *
@@ -45,7 +47,7 @@ public class FetchPace {
     static final double BACKOFF = 0.9;
     static final long CUT_SPACING_MILLIS = 1_000;
     static final long BASELINE_WINDOW_MILLIS = 30_000;
-    static final long LATENCY_SLACK_MILLIS = 20;
+    static final long LATENCY_SLACK_MILLIS = 50;
     /** The smoothing of the latency: about the last 20 answers. */
     static final double LATENCY_WEIGHT = 0.05;
     static final double MIN_RATE = 0.5;
