@@ -172,7 +172,7 @@ public class FetcherConfiguration {
      * How long tasks took, learned from those finished here, for the fetch schedule: kept in a file under
      * jimeng.work, or with the shared store in its database (every instance learns into the same rows).
      */
-    @BindToRegistry
+    @BindToRegistry(destroyMethod = "keep")
     public synchronized LearnedDurations learnedDurations() {
         taskStore(); // made with the store, which keeps them
         return learnedDurations;

@@ -264,6 +264,7 @@ class ObserveTest extends AppTestSupport {
         for (int i = 0; i < 100; i++) {
             earlier.learn("jimeng-videos", 40_000 + 10 * i);
         }
+        earlier.keep();
         String pending = "cgt-likely-pending";
         String done = "cgt-likely-done";
         long submitted = System.currentTimeMillis() / 1000 - 10;

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -74,18 +74,11 @@ public class DurationFile implements DurationKeeper {
         return kinds;
     }
 
+    /** One instance learns into this file: what it knows, these lessons included, is written as it is. */
     @Override
-    public synchronized Map<String, DurationHistogram> add(Collection<String> kinds, double seconds, Map<String, DurationHistogram> current) {
-        Map<String, DurationHistogram> all = new TreeMap<>(current);
-        Map<String, DurationHistogram> added = new LinkedHashMap<>();
-        for (String kind : kinds) {
-            DurationHistogram next = all.containsKey(kind) ? all.get(kind).copy() : new DurationHistogram();
-            next.add(seconds);
-            all.put(kind, next);
-            added.put(kind, next);
-        }
-        write(all);
-        return added;
+    public synchronized Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere) {
+        write(new TreeMap<>(learnedHere));
+        return learnedHere;
     }
 
     private void write(Map<String, DurationHistogram> all) {

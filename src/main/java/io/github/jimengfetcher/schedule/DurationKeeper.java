@@ -1,6 +1,6 @@
 package io.github.jimengfetcher.schedule;
 
-import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** Where the learned durations are kept between runs: a file under jimeng.work, or the shared store's table. */
@@ -10,12 +10,14 @@ public interface DurationKeeper {
     Map<String, DurationHistogram> load();
 
     /**
-     * Adds one duration to the stored histograms of these kinds, and answers them as stored now (on a
-     * shared store: with what every instance learned).
+     * Keeps the lessons learned since the last call, and answers the histograms of their kinds as
+     * stored now (on a shared store: with what every instance learned).
      *
-     * @param current what this instance knows of every kind, for a keeper that writes them all
+     * @param lessons     per kind, the durations (seconds) learned since, in order
+     * @param learnedHere what this instance knows of every kind, these lessons included: what a keeper
+     *                    of one instance writes as it is
      */
-    Map<String, DurationHistogram> add(Collection<String> kinds, double seconds, Map<String, DurationHistogram> current);
+    Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere);
 
     /** Does another instance learn into the same place, so that reading it again now and then brings news? */
     default boolean shared() {
@@ -30,14 +32,8 @@ public interface DurationKeeper {
         }
 
         @Override
-        public Map<String, DurationHistogram> add(Collection<String> kinds, double seconds, Map<String, DurationHistogram> current) {
-            Map<String, DurationHistogram> added = new java.util.HashMap<>();
-            for (String kind : kinds) {
-                DurationHistogram histogram = current.containsKey(kind) ? current.get(kind).copy() : new DurationHistogram();
-                histogram.add(seconds);
-                added.put(kind, histogram);
-            }
-            return added;
+        public Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere) {
+            return learnedHere;
         }
     };
 }

@@ -1,6 +1,7 @@
 package io.github.jimengfetcher.schedule;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,8 @@ public class LearnedDurations {
     public static final String ANY = "any";
     /** Kinds remembered apart, "any" included; durations of further kinds go to "any" only. */
     static final int MAX_KINDS = 32;
+    /** How often what was learned is kept, at most (and when the app stops). */
+    static final long KEEP_EVERY_MILLIS = 2_000;
     /** How often a shared keeper is read again for what other instances learned. */
     static final long REFRESH_MILLIS = 10_000;
 
@@ -39,6 +42,11 @@ public class LearnedDurations {
     private final Map<String, DurationHistogram> kinds = new ConcurrentHashMap<>();
     private final AtomicBoolean loaded = new AtomicBoolean();
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** Lessons learned here and not kept yet, per kind. Guarded by this. */
+    private final Map<String, List<Double>> unkept = new HashMap<>();
+    private final AtomicBoolean keeping = new AtomicBoolean();
+    private volatile long keptAt = System.currentTimeMillis();
+    private volatile boolean failing;
     private volatile long readAt;
     private volatile java.util.function.BiConsumer<String, Double> onLearned = (kind, seconds) -> { };
 
@@ -66,31 +74,84 @@ public class LearnedDurations {
         this.onLearned = onLearned;
     }
 
-    /** Learns one finished task's duration (ms, from its submission to its video being ready). */
+    /**
+     * Learns one finished task's duration (ms, from its submission to its video being ready): at once
+     * here, kept (written to the file or the shared store) with the others of the last
+     * {@value #KEEP_EVERY_MILLIS} ms, so that a burst of tasks finishing together writes once, not once
+     * each (writing each, under a lock, held back every finishing thread in the scale bench).
+     */
     public void learn(String kind, long millis) {
         if (millis < 0) {
             return;
         }
         refreshNowAndThen(); // what was learned before comes first: a file keeper writes every kind
+        double seconds = millis / 1000.0;
         List<String> into = new ArrayList<>(2);
         into.add(ANY);
-        if (kind != null && !ANY.equals(kind) && (kinds.containsKey(kind) || kinds.size() < MAX_KINDS)) {
-            into.add(kind);
-        }
         synchronized (this) {
-            try {
-                Map<String, DurationHistogram> stored = keeper.add(into, millis / 1000.0, Map.copyOf(kinds));
-                kinds.putAll(stored);
-            } catch (RuntimeException e) {
-                LOG.warn("A task duration could not be kept ({}): learned here only", e.getMessage());
-                for (String k : into) {
-                    DurationHistogram next = kinds.containsKey(k) ? kinds.get(k).copy() : new DurationHistogram();
-                    next.add(millis / 1000.0);
-                    kinds.put(k, next);
-                }
+            if (kind != null && !ANY.equals(kind) && (kinds.containsKey(kind) || kinds.size() < MAX_KINDS)) {
+                into.add(kind);
+            }
+            for (String k : into) {
+                DurationHistogram next = kinds.containsKey(k) ? kinds.get(k).copy() : new DurationHistogram();
+                next.add(seconds);
+                kinds.put(k, next);
+                unkept.computeIfAbsent(k, x -> new ArrayList<>()).add(seconds);
             }
         }
-        into.forEach(k -> onLearned.accept(k, millis / 1000.0));
+        into.forEach(k -> onLearned.accept(k, seconds));
+        if (System.currentTimeMillis() - keptAt >= KEEP_EVERY_MILLIS) {
+            keep();
+        }
+    }
+
+    /**
+     * Keeps what was learned since the last time (also called when the app stops). One thread at a
+     * time; another that comes meanwhile leaves it to the next. What cannot be kept (a full disk, the
+     * database away) stays to be kept next time, and is used here meanwhile.
+     */
+    public void keep() {
+        if (!keeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Map<String, List<Double>> lessons;
+            Map<String, DurationHistogram> learnedHere;
+            synchronized (this) {
+                keptAt = System.currentTimeMillis();
+                if (unkept.isEmpty()) {
+                    return;
+                }
+                lessons = new HashMap<>(unkept);
+                unkept.clear();
+                learnedHere = Map.copyOf(kinds);
+            }
+            try {
+                Map<String, DurationHistogram> stored = keeper.add(lessons, learnedHere);
+                synchronized (this) {
+                    // the store's view (every instance's lessons), but for kinds learned here again meanwhile
+                    stored.forEach((k, histogram) -> {
+                        if (!unkept.containsKey(k)) {
+                            kinds.put(k, histogram);
+                        }
+                    });
+                }
+                if (failing) {
+                    failing = false;
+                    LOG.info("The learned task durations are kept again");
+                }
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    lessons.forEach((k, durations) -> unkept.computeIfAbsent(k, x -> new ArrayList<>()).addAll(0, durations));
+                }
+                if (!failing) {
+                    failing = true;
+                    LOG.warn("Task durations could not be kept ({}): learned here, kept once they can be", e.getMessage());
+                }
+            }
+        } finally {
+            keeping.set(false);
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ class DurationFileTest {
         for (int i = 0; i < n; i++) {
             durations.learn("jimeng-videos", Math.round((seconds + i % 10) * 1000));
         }
+        durations.keep();
         return durations;
     }
 
@@ -63,6 +64,7 @@ class DurationFileTest {
             assertNull(durations.forKind("jimeng-videos"), "the plain interval");
             assertFalse(log.containing("cannot be read").isEmpty(), log.all());
             durations.learn("jimeng-videos", 60_000);
+            durations.keep();
         }
         assertEquals(1, new DurationFile(work).load().get(LearnedDurations.ANY).count(), 1e-6);
     }
@@ -76,6 +78,20 @@ class DurationFileTest {
         }
         Files.writeString(work.resolve(DurationFile.FILE_NAME), "{\"buckets\": \"" + DurationFile.LAYOUT + "\", \"kinds\": {\"any\": [1, 2]}}");
         assertTrue(new DurationFile(work).load().isEmpty(), "a wrong number of buckets");
+    }
+
+    /** A burst of lessons (tasks finishing together) is written once, not once each; stopping writes the rest. */
+    @Test
+    void lessonsAreKeptTogetherAndTheRestWhenTheAppStops() throws Exception {
+        LearnedDurations durations = new LearnedDurations(new DurationFile(work));
+        durations.learn("jimeng-videos", 60_000);
+        for (int i = 0; i < 499; i++) {
+            durations.learn("jimeng-videos", 61_000);
+        }
+        assertTrue(new DurationFile(work).load().isEmpty(), "nothing written within the first seconds");
+        durations.keep(); // what the app's stop does
+        assertEquals(durations.all().get(LearnedDurations.ANY).count(), new DurationFile(work).load().get(LearnedDurations.ANY).count(), 1e-3);
+        assertEquals(durations.all().get("jimeng-videos").quantile(0.5), new DurationFile(work).load().get("jimeng-videos").quantile(0.5), 1e-3);
     }
 
     @Test

@@ -5,8 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -57,15 +57,15 @@ public class SharedDurations implements DurationKeeper {
     }
 
     @Override
-    public Map<String, DurationHistogram> add(Collection<String> kinds, double seconds, Map<String, DurationHistogram> current) {
+    public Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere) {
         Map<String, DurationHistogram> added = new LinkedHashMap<>();
         try (Connection c = sql.connection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 // In the same order on every instance: two lessons never wait for each other's rows crosswise.
-                for (String kind : new TreeSet<>(kinds)) {
-                    added.put(kind, addOne(c, kind, seconds));
+                for (String kind : new TreeSet<>(lessons.keySet())) {
+                    added.put(kind, addAll(c, kind, lessons.get(kind)));
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -80,7 +80,7 @@ public class SharedDurations implements DurationKeeper {
         return added;
     }
 
-    private static DurationHistogram addOne(Connection c, String kind, double seconds) throws SQLException {
+    private static DurationHistogram addAll(Connection c, String kind, List<Double> durations) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO jimeng_fetch_durations (kind, weights) VALUES (?, ?) ON CONFLICT (kind) DO NOTHING")) {
             insert.setString(1, kind);
@@ -94,7 +94,7 @@ public class SharedDurations implements DurationKeeper {
                 histogram = row.next() ? histogram(row.getArray(1)) : new DurationHistogram();
             }
         }
-        histogram.add(seconds);
+        durations.forEach(histogram::add);
         try (PreparedStatement update = c.prepareStatement("UPDATE jimeng_fetch_durations SET weights = ? WHERE kind = ?")) {
             update.setArray(1, array(c, histogram.weights()));
             update.setString(2, kind);

@@ -106,6 +106,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         CompletableFuture<?> a = CompletableFuture.runAsync(() -> { for (int i = 0; i < 40; i++) { here.learn("jimeng-videos", 60_000); } });
         CompletableFuture<?> b = CompletableFuture.runAsync(() -> { for (int i = 0; i < 40; i++) { there.learn("jimeng-videos", 62_000); } });
         CompletableFuture.allOf(a, b).get();
+        here.keep();
+        there.keep();
 
         // A third instance starting now reads what both learned: no lesson lost to the other's write.
         var stored = new io.github.jimengfetcher.schedule.LearnedDurations(store("studio-4", outputs).durations());
