@@ -25,8 +25,8 @@ final class PartHasher {
     private static final long HASH_STEP = 4L << 20;
     private static final int HASH_BUFFER = 256 * 1024;
     private static final long WARM_UP = 32L << 20;
-    /** Written bytes are forced to disk in steps of this much while the transfer goes on. */
-    private static final long FLUSH_STEP = 64L << 20;
+    /** Written bytes are forced to disk in steps of this much while the transfer goes on (smaller steps slowed the transfer). */
+    private static final long FLUSH_STEP = 256L << 20;
 
     private final Path part;
     private final Executor finishing;
@@ -35,7 +35,8 @@ final class PartHasher {
     private final Object lock = new Object();
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile long hashed;
-    private long flushed;
+    private volatile long flushed;
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
     private FileChannel reader;
     private boolean closed;
 
@@ -50,13 +51,13 @@ final class PartHasher {
 
     /** Called on the I/O thread after each write: queues a step once a step's worth is unhashed, one at a time. */
     void wrote(long writtenNow) {
+        flushNowAndThen(writtenNow);
         if (writtenNow - hashed >= HASH_STEP && queued.compareAndSet(false, true)) {
             try {
                 finishing.execute(() -> {
                     queued.set(false);
                     try {
                         hashUpTo(written.getAsLong());
-                        flushHashed();
                     } catch (IOException e) {
                         // the transfer broke off meanwhile, or the disk fails: the final check hashes again and tells
                     }
@@ -93,16 +94,26 @@ final class PartHasher {
     }
 
     /**
-     * Forces what is hashed so far to disk once a flush step's worth is waiting: the disk writes a
-     * big video while it arrives, and the final force at its end has only the last steps left (it
-     * took half a second for a 1 GB video, after the last byte). Nothing for small videos.
+     * Forces what is written so far to disk once a flush step's worth is waiting, on another finishing
+     * thread than the hashing (a force of 64 MB can take a tenth of a second or more, and the hash
+     * must keep pace with the transfer): the disk writes a big video while it arrives, and the force
+     * after its last byte has only the last step left. Nothing for small videos.
      */
-    private void flushHashed() throws IOException {
-        synchronized (lock) {
-            if (!closed && reader != null && hashed - flushed >= FLUSH_STEP) {
-                long upTo = hashed;
-                reader.force(false);
-                flushed = upTo;
+    private void flushNowAndThen(long writtenNow) {
+        if (writtenNow - flushed >= FLUSH_STEP && flushQueued.compareAndSet(false, true)) {
+            try {
+                finishing.execute(() -> {
+                    try (FileChannel file = FileChannel.open(part, StandardOpenOption.READ)) {
+                        file.force(false);
+                        flushed = writtenNow;
+                    } catch (IOException e) {
+                        // the transfer ended meanwhile, or the disk fails: the final force tells
+                    } finally {
+                        flushQueued.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                flushQueued.set(false);
             }
         }
     }
