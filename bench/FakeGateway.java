@@ -92,6 +92,16 @@ public final class FakeGateway {
             this.ready = ready;
         }
 
+        /** The first fetch at or after the given time (the one that found the task ready), or 0. */
+        synchronized long firstFetchFrom(long time) {
+            for (int i = 0; i < fetches; i++) {
+                if (fetchTimes[i] >= time) {
+                    return fetchTimes[i];
+                }
+            }
+            return 0;
+        }
+
         synchronized void fetched(long at) {
             if (fetches == fetchTimes.length) {
                 fetchTimes = Arrays.copyOf(fetchTimes, fetches * 2);
@@ -577,6 +587,33 @@ public final class FakeGateway {
         line(out, "latency_p95_ms", percentile(lat, 95));
         line(out, "latency_max_ms", done == 0 ? 0 : lat[done - 1]);
         line(out, "last_result", lastResult);
+        // Where a task's latency goes: from the fetch that found it ready to its download's request,
+        // the download as this server timed it, and from the last byte sent to the result file.
+        long[] queue = new long[done], transfer = new long[done], finish = new long[done];
+        int n = 0;
+        for (Map.Entry<String, TaskStat> e : tasks.entrySet()) {
+            TaskStat t = e.getValue();
+            long result = resultTime(e.getKey());
+            long found = t.firstFetchFrom(t.ready);
+            if (result > 0 && found > 0 && t.downloadStart > 0) {
+                queue[n] = t.downloadStart - found;
+                transfer[n] = t.downloadEnd - t.downloadStart;
+                finish[n] = result - t.downloadEnd;
+                n++;
+            }
+        }
+        for (long[] part : List.of(queue, transfer, finish)) {
+            Arrays.sort(part, 0, n);
+        }
+        queue = Arrays.copyOf(queue, n);
+        transfer = Arrays.copyOf(transfer, n);
+        finish = Arrays.copyOf(finish, n);
+        line(out, "ready_fetch_to_download_p50_ms", percentile(queue, 50));
+        line(out, "ready_fetch_to_download_p95_ms", percentile(queue, 95));
+        line(out, "download_p50_ms", percentile(transfer, 50));
+        line(out, "download_p95_ms", percentile(transfer, 95));
+        line(out, "download_end_to_result_p50_ms", percentile(finish, 50));
+        line(out, "download_end_to_result_p95_ms", percentile(finish, 95));
     }
 
     /** When the task's result file was written (its modification time), or 0 while there is none. */

@@ -1,8 +1,12 @@
 package io.github.jimengfetcher.observe;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -19,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * is counted in one line at the stop, so a slow subscriber never loses events without a word.
  * The records under output/ are not affected.
  *
- * Each event published (routes/hooks.yaml calls {@link #published}) is owed once to every route
+ * Each event published (routes/hooks.yaml calls {@link #publishedSucceeded} or {@link #publishedFailed}) is owed once to every route
  * subscribed to its queue; each exchange a subscriber route completes or fails, as Camel reports
  * it, pays one back.
  */
@@ -30,6 +34,11 @@ public class HookEventsOnStop extends MainListenerSupport {
 
     private final AtomicLong owed = new AtomicLong();
     private final AtomicLong handed = new AtomicLong();
+    private volatile Subscribed subscribed;
+
+    /** The hook queues' endpoints, as found when the context had this many endpoints. */
+    private record Subscribed(int endpoints, Map<String, List<SedaEndpoint>> byQueue) {
+    }
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
@@ -37,15 +46,44 @@ public class HookEventsOnStop extends MainListenerSupport {
         main.getCamelContext().getRegistry().bind("hookEvents", this);
     }
 
-    /** An event is about to go to the queue of this name (task-succeeded-events or task-failed-events). */
-    public void published(Exchange exchange, String queue) {
-        // Subscribers attach to their own endpoint of the queue (their URI may differ): count them all.
-        for (Endpoint endpoint : exchange.getContext().getEndpoints()) {
-            SedaEndpoint seda = hookQueue(endpoint);
-            if (seda != null && seda.getEndpointBaseUri().endsWith(queue)) {
-                owed.addAndGet(seda.getConsumers().size());
-            }
+    /** A task-succeeded event is about to go to its queue (routes/hooks.yaml). */
+    public void publishedSucceeded(Exchange exchange) {
+        published(exchange.getContext(), "task-succeeded-events");
+    }
+
+    /** A task-failed event is about to go to its queue (routes/hooks.yaml). */
+    public void publishedFailed(Exchange exchange) {
+        published(exchange.getContext(), "task-failed-events");
+    }
+
+    private void published(CamelContext context, String queue) {
+        for (SedaEndpoint seda : subscribed(context, queue)) {
+            owed.addAndGet(seda.getConsumers().size());
         }
+    }
+
+    /**
+     * The endpoints of the queue of this name (subscribers attach to their own endpoint of it: their URI
+     * may differ). Looked up again only when the context's endpoints change, not for every finished task.
+     */
+    private List<SedaEndpoint> subscribed(CamelContext context, String queue) {
+        int endpoints = context.getEndpointRegistry().size();
+        Subscribed known = subscribed;
+        if (known == null || known.endpoints() != endpoints) {
+            Map<String, List<SedaEndpoint>> byQueue = new HashMap<>();
+            for (String name : QUEUES) {
+                byQueue.put(name, new ArrayList<>());
+            }
+            for (Endpoint endpoint : context.getEndpoints()) {
+                SedaEndpoint seda = hookQueue(endpoint);
+                if (seda != null) {
+                    byQueue.get(queueOf(seda)).add(seda);
+                }
+            }
+            known = new Subscribed(endpoints, byQueue);
+            subscribed = known;
+        }
+        return known.byQueue().get(queue);
     }
 
     @Override
@@ -58,12 +96,15 @@ public class HookEventsOnStop extends MainListenerSupport {
     }
 
     private static SedaEndpoint hookQueue(Endpoint endpoint) {
-        if (endpoint instanceof SedaEndpoint seda) {
-            String uri = seda.getEndpointBaseUri();
-            for (String queue : QUEUES) {
-                if (uri.endsWith("/" + queue) || uri.endsWith(":" + queue)) {
-                    return seda;
-                }
+        return endpoint instanceof SedaEndpoint seda && queueOf(seda) != null ? seda : null;
+    }
+
+    /** The hook queue this endpoint is one of, or null. */
+    private static String queueOf(SedaEndpoint seda) {
+        String uri = seda.getEndpointBaseUri();
+        for (String queue : QUEUES) {
+            if (uri.endsWith("/" + queue) || uri.endsWith(":" + queue)) {
+                return queue;
             }
         }
         return null;
