@@ -17,6 +17,7 @@ import io.github.jimengfetcher.inbox.InboxEntries;
 import io.github.jimengfetcher.inbox.InboxFaults;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.inbox.InboxFollowUp;
+import io.github.jimengfetcher.inbox.InboxReadLock;
 import io.github.jimengfetcher.kafka.EventOutbox;
 import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.kafka.KafkaInbox;
@@ -213,7 +214,14 @@ public class FetcherConfiguration {
     public InboxFileReader inboxFileReader() {
         InboxFileReader reader = new InboxFileReader();
         reader.setMaxFileSize(maxInboxFileSize);
+        reader.setSettleTime(inboxSettleTime);
+        reader.setFollowUpTime(inboxFollowUpTime);
         return reader;
+    }
+
+    @BindToRegistry
+    public InboxReadLock inboxReadLock() {
+        return new InboxReadLock(inboxSettleTime, inboxFollowUpTime);
     }
 
     @BindToRegistry

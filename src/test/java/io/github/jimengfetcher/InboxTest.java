@@ -175,6 +175,29 @@ class InboxTest extends AppTestSupport {
     }
 
     @Test
+    void aFileOfWholeLinesIsReadAtOnceAndAnyOtherOnceItSettled() throws Exception {
+        pendingForever("cgt-lines-a", "cgt-lines-b", "cgt-no-line-end", "cgt-json");
+        startApp(Map.of("jimeng.inbox.settle-time", "5s"));
+
+        app.drop("lines.txt", "# a batch\ncgt-lines-a\r\ncgt-lines-b\n");
+        // Far sooner than the settle time: the file's lines are whole.
+        await().atMost(Duration.ofSeconds(4)).until(() -> store().find("cgt-lines-a").isPresent()
+                && store().find("cgt-lines-b").isPresent());
+
+        // A last line without its line end, and a JSON document that ends with one: both may be
+        // half-written, so neither is read before it has not changed for the settle time.
+        app.drop("partial.txt", "cgt-no-line-end");
+        app.drop("doc.txt", "{\"task_ids\": [\"cgt-json\"]}\n");
+        long dropped = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-no-line-end").isPresent()
+                && store().find("cgt-json").isPresent());
+        assertTrue(System.currentTimeMillis() - dropped >= 4_500, "read only once settled");
+        awaitInboxEmpty();
+        assertEquals(0, app.filesIn("rejected"));
+        assertEquals(4, store().pendingCount());
+    }
+
+    @Test
     void hiddenAndTemporaryFilesAreLeftAlone() throws Exception {
         startApp(Map.of());
         Files.createDirectories(app.inbox());

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
+import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.task.TaskIds;
@@ -38,9 +40,21 @@ public class InboxFileReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private long maxFileSize;
+    private long settleTime;
+    private boolean followsAppends;
 
     public void setMaxFileSize(String size) {
         this.maxFileSize = ByteSizes.parse(size);
+    }
+
+    /** jimeng.inbox.settle-time: a file changed more recently may still be being written. */
+    public void setSettleTime(String settleTime) {
+        this.settleTime = TimeUtils.toMilliSeconds(settleTime);
+    }
+
+    /** jimeng.inbox.follow-up-time: above 0, lines appended after a read are read later ({@link InboxFollowUp}). */
+    public void setFollowUpTime(String followUpTime) {
+        this.followsAppends = TimeUtils.toMilliSeconds(followUpTime) > 0;
     }
 
     public InboxFile read(@Body java.io.File inboxFile) throws IOException {
@@ -66,6 +80,14 @@ public class InboxFileReader {
         if (bytes.length == 0) {
             accept(name, 0, ids, rejections, "the file is empty, so its name is taken as the task id: ");
             return new InboxFile(name, ids, rejections, 0, -1);
+        }
+        if (followsAppends && InboxReadLock.startsAsLines(name, bytes, bytes.length) && !hasSettled(file)) {
+            // Read before it settled (InboxReadLock: it ended with a line end): its whole lines now;
+            // whatever its writer adds after them is read by the follow-up, from here.
+            bytes = Arrays.copyOf(bytes, wholeLinesEnd(bytes, 0));
+            if (bytes.length == 0) {
+                return new InboxFile(name, ids, rejections, 0, -1);
+            }
         }
         String text;
         try {
@@ -140,16 +162,7 @@ public class InboxFileReader {
             // Nothing new; shorter than before means the file was rewritten, which is not an append.
             return new InboxFile(source, ids, rejections, bytes.length < from ? -1 : from, from);
         }
-        int end = bytes.length;
-        if (!settled) {
-            end = (int) from;
-            for (int i = bytes.length - 1; i >= from; i--) {
-                if (bytes[i] == '\n') {
-                    end = i + 1;
-                    break;
-                }
-            }
-        }
+        int end = settled ? bytes.length : wholeLinesEnd(bytes, (int) from);
         if (end <= from) {
             return new InboxFile(source, ids, rejections, from, from);
         }
@@ -172,6 +185,21 @@ public class InboxFileReader {
         }
         readLines(text, firstLine, ids, rejections);
         return new InboxFile(source, dedupe(ids), rejections, end, from);
+    }
+
+    /** Where the last whole line after from ends (just after its line end); from when there is none. */
+    private static int wholeLinesEnd(byte[] bytes, int from) {
+        for (int i = bytes.length - 1; i >= from; i--) {
+            if (bytes[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return from;
+    }
+
+    /** Unchanged for jimeng.inbox.settle-time: its writer is done. */
+    private boolean hasSettled(Path file) throws IOException {
+        return System.currentTimeMillis() - Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() >= settleTime;
     }
 
     /** At most one byte more than the limit; links are not followed even if one was put in the file's place. */

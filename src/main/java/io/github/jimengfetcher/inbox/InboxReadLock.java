@@ -1,0 +1,92 @@
+package io.github.jimengfetcher.inbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.util.Locale;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileOperations;
+import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * When an inbox file may be read: the inbox consumer's read lock (bean {@code inboxReadLock}).
+ *
+ * A file of id lines that ends with a line end is read at once: every line in it is whole, and
+ * what a writer still holding it open appends later is read by {@link InboxFollowUp}, from where
+ * this read stopped. Any other file (JSON, UTF-16, empty, a .retry list, or a last line without
+ * its line end) is read once it has not changed for jimeng.inbox.settle-time, by Camel's
+ * {@code changed} read lock, so a half-written document or line is never read. With
+ * jimeng.inbox.follow-up-time 0 nothing appended would be read: every file then waits to settle.
+ */
+public class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
+
+    /** How much of a file's start tells whether it is id lines. */
+    private static final int HEAD = 512;
+
+    private final boolean readEarly;
+
+    /**
+     * @param settleTime   jimeng.inbox.settle-time
+     * @param followUpTime jimeng.inbox.follow-up-time
+     */
+    public InboxReadLock(String settleTime, String followUpTime) {
+        setMinAge(TimeUtils.toMilliSeconds(settleTime));
+        setCheckInterval(250);
+        // An empty file is valid input (its name is the id).
+        setMinLength(0);
+        // No "{name}.camelLock" marker beside the file: a name near the 255-byte limit has no room for it.
+        setMarkerFiler(false);
+        this.readEarly = TimeUtils.toMilliSeconds(followUpTime) > 0;
+    }
+
+    @Override
+    public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
+            throws Exception {
+        if (readEarly && endsWithWholeLine(file.getFile())) {
+            return true;
+        }
+        return super.acquireExclusiveReadLock(operations, file, exchange);
+    }
+
+    /** Id lines (see {@link #startsAsLines}) whose last byte is a line end. */
+    static boolean endsWithWholeLine(File file) {
+        try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
+            long size = in.length();
+            if (size == 0) {
+                return false;
+            }
+            byte[] head = new byte[(int) Math.min(HEAD, size)];
+            in.readFully(head);
+            in.seek(size - 1);
+            return in.read() == '\n' && startsAsLines(file.getName(), head, head.length);
+        } catch (IOException gone) {
+            return false; // gone or unreadable: the consumer's own checks say what it is
+        }
+    }
+
+    /**
+     * Does the file begin like UTF-8 id lines: not a .json or .retry file, no byte-order mark,
+     * and its first character (after blanks) neither '{' nor '[' (a JSON document is read whole, settled)?
+     */
+    static boolean startsAsLines(String name, byte[] head, int length) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".json") || lower.endsWith(".retry")) {
+            return false;
+        }
+        if (length >= 2 && ((head[0] == (byte) 0xFE && head[1] == (byte) 0xFF) || (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE)
+                || (head[0] == (byte) 0xEF && head[1] == (byte) 0xBB))) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = head[i];
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                continue;
+            }
+            return b != '{' && b != '[' && b != 0;
+        }
+        return false;
+    }
+}
