@@ -13,7 +13,8 @@
 #   INTERVAL (poll interval), DELAY (per fetch, e.g. 80ms), RATE (per download connection, e.g. 10MB),
 #   XMX (heap of the app), FILES (inbox files the ids are spread over),
 #   PACE_SECONDS (how long "pace" fetches, 60), PACE_ADMIT (what its gateway admits a second, 50), PACE_TASKS (2000)
-#   BIG_SIZE (1GB), BIG_RUNS (5: "big" downloads that many times and is judged on the medians)
+#   BIG_SIZE (1GB), BIG_RUNS (5: "big" downloads that many times and is judged on the medians),
+#   BIG_SETTLE (3: seconds between the app's start and the drop in "big")
 #   INSTANCES (more than 1: that many apps share one throw-away PostgreSQL, see "cluster")
 #   BENCH_JAVA_OPTS   extra JVM options for the app (e.g. a flight recording)
 #   BENCH_TMP         where the temporary working folders go (default /tmp)
@@ -247,6 +248,10 @@ run_scenario() {
         done
     ) &
     SAMPLER_PID=$!
+
+    # -- "big" times one transfer in a running service: its drop waits until the app's start-up work
+    # (the JIT compiling the hot paths, the checksum warm-up) is over, which would share the CPU with it.
+    [ "$name" = big ] && sleep "${BIG_SETTLE:-3}"
 
     # -- the task-id files: written aside, then moved into the inbox at once
     awk -v n="$tasks" -v f="$files" -v d="$dir/stage" -v p="bench-$name-" \
@@ -538,7 +543,9 @@ run_big() {
     check big "download >= 90% of curl -o, median of $runs runs" "$ratio >= 0.9 && $(wc -l < "$WORK/big-runs.txt") == $runs" \
         "median $ratio (runs: $ratios); $dl MB/s vs curl $curl MB/s, medians"
     check big "ready -> result on disk (hash, checks, fsync, rename, JSON) <= 1.5 x curl's transfer time, median" \
-        "$ready <= 1.5 * $curl_ms" "$ready ms vs curl's $curl_ms ms; from the drop into the inbox $drop ms (the inbox reads a file once it has not changed for jimeng.inbox.settle-time, 1 s)"
+        "$ready <= 1.5 * $curl_ms" "$ready ms vs curl's $curl_ms ms"
+    check big "drop into the inbox -> result on disk <= 1.5 x curl's transfer time, median" \
+        "$drop <= 1.5 * $curl_ms" "$drop ms vs curl's $curl_ms ms"
 }
 
 preset() {
