@@ -35,6 +35,9 @@ public class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
     public InboxReadLock(String settleTime, String followUpTime) {
         setMinAge(TimeUtils.toMilliSeconds(settleTime));
         setCheckInterval(250);
+        // As the file component's own readLockTimeout: a file that never settles (written on and on
+        // without a line end) is skipped for this poll after 10 s, not waited for while others queue.
+        setTimeout(10_000);
         // An empty file is valid input (its name is the id).
         setMinLength(0);
         // No "{name}.camelLock" marker beside the file: a name near the 255-byte limit has no room for it.

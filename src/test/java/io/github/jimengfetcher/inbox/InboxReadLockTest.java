@@ -11,6 +11,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,7 @@ class InboxReadLockTest {
         File partial = file("partial.txt", "cgt-1\ncgt-");
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             InboxReadLock withFollowUp = new InboxReadLock("1h", "10m");
+            assertEquals(10_000, withFollowUp.getTimeout(), "a file that never settles does not hold up the others for ever");
             withFollowUp.setTimeout(300);
             assertTrue(withFollowUp.acquireExclusiveReadLock(null, generic(lines), new DefaultExchange(context)));
             assertFalse(withFollowUp.acquireExclusiveReadLock(null, generic(partial), new DefaultExchange(context)),
