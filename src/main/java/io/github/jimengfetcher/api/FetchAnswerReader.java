@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,6 +86,7 @@ public class FetchAnswerReader {
 
     /** Longer than any real action or model name: a kind is a label in metrics and a key in the store. */
     private static final int MAX_KIND = 64;
+    private static final Pattern NOT_IN_KIND = Pattern.compile("[^A-Za-z0-9._/:-]");
 
     /**
      * The task's kind: the gateway's action (or its upstream's, data.data.action), with the model where the
@@ -97,7 +99,7 @@ public class FetchAnswerReader {
         if (kind.isEmpty()) {
             return null;
         }
-        kind = kind.replaceAll("[^A-Za-z0-9._/:-]", "_");
+        kind = NOT_IN_KIND.matcher(kind).replaceAll("_");
         return kind.length() <= MAX_KIND ? kind : kind.substring(0, MAX_KIND);
     }
 

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.github.jimengfetcher.task.FailureClass;
 
@@ -30,6 +31,7 @@ public enum StatusFamily {
     /** The provider does not know the task: final. */
     NOT_FOUND(FailureClass.NOT_FOUND, "NOT_FOUND");
 
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s-]+");
     private static final Map<String, StatusFamily> BY_WORD = new HashMap<>();
 
     static {
@@ -54,7 +56,12 @@ public enum StatusFamily {
 
     /** "in-progress", "In Progress" and "IN_PROGRESS" are one word. */
     static String normalise(String word) {
-        return word == null ? "" : word.strip().toUpperCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
+        if (word == null) {
+            return "";
+        }
+        String upper = word.strip().toUpperCase(Locale.ROOT);
+        // Every answer passes here: the pattern only for a word that has a blank or a dash in it.
+        return upper.indexOf('-') < 0 && upper.chars().noneMatch(Character::isWhitespace) ? upper : SEPARATORS.matcher(upper).replaceAll("_");
     }
 
     /** True for the families that end a task without a video. */

@@ -92,13 +92,18 @@ final class TaskJournal {
 
     /** The line that puts a task, made before the store's lock is taken: writing JSON takes the longest. */
     static String putLine(Task task) {
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "put");
-        entry.set("task", JSON.valueToTree(task));
         try {
-            return JSON.writeValueAsString(entry);
+            // Written in one pass (a tree first, then its text, cost twice as much on every fetch).
+            return JSON.writeValueAsString(new PutEntry(task));
         } catch (IOException e) {
             throw new IllegalStateException("task " + task.id + " cannot be written as JSON", e);
+        }
+    }
+
+    /** A put line: {"op":"put","task":{...}}. */
+    private record PutEntry(String op, Task task) {
+        PutEntry(Task task) {
+            this("put", task);
         }
     }
 
@@ -276,10 +281,7 @@ final class TaskJournal {
             next.write(JSON.writeValueAsString(reading));
             next.write('\n');
             for (Task task : tasks) {
-                ObjectNode entry = JSON.createObjectNode();
-                entry.put("op", "put");
-                entry.set("task", JSON.valueToTree(task));
-                next.write(JSON.writeValueAsString(entry));
+                next.write(putLine(task));
                 next.write('\n');
             }
             for (Map.Entry<String, TaskState> done : finished.entrySet()) {
