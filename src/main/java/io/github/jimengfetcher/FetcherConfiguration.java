@@ -236,7 +236,6 @@ public class FetcherConfiguration {
         InboxFollowUp followUp = new InboxFollowUp();
         followUp.setInbox(inbox);
         followUp.setWindow(inboxFollowUpTime);
-        followUp.setSettleTime(inboxSettleTime);
         followUp.setReader(inboxFileReader());
         return followUp;
     }

@@ -148,8 +148,9 @@ public class InboxFileReader {
      * @return the appended ids; its linesEnd is where the next read starts, -1 when no further
      *         read makes sense (the file grew too large or holds what is not text)
      */
-    public InboxFile readAppended(java.io.File done, String source, long from, boolean settled) throws IOException {
+    public InboxFile readAppended(java.io.File done, String source, long from) throws IOException {
         Path file = done.toPath();
+        boolean settled = hasSettled(file);
         List<String> ids = new ArrayList<>();
         List<InboxFile.Rejection> rejections = new ArrayList<>();
         byte[] bytes = Files.size(file) > maxFileSize ? null : readBounded(file);

@@ -32,7 +32,6 @@ public class InboxFollowUp {
 
     private Path inbox;
     private long window;
-    private long settleTime;
     private InboxFileReader reader;
     private final Map<Object, Followed> followed = new LinkedHashMap<>();
 
@@ -42,10 +41,6 @@ public class InboxFollowUp {
 
     public void setWindow(String window) {
         this.window = TimeUtils.toMilliSeconds(window);
-    }
-
-    public void setSettleTime(String settleTime) {
-        this.settleTime = TimeUtils.toMilliSeconds(settleTime);
     }
 
     public void setReader(InboxFileReader reader) {
@@ -89,9 +84,7 @@ public class InboxFollowUp {
 
     /** The lines appended since the last read: whole lines, or everything once the file has settled. */
     public InboxFile readAppended(Followed f) throws IOException {
-        long modified = Files.getLastModifiedTime(f.file(), LinkOption.NOFOLLOW_LINKS).toMillis();
-        boolean settled = System.currentTimeMillis() - modified >= settleTime;
-        return reader.readAppended(f.file().toFile(), f.source(), f.from(), settled);
+        return reader.readAppended(f.file().toFile(), f.source(), f.from());
     }
 
     /** The appended ids are registered: the next read starts after them. */
