@@ -184,10 +184,10 @@ class InboxTest extends AppTestSupport {
         await().atMost(Duration.ofSeconds(4)).until(() -> store().find("cgt-lines-a").isPresent()
                 && store().find("cgt-lines-b").isPresent());
 
-        // A last line without its line end, and a JSON document that ends with one: both may be
-        // half-written, so neither is read before it has not changed for the settle time.
+        // A last line without its line end, and a JSON document whose last line is not a whole
+        // document: both may be half-written, so neither is read before it has not changed for the settle time.
         app.drop("partial.txt", "cgt-no-line-end");
-        app.drop("doc.txt", "{\"task_ids\": [\"cgt-json\"]}\n");
+        app.drop("doc.txt", "{\"task_ids\": [\n  \"cgt-json\"\n]}\n");
         long dropped = System.currentTimeMillis();
         await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-no-line-end").isPresent()
                 && store().find("cgt-json").isPresent());

@@ -70,7 +70,11 @@ public class PostedTasks {
         return posted.ids().stream().filter(id -> store.find(id).isPresent() || store.isFinished(id)).toList();
     }
 
-    /** The answer: {"registered": [...], "known": [...], "rejected": [{"text", "reason"}]}. */
+    /**
+     * The answer: {"registered": [...], "known": [...], "rejected": [{"text", "reason"}],
+     * "rejected_count": n, "rejected_left_out": m}; rejected holds the first rejections only, and an
+     * id is in one list alone.
+     */
     public Map<String, Object> answer(InboxFile posted, List<String> known) {
         Map<String, Object> answer = new LinkedHashMap<>();
         java.util.Set<String> knownIds = new java.util.HashSet<>(known);
@@ -82,6 +86,8 @@ public class PostedTasks {
             entry.put("reason", r.reason());
             return entry;
         }).toList());
+        answer.put("rejected_count", posted.rejectedCount());
+        answer.put("rejected_left_out", posted.rejectedLeftOut());
         return answer;
     }
 }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.inbox.InboxFile;
+import io.github.jimengfetcher.inbox.Rejections;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
@@ -118,7 +119,8 @@ public class TaskRetry {
      */
     public InboxFile retryAll(InboxFile file) throws IOException {
         List<String> retried = new ArrayList<>();
-        List<InboxFile.Rejection> rejections = new ArrayList<>(file.rejections());
+        Rejections rejections = new Rejections();
+        rejections.addAll(file);
         for (String id : file.ids()) {
             Result result = retry(id);
             if (result.retried()) {

@@ -6,19 +6,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one inbox file holds: the valid task ids, in order and without repeats,
- * and every line that was rejected with the reason.
+ * What one inbox file holds: the valid task ids, in order and without repeats, how many pieces
+ * of it were rejected, and the first {@link Rejections#KEPT} of those with the reason.
  *
  * @param linesEnd     how many bytes of the file were read as id lines, so that lines appended
  *                     later can be read from there; -1 when the file is not in line form
  *                     (JSON, UTF-16, rejected whole), whose appends are not followed
  * @param appendedFrom -1 for a whole file; for lines appended after the file was read, the
  *                     byte offset they start at
+ * @param rejectedCount how many pieces were rejected, of which rejections holds the first ones
  */
-public record InboxFile(String source, List<String> ids, List<Rejection> rejections, long linesEnd, long appendedFrom) {
+public record InboxFile(String source, List<String> ids, List<Rejection> rejections, long linesEnd, long appendedFrom,
+                        int rejectedCount) {
 
     /** One rejected piece of input; line is 0 when the whole file was rejected. */
     public record Rejection(int line, String text, String reason) {
+    }
+
+    /** Every rejection kept. */
+    public InboxFile(String source, List<String> ids, List<Rejection> rejections, long linesEnd, long appendedFrom) {
+        this(source, ids, rejections, linesEnd, appendedFrom, rejections.size());
+    }
+
+    public InboxFile(String source, List<String> ids, Rejections rejections, long linesEnd, long appendedFrom) {
+        this(source, ids, rejections.kept(), linesEnd, appendedFrom, rejections.count());
     }
 
     /** A whole file whose appends are not followed. */
@@ -37,7 +48,12 @@ public record InboxFile(String source, List<String> ids, List<Rejection> rejecti
     }
 
     public boolean hasRejections() {
-        return !rejections.isEmpty();
+        return rejectedCount > 0;
+    }
+
+    /** Rejections counted but not kept with their reasons. */
+    public int rejectedLeftOut() {
+        return rejectedCount - rejections.size();
     }
 
     /** The name under which copies and records of this file are kept, short enough for any file system. */
@@ -55,6 +71,27 @@ public record InboxFile(String source, List<String> ids, List<Rejection> rejecti
         return rejections.isEmpty() ? "" : rejections.get(0).reason();
     }
 
+    /** Every kept rejection, what and why, for the log line; those left out are counted. */
+    public String reasons() {
+        StringBuilder reasons = new StringBuilder();
+        for (Rejection r : rejections) {
+            if (!reasons.isEmpty()) {
+                reasons.append("; ");
+            }
+            if (r.line() > 0) {
+                reasons.append("line ").append(r.line()).append(": ");
+            }
+            if (r.text() != null) {
+                reasons.append(r.text()).append(": ");
+            }
+            reasons.append(r.reason());
+        }
+        if (rejectedLeftOut() > 0) {
+            reasons.append("; and ").append(rejectedLeftOut()).append(" more");
+        }
+        return reasons.toString();
+    }
+
     /** The record written to output/rejected/, so that nothing is dropped silently. */
     public Map<String, Object> rejectionReport() {
         Map<String, Object> report = new LinkedHashMap<>();
@@ -64,6 +101,10 @@ public record InboxFile(String source, List<String> ids, List<Rejection> rejecti
         }
         report.put("rejected_at", Instant.now().toString());
         report.put("accepted_ids", ids.size());
+        report.put("rejected_count", rejectedCount);
+        if (rejectedLeftOut() > 0) {
+            report.put("rejected_left_out", rejectedLeftOut());
+        }
         report.put("rejected", rejections.stream().map(r -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             if (r.line() > 0) {

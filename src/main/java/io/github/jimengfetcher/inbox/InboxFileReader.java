@@ -2,42 +2,27 @@ package io.github.jimengfetcher.inbox;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.config.ByteSizes;
-import io.github.jimengfetcher.task.TaskIds;
 
 /**
  * Reads one inbox file into task ids. Reading is bounded: a file over the size
- * limit is rejected from its size alone, never loaded.
+ * limit is rejected from its size alone, never loaded; what it holds is read a line or a
+ * document at a time, and of its rejections the first {@link Rejections#KEPT} are kept, the
+ * others counted.
  *
- * Forms: one id a line ('#' comments and blank lines ignored), a JSON document
- * holding task_id fields, or an empty file whose own name is the id. Lines appended
- * to a file after it was read are read by {@link #readAppended}.
+ * Forms: one id a line ('#' comments and blank lines ignored), JSON documents one after
+ * another (JSON lines) holding task_id fields, or an empty file whose own name is the id.
+ * Lines appended to a file after it was read are read by {@link #readAppended}.
  */
 public class InboxFileReader {
-
-    private static final int SHOWN_TEXT_LIMIT = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private long maxFileSize;
     private long settleTime;
@@ -60,90 +45,60 @@ public class InboxFileReader {
     public InboxFile read(@Body java.io.File inboxFile) throws IOException {
         Path file = inboxFile.toPath();
         String name = file.getFileName().toString();
-        List<String> ids = new ArrayList<>();
-        List<InboxFile.Rejection> rejections = new ArrayList<>();
         String notTaken = InboxEntries.whyNotTaken(file);
         if (notTaken != null) {
             return InboxFile.notTaken(name, notTaken);
         }
         long size = Files.size(file);
         if (size > maxFileSize) {
-            rejections.add(new InboxFile.Rejection(0, null,
-                    "file is " + size + " bytes, larger than the limit of " + maxFileSize + " bytes (jimeng.inbox.max-file-size)"));
-            return new InboxFile(name, ids, rejections);
+            return rejectedWhole(name, "file is " + size + " bytes, larger than the limit of " + maxFileSize + " bytes (jimeng.inbox.max-file-size)");
         }
+        boolean settled = !followsAppends || hasSettled(file);
         byte[] bytes = readBounded(file);
         if (bytes.length > maxFileSize) {
-            rejections.add(new InboxFile.Rejection(0, null, "file grew past the limit of " + maxFileSize + " bytes while being read"));
-            return new InboxFile(name, ids, rejections);
+            return rejectedWhole(name, "file grew past the limit of " + maxFileSize + " bytes while being read");
         }
+        Reading reading = new Reading();
         if (bytes.length == 0) {
-            accept(name, 0, ids, rejections, "the file is empty, so its name is taken as the task id: ");
-            return new InboxFile(name, ids, rejections, 0, -1);
+            reading.accept(name, 0, "the file is empty, so its name is taken as the task id: ");
+            return reading.result(name, 0, -1);
         }
-        if (followsAppends && InboxReadLock.startsAsLines(name, bytes, bytes.length) && !hasSettled(file)) {
-            // Read before it settled (InboxReadLock: it ended with a line end): its whole lines now;
-            // whatever its writer adds after them is read by the follow-up, from here.
-            bytes = Arrays.copyOf(bytes, wholeLinesEnd(bytes, 0));
-            if (bytes.length == 0) {
-                return new InboxFile(name, ids, rejections, 0, -1);
-            }
+        // Read before it settled (InboxReadLock: it ended with a line end): its whole lines now;
+        // whatever its writer adds after them is read by the follow-up, from here.
+        int length = settled || isUtf16(bytes) ? bytes.length : InboxText.wholeLinesEnd(bytes, 0, bytes.length);
+        if (length == 0) {
+            return reading.result(name, 0, -1);
         }
-        String text;
-        try {
-            text = decode(bytes);
-        } catch (CharacterCodingException e) {
-            rejections.add(new InboxFile.Rejection(0, null, "not a text file (not valid UTF-8 or UTF-16 with a byte-order mark)"));
-            return new InboxFile(name, ids, rejections);
+        InboxText text = InboxText.of(bytes, length);
+        if (!text.isText()) {
+            return rejectedWhole(name, "not a text file (" + text.problem() + ")");
         }
-        if (text.indexOf('\0') >= 0) {
-            rejections.add(new InboxFile.Rejection(0, null, "not a text file (contains NUL bytes)"));
-            return new InboxFile(name, ids, rejections);
-        }
-        String trimmed = text.strip();
-        if (name.toLowerCase(Locale.ROOT).endsWith(".json") || trimmed.startsWith("{") || trimmed.startsWith("[")) {
-            readJson(trimmed, ids, rejections);
-            return new InboxFile(name, dedupe(ids), rejections);
-        }
-        readLines(text, 1, ids, rejections);
-        // Lines appended later are read from here on, when the file is UTF-8 (a UTF-16 file's bytes are not lines).
-        long linesEnd = isUtf16(bytes) ? -1 : bytes.length;
-        return new InboxFile(name, dedupe(ids), rejections, linesEnd, -1);
+        int readTo = readText(text, name, false, 1, settled, reading);
+        // Appended lines are read from where this read stopped, when the file is UTF-8 (a UTF-16 file's bytes are not lines).
+        return reading.result(name, text.utf16() ? -1 : readTo, -1);
     }
 
     /**
-     * Reads ids sent over HTTP ({@code POST /tasks}) by the same rules as a file: JSON when the
-     * sender says so or the text looks like it, otherwise one id a line. The caller has checked the size.
+     * Reads ids sent over HTTP ({@code POST /tasks}) or in a Kafka record by the same rules as a
+     * file: JSON documents when the sender says so or the text looks like it, otherwise one id a
+     * line. The caller has checked the size.
      *
      * @param source what the records name as the source
      */
     public InboxFile readPosted(String source, byte[] bytes, boolean json) {
-        List<String> ids = new ArrayList<>();
-        List<InboxFile.Rejection> rejections = new ArrayList<>();
-        String text;
-        try {
-            text = decode(bytes);
-        } catch (CharacterCodingException e) {
-            rejections.add(new InboxFile.Rejection(0, null, "not text (not valid UTF-8 or UTF-16 with a byte-order mark)"));
-            return new InboxFile(source, ids, rejections);
+        InboxText text = InboxText.of(bytes, bytes.length);
+        if (!text.isText()) {
+            return rejectedWhole(source, "not text (" + text.problem() + ")");
         }
-        if (text.indexOf('\0') >= 0) {
-            rejections.add(new InboxFile.Rejection(0, null, "not text (contains NUL bytes)"));
-            return new InboxFile(source, ids, rejections);
-        }
-        String trimmed = text.strip();
-        if (json || trimmed.startsWith("{") || trimmed.startsWith("[")) {
-            readJson(trimmed, ids, rejections);
-        } else {
-            readLines(text, 1, ids, rejections);
-        }
-        return new InboxFile(source, dedupe(ids), rejections);
+        Reading reading = new Reading();
+        readText(text, "", json, 1, true, reading);
+        return reading.result(source, -1, -1);
     }
 
     /**
      * Reads the lines appended to a file after its first {@code from} bytes were read. Only whole
      * lines are taken while the writer may still be writing; a last line without its line end is
-     * taken once the file has settled.
+     * taken once the file has settled (and a JSON document cut short is rejected only then).
      *
      * @return the appended ids; its linesEnd is where the next read starts, -1 when no further
      *         read makes sense (the file grew too large or holds what is not text)
@@ -151,51 +106,49 @@ public class InboxFileReader {
     public InboxFile readAppended(java.io.File done, String source, long from) throws IOException {
         Path file = done.toPath();
         boolean settled = hasSettled(file);
-        List<String> ids = new ArrayList<>();
-        List<InboxFile.Rejection> rejections = new ArrayList<>();
+        Reading reading = new Reading();
         byte[] bytes = Files.size(file) > maxFileSize ? null : readBounded(file);
         if (bytes == null || bytes.length > maxFileSize) {
-            rejections.add(new InboxFile.Rejection(0, null, "lines appended after the file was read took it past the limit of "
-                    + maxFileSize + " bytes (jimeng.inbox.max-file-size); later appends are not read"));
-            return new InboxFile(source, ids, rejections, -1, from);
+            reading.reject(0, null, "lines appended after the file was read took it past the limit of "
+                    + maxFileSize + " bytes (jimeng.inbox.max-file-size); later appends are not read");
+            return reading.result(source, -1, from);
         }
         if (bytes.length <= from) {
             // Nothing new; shorter than before means the file was rewritten, which is not an append.
-            return new InboxFile(source, ids, rejections, bytes.length < from ? -1 : from, from);
+            return reading.result(source, bytes.length < from ? -1 : from, from);
         }
-        int end = settled ? bytes.length : wholeLinesEnd(bytes, (int) from);
+        int end = settled ? bytes.length : InboxText.wholeLinesEnd(bytes, (int) from, bytes.length);
         if (end <= from) {
-            return new InboxFile(source, ids, rejections, from, from);
+            return reading.result(source, from, from);
         }
-        int firstLine = 1;
-        for (int i = 0; i < from; i++) {
-            if (bytes[i] == '\n') {
-                firstLine++;
+        int firstLine = InboxText.lineAt(bytes, (int) from);
+        // The file's form is what its start says, whatever the appended part looks like.
+        boolean json = InboxText.checked(bytes, InboxText.bomLength(bytes), end).looksLikeJson(source);
+        if (!InboxText.isUtf8(bytes, (int) from, end)) {
+            reading.reject(firstLine, null, "appended bytes are not text (not valid UTF-8); later appends are not read");
+            return reading.result(source, -1, from);
+        }
+        for (int i = (int) from; i < end; i++) {
+            if (bytes[i] == 0) {
+                reading.reject(firstLine, null, "appended bytes are not text (contain NUL bytes); later appends are not read");
+                return reading.result(source, -1, from);
             }
         }
-        String text;
-        try {
-            text = strictUtf8(ByteBuffer.wrap(bytes, (int) from, end - (int) from));
-        } catch (CharacterCodingException e) {
-            rejections.add(new InboxFile.Rejection(firstLine, null, "appended bytes are not text (not valid UTF-8); later appends are not read"));
-            return new InboxFile(source, ids, rejections, -1, from);
-        }
-        if (text.indexOf('\0') >= 0) {
-            rejections.add(new InboxFile.Rejection(firstLine, null, "appended bytes are not text (contain NUL bytes); later appends are not read"));
-            return new InboxFile(source, ids, rejections, -1, from);
-        }
-        readLines(text, firstLine, ids, rejections);
-        return new InboxFile(source, dedupe(ids), rejections, end, from);
+        int readTo = readText(InboxText.checked(bytes, (int) from, end), "", json, firstLine, settled, reading);
+        return reading.result(source, readTo, from);
     }
 
-    /** Where the last whole line after from ends (just after its line end); from when there is none. */
-    private static int wholeLinesEnd(byte[] bytes, int from) {
-        for (int i = bytes.length - 1; i >= from; i--) {
-            if (bytes[i] == '\n') {
-                return i + 1;
-            }
+    /** @return where reading stopped (the end, or the start of a JSON document cut short) */
+    private static int readText(InboxText text, String name, boolean json, int firstLine, boolean complete, Reading reading) {
+        if (json || text.looksLikeJson(name)) {
+            return JsonDocuments.read(text, firstLine, complete, reading);
         }
-        return from;
+        IdLines.read(text, firstLine, reading);
+        return text.end();
+    }
+
+    private static InboxFile rejectedWhole(String source, String reason) {
+        return new InboxFile(source, List.of(), List.of(new InboxFile.Rejection(0, null, reason)));
     }
 
     /** Unchanged for jimeng.inbox.settle-time: its writer is done. */
@@ -210,96 +163,8 @@ public class InboxFileReader {
         }
     }
 
-    private static void readLines(String text, int firstLine, List<String> ids, List<InboxFile.Rejection> rejections) {
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            accept(line, firstLine + i, ids, rejections, "");
-        }
-    }
-
-    private static void readJson(String text, List<String> ids, List<InboxFile.Rejection> rejections) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            rejections.add(new InboxFile.Rejection(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), null,
-                    "not valid JSON: " + e.getOriginalMessage()));
-            return;
-        }
-        List<JsonNode> found = new ArrayList<>(root == null ? List.of() : root.findValues("task_id"));
-        // {"task_ids": ["a", "b"]}: a list of ids, as scripts send them.
-        for (JsonNode list : root == null ? List.<JsonNode>of() : root.findValues("task_ids")) {
-            if (list.isArray()) {
-                list.forEach(found::add);
-            } else {
-                found.add(list);
-            }
-        }
-        if (found.isEmpty()) {
-            rejections.add(new InboxFile.Rejection(0, null, "JSON document has no task_id or task_ids field"));
-            return;
-        }
-        for (JsonNode value : found) {
-            if (value.isTextual()) {
-                accept(value.asText().strip(), 0, ids, rejections, "");
-            } else if (!value.isNull()) {
-                rejections.add(new InboxFile.Rejection(0, shown(value.toString()), "task_id is not a string"));
-            }
-        }
-    }
-
-    private static void accept(String candidate, int line, List<String> ids, List<InboxFile.Rejection> rejections, String context) {
-        String problem = TaskIds.problemWith(candidate);
-        if (problem == null) {
-            ids.add(candidate);
-        } else {
-            rejections.add(new InboxFile.Rejection(line, shown(candidate), context + problem));
-        }
-    }
-
     private static boolean isUtf16(byte[] bytes) {
         return bytes.length >= 2 && ((bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE
                 || (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF);
-    }
-
-    private static String decode(byte[] bytes) throws CharacterCodingException {
-        Charset charset = StandardCharsets.UTF_8;
-        int offset = 0;
-        if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
-            offset = 3;
-        } else if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) {
-            charset = StandardCharsets.UTF_16LE;
-            offset = 2;
-        } else if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF) {
-            charset = StandardCharsets.UTF_16BE;
-            offset = 2;
-        }
-        return strict(charset, ByteBuffer.wrap(bytes, offset, bytes.length - offset));
-    }
-
-    private static String strictUtf8(ByteBuffer bytes) throws CharacterCodingException {
-        return strict(StandardCharsets.UTF_8, bytes);
-    }
-
-    private static String strict(Charset charset, ByteBuffer bytes) throws CharacterCodingException {
-        return charset.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(bytes)
-                .toString();
-    }
-
-    /** Long input is cut for the record; JSON encoding escapes control characters. */
-    private static String shown(String text) {
-        return text.length() <= SHOWN_TEXT_LIMIT ? text : text.substring(0, SHOWN_TEXT_LIMIT) + "... (" + text.length() + " characters)";
-    }
-
-    private static List<String> dedupe(List<String> ids) {
-        Set<String> unique = new LinkedHashSet<>(ids);
-        return new ArrayList<>(unique);
     }
 }

@@ -29,6 +29,14 @@ public record KafkaRecordIds(InboxFile read, String topic, int partition, long o
         return read.rejections();
     }
 
+    public int rejectedCount() {
+        return read.rejectedCount();
+    }
+
+    public String reasons() {
+        return read.reasons();
+    }
+
     public boolean hasRejections() {
         return read.hasRejections();
     }

@@ -1,0 +1,139 @@
+package io.github.jimengfetcher.inbox;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * JSON documents one after another (JSON lines, or values simply concatenated), read as a stream:
+ * each task_id field, at any depth, and each entry of a task_ids list is a candidate id; no
+ * document is held whole, however long its list.
+ *
+ * Nothing is dropped silently: a document without ids, a value that is not a string, a
+ * malformed document are each rejected with the reason. After a malformed document reading goes
+ * on at the next line that starts with '{' or '[' (the next document of JSON lines).
+ */
+final class JsonDocuments {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonDocuments() {
+    }
+
+    /**
+     * @param complete whether the input is whole; if not (its writer may still be writing), a last
+     *                 document cut short is left for a later read instead of being rejected
+     * @return where reading stopped: text.end(), or the start of a last document cut short
+     */
+    static int read(InboxText text, int firstLine, boolean complete, Reading reading) {
+        byte[] bytes = text.bytes();
+        int from = text.start();
+        int line = firstLine;
+        boolean any = false;
+        while (from < text.end()) {
+            long docStart = 0;
+            int docLine = line;
+            try (JsonParser parser = JSON.getFactory().createParser(new ByteArrayInputStream(bytes, from, text.end() - from))) {
+                JsonToken token;
+                while ((token = parser.nextToken()) != null) {
+                    any = true;
+                    docStart = parser.currentTokenLocation().getByteOffset();
+                    docLine = line + parser.currentTokenLocation().getLineNr() - 1;
+                    readDocument(parser, token, docLine, line, reading);
+                }
+                break;
+            } catch (JsonProcessingException e) {
+                int start = from + (int) Math.max(0, docStart);
+                if (e instanceof JsonEOFException && !complete) {
+                    return start;
+                }
+                int next = nextDocumentLine(bytes, start, text.end());
+                String problem = e instanceof JsonEOFException ? "the document is cut short: " : "not valid JSON: ";
+                reading.reject(docLine, null, problem + e.getOriginalMessage()
+                        + (next < text.end() ? "; reading goes on at line " + (docLine + lines(bytes, start, next)) : ""));
+                line = docLine + lines(bytes, start, next);
+                from = next;
+                any = true;
+            } catch (IOException e) {
+                throw new IllegalStateException("reading bytes in memory cannot fail", e);
+            }
+        }
+        if (!any && complete && firstLine == 1) {
+            reading.reject(0, null, "JSON document has no task_id or task_ids field");
+        }
+        return text.end();
+    }
+
+    private static void readDocument(JsonParser parser, JsonToken first, int docLine, int firstLine, Reading reading) throws IOException {
+        if (!first.isStructStart()) {
+            reading.reject(docLine, parser.getText(), "JSON document has no task_id or task_ids field");
+            return;
+        }
+        int found = 0;
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new JsonEOFException(parser, null, "unexpected end of input in a document");
+            }
+            if (token.isStructStart()) {
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            } else if (token == JsonToken.FIELD_NAME && ("task_id".equals(parser.currentName()) || "task_ids".equals(parser.currentName()))) {
+                boolean list = "task_ids".equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (list && value == JsonToken.START_ARRAY) {
+                    // {"task_ids": ["a", "b"]}: a list of ids, as scripts send them.
+                    while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
+                        found += candidate(parser, value, firstLine, reading);
+                    }
+                } else {
+                    found += candidate(parser, value, firstLine, reading);
+                }
+            }
+        }
+        if (found == 0) {
+            reading.reject(docLine, null, "JSON document has no task_id or task_ids field");
+        }
+    }
+
+    private static int candidate(JsonParser parser, JsonToken value, int firstLine, Reading reading) throws IOException {
+        if (value == null) {
+            throw new JsonEOFException(parser, null, "unexpected end of input in a document");
+        }
+        int line = firstLine + parser.currentTokenLocation().getLineNr() - 1;
+        if (value == JsonToken.VALUE_STRING) {
+            reading.accept(parser.getText().strip(), line, "");
+        } else if (value != JsonToken.VALUE_NULL) {
+            String shown = value.isStructStart() ? parser.readValueAsTree().toString() : parser.getText();
+            reading.reject(line, shown, "task_id is not a string");
+        }
+        return 1;
+    }
+
+    /** Just after the line end of the first line after from's that starts with '{' or '['; end if none. */
+    private static int nextDocumentLine(byte[] bytes, int from, int end) {
+        for (int i = from; i < end - 1; i++) {
+            if (bytes[i] == '\n' && (bytes[i + 1] == '{' || bytes[i + 1] == '[')) {
+                return i + 1;
+            }
+        }
+        return end;
+    }
+
+    private static int lines(byte[] bytes, int from, int to) {
+        int lines = 0;
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+}

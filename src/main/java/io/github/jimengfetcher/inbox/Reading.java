@@ -1,0 +1,48 @@
+package io.github.jimengfetcher.inbox;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.github.jimengfetcher.task.TaskIds;
+
+/**
+ * The ids and rejections gathered while one submission is read: each id once, in order, and
+ * never both taken and rejected.
+ */
+final class Reading {
+
+    private static final int SHOWN_TEXT_LIMIT = 200;
+
+    private final Set<String> ids = new LinkedHashSet<>();
+    private final Rejections rejections = new Rejections();
+
+    /** Takes the candidate as an id, or rejects it with the reason (after context). */
+    void accept(String candidate, int line, String context) {
+        String problem = TaskIds.problemWith(candidate);
+        if (problem == null) {
+            if (ids.add(candidate)) {
+                rejections.withdraw(candidate);
+            }
+        } else {
+            reject(line, candidate, context + problem);
+        }
+    }
+
+    /** @param text the rejected input, cut when long; null when a whole document or file was rejected */
+    void reject(int line, String text, String reason) {
+        String shown = text == null ? null : shown(text);
+        if (shown == null || !ids.contains(shown)) {
+            rejections.add(new InboxFile.Rejection(line, shown, reason));
+        }
+    }
+
+    InboxFile result(String source, long linesEnd, long appendedFrom) {
+        return new InboxFile(source, new ArrayList<>(ids), rejections, linesEnd, appendedFrom);
+    }
+
+    /** Long input is cut for the record; JSON encoding escapes control characters. */
+    static String shown(String text) {
+        return text.length() <= SHOWN_TEXT_LIMIT ? text : text.substring(0, SHOWN_TEXT_LIMIT) + "... (" + text.length() + " characters)";
+    }
+}
