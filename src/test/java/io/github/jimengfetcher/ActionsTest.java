@@ -161,7 +161,7 @@ class ActionsTest extends AppTestSupport {
     }
 
     @Test
-    void aRetryFileRetriesItsFailedTasksAndRecordsEveryOtherLineWithItsReason() throws Exception {
+    void aRetryFileRetriesItsFailedTasksAndRecordsAndLogsEveryOtherLineWithItsReason() throws Exception {
         String failed = "cgt-file-failed";
         String pending = "cgt-file-pending";
         api.answer(failed, okJson(FakeGateway.failure(failed, "video expired")));
@@ -171,9 +171,14 @@ class ActionsTest extends AppTestSupport {
         awaitFailure(failed);
         api.answer(failed, okJson(FakeGateway.success(failed, api.video("file.mp4", Videos.mp4(20_000, 6)))));
 
-        app.drop("again.retry", failed + "\n" + pending + "\ncgt-file-unknown\nnot an id\n");
-
-        awaitResult(failed);
+        try (CapturedLog log = CapturedLog.capture()) {
+            app.drop("again.retry", failed + "\n" + pending + "\ncgt-file-unknown\nnot an id\n");
+            awaitResult(failed);
+            await().atMost(WAIT).until(() -> !log.containing("inbox again.retry: 3 rejected").isEmpty());
+            String warning = log.containing("inbox again.retry: 3 rejected").get(0);
+            assertTrue(warning.contains(pending + ": the task is still pending") && warning.contains("cgt-file-unknown: no such task")
+                    && warning.contains("not an id: task id contains a space"), warning);
+        }
         assertEquals(1, superseded(failed).size());
         JsonNode record = onlyRejection("again.retry.");
         assertEquals("again.retry", record.path("source").asText());
@@ -225,6 +230,36 @@ class ActionsTest extends AppTestSupport {
         assertEquals(200, submitted.statusCode(), submitted.body());
         assertEquals(JSON.readTree("[\"cgt-json-3\"]"), JSON.readTree(submitted.body()).path("registered"));
         assertTrue(store().find("cgt-json-3").isPresent());
+    }
+
+    @Test
+    void postedJsonDocumentsOneAfterAnotherAreAllRegistered() throws Exception {
+        startApp(Map.of());
+        HttpResponse<String> answer = Http.post(port, "/tasks", "application/json",
+                "{\"task_id\": \"cgt-doc-1\"}\n{\"code\": \"success\", \"data\": {\"task_id\": \"cgt-doc-2\"}}\n");
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(JSON.readTree("[\"cgt-doc-1\", \"cgt-doc-2\"]"), JSON.readTree(answer.body()).path("registered"));
+        assertTrue(store().find("cgt-doc-1").isPresent() && store().find("cgt-doc-2").isPresent());
+    }
+
+    @Test
+    void aPostedIdIsListedOnceEvenWhenSentTwiceOrAlsoAsAValueThatIsNotAString() throws Exception {
+        startApp(Map.of());
+        HttpResponse<String> answer = Http.post(port, "/tasks", "application/json",
+                "{\"task_ids\": [\"5\", 5, \"cgt-twice\", \"cgt-twice\", 7, \"7\", 8]}");
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode body = JSON.readTree(answer.body());
+        assertEquals(JSON.readTree("[\"5\", \"cgt-twice\", \"7\"]"), body.path("registered"), body.toString());
+        assertEquals(1, body.path("rejected").size(), body.toString());
+        assertEquals("8", body.path("rejected").get(0).path("text").asText());
+        assertEquals(1, body.path("rejected_count").asInt(), body.toString());
+        assertEquals(0, body.path("rejected_left_out").asInt(), body.toString());
+
+        HttpResponse<String> lines = Http.post(port, "/tasks", "text/plain", "cgt-line-twice\ncgt-line-twice\n5\n");
+        JsonNode again = JSON.readTree(lines.body());
+        assertEquals(JSON.readTree("[\"cgt-line-twice\"]"), again.path("registered"), again.toString());
+        assertEquals(JSON.readTree("[\"5\"]"), again.path("known"), again.toString());
+        assertEquals(0, again.path("rejected").size(), again.toString());
     }
 
     @Test

@@ -325,4 +325,85 @@ class InboxTest extends AppTestSupport {
         assertEquals(".hidden", rejected.path("text").asText());
         assertTrue(rejected.path("reason").asText().contains("may not start with '.'"), rejected.toString());
     }
+
+    @Test
+    void everyJsonDocumentOfAFileIsRegisteredAsJsonLinesOrOneAfterAnother() throws Exception {
+        pendingForever("ok-30", "ok-31", "ok-32", "cgt-cat-1", "cgt-cat-2", "cgt-cat-3");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+
+            // What a submit script appending each answer with >> writes.
+            app.drop("submits.jsonl", "{\"task_id\":\"ok-30\"}\n{\"task_id\":\"ok-31\"}\n{\"task_id\":\"ok-32\"}");
+            app.drop("answers.json", "{\"task_id\":\"cgt-cat-1\"}{\"task_id\":\"cgt-cat-2\"}\n{\n  \"data\": {\"task_id\": \"cgt-cat-3\"}\n}\n");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().pendingCount() == 6);
+            awaitInboxEmpty();
+            assertEquals(0, app.filesIn("rejected"));
+            assertEquals(1, log.containing("inbox submits.jsonl: 3 new tasks, 0 already known, 0 rejected").size(), log.all());
+        }
+    }
+
+    @Test
+    void aMalformedJsonDocumentAmongOthersIsRejectedWithItsReasonAndTheOthersAreRegistered() throws Exception {
+        pendingForever("cgt-m-1", "cgt-m-3");
+        startApp(Map.of());
+
+        app.drop("mixed.jsonl", "{\"task_id\":\"cgt-m-1\"}\n{\"task_id\": oops}\n{\"task_id\":\"cgt-m-3\"}\n{\"task_id\":\"cgt-m-4\"");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
+        assertTrue(store().find("cgt-m-1").isPresent());
+        assertTrue(store().find("cgt-m-3").isPresent());
+        assertEquals(2, store().pendingCount());
+        JsonNode record = rejectionRecords().get(0);
+        assertEquals(2, record.path("rejected_count").asInt(), record.toString());
+        JsonNode rejected = record.path("rejected");
+        assertEquals(2, rejected.get(0).path("line").asInt(), record.toString());
+        assertTrue(rejected.get(0).path("reason").asText().contains("not valid JSON"), record.toString());
+        assertTrue(rejected.get(0).path("reason").asText().contains("oops"), record.toString());
+        assertEquals(4, rejected.get(1).path("line").asInt(), record.toString());
+        assertTrue(rejected.get(1).path("reason").asText().contains("cut short"), record.toString());
+    }
+
+    @Test
+    void jsonLinesAreReadAtOnceAndLinesAppendedThroughAnOpenStreamAreRegisteredToo() throws Exception {
+        pendingForever("cgt-json-first", "cgt-json-appended");
+        startApp(Map.of("jimeng.inbox.settle-time", "5s"));
+        Files.createDirectories(app.inbox());
+        // Written under a hidden name and renamed: the inbox never sees it empty; the stream writes on into it.
+        Path writing = app.inbox().resolve(".answers.jsonl.writing");
+        try (OutputStream out = Files.newOutputStream(writing)) {
+            out.write("{\"code\":\"success\",\"data\":{\"task_id\":\"cgt-json-first\"}}\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Files.move(writing, app.inbox().resolve("answers.jsonl"));
+            // Far sooner than the settle time: the file's lines are whole documents.
+            await().atMost(Duration.ofSeconds(4)).until(() -> store().find("cgt-json-first").isPresent()
+                    && doneFiles().stream().anyMatch(f -> f.getFileName().toString().endsWith("-answers.jsonl")));
+
+            out.write("{\"code\":\"success\",\"data\":{\"task_id\":\"cgt-json-appended\"}}\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-json-appended").isPresent());
+        }
+        assertEquals(0, app.filesIn("rejected"));
+        assertEquals(2, store().pendingCount());
+    }
+
+    @Test
+    void manyBadLinesAreCountedWithTheFirstHundredKeptAndLogged() throws Exception {
+        pendingForever("cgt-among-many");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+
+            app.drop("many.txt", "bad!id\n".repeat(250) + "cgt-among-many\n");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
+            assertTrue(store().find("cgt-among-many").isPresent());
+            JsonNode record = rejectionRecords().get(0);
+            assertEquals(250, record.path("rejected_count").asInt(), record.toString());
+            assertEquals(100, record.path("rejected").size());
+            assertEquals(150, record.path("rejected_left_out").asInt());
+            assertEquals(100, record.path("rejected").get(99).path("line").asInt());
+            String warning = log.containing("inbox many.txt: 250 rejected").get(0);
+            assertTrue(warning.contains("line 100: bad!id") && warning.contains("and 150 more"), warning);
+        }
+    }
 }

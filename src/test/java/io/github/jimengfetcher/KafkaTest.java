@@ -171,6 +171,21 @@ class KafkaTest extends AppTestSupport {
         await().atMost(WAIT).until(() -> committed(inboxTopic, "fetcher-" + topics) == 3);
     }
 
+    @Test
+    void aRecordOfSeveralJsonDocumentsRegistersTheIdsOfEachAndRejectsOneCutShort() throws Exception {
+        startApp(kafkaSettings(broker));
+        broker.send(inboxTopic, "{\"task_id\": \"cgt-kafka-doc-1\"}\n{\"task_id\": \"cgt-kafka-doc-2\"}\n{\"task_id\": \"cgt-kafka-");
+
+        await().atMost(WAIT).until(() -> store().find("cgt-kafka-doc-1").isPresent() && store().find("cgt-kafka-doc-2").isPresent()
+                && app.filesIn("rejected") == 1);
+        JsonNode record = JSON.readTree(app.output("rejected").resolve(rejectedName(0)).toFile());
+        assertEquals(2, record.path("accepted_ids").asInt(), record.toString());
+        assertEquals(1, record.path("rejected_count").asInt(), record.toString());
+        assertEquals(3, record.path("rejected").get(0).path("line").asInt(), record.toString());
+        assertTrue(record.path("rejected").get(0).path("reason").asText().contains("cut short"), record.toString());
+        await().atMost(WAIT).until(() -> committed(inboxTopic, "fetcher-" + topics) == 1);
+    }
+
     private String rejectedName(int offset) throws Exception {
         try (Stream<Path> files = Files.list(app.output("rejected"))) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("kafka-" + inboxTopic + "-0-" + offset + "."))

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * document is held whole, however long its list.
  *
  * Nothing is dropped silently: a document without ids, a value that is not a string, a
- * malformed document are each rejected with the reason. After a malformed document reading goes
+ * malformed document are each rejected with the reason; the ids of a document count only once
+ * it is read whole. After a malformed document reading goes
  * on at the next line that starts with '{' or '[' (the next document of JSON lines).
  */
 final class JsonDocuments {
@@ -44,7 +45,10 @@ final class JsonDocuments {
                     any = true;
                     docStart = parser.currentTokenLocation().getByteOffset();
                     docLine = line + parser.currentTokenLocation().getLineNr() - 1;
-                    readDocument(parser, token, docLine, line, reading);
+                    // Its ids count once the whole document is read: one cut short or malformed gives none.
+                    Reading document = new Reading();
+                    readDocument(parser, token, docLine, line, document);
+                    reading.merge(document);
                 }
                 break;
             } catch (JsonProcessingException e) {

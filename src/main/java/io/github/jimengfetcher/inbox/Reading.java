@@ -37,6 +37,21 @@ final class Reading {
         }
     }
 
+    /** A whole document's ids and rejections; those of a document cut short or malformed are never merged. */
+    void merge(Reading document) {
+        for (String id : document.ids) {
+            if (ids.add(id)) {
+                rejections.withdraw(id);
+            }
+        }
+        for (InboxFile.Rejection r : document.rejections.kept()) {
+            if (r.text() == null || !ids.contains(r.text())) {
+                rejections.add(r);
+            }
+        }
+        rejections.countMore(document.rejections.count() - document.rejections.kept().size());
+    }
+
     InboxFile result(String source, long linesEnd, long appendedFrom) {
         return new InboxFile(source, new ArrayList<>(ids), rejections, linesEnd, appendedFrom);
     }

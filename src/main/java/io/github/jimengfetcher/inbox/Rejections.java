@@ -33,6 +33,11 @@ public final class Rejections {
         count += read.rejectedCount() - read.rejections().size();
     }
 
+    /** Rejections counted elsewhere, not kept. */
+    void countMore(int rejected) {
+        count += rejected;
+    }
+
     /**
      * The text turned out to be an id taken from the same submission (the id "5" and the number 5):
      * it is not listed as rejected too.

@@ -36,6 +36,14 @@ class InboxReadLockTest {
     }
 
     @Test
+    void jsonLinesEndingWithAWholeDocumentAreWholeAPrettyPrintedDocumentIsNot() throws Exception {
+        assertTrue(InboxReadLock.endsWithWholeLine(file("submits.jsonl", "{\"task_id\":\"ok-1\"}\n{\"task_id\":\"ok-2\"}\n")));
+        assertTrue(InboxReadLock.endsWithWholeLine(file("answers.txt", "{\"code\":\"success\",\"data\":{\"task_id\":\"ok-1\"}}\n")));
+        assertFalse(InboxReadLock.endsWithWholeLine(file("pretty.jsonl", "{\n  \"task_id\": \"ok-1\"\n}\n")), "last line not a document");
+        assertFalse(InboxReadLock.endsWithWholeLine(file("doc.json", "{\"task_id\":\"ok-1\"}\n")), ".json: one document, read settled");
+    }
+
+    @Test
     void anythingThatMayBeHalfWrittenIsNot() throws Exception {
         assertFalse(InboxReadLock.endsWithWholeLine(file("no-end.txt", "cgt-1\ncgt-2")), "last line without its line end");
         assertFalse(InboxReadLock.endsWithWholeLine(file("empty", "")), "empty: its name is the id once settled");
