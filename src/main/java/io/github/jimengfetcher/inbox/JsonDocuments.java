@@ -49,6 +49,9 @@ final class JsonDocuments {
                     Reading document = new Reading();
                     readDocument(parser, token, docLine, line, document);
                     reading.merge(document);
+                    // What follows is judged from here: an error between documents is not laid on the last one.
+                    docStart = parser.currentLocation().getByteOffset();
+                    docLine = line + parser.currentLocation().getLineNr() - 1;
                 }
                 break;
             } catch (JsonProcessingException e) {
