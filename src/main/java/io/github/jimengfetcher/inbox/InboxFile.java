@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param linesEnd     how many bytes of the file were read as id lines, so that lines appended
  *                     later can be read from there; -1 when the file is not in line form
- *                     (JSON, UTF-16, rejected whole), whose appends are not followed
+ *                     (UTF-16, rejected whole), whose appends are not followed; for JSON, where the
+ *                     last whole document ends
  * @param appendedFrom -1 for a whole file; for lines appended after the file was read, the
  *                     byte offset they start at
  * @param rejectedCount how many pieces were rejected, of which rejections holds the first ones

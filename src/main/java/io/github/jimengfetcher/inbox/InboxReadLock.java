@@ -115,7 +115,7 @@ public class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
 
     /**
      * Does the file begin like UTF-8 id lines: not a .json or .retry file, no byte-order mark,
-     * and its first character (after blanks) neither '{' nor '[' (a JSON document is read whole, settled)?
+     * and its first character (after blanks) neither '{' nor '[' (JSON: see {@link #startsAsJsonLines})?
      */
     static boolean startsAsLines(String name, byte[] head, int length) {
         String lower = name.toLowerCase(Locale.ROOT);

@@ -13,7 +13,7 @@ import io.github.jimengfetcher.inbox.InboxFileReader;
 
 /**
  * Records of the inbox topic (bean {@code kafkaInbox}): a record's value is read as an inbox
- * file's text would be (one id a line, or JSON with task_id / task_ids), and its offset is
+ * file's text would be (one id a line, or JSON documents with task_id / task_ids), and its offset is
  * committed only once its ids are in the store and its rejections recorded.
  */
 public class KafkaInbox {
