@@ -32,6 +32,9 @@ import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
 import io.github.jimengfetcher.observe.FinishedFacts;
+import io.github.jimengfetcher.observe.HealthProblems;
+import io.github.jimengfetcher.observe.RejectedInputs;
+import io.github.jimengfetcher.observe.VideoPoster;
 import io.github.jimengfetcher.observe.MaskedPropertiesConsole;
 import io.github.jimengfetcher.observe.TaskBoard;
 import io.github.jimengfetcher.observe.TaskMetrics;
@@ -48,7 +51,8 @@ import io.github.jimengfetcher.task.TaskPolicy;
  * Adds what the status page, /tasks, /observe/health and /observe/metrics need, once the
  * task pieces of {@link FetcherConfiguration} are in the registry and before any route starts:
  * the task board, video stream and metrics the routes call ({@code ref: taskBoard}, {@code ref: videoStream},
- * {@code ref: taskMetrics}),
+ * {@code ref: taskMetrics}), and the status page's banner, rejected inputs and posters ({@code ref: healthProblems},
+ * {@code ref: rejectedInputs}, {@code ref: videoPoster}),
  * the fetch outcome counter and our health check.
  *
  * The HTTP server itself is Camel's (camel.server.* and camel.management.* in application.properties).
@@ -131,8 +135,15 @@ public class ObserveConfiguration extends MainListenerSupport {
         board.setApiHealth(require(registry, ApiHealth.class));
         board.setInstanceId(instanceId);
         board.setPolicy(require(registry, TaskPolicy.class));
+        VideoPoster posters = new VideoPoster(outputs);
+        board.setPosters(posters);
         registry.bind("taskBoard", board);
         registry.bind("videoStream", new VideoStream(outputs));
+        registry.bind("videoPoster", posters);
+        registry.bind("healthProblems", new HealthProblems(context));
+        registry.bind("rejectedInputs", new RejectedInputs(
+                java.nio.file.Path.of(properties.resolveProperty("jimeng.output").orElseThrow().strip(), "rejected"),
+                Integer.parseInt(properties.resolveProperty("jimeng.http.rejected-shown").orElseThrow().strip())));
 
         long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElseThrow().strip());
         long minFreeSpace = ByteSizes.parse(properties.resolveProperty("jimeng.health.min-free-space").orElseThrow());

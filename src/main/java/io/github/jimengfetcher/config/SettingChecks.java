@@ -22,7 +22,7 @@ public final class SettingChecks {
     private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, BOOLEAN, LOG_FORMAT }
+    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, PAGE_SIZE, BOOLEAN, LOG_FORMAT }
 
     record Setting(String key, Kind kind) {
     }
@@ -55,6 +55,7 @@ public final class SettingChecks {
             new Setting("jimeng.http.enabled", Kind.BOOLEAN),
             new Setting("jimeng.camel-cli.enabled", Kind.BOOLEAN),
             new Setting("jimeng.http.port", Kind.PORT),
+            new Setting("jimeng.http.rejected-shown", Kind.PAGE_SIZE),
             new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
             new Setting("jimeng.health.min-free-space", Kind.SIZE_OR_ZERO),
             new Setting("jimeng.api.connect-timeout", Kind.DURATION),
@@ -172,6 +173,7 @@ public final class SettingChecks {
             case POSITIVE_COUNT:
             case COUNT:
             case PORT:
+            case PAGE_SIZE:
                 long number;
                 try {
                     number = Long.parseLong(value);
@@ -179,7 +181,7 @@ public final class SettingChecks {
                     return "is not a whole number: " + example(kind, "");
                 }
                 long min = kind == Kind.COUNT ? 0 : 1;
-                long max = kind == Kind.PORT ? 65_535 : Integer.MAX_VALUE;
+                long max = kind == Kind.PORT ? 65_535 : kind == Kind.PAGE_SIZE ? io.github.jimengfetcher.observe.TaskQuery.MAX_LIMIT : Integer.MAX_VALUE;
                 return number >= min && number <= max ? null : "is out of range: " + example(kind, "");
             case BOOLEAN:
                 String lower = value.toLowerCase(Locale.ROOT);
@@ -198,6 +200,7 @@ public final class SettingChecks {
             case POSITIVE_COUNT -> "write a whole number of at least 1";
             case COUNT -> "write a whole number of at least 0";
             case PORT -> "write a port from 1 to 65535";
+            case PAGE_SIZE -> "write a whole number from 1 to 1000";
             case BOOLEAN -> "write true or false";
             case LOG_FORMAT -> "write text or json";
             case BROKERS_OR_EMPTY -> "write a comma-separated list of host:port, such as kafka-1:9092,kafka-2:9092 (or leave it empty: Kafka off)";

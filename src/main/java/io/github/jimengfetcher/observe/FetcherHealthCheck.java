@@ -92,7 +92,8 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         if (problems.isEmpty()) {
             builder.up();
         } else {
-            builder.down().message(String.join("; ", problems));
+            // Each reason on its own too, for the status page's banner (HealthProblems).
+            builder.down().message(String.join("; ", problems)).detail(HealthProblems.REASONS, List.copyOf(problems));
         }
     }
 

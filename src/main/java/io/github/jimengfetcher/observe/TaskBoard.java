@@ -30,6 +30,7 @@ public class TaskBoard {
     private final TaskStore store;
     private final FinishedFacts facts;
     private ApiHealth api;
+    private VideoPoster posters;
     private TaskPolicy policy;
     private String instanceId = "";
 
@@ -41,6 +42,11 @@ public class TaskBoard {
     /** Tells why fetching is paused, when it is. */
     public void setApiHealth(ApiHealth api) {
         this.api = api;
+    }
+
+    /** Tells which finished videos have a still saved beside them (poster_url). */
+    public void setPosters(VideoPoster posters) {
+        this.posters = posters;
     }
 
     /** Says when a pending task is likely ready, from the durations learned (estimated_ready_at). */
@@ -177,6 +183,7 @@ public class TaskBoard {
             entry.put("video_url", video == null ? null : "/videos/" + listed.id() + ".mp4");
             entry.put("video_bytes", video == null ? null : video.bytes());
             entry.put("video_seconds", video == null || video.duration() == null ? null : video.duration().toMillis() / 1000.0);
+            entry.put("poster_url", video == null || posters == null ? null : posters.urlOf(listed.id()));
         } else {
             entry.put("reason_class", record == null ? null : record.reasonClass());
             entry.put("reason", record == null ? null : record.reason());
