@@ -55,6 +55,8 @@ class StartupSettingsTest extends AppTestSupport {
         "jimeng.download.max-size | huge | jimeng.download.max-size=huge is not a size",
         "jimeng.api.max-answer-size | 0 | jimeng.api.max-answer-size=0 must be larger than zero",
         "jimeng.http.enabled | yes | jimeng.http.enabled=yes is not true or false",
+        "jimeng.http.rejected-shown | 0 | jimeng.http.rejected-shown=0 is out of range: write a whole number from 1 to 1000",
+        "jimeng.http.rejected-shown | 1001 | jimeng.http.rejected-shown=1001 is out of range: write a whole number from 1 to 1000",
         "jimeng.base-url | https://api.example.com/jimeng/fetch/ | jimeng.base-url is the API root, without /jimeng/fetch: write https://api.example.com",
         "jimeng.base-url | https://api.example .com | jimeng.base-url is not a URL",
         "jimeng.base-url | ftp://api.example.com | jimeng.base-url must be an http(s) URL",

@@ -23,6 +23,7 @@ import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -55,10 +56,12 @@ class StatusPageBrowserTest extends AppTestSupport {
         int port = Http.enable(settings);
         app = RunningApp.start(root, settings);
         app.drop("ids.txt", pending + "\n" + done + "\n" + failed + "\n");
+        app.drop("typed-by-hand.txt", pending + "\nnot a <b>task</b> id\n"); // its one id is known already
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             JsonNode counts = JSON.readTree(Http.get(port, "/tasks").body()).path("counts");
             return counts.path("succeeded").asInt() == 1 && counts.path("failed").asInt() == 1
-                    && api.fetchesOf(pending).size() >= 1;
+                    && api.fetchesOf(pending).size() >= 1
+                    && JSON.readTree(Http.get(port, "/rejected").body()).path("total").asInt() == 1;
         });
         double pageReadsBefore = tasksRequests(port);
 
@@ -87,17 +90,24 @@ class StatusPageBrowserTest extends AppTestSupport {
 
         assertTrue(tasksRequests(port) - pageReadsBefore >= 2, "the page read /tasks again by itself");
 
-        // The finished task's video, played by the browser from GET /videos/{id}.mp4, with its size and duration.
-        Matcher player = Pattern.compile("<video[^>]*>").matcher(doneRow);
-        assertTrue(player.find(), doneRow);
-        assertTrue(player.group().contains("src=\"videos/" + done + ".mp4\"") && player.group().contains("preload=\"metadata\""), player.group());
-        Matcher ready = Pattern.compile("data-ready-state=\"(\\d)\"").matcher(player.group());
-        assertTrue(ready.find() && Integer.parseInt(ready.group(1)) >= 1, "the video's metadata loaded (readyState >= 1): " + player.group());
+        // The finished task: a play button (no still saved beside its video), no player until it is pressed; its size and duration.
+        assertFalse(dom.contains("<video"), "no player before a click: " + doneRow);
+        assertTrue(doneRow.contains("<button type=\"button\" aria-label=\"Play the video of " + done + "\" class=\"play\">"), doneRow);
         assertTrue(doneRow.contains("23 KB · 0:04"), doneRow);
         assertFalse(doneRow.contains("Retry"), doneRow);
         // The failed task's reason, and its Retry button (POST /tasks/{id}/retry).
         assertTrue(failedRow.contains("<button type=\"button\" class=\"retry\">Retry</button>"), failedRow);
         assertFalse(pendingRow.contains("Retry"), pendingRow);
+
+        // The bad line of the file dropped: where from, how many, why, its text shown as text.
+        Matcher rejected = Pattern.compile("<tr data-record=\"typed-by-hand\\.txt\\.[^\"]+\" data-from=\"file\">.*?</tr>", Pattern.DOTALL).matcher(dom);
+        assertTrue(rejected.find(), "the rejected file is listed: " + dom);
+        assertTrue(rejected.group().contains(">typed-by-hand.txt<"), rejected.group());
+        assertTrue(rejected.group().contains("line 2: <span class=\"text\">not a &lt;b&gt;task&lt;/b&gt; id</span> — task id contains"), rejected.group());
+        assertTrue(rejected.group().matches("(?s).*<td class=\"counted\">1</td><td class=\"counted\">1</td>.*"), "1 rejected, 1 accepted: " + rejected.group());
+        assertTrue(dom.contains("<b id=\"rejected-total\">1</b>"), dom);
+        // Health is UP: no banner.
+        assertTrue(dom.contains("<div id=\"banner\" role=\"alert\" hidden=\"\">"), dom);
     }
 
     @Test
@@ -182,6 +192,153 @@ class StatusPageBrowserTest extends AppTestSupport {
         }
         assertTrue(Files.exists(app.failure(other)), "only the clicked task was retried");
         assertTrue(superseded(other).isEmpty());
+    }
+
+    @Test
+    void bannerSaysWhyWhileTheApiRefusesTheKeyAndGoesOnceItAnswers() throws Exception {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
+        String id = "cgt-banner-key";
+        api.answer(id, aResponse().withStatus(401).withBody("{\"error\":\"invalid api key\"}"));
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", id + "\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(port, "/observe/health").body().contains("the API refuses the key"));
+
+        try (Browser browser = Browser.start(chromium.get(), Files.createDirectories(root.resolve("chromium-profile")))) {
+            Browser.Page page = browser.open("http://127.0.0.1:" + port + "/");
+            String banner = "(() => { const b = document.getElementById('banner');"
+                    + " return b.hidden || getComputedStyle(b).display === 'none' ? '' : b.textContent; })()";
+            await().atMost(Duration.ofSeconds(20)).until(() -> page.evaluate(banner).asText().contains("the API refuses the key"));
+            assertTrue(page.evaluate(banner).asText().startsWith("jimeng-fetcher is DOWN:"), page.evaluate(banner).asText());
+            assertEquals("jimeng-fetcher", page.evaluate("document.querySelector('#problems li').dataset.check").asText());
+            assertTrue(page.evaluate("document.getElementById('banner').getBoundingClientRect().top < "
+                    + "document.querySelector('h1').getBoundingClientRect().top").asBoolean(), "at the top of the page");
+
+            // The key is taken again: the next fetch is answered, health is UP, the banner goes by itself.
+            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(port, "/observe/health").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> page.evaluate(banner).asText().isEmpty());
+        }
+    }
+
+    /**
+     * A page of finished tasks has no player until one is asked for, by a click or the keyboard, and
+     * then only that one: at most one {@code <video>} on the page, before and after a click and a refresh.
+     */
+    @Test
+    void finishedTasksShowAPosterOrPlayButtonAndOnePlayerAtATime() throws Exception {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
+        byte[] video = TaskListTest.sampleVideo();
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            String id = "cgt-player-" + i;
+            api.answer(id, okJson(FakeGateway.success(id, api.video(id + ".mp4", video))));
+            ids.append(id).append('\n');
+        }
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", ids.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                JSON.readTree(Http.get(port, "/tasks").body()).path("counts").path("succeeded").asInt() == 6);
+        // A still saved beside one video (by a hook, say): shown as its poster.
+        java.awt.image.BufferedImage frame = new java.awt.image.BufferedImage(64, 36, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(frame, "png", app.video("cgt-player-1").resolveSibling("cgt-player-1.last-frame.png").toFile());
+
+        try (Browser browser = Browser.start(chromium.get(), Files.createDirectories(root.resolve("chromium-profile")))) {
+            Browser.Page page = browser.open("http://127.0.0.1:" + port + "/");
+            await().atMost(Duration.ofSeconds(20)).until(() -> page.evaluate("document.querySelectorAll('#tasks button.play').length").asInt() == 5);
+            assertEquals(0, videos(page), "no player before a click");
+            String poster = "document.querySelector('tr[data-task-id=\"cgt-player-1\"] button.poster img')";
+            await().atMost(Duration.ofSeconds(10)).until(() -> page.evaluate(poster + ".naturalWidth").asInt() > 0);
+            assertEquals("videos/cgt-player-1.poster", page.evaluate(poster + ".getAttribute('src')").asText());
+
+            // A click on a play button: one player, in that row, playing the video from GET /videos/{id}.mp4.
+            page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-3\"] button.play').click()");
+            assertEquals(1, videos(page));
+            assertEquals("videos/cgt-player-3.mp4", page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-3\"] video').getAttribute('src')").asText());
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    page.evaluate("Number(document.querySelector('video').dataset.readyState)").asInt() >= 1);
+            assertTrue(page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-3\"]').textContent.includes('23 KB · 0:04')").asBoolean(),
+                    "size and duration stay beside it");
+
+            // The poster, from the keyboard: focused and Enter pressed, the player moves there; still one.
+            page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-1\"] button.poster').focus()");
+            page.press("Enter");
+            await().atMost(Duration.ofSeconds(5)).until(() -> page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-1\"] video') !== null").asBoolean());
+            assertEquals(1, videos(page));
+            assertTrue(page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-3\"] button.play') !== null").asBoolean(),
+                    "the first row has its play button back");
+
+            // The table refreshes twice: the player stays where it is, alone.
+            double before = tasksRequests(port);
+            await().atMost(Duration.ofSeconds(10)).until(() -> tasksRequests(port) >= before + 2);
+            assertEquals(1, videos(page));
+            assertTrue(page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-1\"] video') !== null").asBoolean());
+
+            // Close: no player at all.
+            page.evaluate("document.querySelector('tr[data-task-id=\"cgt-player-1\"] button.close').click()");
+            assertEquals(0, videos(page));
+        }
+    }
+
+    /** On a 390 px wide phone the table scrolls sideways within its box; the page itself does not overflow. */
+    @Test
+    void onAPhoneWideWindowOnlyTheTableScrollsAndEveryControlIsReachedByKeyboard() throws Exception {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
+        String done = "cgt-phone-done";
+        String failed = "cgt-phone-failed";
+        api.answer(done, okJson(FakeGateway.success(done, api.video("phone.mp4", TaskListTest.sampleVideo()))));
+        api.answer(failed, okJson(FakeGateway.failure(failed, "the prompt was refused by the content policy of the service, "
+                + "https://docs.example.com/a/very/long/address/without/any/space/that/would/let/it/wrap")));
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        app.drop("ids.txt", done + "\n" + failed + "\n");
+        app.drop("a-file-with-a-rather-long-name-that-goes-on-and-on-without-a-break.txt", "not-an-id-either?!\n");
+        awaitFailure(failed);
+        awaitResult(done);
+
+        try (Browser browser = Browser.start(chromium.get(), Files.createDirectories(root.resolve("chromium-profile")))) {
+            Browser.Page page = browser.open("about:blank");
+            page.emulateScreen(390, 844);
+            page.evaluate("location.href = 'http://127.0.0.1:" + port + "/'");
+            await().atMost(Duration.ofSeconds(20)).until(() -> page.evaluate(
+                    "document.querySelectorAll('#tasks tr').length === 2 && document.querySelectorAll('#rejections tr').length === 1").asBoolean());
+            assertEquals(390, page.evaluate("document.documentElement.clientWidth").asInt());
+            assertTrue(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth").asBoolean(),
+                    "the page does not overflow: " + page.evaluate("document.documentElement.scrollWidth").asInt());
+            assertTrue(page.evaluate("(() => { const box = document.querySelector('.scroll'); return box.scrollWidth > box.clientWidth; })()").asBoolean(),
+                    "the table scrolls within its box");
+
+            // Tab by Tab from the top: every control is reached, each a real control, its focus visible.
+            page.evaluate("document.activeElement && document.activeElement.blur()");
+            java.util.Set<String> reached = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < 20; i++) {
+                page.press("Tab");
+                JsonNode focused = page.evaluate("(() => { const e = document.activeElement; const style = getComputedStyle(e);"
+                        + " return {tag: e.tagName, id: e.id, cls: e.className, outline: style.outlineStyle, visible: e.matches(':focus-visible')}; })()");
+                if ("BODY".equals(focused.path("tag").asText())) {
+                    break;
+                }
+                reached.add(focused.path("tag").asText() + "#" + focused.path("id").asText() + "." + focused.path("cls").asText());
+                assertTrue(focused.path("visible").asBoolean() && "solid".equals(focused.path("outline").asText()),
+                        "focus is shown: " + focused);
+            }
+            for (String control : List.of("SELECT#state.", "INPUT#q.", "BUTTON#.play", "BUTTON#.retry", "A#.count")) {
+                assertTrue(reached.contains(control), control + " reached by Tab, among " + reached);
+            }
+            // The pager's buttons are disabled on a single page; they are buttons all the same.
+            assertEquals("BUTTON", page.evaluate("document.getElementById('next').tagName").asText());
+        }
+    }
+
+    private static int videos(Browser.Page page) throws Exception {
+        return page.evaluate("document.querySelectorAll('video').length").asInt();
     }
 
     /** A script for the page: the state its row shows for this task, with the answer under its Retry button if any. */

@@ -25,6 +25,7 @@ import io.github.jimengfetcher.task.TaskState;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,48 @@ class TaskListTest extends AppTestSupport {
         // The video goes away (archived by the user): the list says so at once.
         Files.delete(app.video(done));
         assertTrue(tasks("?state=succeeded").path("tasks").get(0).path("video_url").isNull());
+    }
+
+    /** A still saved beside a video ({id}.last-frame.png, else {id}.cover.jpg) is its poster; without one, none. */
+    @Test
+    void aFinishedVideoHasThePosterSavedBesideItOrNone() throws Exception {
+        String framed = "cgt-poster-frame";
+        String covered = "cgt-poster-cover";
+        String bare = "cgt-poster-none";
+        byte[] video = sampleVideo();
+        for (String id : List.of(framed, covered, bare)) {
+            api.answer(id, okJson(FakeGateway.success(id, api.video(id + ".mp4", video))));
+        }
+        startWithHttp();
+        app.drop("ids.txt", framed + "\n" + covered + "\n" + bare + "\n");
+        await().atMost(WAIT).until(() -> Files.exists(app.result(framed)) && Files.exists(app.result(covered)) && Files.exists(app.result(bare)));
+        byte[] frame = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        byte[] cover = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 4, 5};
+        Files.write(app.video(framed).resolveSibling(framed + ".last-frame.png"), frame);
+        Files.write(app.video(framed).resolveSibling(framed + ".cover.jpg"), cover);
+        Files.write(app.video(covered).resolveSibling(covered + ".cover.jpg"), cover);
+
+        Map<String, JsonNode> listed = new HashMap<>();
+        tasks("?q=cgt-poster").path("tasks").forEach(t -> listed.put(t.path("id").asText(), t));
+        assertEquals("/videos/" + framed + ".poster", listed.get(framed).path("poster_url").asText());
+        assertEquals("/videos/" + covered + ".poster", listed.get(covered).path("poster_url").asText());
+        assertTrue(listed.get(bare).path("poster_url").isNull(), listed.get(bare).toString());
+
+        HttpResponse<byte[]> last = Http.getBytes(port, "/videos/" + framed + ".poster");
+        assertEquals(200, last.statusCode());
+        assertEquals("image/png", last.headers().firstValue("Content-Type").orElse(""), "the last frame before the cover");
+        assertArrayEquals(frame, last.body());
+        HttpResponse<byte[]> coverAnswer = Http.getBytes(port, "/videos/" + covered + ".poster");
+        assertEquals(200, coverAnswer.statusCode());
+        assertEquals("image/jpeg", coverAnswer.headers().firstValue("Content-Type").orElse(""));
+        assertArrayEquals(cover, coverAnswer.body());
+        assertEquals(404, Http.get(port, "/videos/" + bare + ".poster").statusCode());
+        assertEquals(404, Http.get(port, "/videos/..%2Fresults%2F" + framed + ".poster").statusCode());
+        assertEquals(404, Http.get(port, "/videos/" + framed + ".last-frame.png").statusCode(), "only through .poster");
+        assertEquals(200, Http.get(port, "/videos/" + bare + ".mp4").statusCode(), "the video itself as before");
+
+        Files.delete(app.video(covered));
+        assertTrue(tasks("?q=" + covered).path("tasks").get(0).path("poster_url").isNull(), "no video, no poster");
     }
 
     @Test

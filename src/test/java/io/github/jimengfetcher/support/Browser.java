@@ -163,6 +163,37 @@ public final class Browser implements AutoCloseable {
             return result.path("result").get("value");
         }
 
+        /** The window as a phone of this size shows it (the page's viewport meta applies), until the page closes. */
+        public void emulateScreen(int width, int height) throws Exception {
+            send("Emulation.setDeviceMetricsOverride", JSON.createObjectNode()
+                    .put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", true));
+        }
+
+        /** Presses and releases a key as a keyboard would: "Tab", "Enter" or " " (space). */
+        public void press(String key) throws Exception {
+            int code = switch (key) {
+                case "Tab" -> 9;
+                case "Enter" -> 13;
+                case " " -> 32;
+                default -> throw new IllegalArgumentException("no key code known for " + key);
+            };
+            String text = key.equals("Enter") ? "\r" : key.equals(" ") ? " " : "";
+            ObjectNode down = JSON.createObjectNode().put("type", text.isEmpty() ? "rawKeyDown" : "keyDown")
+                    .put("key", key).put("code", key.equals(" ") ? "Space" : key).put("windowsVirtualKeyCode", code);
+            if (!text.isEmpty()) {
+                down.put("text", text);
+            }
+            send("Input.dispatchKeyEvent", down);
+            send("Input.dispatchKeyEvent", JSON.createObjectNode().put("type", "keyUp")
+                    .put("key", key).put("code", key.equals(" ") ? "Space" : key).put("windowsVirtualKeyCode", code));
+        }
+
+        /** A PNG of what the window shows now. */
+        public byte[] screenshot() throws Exception {
+            JsonNode shot = send("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+            return java.util.Base64.getDecoder().decode(shot.path("data").asText());
+        }
+
         private JsonNode send(String method, ObjectNode params) throws Exception {
             int id = ids.incrementAndGet();
             CompletableFuture<JsonNode> answer = new CompletableFuture<>();
