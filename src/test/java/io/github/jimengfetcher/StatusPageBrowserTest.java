@@ -208,7 +208,7 @@ class StatusPageBrowserTest extends AppTestSupport {
 
         try (Browser browser = Browser.start(chromium.get(), Files.createDirectories(root.resolve("chromium-profile")))) {
             Browser.Page page = browser.open("http://127.0.0.1:" + port + "/");
-            String banner = "(() => { const b = document.getElementById('banner');"
+            String banner = "(() => { const b = document.getElementById('banner'); if (!b) return 'still loading';"
                     + " return b.hidden || getComputedStyle(b).display === 'none' ? '' : b.textContent; })()";
             await().atMost(Duration.ofSeconds(20)).until(() -> page.evaluate(banner).asText().contains("the API refuses the key"));
             assertTrue(page.evaluate(banner).asText().startsWith("jimeng-fetcher is DOWN:"), page.evaluate(banner).asText());
