@@ -227,6 +227,76 @@ class SharedStoreTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void aStopCutsOffItsDownloadsBeforeHandingBackTheirLeasesWithinTheShutdownTimeout() throws Exception {
+        int downloads = 40;
+        byte[] video = Videos.mp4(4_000_000, 34);
+        try (StorageHost storage = new StorageHost()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < downloads; i++) {
+                String id = "cgt-cut-off-" + i;
+                ids.add(id);
+                api.answer(id, okJson(FakeGateway.success(id, storage.video(id + ".mp4", video, Behaviour.CRAWL))));
+            }
+            Map<String, String> settings = shared();
+            settings.put("jimeng.store.lease-time", "30s");
+            startApp(settings);
+            app.drop("ids.txt", String.join("\n", ids) + "\n");
+            Path parts = app.work().resolve("studio-a").resolve("downloads");
+            await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> partSize(parts, id) > 0));
+            assertEquals(downloads, rows("lease_owner = 'studio-a' AND phase = 'DOWNLOAD'"), "all in flight");
+
+            RunningApp stopping = app;
+            app = null;
+            long began = System.nanoTime();
+            Thread stop = new Thread(() -> {
+                try {
+                    stopping.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            stop.start();
+            // Each part as it is the moment its task's lease is seen handed back: nobody may write it after that.
+            Map<String, Long> atRelease = new HashMap<>();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+                for (String id : handedBack()) {
+                    atRelease.computeIfAbsent(id, released -> partSize(parts, released));
+                }
+                return atRelease.size() == downloads;
+            });
+            stop.join(WAIT.toMillis());
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertFalse(stop.isAlive());
+            assertTrue(tookMs < 10_000, "stopped " + tookMs + " ms after the stop began (camel.main.shutdown-timeout: 10 s)");
+            for (String id : ids) {
+                assertEquals(atRelease.get(id), partSize(parts, id), id + ": written after its lease was handed back");
+                assertTrue(partSize(parts, id) > 0, id + ": its part stays to resume");
+            }
+            assertEquals(downloads, rows("NOT finished AND lease_owner IS NULL AND COALESCE((task->>'downloadAttempts')::int, 0) = 0"),
+                    "handed back pending, no attempt used up");
+        }
+    }
+
+    private List<String> handedBack() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT id FROM jimeng_tasks WHERE lease_owner IS NULL")) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    private static long partSize(Path parts, String id) {
+        try {
+            return Files.size(parts.resolve(id + ".mp4.part"));
+        } catch (IOException absent) {
+            return -1;
+        }
+    }
+
     private boolean fetchedBetween(String id, long from, long to) {
         return api.fetchesOf(id).stream().map(r -> r.getLoggedDate().getTime()).anyMatch(t -> t >= from && t < to);
     }
