@@ -278,6 +278,83 @@ class SharedStoreTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void aSecondProcessWithALiveInstanceIdOnAnotherWorkFolderExitsWith2NamingTheSetting() throws Exception {
+        startApp(shared());
+        // a temporary file of the running instance in the shared output: the second process must not clean it up
+        Path ownTemporary = Files.createDirectories(app.output("results")).resolve(".cgt-in-flight@studio-a.json.tmp");
+        Files.writeString(ownTemporary, "{");
+
+        Map<String, String> env = new HashMap<>(io.github.jimengfetcher.support.AppProcess.env(root));
+        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_KEY", FakeGateway.KEY);
+        env.put("JIMENG_HTTP_ENABLED", "false");
+        env.put("JIMENG_WORK", root.resolve("other-work").toString());
+        env.put("JIMENG_STORE_URL", shared().get("jimeng.store.url"));
+        env.put("JIMENG_STORE_USER", "postgres");
+        env.put("JIMENG_STORE_PASSWORD", PASSWORD);
+        env.put("JIMENG_INSTANCE_ID", "studio-a");
+        env.put("JIMENG_STORE_LEASE_TIME", "3s");
+        Path log = root.resolve("same-id.log");
+        Process second = io.github.jimengfetcher.support.AppProcess.startOnClassPath(log, env);
+        try {
+            assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "exits by itself");
+            String output = Files.readString(log);
+            assertEquals(2, second.exitValue(), output);
+            assertTrue(output.contains("jimeng-fetcher cannot start: another jimeng-fetcher") && output.contains("jimeng.instance-id studio-a"), output);
+            assertFalse(output.contains(PASSWORD), "the password is never logged");
+        } finally {
+            second.destroyForcibly();
+        }
+        assertTrue(Files.exists(ownTemporary), "the running instance's temporary file is left alone");
+        assertEquals(1, instanceRows("instance_id = 'studio-a' AND process LIKE '" + ProcessHandle.current().pid() + "@%'"),
+                "the running instance keeps its id");
+    }
+
+    @Test
+    void anIdLeftByAKilledProcessIsTakenOnceItsHeartbeatIsOneLeaseTimeOldAndACleanStopFreesItAtOnce() throws Exception {
+        startApp(shared());
+        app.close();
+        app = null;
+        assertEquals(0, instanceRows("true"), "a clean stop removes its heartbeat");
+        // What a process killed just after its heartbeat leaves behind.
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jimeng_instances (instance_id, token, process, taken_at, beat_at) VALUES ('studio-a', 'killed', "
+                    + "'4711@elsewhere', (extract(epoch FROM clock_timestamp()) * 1000)::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)");
+        }
+        long beatAt = instanceLong("beat_at");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(shared());
+            assertEquals(1, log.count("waiting up to jimeng.store.lease-time"), log.all());
+        }
+        long waited = instanceLong("taken_at") - beatAt;
+        assertTrue(waited >= 3_000 && waited <= 3_000 + 1_000, "taken " + waited + " ms after the killed process's last heartbeat (lease time 3 s)");
+
+        app.close();
+        app = null;
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(shared());
+            assertEquals(0, log.count("waiting up to jimeng.store.lease-time"), "a clean restart starts at once: " + log.all());
+        }
+        assertEquals(1, instanceRows("instance_id = 'studio-a'"));
+    }
+
+    private long instanceRows(String where) throws Exception {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM jimeng_instances WHERE " + where)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private long instanceLong(String column) throws Exception {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT " + column + " FROM jimeng_instances WHERE instance_id = 'studio-a'")) {
+            assertTrue(r.next(), "a heartbeat row for studio-a");
+            return r.getLong(1);
+        }
+    }
+
     private List<String> handedBack() throws Exception {
         List<String> ids = new ArrayList<>();
         try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();

@@ -183,9 +183,14 @@ public class DueWork {
     /**
      * Renews the leases of work in flight once a third of their time has passed, so a long
      * download (or a fetch waiting for its answer) keeps its task. A lease found lost stops being
-     * renewed; the exchange carrying it stops at its next change.
+     * renewed; the exchange carrying it stops at its next change. The instance's heartbeat goes with it.
      */
     public void renewHeld() {
+        try {
+            store.heartbeat();
+        } catch (StoreUnavailableException e) {
+            storeHealth.unreachable(e);
+        }
         long renewBefore = store.now() + store.leaseTimeMillis() * 2 / 3;
         List<Lease> due = new ArrayList<>();
         for (Lease lease : held.values()) {
