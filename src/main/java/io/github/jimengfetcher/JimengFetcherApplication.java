@@ -7,6 +7,7 @@ import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.http.HttpAccessGate;
 import io.github.jimengfetcher.log.LogFormat;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
+import io.github.jimengfetcher.store.WorkOnStop;
 
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
 public final class JimengFetcherApplication {
@@ -62,6 +63,7 @@ public final class JimengFetcherApplication {
         main.addMainListener(new HttpAccessGate());
         main.addMainListener(new ObserveConfiguration());
         main.addMainListener(new HookEventsOnStop());
+        main.addMainListener(new WorkOnStop());
         return main;
     }
 }

@@ -36,6 +36,8 @@ public class DueWork {
     private Consumer<Lease> onLeaseLost = lease -> { };
     private StoreHealth storeHealth = new StoreHealth();
     private FetchPace pace;
+    /** The app stops: nothing more is claimed. */
+    private volatile boolean stopping;
 
     /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
     public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, String claimWait) {
@@ -87,6 +89,9 @@ public class DueWork {
      * claims no more than its rate allows now, waiting (within the tick) for its next token.
      */
     private List<Lease> claim(Task.Phase phase, WorkSlots slots, FetchPace pace, long gap) throws InterruptedException {
+        if (stopping) {
+            return List.of();
+        }
         long deadline = store.now() + claimWait;
         while (true) {
             int free = slots.take(Integer.MAX_VALUE, Math.max(0, deadline - store.now()));
@@ -178,9 +183,14 @@ public class DueWork {
     /**
      * Renews the leases of work in flight once a third of their time has passed, so a long
      * download (or a fetch waiting for its answer) keeps its task. A lease found lost stops being
-     * renewed; the exchange carrying it stops at its next change.
+     * renewed; the exchange carrying it stops at its next change. The instance's heartbeat goes with it.
      */
     public void renewHeld() {
+        try {
+            store.heartbeat();
+        } catch (StoreUnavailableException e) {
+            storeHealth.unreachable(e);
+        }
         long renewBefore = store.now() + store.leaseTimeMillis() * 2 / 3;
         List<Lease> due = new ArrayList<>();
         for (Lease lease : held.values()) {
@@ -220,6 +230,16 @@ public class DueWork {
             }
         }
         return lapsing;
+    }
+
+    /** The app stops: from now on nothing is claimed (work in flight goes on, its leases renewed). */
+    public void stopClaiming() {
+        stopping = true;
+    }
+
+    /** Waits, at most waitMillis, until every download exchange has ended (its lease given back); true when all have. */
+    public boolean awaitDownloadsEnded(long waitMillis) throws InterruptedException {
+        return downloadSlots.awaitNoneInUse(waitMillis);
     }
 
     /** Leases held by this instance right now. */

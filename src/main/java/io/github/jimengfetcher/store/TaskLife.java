@@ -274,6 +274,12 @@ public class TaskLife {
         return true;
     }
 
+    /** The download was cut off by a stop: the task is handed back due now, its attempts untouched. */
+    public void resumeDownloadLater(Lease lease) {
+        lease.task().nextAt = store.now();
+        store.release(lease);
+    }
+
     // ---- the end ----
 
     /**

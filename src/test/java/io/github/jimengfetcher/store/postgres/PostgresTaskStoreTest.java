@@ -74,7 +74,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     @Override
     protected void stopStore(TaskStore store) {
-        // nothing held: every call takes a connection and gives it back
+        // Nothing held: every call takes a connection and gives it back. A restart here stands for a process
+        // that ended without a stop a lease time ago: its heartbeat is stale, so the id is free again.
+        sql(database, "UPDATE jimeng_instances SET beat_at = beat_at - " + LEASE_TIME);
     }
 
     /** The database's clock cannot be moved: every stored time moves back instead. */
@@ -82,6 +84,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     protected void passTime(long millis) {
         sql(database, "UPDATE jimeng_tasks SET next_at = next_at - " + millis + ", lease_until = lease_until - " + millis);
         sql(database, "UPDATE jimeng_pauses SET until_at = until_at - " + millis);
+        sql(database, "UPDATE jimeng_instances SET beat_at = beat_at - " + millis);
     }
 
     @Override
