@@ -107,13 +107,19 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
     }
 
+    private static final String PATH = "\\S*[/\\\\][^\\s:]*";
+
     /**
      * Camel's health endpoint escapes a message twice, so a '/' would reach the reader as '\/':
-     * messages name settings rather than paths (the log has the paths), and a fault's own text
-     * loses its paths and quotes.
+     * messages name settings rather than paths, and a fault's own text loses its paths and quotes,
+     * said in words (a rename "a -> b", Camel's "from: a to: b") and pointing to the log, which
+     * names them.
      */
     static String withoutPaths(String text) {
-        return text.replaceAll("\\S*[/\\\\]\\S*", "(a file)").replace('"', '\'');
+        String said = text.replaceAll(PATH + "\\s+->\\s+" + PATH, "a file could not be moved into place")
+                .replaceAll("from: " + PATH + " to: " + PATH, "into place")
+                .replaceAll(PATH, "a file");
+        return (said.equals(text) ? said : said + " (the log names the files)").replace('"', '\'');
     }
 
     private void freeSpace(String what, Path folder, List<String> problems) {

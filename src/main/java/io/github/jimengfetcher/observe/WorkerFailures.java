@@ -36,7 +36,7 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
 
     private final CamelContext context;
     private final DueWork dueWork;
-    /** By route id, the latest failure's description. */
+    /** By where it happened ("route claim-due-downloads", "thread video-finish-1"), the latest failure's description. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private Thread.UncaughtExceptionHandler previous;
 
@@ -61,7 +61,7 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
     /** Each route whose worker died, as health says it; empty while none did. */
     public List<String> current() {
         return failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(failure -> "a worker failed with " + failure.getValue() + " in route " + failure.getKey())
+                .map(failure -> "a worker failed with " + failure.getValue() + " in " + failure.getKey())
                 .toList();
     }
 
@@ -70,13 +70,17 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
         Route route = routeOf(thread);
         String what = fault.getClass().getSimpleName() + (fault.getMessage() == null ? "" : ": " + fault.getMessage());
         if (route == null || !isStarted()) {
+            if (fault instanceof Error && isStarted()) {
+                // no route to start again (a thread of a library's own pool), but the process is just as suspect
+                failures.put("thread " + thread.getName(), what);
+            }
             LOG.error("thread {} died of {}", thread.getName(), what, fault);
             if (previous != null) {
                 previous.uncaughtException(thread, fault);
             }
             return;
         }
-        failures.put(route.getRouteId(), what);
+        failures.put("route " + route.getRouteId(), what);
         LOG.error("a worker failed with {} in route {} (thread {}); its work is started again", what, route.getRouteId(),
                 thread.getName(), fault);
         // Not on the dying thread: a stop of the route's consumer may wait for it.

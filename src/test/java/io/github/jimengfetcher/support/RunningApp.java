@@ -30,6 +30,7 @@ public final class RunningApp implements AutoCloseable {
     private final Main main;
     private final Thread thread;
     private final CountDownLatch startedOrEnded = new CountDownLatch(1);
+    private volatile Exception failure;
 
     private RunningApp(Path root, Map<String, String> settings, Map<String, Object> beans) {
         this.root = root;
@@ -46,6 +47,7 @@ public final class RunningApp implements AutoCloseable {
             try {
                 main.run();
             } catch (Exception e) {
+                failure = e;
                 throw new IllegalStateException(e);
             } finally {
                 startedOrEnded.countDown();
@@ -89,6 +91,9 @@ public final class RunningApp implements AutoCloseable {
             app.startedOrEnded.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (app.failure != null) {
+            throw new IllegalStateException(app.failure);
         }
         if (app.main.getCamelContext() == null || app.main.getCamelContext().getStatus() != ServiceStatus.Started) {
             throw new IllegalStateException("the app did not start");
