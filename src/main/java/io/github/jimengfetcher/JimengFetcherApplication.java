@@ -30,11 +30,14 @@ public final class JimengFetcherApplication {
         // Before the first line is logged: the console's format (text or json).
         LogFormat.selectAtStart(java.nio.file.Path.of("application.properties"));
         int exitCode;
+        Main main = create();
         try {
-            exitCode = create().run(args);
+            exitCode = main.run(args);
         } catch (Exception e) {
             // A settings problem is the user's to fix: say it plainly, without a stack trace.
             System.err.println("jimeng-fetcher cannot start: " + reason(e));
+            // Camel's shutdown hook would take the exit below for a signal ("triggered by SIGTERM"): none came.
+            main.completed();
             exitCode = 2;
         }
         System.exit(exitCode);

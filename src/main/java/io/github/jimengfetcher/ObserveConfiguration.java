@@ -31,6 +31,8 @@ import io.github.jimengfetcher.kafka.EventOutbox;
 import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
+import io.github.jimengfetcher.observe.WorkerFailures;
+import io.github.jimengfetcher.store.DueWork;
 import io.github.jimengfetcher.observe.FinishedFacts;
 import io.github.jimengfetcher.observe.MaskedPropertiesConsole;
 import io.github.jimengfetcher.observe.TaskBoard;
@@ -141,6 +143,13 @@ public class ObserveConfiguration extends MainListenerSupport {
                 failingLimit, minFreeSpace);
         check.setStoreHealth(require(registry, StoreHealth.class));
         check.setCamelContext(context);
+        WorkerFailures workers = new WorkerFailures(context, require(registry, DueWork.class));
+        check.setWorkerFailures(workers);
+        try {
+            context.addService(workers);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(check);

@@ -29,11 +29,15 @@ class StartupSettingsTest extends AppTestSupport {
 
     /** Runs the app in this thread with the test settings plus one; returns the one line main() would print. */
     private String startFailure(String key, String value) {
+        return startFailure(Map.of(key, value));
+    }
+
+    private String startFailure(Map<String, String> extra) {
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.put(key, value);
+        settings.putAll(extra);
         Main main = JimengFetcherApplication.create();
         settings.forEach(main::addOverrideProperty);
-        Exception failure = assertThrows(Exception.class, main::run, key + "=" + value + " must stop the start");
+        Exception failure = assertThrows(Exception.class, main::run, extra + " must stop the start");
         return JimengFetcherApplication.reason(failure);
     }
 
@@ -47,6 +51,8 @@ class StartupSettingsTest extends AppTestSupport {
         "jimeng.poll-interval.min | 1s | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: 1s, 300ms, (derived) 1800ms",
         "jimeng.poll-interval.max | 200ms | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: (derived) 60ms, 300ms, 200ms",
         "jimeng.api.request-timeout | 0s | jimeng.api.request-timeout=0s must be longer than zero",
+        "jimeng.store.lease-time | 100ms | jimeng.store.lease-time=100ms is too short: write 2s or more",
+        "jimeng.store.lease-time | 1999ms | jimeng.store.lease-time=1999ms is too short: write 2s or more",
         "jimeng.rate-limit-max-pause | soon | jimeng.rate-limit-max-pause=soon is not a duration",
         "jimeng.max-concurrent-fetches | 0 | jimeng.max-concurrent-fetches=0 is out of range: write a whole number of at least 1",
         "jimeng.max-concurrent-fetches | -4 | jimeng.max-concurrent-fetches=-4 is out of range",
@@ -65,6 +71,14 @@ class StartupSettingsTest extends AppTestSupport {
         assertTrue(reason.startsWith(expected), reason);
         assertFalse(reason.contains("\n"), "one line: " + reason);
         assertFalse(reason.contains("sk-abc"), "the key is never shown: " + reason);
+    }
+
+    @Test
+    void aLeaseTimeUnderTwoSecondsStopsTheStartWithTheSharedStoreToo() {
+        String reason = startFailure(Map.of("jimeng.store.lease-time", "100ms",
+                "jimeng.store.url", "jdbc:postgresql://127.0.0.1:1/jimeng", "jimeng.store.user", "jimeng"));
+        assertTrue(reason.startsWith("jimeng.store.lease-time=100ms is too short: write 2s or more"), reason);
+        assertTrue(reason.endsWith("(environment variable JIMENG_STORE_LEASE_TIME)"), reason);
     }
 
     @Test
@@ -116,6 +130,7 @@ class StartupSettingsTest extends AppTestSupport {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
             assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.base-url is set but jimeng.api-key is empty"), read(log));
+            assertFalse(read(log).contains("SIGTERM"), "no signal came: " + read(log));
         } finally {
             process.destroyForcibly();
         }
@@ -131,6 +146,7 @@ class StartupSettingsTest extends AppTestSupport {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
             assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.task-timeout=7200 has no unit: write 7200s"), read(log));
+            assertFalse(read(log).toLowerCase(java.util.Locale.ROOT).contains("signal") || read(log).contains("SIGTERM"), "no signal came: " + read(log));
         } finally {
             process.destroyForcibly();
         }

@@ -83,6 +83,20 @@ public final class SettingChecks {
             }
         }
         checkPollBounds(properties);
+        checkLeaseTime(properties);
+    }
+
+    /** Below it, a renewal (every third of the lease) can come too late: the task is taken over while its work runs. */
+    static final long SHORTEST_LEASE = 2_000;
+
+    /** Either store: a lease shorter than {@link #SHORTEST_LEASE} lapses under work in flight, which is then done again and again. */
+    static void checkLeaseTime(PropertiesComponent properties) {
+        String value = properties.resolveProperty("jimeng.store.lease-time").orElse("").strip();
+        if (TimeUtils.toMilliSeconds(value) < SHORTEST_LEASE) {
+            throw new IllegalStateException("jimeng.store.lease-time=" + value + " is too short: write " + shortDuration(SHORTEST_LEASE)
+                    + " or more, e.g. 30s (work in flight renews its lease every third of it; a shorter lease runs out under"
+                    + " running work, which another claim then does again) (environment variable JIMENG_STORE_LEASE_TIME)");
+        }
     }
 
     /** The learned schedule's bounds around the interval: min <= interval <= max, set or derived. */

@@ -122,6 +122,37 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void durationsPastTheBoundOnTheSharedStoreAreDroppedFromItAtStart() throws Exception {
+        PostgresTaskStore shared = (PostgresTaskStore) store;
+        // A row as an earlier version kept it: 60 tasks of about 40 s, 66 whose submit_time was 1 (years).
+        StringBuilder weights = new StringBuilder();
+        // The earlier layout: eight buckets a doubling up to 36 h, 138 in all; bucket 45 holds 40 s.
+        for (int b = 0; b < 138; b++) {
+            weights.append(b == 0 ? "" : ",").append(b == 45 ? 60 : b == 137 ? 66 : 0);
+        }
+        sql(database, "INSERT INTO jimeng_fetch_durations (kind, weights) VALUES ('any', '{" + weights + "}'), ('jimeng-videos', '{" + weights + "}')");
+
+        var durations = new io.github.jimengfetcher.schedule.LearnedDurations(shared.durations());
+        var histogram = durations.forKind("jimeng-videos");
+        assertTrue(histogram != null && histogram.beyondBound() == 0, "nothing past the bound is scheduled by");
+        assertEquals(60, histogram.count(), 1e-6);
+
+        // The rows themselves: another instance starting now reads them cleaned.
+        try (Connection c = database.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery("SELECT kind, weights FROM jimeng_fetch_durations ORDER BY kind")) {
+            int n = 0;
+            while (rows.next()) {
+                Object[] stored = (Object[]) rows.getArray(2).getArray();
+                assertEquals(146, stored.length, "up to 72.8 h now: " + rows.getString(1));
+                assertEquals(0.0, ((Number) stored[stored.length - 1]).doubleValue(), rows.getString(1));
+                assertEquals(60.0, ((Number) stored[45]).doubleValue(), 1e-6, rows.getString(1));
+                n++;
+            }
+            assertEquals(2, n);
+        }
+    }
+
+    @Test
     void twoInstancesClaimingAtOnceNeverGetTheSameTask() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
