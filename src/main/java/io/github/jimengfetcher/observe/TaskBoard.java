@@ -79,7 +79,14 @@ public class TaskBoard {
 
     /** The answer while the store cannot be read: 503, and why. */
     public Map<String, Object> unavailable(Exception fault) {
-        return Map.of("error", "the task list cannot be read now: " + fault.getMessage() + "; try again");
+        Throwable reason = fault;
+        // Camel wraps what the bean threw; the store's own words say why.
+        for (Throwable cause = fault; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StoreUnavailableException) {
+                reason = cause;
+            }
+        }
+        return Map.of("error", "the task list cannot be read now: " + reason.getMessage() + "; try again");
     }
 
     /**
