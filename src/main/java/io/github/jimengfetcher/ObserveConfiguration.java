@@ -133,6 +133,7 @@ public class ObserveConfiguration extends MainListenerSupport {
         board.setApiHealth(require(registry, ApiHealth.class));
         board.setInstanceId(instanceId);
         board.setPolicy(require(registry, TaskPolicy.class));
+        board.setStoreHealth(require(registry, StoreHealth.class));
         registry.bind("taskBoard", board);
         registry.bind("videoStream", new VideoStream(outputs));
 

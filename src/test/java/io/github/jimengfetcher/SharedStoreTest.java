@@ -142,6 +142,33 @@ class SharedStoreTest extends AppTestSupport {
     }
 
     @Test
+    void whileTheStoreIsAwayTheTaskListIsAnswered503WithTheReasonAtOnce() throws Exception {
+        Map<String, String> settings = shared();
+        int http = Http.enable(settings);
+        startApp(settings);
+        assertEquals(200, Http.get(http, "/tasks").statusCode());
+
+        db.close();
+        db = null;
+        // The app's own calls to the store find it away within a tick or two.
+        await().atMost(WAIT).until(() -> Http.get(http, "/observe/health?exposureLevel=full").body().contains("jimeng.store.url"));
+        for (int i = 0; i < 3; i++) {
+            long asked = System.nanoTime();
+            java.net.http.HttpResponse<String> tasks = Http.get(http, "/tasks");
+            long millis = (System.nanoTime() - asked) / 1_000_000;
+
+            assertEquals(503, tasks.statusCode(), tasks.body());
+            assertTrue(tasks.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), tasks.headers().toString());
+            assertEquals("5", tasks.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(tasks.body().contains("the task list cannot be read now: the task store cannot be reached since"), tasks.body());
+            assertTrue(millis < 1_000, "at once, not after the database's connect timeout: " + millis + " ms");
+        }
+
+        db = startOn(port, data);
+        await().atMost(WAIT).until(() -> Http.get(http, "/tasks").statusCode() == 200);
+    }
+
+    @Test
     void whileTheStoreIsAwayHealthSaysSoAndWorkResumesByItselfOnceItIsBack() throws Exception {
         Map<String, String> settings = shared();
         int http = Http.enable(settings);

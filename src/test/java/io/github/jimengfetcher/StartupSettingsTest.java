@@ -61,6 +61,12 @@ class StartupSettingsTest extends AppTestSupport {
         "jimeng.download.max-size | huge | jimeng.download.max-size=huge is not a size",
         "jimeng.api.max-answer-size | 0 | jimeng.api.max-answer-size=0 must be larger than zero",
         "jimeng.http.enabled | yes | jimeng.http.enabled=yes is not true or false",
+        "jimeng.http.header-timeout | 10 | jimeng.http.header-timeout=10 has no unit: write 10s",
+        "jimeng.http.header-timeout | 0s | jimeng.http.header-timeout=0s must be longer than zero",
+        "jimeng.http.max-connections | 0 | jimeng.http.max-connections=0 is out of range: write a whole number of at least 1",
+        "jimeng.http.max-connections | lots | jimeng.http.max-connections=lots is not a whole number",
+        "jimeng.http.allowed-hosts | 'fetcher.lan,my host' | jimeng.http.allowed-hosts=fetcher.lan,my host ",
+        "jimeng.http.allowed-hosts | fetcher.lan:8080 | jimeng.http.allowed-hosts=fetcher.lan:8080 ",
         "jimeng.base-url | https://api.example.com/jimeng/fetch/ | jimeng.base-url is the API root, without /jimeng/fetch: write https://api.example.com",
         "jimeng.base-url | https://api.example .com | jimeng.base-url is not a URL",
         "jimeng.base-url | ftp://api.example.com | jimeng.base-url must be an http(s) URL",
@@ -131,6 +137,21 @@ class StartupSettingsTest extends AppTestSupport {
             assertEquals(2, process.exitValue(), read(log));
             assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.base-url is set but jimeng.api-key is empty"), read(log));
             assertFalse(read(log).contains("SIGTERM"), "no signal came: " + read(log));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anHttpHostWithSpacesAroundExitsWithCode2InsteadOfRunningWithoutItsPort() throws Exception {
+        Map<String, String> env = new HashMap<>(AppProcess.env(root));
+        env.put("JIMENG_HTTP_HOST", "127.0.0.1 ");
+        Path log = root.resolve("host-spaces.log");
+        Process process = AppProcess.startOnClassPath(log, env);
+        try {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
+            assertEquals(2, process.exitValue(), read(log));
+            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.http.host='127.0.0.1 ' has spaces around the address"), read(log));
         } finally {
             process.destroyForcibly();
         }
