@@ -28,4 +28,5 @@ VOLUME /data
 EXPOSE 8080
 USER 10001:10001
 # Exec form: java is PID 1 and gets the SIGTERM of `docker stop` (give it 30 s: `docker stop -t 30`).
-ENTRYPOINT ["java", "-jar", "jimeng-fetcher.jar"]
+# A JVM that ran out of memory is not to be trusted: it exits (code 3) and its supervisor starts it anew.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "jimeng-fetcher.jar"]

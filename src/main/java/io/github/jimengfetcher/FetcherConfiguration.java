@@ -115,6 +115,11 @@ public class FetcherConfiguration {
         outputFolders = new OutputFolders();
         outputFolders.setRoot(output);
         outputFolders.setInstance(instanceScope().id(), instanceScope().shared());
+        if (instanceScope().shared()) {
+            // Its start removes this instance's leftover temporary files from the shared output: only once
+            // the store has given this process the instance id (a live holder's files are not leftovers).
+            taskStore();
+        }
         return outputFolders;
     }
 
@@ -156,12 +161,14 @@ public class FetcherConfiguration {
             taskStore = journal;
         } else {
             PostgresTaskStore shared = new PostgresTaskStore();
+            taskStore = shared;
             shared.setDataSource(StoreDataSource.open(storeUrl.strip(), storeUser, storePassword, Math.min(32, maxConcurrentFetches + 8)));
             shared.setOutputs(outputFolders());
             shared.setInstanceId(instanceScope().id());
             shared.setLeaseTime(leaseTime);
             shared.setApiKey(baseUrl.strip(), apiKey.strip());
-            taskStore = shared;
+            // Started here, before the output folders start (see outputFolders()); its init method then does nothing.
+            shared.start();
         }
         learnedDurations = new LearnedDurations(taskStore instanceof PostgresTaskStore shared
                 ? shared.durations() : new DurationFile(java.nio.file.Path.of(work)));

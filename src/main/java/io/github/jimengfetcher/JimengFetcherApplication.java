@@ -7,6 +7,7 @@ import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.http.HttpAccessGate;
 import io.github.jimengfetcher.log.LogFormat;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
+import io.github.jimengfetcher.store.WorkOnStop;
 
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
 public final class JimengFetcherApplication {
@@ -29,11 +30,14 @@ public final class JimengFetcherApplication {
         // Before the first line is logged: the console's format (text or json).
         LogFormat.selectAtStart(java.nio.file.Path.of("application.properties"));
         int exitCode;
+        Main main = create();
         try {
-            exitCode = create().run(args);
+            exitCode = main.run(args);
         } catch (Exception e) {
             // A settings problem is the user's to fix: say it plainly, without a stack trace.
             System.err.println("jimeng-fetcher cannot start: " + reason(e));
+            // Camel's shutdown hook would take the exit below for a signal ("triggered by SIGTERM"): none came.
+            main.completed();
             exitCode = 2;
         }
         System.exit(exitCode);
@@ -62,6 +66,7 @@ public final class JimengFetcherApplication {
         main.addMainListener(new HttpAccessGate());
         main.addMainListener(new ObserveConfiguration());
         main.addMainListener(new HookEventsOnStop());
+        main.addMainListener(new WorkOnStop());
         return main;
     }
 }

@@ -31,6 +31,8 @@ import io.github.jimengfetcher.kafka.EventOutbox;
 import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
+import io.github.jimengfetcher.observe.WorkerFailures;
+import io.github.jimengfetcher.store.DueWork;
 import io.github.jimengfetcher.observe.FinishedFacts;
 import io.github.jimengfetcher.observe.HealthProblems;
 import io.github.jimengfetcher.observe.RejectedInputs;
@@ -135,6 +137,7 @@ public class ObserveConfiguration extends MainListenerSupport {
         board.setApiHealth(require(registry, ApiHealth.class));
         board.setInstanceId(instanceId);
         board.setPolicy(require(registry, TaskPolicy.class));
+        board.setStoreHealth(require(registry, StoreHealth.class));
         VideoPoster posters = new VideoPoster(outputs);
         board.setPosters(posters);
         registry.bind("taskBoard", board);
@@ -152,6 +155,13 @@ public class ObserveConfiguration extends MainListenerSupport {
                 failingLimit, minFreeSpace);
         check.setStoreHealth(require(registry, StoreHealth.class));
         check.setCamelContext(context);
+        WorkerFailures workers = new WorkerFailures(context, require(registry, DueWork.class));
+        check.setWorkerFailures(workers);
+        try {
+            context.addService(workers);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(check);

@@ -193,6 +193,37 @@ class ApiLimitsTest extends AppTestSupport {
         assertEquals(1, log.count("API fault: the API's answer is larger than jimeng.api.max-answer-size"), "once per episode\n" + log.all());
     }
 
+    /** 2 MB of padding written as fast as the socket takes it, then the connection is left. */
+    private static Answer hugeAtOnce(boolean withLength) {
+        return exchange -> {
+            byte[] body = new byte[2 * 1024 * 1024];
+            java.util.Arrays.fill(body, (byte) ' ');
+            body[0] = '{';
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, withLength ? body.length : 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            } catch (IOException cutOff) {
+                // the client stopped reading: as it should
+            }
+        };
+    }
+
+    @Test
+    void aHugeAnswerSentAtOnceIsReportedAsTooLargeNamingTheLimitNotAsANetworkFault() throws Exception {
+        byte[] video = Videos.mp4(20_000, 12);
+        String base = slowApi(api.video("huge-at-once.mp4", video), List.of(hugeAtOnce(true), hugeAtOnce(false), hugeAtOnce(true), hugeAtOnce(false)));
+        startApp(Map.of("jimeng.base-url", base, "jimeng.api.max-answer-size", "64KB",
+                "jimeng.retry.initial-delay", "100ms", "jimeng.retry.max-delay", "100ms"));
+
+        app.drop("ids.txt", "cgt-huge");
+
+        await().atMost(WAIT).until(() -> Files.exists(app.result("cgt-huge")));
+        assertEquals(0, log.count("network fault"), log.all());
+        assertEquals(0, log.count("SocketException"), log.all());
+        assertEquals(1, log.count("API fault: the API's answer is larger than jimeng.api.max-answer-size (65536 bytes)"), log.all());
+    }
+
     @Test
     void aRedirectIsLoggedWithItsTargetAndWhatToDo() throws Exception {
         String id = "cgt-redirected";

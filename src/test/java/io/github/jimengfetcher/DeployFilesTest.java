@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,6 +138,23 @@ class DeployFilesTest {
         assertTrue(service.get("ExecStart").contains("-jar /opt/jimeng-fetcher/jimeng-fetcher.jar"), service.get("ExecStart"));
         assertEquals("on-failure", service.get("Restart"));
         assertNotNull(service.get("EnvironmentFile"), "the key and token come from an EnvironmentFile");
+    }
+
+    @Test
+    void aProcessThatRanOutOfMemoryExitsAndItsSupervisorStartsItAnew() throws IOException {
+        String entrypoint = single(instructions(), "ENTRYPOINT");
+        assertTrue(entrypoint.matches(".*\"-XX:\\+ExitOnOutOfMemoryError\".*\"-jar\".*"), "ENTRYPOINT " + entrypoint);
+        for (Map.Entry<String, Object> service : map(compose().get("services")).entrySet()) {
+            Map<String, Object> instance = map(service.getValue());
+            if ("jimeng-fetcher".equals(instance.get("image"))) {
+                assertNull(instance.get("entrypoint"), service.getKey() + " keeps the image's java options");
+                assertEquals("on-failure", instance.get("restart"), service.getKey());
+            }
+        }
+        String exec = Files.readAllLines(SERVICE).stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertTrue(exec.matches("ExecStart=\\S*java .*-XX:\\+ExitOnOutOfMemoryError .*-jar .*"), exec);
+        String prevent = Files.readAllLines(SERVICE).stream().filter(l -> l.startsWith("RestartPreventExitStatus=")).findFirst().orElseThrow();
+        assertFalse(prevent.matches(".*\\b3\\b.*"), "the JVM's exit on running out of memory (3) is restarted: " + prevent);
     }
 
     @Test

@@ -114,8 +114,9 @@ class DownloadTest extends AppTestSupport {
     @Test
     void aDownloadLongerThanTheLeaseTimeKeepsItsLease() throws Exception {
         try (CapturedLog log = CapturedLog.capture()) {
-            startApp(Map.of("jimeng.store.lease-time", "1s"));
-            byte[] video = Videos.mp4(3_000_000, 22);
+            // the shortest lease allowed, and a transfer of several seconds (about 1 MB/s)
+            startApp(Map.of("jimeng.store.lease-time", "2s"));
+            byte[] video = Videos.mp4(6_000_000, 22);
             readyTask("cgt-long-download", storage.video("long.mp4", video, Behaviour.SLOW));
             app.drop("ids.txt", "cgt-long-download");
             awaitVideo("cgt-long-download", video);
@@ -127,8 +128,8 @@ class DownloadTest extends AppTestSupport {
     @Test
     void aDownloadWhoseLeaseIsLostStopsAndTheTaskIsDoneOnceByItsNewHolder() throws Exception {
         try (CapturedLog log = CapturedLog.capture()) {
-            startApp(Map.of("jimeng.store.lease-time", "1s"));
-            byte[] video = Videos.mp4(4_000_000, 23);
+            startApp(Map.of("jimeng.store.lease-time", "2s"));
+            byte[] video = Videos.mp4(8_000_000, 23);
             readyTask("cgt-taken-over", storage.video("taken.mp4", video, Behaviour.SLOW, Behaviour.SERVE));
             // renewals stop, as in an instance that stalls: the lease runs out mid-download and the
             // claim loop takes the task over

@@ -129,6 +129,39 @@ class LocalFaultsTest extends AppTestSupport {
     }
 
     @Test
+    void aVideoThatCannotBeMovedIntoPlaceIsSaidInWordsByHealthAndPublishedOnceItCan() throws Exception {
+        String id = "cgt-in-the-way";
+        byte[] video = Videos.mp4(50_000, 42);
+        api.answer(id, okJson(FakeGateway.success(id, api.video("in-the-way.mp4", video))));
+        // A folder where the video goes: the rename onto it fails ("{download} -> {video}: Is a directory").
+        Path inTheWay = root.resolve("output/videos/" + id + ".mp4");
+        Files.createDirectories(inTheWay);
+        Files.writeString(inTheWay.resolve("note.txt"), "someone's");
+        Map<String, String> settings = new HashMap<>();
+        settings.put("jimeng.health.min-free-space", "1KB");
+        int port = Http.enable(settings);
+        startApp(settings);
+        app.drop("ids.txt", id);
+
+        await().atMost(WAIT).until(() -> Http.get(port, "/observe/health").body().contains("tasks cannot be written out"));
+        String message = "";
+        for (JsonNode check : JSON.readTree(Http.get(port, "/observe/health?exposureLevel=full").body()).path("checks")) {
+            message += check.path("message").asText();
+        }
+        assertTrue(message.contains("tasks cannot be written out: a file could not be moved into place: Is a directory (the log names the files)"),
+                message);
+        assertFalse(message.contains("(a file)"), message);
+
+        deleteTree(inTheWay);
+        assertArrayEquals(video, Files.readAllBytes(awaitResultPath(id)));
+    }
+
+    private Path awaitResultPath(String id) {
+        await().atMost(WAIT).until(() -> Files.exists(app.result(id)));
+        return app.video(id);
+    }
+
+    @Test
     void aSecondProcessOnTheSameWorkFolderRefusesToStart() throws Exception {
         startApp(Map.of());
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());

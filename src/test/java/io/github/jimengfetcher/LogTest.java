@@ -1,11 +1,16 @@
 package io.github.jimengfetcher;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.jimengfetcher.support.AppProcess;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
@@ -58,5 +63,55 @@ class LogTest extends AppTestSupport {
             assertTrue(log.containing(failed + " FAILED").size() == 1);
             log.messages().forEach(line -> assertFalse(line.contains(FakeGateway.KEY), "never the key: " + line));
         }
+    }
+
+    @Test
+    void controlCharactersFromTheGatewayAreWrittenEscapedAndAStackTraceKeepsItsLines() throws Exception {
+        String id = "cgt-log-forged";
+        // A fail_reason that would forge a second line, return the carriage, end a C string and colour a terminal.
+        api.answer(id, okJson(FakeGateway.failure(id,
+                "bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab")));
+        // A hand-edited download without a usable URL: a bug to this app, logged once with its stack trace.
+        Files.createDirectories(root.resolve("work"));
+        long now = System.currentTimeMillis();
+        Files.writeString(root.resolve("work/tasks.journal"), "{\"op\":\"put\",\"task\":{\"id\":\"cgt-log-bug\",\"phase\":\"DOWNLOAD\","
+                + "\"videoUrl\":\"not a url at all\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}\n");
+        Map<String, String> env = new HashMap<>(AppProcess.env(root));
+        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_KEY", FakeGateway.KEY);
+        env.put("JIMENG_HTTP_ENABLED", "false");
+        Path log = root.resolve("text.log");
+        // The app's own log configuration, not the tests' (log4j2-test.properties is on the test class path).
+        Process process = AppProcess.startOnClassPath(log, env,
+                "-Dlog4j2.configurationFile=" + Path.of("target/classes/log4j2.properties").toAbsolutePath());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive() || read(log).contains("Routes startup"));
+            assertTrue(process.isAlive(), read(log));
+            Files.createDirectories(root.resolve("inbox"));
+            Files.writeString(root.resolve("inbox").resolve(".incoming"), id + "\n");
+            Files.move(root.resolve("inbox").resolve(".incoming"), root.resolve("inbox").resolve("ids.txt"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains(id + " FAILED")
+                    && read(log).contains("cgt-log-bug hit an internal error"));
+        } finally {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+        String output = read(log);
+        List<String> failed = output.lines().filter(line -> line.contains(id + " FAILED")).toList();
+        assertEquals(1, failed.size(), output);
+        assertTrue(failed.get(0).endsWith("FAILED: bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab"), failed.get(0));
+        assertTrue(output.lines().noneMatch(line -> line.startsWith("12:00:00.000")), "no forged line: " + output);
+        assertTrue(output.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\t'), "no raw control character but the line ends");
+        assertFalse(output.contains("\r"), "no carriage return");
+        // The stack trace of the bug: the exception's own line, then one line per frame.
+        List<String> lines = output.lines().toList();
+        int bug = lines.indexOf(lines.stream().filter(line -> line.contains("cgt-log-bug hit an internal error")).findFirst().orElseThrow());
+        assertTrue(lines.get(bug + 1).matches("\\S+(Exception|Error).*"), lines.get(bug + 1));
+        assertTrue(lines.get(bug + 2).startsWith("\tat "), lines.get(bug + 2));
+    }
+
+    private static String read(Path log) throws Exception {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 }

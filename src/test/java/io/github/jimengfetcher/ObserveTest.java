@@ -30,6 +30,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -269,7 +270,8 @@ class ObserveTest extends AppTestSupport {
         String done = "cgt-likely-done";
         long submitted = System.currentTimeMillis() / 1000 - 10;
         api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
-        api.answer(done, okJson(FakeGateway.success(done, api.video("likely.mp4", Videos.mp4(2_000, 6)))));
+        // Submitted 12 s before it finished, just now: a duration to learn.
+        api.answer(done, okJson(submittedAt(FakeGateway.success(done, api.video("likely.mp4", Videos.mp4(2_000, 6))), submitted + 2)));
         startApp(Map.of());
 
         app.drop("ids.txt", pending + "\n" + done + "\n");
@@ -289,6 +291,47 @@ class ObserveTest extends AppTestSupport {
         assertEquals(40.5, m.get("jimeng_task_learned_duration_median_seconds{kind=\"jimeng-videos\"}"), 4);
         assertTrue(m.get("jimeng_fetch_planned_gap_seconds_count") >= 1, m.toString());
         assertTrue(m.containsKey("jimeng_fetch_planned_gap_seconds_bucket{le=\"10.0\"}"), m.toString());
+    }
+
+    @Test
+    void answersWithAWrongSubmitTimeTeachNothingAndTheScheduleStaysAsLearned() throws Exception {
+        // What an earlier run learned: 60 tasks of about 40 s.
+        var earlier = new io.github.jimengfetcher.schedule.LearnedDurations(new io.github.jimengfetcher.schedule.DurationFile(root.resolve("work")));
+        for (int i = 0; i < 60; i++) {
+            earlier.learn("jimeng-videos", 40_000 + 10 * i);
+        }
+        earlier.keep();
+        // Then more tasks than that succeed with submit_time 1: decades "long", were they believed.
+        String video = api.video("poisoned.mp4", Videos.mp4(2_000, 7));
+        StringBuilder ids = new StringBuilder();
+        int poisoned = 70;
+        for (int i = 0; i < poisoned; i++) {
+            String id = "cgt-poisoned-" + i;
+            api.answer(id, okJson(submittedAt(FakeGateway.success(id, video), 1)));
+            ids.append(id).append('\n');
+        }
+        String pending = "cgt-poisoned-pending";
+        long submitted = System.currentTimeMillis() / 1000 - 10;
+        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
+        startApp(Map.of());
+
+        app.drop("ids.txt", ids + pending + "\n");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.filesIn("results") == poisoned);
+        Map<String, Double> m = metrics();
+        assertEquals((double) poisoned, m.get("jimeng_learned_durations_ignored_total{reason=\"submitted_long_before_registration\"}"), m.toString());
+        assertNull(m.get("jimeng_task_learned_duration_seconds_count{kind=\"jimeng-videos\"}"), "nothing learned: " + m);
+        assertEquals(40.3, m.get("jimeng_task_learned_duration_median_seconds{kind=\"any\"}"), 4, "the schedule as it was");
+        Map<String, JsonNode> byId = new HashMap<>();
+        JSON.readTree(get("/tasks").body()).path("tasks").forEach(t -> byId.put(t.path("id").asText(), t));
+        long likely = java.time.Instant.parse(byId.get(pending).path("estimated_ready_at").asText()).toEpochMilli();
+        assertEquals(submitted * 1000 + 40_300, likely, 4_000, "a pending task is still expected when its kind usually is ready");
+    }
+
+    /** The answer with the gateway's submit time (epoch s) changed, and its finish times now. */
+    private static String submittedAt(String answer, long submitTime) {
+        String now = Long.toString(System.currentTimeMillis() / 1000);
+        return answer.replace("1756457484", Long.toString(submitTime)).replace("1756457496", now).replace("1756457546", now);
     }
 
     @Test

@@ -142,6 +142,33 @@ class SharedStoreTest extends AppTestSupport {
     }
 
     @Test
+    void whileTheStoreIsAwayTheTaskListIsAnswered503WithTheReasonAtOnce() throws Exception {
+        Map<String, String> settings = shared();
+        int http = Http.enable(settings);
+        startApp(settings);
+        assertEquals(200, Http.get(http, "/tasks").statusCode());
+
+        db.close();
+        db = null;
+        // The app's own calls to the store find it away within a tick or two.
+        await().atMost(WAIT).until(() -> Http.get(http, "/observe/health?exposureLevel=full").body().contains("jimeng.store.url"));
+        for (int i = 0; i < 3; i++) {
+            long asked = System.nanoTime();
+            java.net.http.HttpResponse<String> tasks = Http.get(http, "/tasks");
+            long millis = (System.nanoTime() - asked) / 1_000_000;
+
+            assertEquals(503, tasks.statusCode(), tasks.body());
+            assertTrue(tasks.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), tasks.headers().toString());
+            assertEquals("5", tasks.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(tasks.body().contains("the task list cannot be read now: the task store cannot be reached since"), tasks.body());
+            assertTrue(millis < 1_000, "at once, not after the database's connect timeout: " + millis + " ms");
+        }
+
+        db = startOn(port, data);
+        await().atMost(WAIT).until(() -> Http.get(http, "/tasks").statusCode() == 200);
+    }
+
+    @Test
     void whileTheStoreIsAwayHealthSaysSoAndWorkResumesByItselfOnceItIsBack() throws Exception {
         Map<String, String> settings = shared();
         int http = Http.enable(settings);
@@ -224,6 +251,153 @@ class SharedStoreTest extends AppTestSupport {
             app = null;
             assertEquals(0, rows("lease_owner IS NOT NULL OR lease_until IS NOT NULL"), "handed back, not left to run out");
             assertEquals(1, rows("NOT finished"), "still pending, for the next instance to take at once");
+        }
+    }
+
+    @Test
+    void aStopCutsOffItsDownloadsBeforeHandingBackTheirLeasesWithinTheShutdownTimeout() throws Exception {
+        int downloads = 40;
+        byte[] video = Videos.mp4(4_000_000, 34);
+        try (StorageHost storage = new StorageHost()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < downloads; i++) {
+                String id = "cgt-cut-off-" + i;
+                ids.add(id);
+                api.answer(id, okJson(FakeGateway.success(id, storage.video(id + ".mp4", video, Behaviour.CRAWL))));
+            }
+            Map<String, String> settings = shared();
+            settings.put("jimeng.store.lease-time", "30s");
+            startApp(settings);
+            app.drop("ids.txt", String.join("\n", ids) + "\n");
+            Path parts = app.work().resolve("studio-a").resolve("downloads");
+            await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> partSize(parts, id) > 0));
+            assertEquals(downloads, rows("lease_owner = 'studio-a' AND phase = 'DOWNLOAD'"), "all in flight");
+
+            RunningApp stopping = app;
+            app = null;
+            long began = System.nanoTime();
+            Thread stop = new Thread(() -> {
+                try {
+                    stopping.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            stop.start();
+            // Each part as it is the moment its task's lease is seen handed back: nobody may write it after that.
+            Map<String, Long> atRelease = new HashMap<>();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
+                for (String id : handedBack()) {
+                    atRelease.computeIfAbsent(id, released -> partSize(parts, released));
+                }
+                return atRelease.size() == downloads;
+            });
+            stop.join(WAIT.toMillis());
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            assertFalse(stop.isAlive());
+            assertTrue(tookMs < 10_000, "stopped " + tookMs + " ms after the stop began (camel.main.shutdown-timeout: 10 s)");
+            for (String id : ids) {
+                assertEquals(atRelease.get(id), partSize(parts, id), id + ": written after its lease was handed back");
+                assertTrue(partSize(parts, id) > 0, id + ": its part stays to resume");
+            }
+            assertEquals(downloads, rows("NOT finished AND lease_owner IS NULL AND COALESCE((task->>'downloadAttempts')::int, 0) = 0"),
+                    "handed back pending, no attempt used up");
+        }
+    }
+
+    @Test
+    void aSecondProcessWithALiveInstanceIdOnAnotherWorkFolderExitsWith2NamingTheSetting() throws Exception {
+        startApp(shared());
+        // a temporary file of the running instance in the shared output: the second process must not clean it up
+        Path ownTemporary = Files.createDirectories(app.output("results")).resolve(".cgt-in-flight@studio-a.json.tmp");
+        Files.writeString(ownTemporary, "{");
+
+        Map<String, String> env = new HashMap<>(io.github.jimengfetcher.support.AppProcess.env(root));
+        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_KEY", FakeGateway.KEY);
+        env.put("JIMENG_HTTP_ENABLED", "false");
+        env.put("JIMENG_WORK", root.resolve("other-work").toString());
+        env.put("JIMENG_STORE_URL", shared().get("jimeng.store.url"));
+        env.put("JIMENG_STORE_USER", "postgres");
+        env.put("JIMENG_STORE_PASSWORD", PASSWORD);
+        env.put("JIMENG_INSTANCE_ID", "studio-a");
+        env.put("JIMENG_STORE_LEASE_TIME", "3s");
+        Path log = root.resolve("same-id.log");
+        Process second = io.github.jimengfetcher.support.AppProcess.startOnClassPath(log, env);
+        try {
+            assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "exits by itself");
+            String output = Files.readString(log);
+            assertEquals(2, second.exitValue(), output);
+            assertTrue(output.contains("jimeng-fetcher cannot start: another jimeng-fetcher") && output.contains("jimeng.instance-id studio-a"), output);
+            assertFalse(output.contains(PASSWORD), "the password is never logged");
+        } finally {
+            second.destroyForcibly();
+        }
+        assertTrue(Files.exists(ownTemporary), "the running instance's temporary file is left alone");
+        assertEquals(1, instanceRows("instance_id = 'studio-a' AND process LIKE '" + ProcessHandle.current().pid() + "@%'"),
+                "the running instance keeps its id");
+    }
+
+    @Test
+    void anIdLeftByAKilledProcessIsTakenOnceItsHeartbeatIsOneLeaseTimeOldAndACleanStopFreesItAtOnce() throws Exception {
+        startApp(shared());
+        app.close();
+        app = null;
+        assertEquals(0, instanceRows("true"), "a clean stop removes its heartbeat");
+        // What a process killed just after its heartbeat leaves behind.
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jimeng_instances (instance_id, token, process, taken_at, beat_at) VALUES ('studio-a', 'killed', "
+                    + "'4711@elsewhere', (extract(epoch FROM clock_timestamp()) * 1000)::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)");
+        }
+        long beatAt = instanceLong("beat_at");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(shared());
+            assertEquals(1, log.count("waiting up to jimeng.store.lease-time"), log.all());
+        }
+        long waited = instanceLong("taken_at") - beatAt;
+        assertTrue(waited >= 3_000 && waited <= 3_000 + 1_000, "taken " + waited + " ms after the killed process's last heartbeat (lease time 3 s)");
+
+        app.close();
+        app = null;
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(shared());
+            assertEquals(0, log.count("waiting up to jimeng.store.lease-time"), "a clean restart starts at once: " + log.all());
+        }
+        assertEquals(1, instanceRows("instance_id = 'studio-a'"));
+    }
+
+    private long instanceRows(String where) throws Exception {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM jimeng_instances WHERE " + where)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private long instanceLong(String column) throws Exception {
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT " + column + " FROM jimeng_instances WHERE instance_id = 'studio-a'")) {
+            assertTrue(r.next(), "a heartbeat row for studio-a");
+            return r.getLong(1);
+        }
+    }
+
+    private List<String> handedBack() throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT id FROM jimeng_tasks WHERE lease_owner IS NULL")) {
+            while (r.next()) {
+                ids.add(r.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    private static long partSize(Path parts, String id) {
+        try {
+            return Files.size(parts.resolve(id + ".mp4.part"));
+        } catch (IOException absent) {
+            return -1;
         }
     }
 

@@ -29,11 +29,15 @@ class StartupSettingsTest extends AppTestSupport {
 
     /** Runs the app in this thread with the test settings plus one; returns the one line main() would print. */
     private String startFailure(String key, String value) {
+        return startFailure(Map.of(key, value));
+    }
+
+    private String startFailure(Map<String, String> extra) {
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.put(key, value);
+        settings.putAll(extra);
         Main main = JimengFetcherApplication.create();
         settings.forEach(main::addOverrideProperty);
-        Exception failure = assertThrows(Exception.class, main::run, key + "=" + value + " must stop the start");
+        Exception failure = assertThrows(Exception.class, main::run, extra + " must stop the start");
         return JimengFetcherApplication.reason(failure);
     }
 
@@ -47,6 +51,8 @@ class StartupSettingsTest extends AppTestSupport {
         "jimeng.poll-interval.min | 1s | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: 1s, 300ms, (derived) 1800ms",
         "jimeng.poll-interval.max | 200ms | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: (derived) 60ms, 300ms, 200ms",
         "jimeng.api.request-timeout | 0s | jimeng.api.request-timeout=0s must be longer than zero",
+        "jimeng.store.lease-time | 100ms | jimeng.store.lease-time=100ms is too short: write 2s or more",
+        "jimeng.store.lease-time | 1999ms | jimeng.store.lease-time=1999ms is too short: write 2s or more",
         "jimeng.rate-limit-max-pause | soon | jimeng.rate-limit-max-pause=soon is not a duration",
         "jimeng.max-concurrent-fetches | 0 | jimeng.max-concurrent-fetches=0 is out of range: write a whole number of at least 1",
         "jimeng.max-concurrent-fetches | -4 | jimeng.max-concurrent-fetches=-4 is out of range",
@@ -55,6 +61,12 @@ class StartupSettingsTest extends AppTestSupport {
         "jimeng.download.max-size | huge | jimeng.download.max-size=huge is not a size",
         "jimeng.api.max-answer-size | 0 | jimeng.api.max-answer-size=0 must be larger than zero",
         "jimeng.http.enabled | yes | jimeng.http.enabled=yes is not true or false",
+        "jimeng.http.header-timeout | 10 | jimeng.http.header-timeout=10 has no unit: write 10s",
+        "jimeng.http.header-timeout | 0s | jimeng.http.header-timeout=0s must be longer than zero",
+        "jimeng.http.max-connections | 0 | jimeng.http.max-connections=0 is out of range: write a whole number of at least 1",
+        "jimeng.http.max-connections | lots | jimeng.http.max-connections=lots is not a whole number",
+        "jimeng.http.allowed-hosts | 'fetcher.lan,my host' | jimeng.http.allowed-hosts=fetcher.lan,my host ",
+        "jimeng.http.allowed-hosts | fetcher.lan:8080 | jimeng.http.allowed-hosts=fetcher.lan:8080 ",
         "jimeng.http.rejected-shown | 0 | jimeng.http.rejected-shown=0 is out of range: write a whole number from 1 to 1000",
         "jimeng.http.rejected-shown | 1001 | jimeng.http.rejected-shown=1001 is out of range: write a whole number from 1 to 1000",
         "jimeng.base-url | https://api.example.com/jimeng/fetch/ | jimeng.base-url is the API root, without /jimeng/fetch: write https://api.example.com",
@@ -67,6 +79,14 @@ class StartupSettingsTest extends AppTestSupport {
         assertTrue(reason.startsWith(expected), reason);
         assertFalse(reason.contains("\n"), "one line: " + reason);
         assertFalse(reason.contains("sk-abc"), "the key is never shown: " + reason);
+    }
+
+    @Test
+    void aLeaseTimeUnderTwoSecondsStopsTheStartWithTheSharedStoreToo() {
+        String reason = startFailure(Map.of("jimeng.store.lease-time", "100ms",
+                "jimeng.store.url", "jdbc:postgresql://127.0.0.1:1/jimeng", "jimeng.store.user", "jimeng"));
+        assertTrue(reason.startsWith("jimeng.store.lease-time=100ms is too short: write 2s or more"), reason);
+        assertTrue(reason.endsWith("(environment variable JIMENG_STORE_LEASE_TIME)"), reason);
     }
 
     @Test
@@ -118,6 +138,22 @@ class StartupSettingsTest extends AppTestSupport {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
             assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.base-url is set but jimeng.api-key is empty"), read(log));
+            assertFalse(read(log).contains("SIGTERM"), "no signal came: " + read(log));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anHttpHostWithSpacesAroundExitsWithCode2InsteadOfRunningWithoutItsPort() throws Exception {
+        Map<String, String> env = new HashMap<>(AppProcess.env(root));
+        env.put("JIMENG_HTTP_HOST", "127.0.0.1 ");
+        Path log = root.resolve("host-spaces.log");
+        Process process = AppProcess.startOnClassPath(log, env);
+        try {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
+            assertEquals(2, process.exitValue(), read(log));
+            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.http.host='127.0.0.1 ' has spaces around the address"), read(log));
         } finally {
             process.destroyForcibly();
         }
@@ -133,6 +169,7 @@ class StartupSettingsTest extends AppTestSupport {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
             assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.task-timeout=7200 has no unit: write 7200s"), read(log));
+            assertFalse(read(log).toLowerCase(java.util.Locale.ROOT).contains("signal") || read(log).contains("SIGTERM"), "no signal came: " + read(log));
         } finally {
             process.destroyForcibly();
         }

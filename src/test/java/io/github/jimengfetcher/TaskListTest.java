@@ -139,8 +139,11 @@ class TaskListTest extends AppTestSupport {
                 "?limit=0", "limit must be a whole number from 1 to 1000",
                 "?limit=1001", "limit must be a whole number from 1 to 1000",
                 "?limit=ten", "limit must be",
-                "?offset=-1", "offset must be a whole number from 0",
-                "?offset=99999999999", "offset must be");
+                "?offset=-1", "offset must be a whole number from 0 to 1000000000",
+                "?offset=1000000001", "offset must be a whole number from 0 to 1000000000, not '1000000001'",
+                "?offset=2147483647", "offset must be a whole number from 0 to 1000000000, not '2147483647'",
+                "?offset=99999999999999999999999", "offset must be a whole number from 0 to 1000000000",
+                "?limit=2147483648", "limit must be a whole number from 1 to 1000, not '2147483648'");
         for (Map.Entry<String, String> query : refused.entrySet()) {
             HttpResponse<String> answer = Http.get(port, "/tasks" + query.getKey());
             assertEquals(400, answer.statusCode(), query.getKey());
@@ -148,6 +151,10 @@ class TaskListTest extends AppTestSupport {
             assertTrue(JSON.readTree(answer.body()).path("error").asText().startsWith(query.getValue()), query.getKey() + ": " + answer.body());
         }
         assertEquals(1000, tasks("?limit=1000").path("limit").asInt());
+        assertEquals(1, tasks("?limit=1").path("limit").asInt());
+        JsonNode farthest = tasks("?offset=1000000000&limit=1000");
+        assertEquals(1000000000, farthest.path("offset").asInt());
+        assertEquals(0, farthest.path("tasks").size(), "past the last task: an empty page");
     }
 
     /**

@@ -87,6 +87,22 @@ class VideoStreamTest extends AppTestSupport {
     }
 
     @Test
+    void aRangeEndingPastTheEndHoweverLargeIsServedToTheEnd() throws Exception {
+        byte[] video = publish("cgt-open", 10_000);
+
+        for (String range : new String[] {"bytes=0-99999999999999999999", "bytes=9000-9223372036854775807", "bytes=9000-10000000"}) {
+            HttpResponse<byte[]> answer = get("/videos/cgt-open.mp4", range);
+
+            assertEquals(206, answer.statusCode(), range);
+            int first = range.startsWith("bytes=0") ? 0 : 9000;
+            assertEquals("bytes " + first + "-9999/10000", answer.headers().firstValue("Content-Range").orElse(""), range);
+            assertArrayEquals(Arrays.copyOfRange(video, first, 10_000), answer.body(), range);
+        }
+        HttpResponse<byte[]> beyond = get("/videos/cgt-open.mp4", "bytes=99999999999999999999-");
+        assertEquals(416, beyond.statusCode(), "a first byte past the end, however large");
+    }
+
+    @Test
     void unknownVideosAndNamesOutsideTheVideosFolderAreNotFound() throws Exception {
         publish("cgt-known", 10_000);
         Files.writeString(app.output("results").resolve("cgt-known.json"), "{\"task_id\":\"cgt-known\"}");

@@ -120,8 +120,12 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         }
         if (entity.getContentLength() > maxAnswerSize) {
             deadline.disarm();
-            deadline.abort();
-            response.close();
+            deadline.refuseTooLarge();
+            try {
+                response.close();
+            } catch (IOException aborted) {
+                // the connection was cut on purpose: what counts is why
+            }
             throw tooLarge();
         }
         response.setEntity(new LimitedEntity(entity, deadline));
@@ -149,6 +153,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         private final ExecChain.Scope scope;
         private final AtomicBoolean passed = new AtomicBoolean();
         private final ScheduledFuture<?> alarm;
+        private volatile boolean tooLarge;
 
         Deadline(ExecChain.Scope scope) {
             this.scope = scope;
@@ -159,6 +164,19 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         public void run() {
             passed.set(true);
             abort();
+        }
+
+        /**
+         * The answer is larger than allowed: the connection is cut, and whatever fails on it after this
+         * (a read, a close: "Socket closed") is reported as what it is, an answer too large.
+         */
+        void refuseTooLarge() {
+            tooLarge = true;
+            abort();
+        }
+
+        boolean refusedTooLarge() {
+            return tooLarge;
         }
 
         void abort() {
@@ -230,6 +248,9 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (deadline.refusedTooLarge()) {
+                throw tooLarge();
+            }
             if (deadline.passed()) {
                 throw deadline.fault(null);
             }
@@ -247,7 +268,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
             count += n;
             if (count > maxAnswerSize) {
                 deadline.disarm();
-                deadline.abort();
+                deadline.refuseTooLarge();
                 throw tooLarge();
             }
             return n;
@@ -263,7 +284,12 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         @Override
         public void close() throws IOException {
             deadline.disarm();
-            super.close();
+            try {
+                super.close();
+            } catch (IOException e) {
+                // a close in a finally block would otherwise hide why the connection was cut
+                throw deadline.refusedTooLarge() ? tooLarge() : e;
+            }
         }
     }
 

@@ -20,9 +20,11 @@ public final class SettingChecks {
     private static final Pattern KAFKA_NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     /** host:port, the host a name, an IPv4 address or a bracketed IPv6 address. */
     private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
+    /** A host name, an IPv4 address or a bracketed IPv6 address, without a port. */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, PAGE_SIZE, BOOLEAN, LOG_FORMAT }
+    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, HOSTS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, PAGE_SIZE, BOOLEAN, LOG_FORMAT }
 
     record Setting(String key, Kind kind) {
     }
@@ -55,6 +57,9 @@ public final class SettingChecks {
             new Setting("jimeng.http.enabled", Kind.BOOLEAN),
             new Setting("jimeng.camel-cli.enabled", Kind.BOOLEAN),
             new Setting("jimeng.http.port", Kind.PORT),
+            new Setting("jimeng.http.header-timeout", Kind.DURATION),
+            new Setting("jimeng.http.max-connections", Kind.POSITIVE_COUNT),
+            new Setting("jimeng.http.allowed-hosts", Kind.HOSTS_OR_EMPTY),
             new Setting("jimeng.http.rejected-shown", Kind.PAGE_SIZE),
             new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
             new Setting("jimeng.health.min-free-space", Kind.SIZE_OR_ZERO),
@@ -84,6 +89,20 @@ public final class SettingChecks {
             }
         }
         checkPollBounds(properties);
+        checkLeaseTime(properties);
+    }
+
+    /** Below it, a renewal (every third of the lease) can come too late: the task is taken over while its work runs. */
+    static final long SHORTEST_LEASE = 2_000;
+
+    /** Either store: a lease shorter than {@link #SHORTEST_LEASE} lapses under work in flight, which is then done again and again. */
+    static void checkLeaseTime(PropertiesComponent properties) {
+        String value = properties.resolveProperty("jimeng.store.lease-time").orElse("").strip();
+        if (TimeUtils.toMilliSeconds(value) < SHORTEST_LEASE) {
+            throw new IllegalStateException("jimeng.store.lease-time=" + value + " is too short: write " + shortDuration(SHORTEST_LEASE)
+                    + " or more, e.g. 30s (work in flight renews its lease every third of it; a shorter lease runs out under"
+                    + " running work, which another claim then does again) (environment variable JIMENG_STORE_LEASE_TIME)");
+        }
     }
 
     /** The learned schedule's bounds around the interval: min <= interval <= max, set or derived. */
@@ -129,6 +148,17 @@ public final class SettingChecks {
                 java.util.regex.Matcher address = BROKER.matcher(broker.strip());
                 if (!address.matches() || Integer.parseInt(address.group(2)) < 1 || Integer.parseInt(address.group(2)) > 65_535) {
                     return "'" + broker.strip() + "' is not host:port: " + example(kind, "");
+                }
+            }
+            return null;
+        }
+        if (kind == Kind.HOSTS_OR_EMPTY) {
+            if (value.isEmpty()) {
+                return null;
+            }
+            for (String host : value.split(",", -1)) {
+                if (!HOST_NAME.matcher(host.strip()).matches()) {
+                    return "'" + host.strip() + "' is not a host name: " + example(kind, "");
                 }
             }
             return null;
@@ -204,6 +234,7 @@ public final class SettingChecks {
             case BOOLEAN -> "write true or false";
             case LOG_FORMAT -> "write text or json";
             case BROKERS_OR_EMPTY -> "write a comma-separated list of host:port, such as kafka-1:9092,kafka-2:9092 (or leave it empty: Kafka off)";
+            case HOSTS_OR_EMPTY -> "write a comma-separated list of host names without ports, such as fetcher.lan,10.0.0.5 (or leave it empty)";
             case KAFKA_NAME -> "use 1 to 249 letters, digits, '.', '_' or '-'";
             case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
         };

@@ -29,6 +29,11 @@ public class AfterDownload {
             case URL_REFUSED, NOT_VIDEO -> tasks.refreshVideoUrl(lease, download.detail()) ? DownloadDecision.REFRESH_URL : DownloadDecision.FAIL;
             case TOO_LARGE -> DownloadDecision.FAIL;
             case RETRY -> tasks.retryDownloadLater(lease, download.detail()) ? DownloadDecision.RETRY_LATER : DownloadDecision.FAIL;
+            // Not the download's fault: handed back due at once, for whoever claims it next.
+            case STOPPED -> {
+                tasks.resumeDownloadLater(lease);
+                yield DownloadDecision.HANDED_BACK;
+            }
         };
     }
 
@@ -40,7 +45,7 @@ public class AfterDownload {
                     "video could not be downloaded, even with fresh URLs: " + detail, null);
             case TOO_LARGE -> new TaskFailure(FailureClass.TOO_LARGE, detail, null);
             case RETRY -> new TaskFailure(FailureClass.DOWNLOAD_FAILED, "download failed " + policy.maxDownloadAttempts() + " times, last: " + detail, null);
-            case COMPLETE -> throw new IllegalArgumentException("a complete download is no failure");
+            case COMPLETE, STOPPED -> throw new IllegalArgumentException("a " + download.outcome() + " download is no failure");
         };
     }
 }

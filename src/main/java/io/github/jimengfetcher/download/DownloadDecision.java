@@ -8,6 +8,8 @@ public enum DownloadDecision {
     REFRESH_URL,
     /** Cut off: the download is due again later, resuming where the host allows it. */
     RETRY_LATER,
+    /** Cut off by a stop: handed back (the stop says how many in one line), resumed from its part by whoever claims it next. */
+    HANDED_BACK,
     /** The video cannot be had (see {@link AfterDownload#failure}). */
     FAIL
 }

@@ -20,7 +20,9 @@ public record DownloadResult(Outcome outcome, String taskId, Path file, long byt
         /** Larger than jimeng.download.max-size: final. */
         TOO_LARGE,
         /** Cut short, reset, stalled, 5xx: try again later, resuming where the host allows it. */
-        RETRY
+        RETRY,
+        /** Cut off because the app stops: resumes from the part on disk, no attempt used up. */
+        STOPPED
     }
 
     static DownloadResult of(Outcome outcome, String taskId, String detail) {

@@ -4,16 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Variable;
 import org.apache.camel.util.TimeUtils;
@@ -71,6 +75,8 @@ public class VideoDownload {
     private final DownloadMetrics metrics = new DownloadMetrics();
     /** The transfer in flight for each task, with the epoch of the lease it runs under. */
     private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+    /** The app stops: no transfer starts, and those cut off end as {@link DownloadResult.Outcome#STOPPED}. */
+    private volatile boolean stopping;
 
     private record Running(long epoch, Future<VideoTransfer> transfer, CompletableFuture<DownloadResult> result) {
     }
@@ -169,6 +175,9 @@ public class VideoDownload {
      *              in flight (its lease ran out unrenewed), is stopped before this one touches the file
      */
     private CompletableFuture<DownloadResult> transfer(String id, String url, long epoch) throws IOException {
+        if (stopping) {
+            return CompletableFuture.completedFuture(DownloadResult.of(DownloadResult.Outcome.STOPPED, id, "not started: the app stops"));
+        }
         Running earlier = inFlight.get(id);
         if (earlier != null && earlier.epoch() < epoch) {
             earlier.transfer().cancel(true);
@@ -195,17 +204,21 @@ public class VideoDownload {
 
             @Override
             public void failed(Exception cause) {
-                finish(result, () -> transfer.brokeOff(cause));
+                finish(result, () -> stopping ? transfer.cutOffByStop(cause) : transfer.brokeOff(cause));
             }
 
             @Override
             public void cancelled() {
-                finish(result, () -> transfer.brokeOff(new IOException("download cancelled")));
+                finish(result, () -> stopping ? transfer.cutOffByStop(null) : transfer.brokeOff(new IOException("download cancelled")));
             }
         });
         Running running = new Running(epoch, transferring, result);
         inFlight.put(id, running);
         result.whenComplete((done, fault) -> inFlight.remove(id, running));
+        if (stopping) {
+            // begun while the stop took its list of transfers to cut off
+            transferring.cancel(true);
+        }
         return result;
     }
 
@@ -215,6 +228,28 @@ public class VideoDownload {
         if (running != null && running.epoch() == lease.epoch()) {
             running.transfer().cancel(true);
         }
+    }
+
+    /**
+     * The app stops: no transfer starts any more, and every one in flight is cut off now (its
+     * connection closed, so no byte arrives after this; its part stays on disk for a Range resume).
+     * Waits, at most waitMillis, until each has ended and been handed to its route.
+     *
+     * @return how many transfers were cut off
+     */
+    public int cutOffAll(long waitMillis) throws InterruptedException {
+        stopping = true;
+        List<Running> running = List.copyOf(inFlight.values());
+        running.forEach(transfer -> transfer.transfer().cancel(true));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        for (Running transfer : running) {
+            try {
+                transfer.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | CancellationException | TimeoutException ended) {
+                // ended one way or another, or out of time: the stop goes on
+            }
+        }
+        return running.size();
     }
 
     /** The rest happens on a finishing thread, and so does the route that continues from the result. */

@@ -247,6 +247,19 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
                 "transfer broke off after " + onDisk + " bytes (" + cause.getClass().getSimpleName() + ")");
     }
 
+    /**
+     * Cut off because the app stops: what is on disk stays for a Range resume; no attempt is used up.
+     * An end the transfer came to by itself meanwhile (cause: a refusal, a limit, a full disk) stands.
+     */
+    DownloadResult cutOffByStop(Exception cause) throws IOException {
+        if (cause instanceof Stop || cause instanceof NothingLeft || cause instanceof DiskFailure) {
+            return brokeOff(cause);
+        }
+        brokeOff(new IOException("the app stops"));
+        long onDisk = Files.exists(part) ? Files.size(part) : 0;
+        return DownloadResult.of(DownloadResult.Outcome.STOPPED, id, "cut off by the stop after " + onDisk + " bytes, kept to resume");
+    }
+
     /** Ends a transfer early with a result; thrown on an I/O thread, caught by {@link #brokeOff}. */
     private static final class Stop extends IOException {
         final DownloadResult result;

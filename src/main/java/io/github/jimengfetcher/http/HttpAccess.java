@@ -5,13 +5,17 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Who may use the app's HTTP port. On loopback (the default) only programs of this machine reach
  * it, so no token is asked for; but a web page the user happens to visit could still make the
- * browser POST to it, so a POST whose Origin names another origin is refused. Bound beyond loopback,
+ * browser POST to it, so a POST whose Origin names another origin is refused, and a page whose own
+ * name was made to point at 127.0.0.1 (DNS rebinding) still sends that name as Host, so a Host that
+ * is neither a loopback name nor one of jimeng.http.allowed-hosts is refused on every path. Bound beyond loopback,
  * every request except /observe/* (health and metrics, for probes) needs
  * {@code Authorization: Bearer <jimeng.http.token>}, and without a token the app does not start.
  *
@@ -26,7 +30,7 @@ public final class HttpAccess {
 
     /** What a request comes to, and the status it is refused with (0: let through). */
     public enum Verdict {
-        PASS(0), NO_TOKEN(401), FOREIGN_ORIGIN(403), TOO_LARGE(413);
+        PASS(0), NO_TOKEN(401), FOREIGN_ORIGIN(403), FOREIGN_HOST(403), TOO_LARGE(413);
 
         private final int status;
 
@@ -42,21 +46,33 @@ public final class HttpAccess {
     private final boolean loopback;
     private final byte[] tokenDigest;
     private final long maxBody;
+    private final Set<String> allowedHosts;
 
-    private HttpAccess(boolean loopback, byte[] tokenDigest, long maxBody) {
+    private HttpAccess(boolean loopback, byte[] tokenDigest, long maxBody, Set<String> allowedHosts) {
         this.loopback = loopback;
         this.tokenDigest = tokenDigest;
         this.maxBody = maxBody;
+        this.allowedHosts = allowedHosts;
+    }
+
+    public static HttpAccess of(String host, String token, long maxBody) {
+        return of(host, token, maxBody, "");
     }
 
     /**
      * From the settings; throws, without showing the token, when the app must not start: bound beyond
      * loopback without a token, or a token that cannot be sent in a header or is too short to be safe.
      *
-     * @param maxBody requests announcing a larger body are refused before it is read
+     * @param maxBody      requests announcing a larger body are refused before it is read
+     * @param allowedHosts comma-separated host names a request may name in its Host header besides the loopback ones
      */
-    public static HttpAccess of(String host, String token, long maxBody) {
-        String bind = host == null ? "" : host.strip();
+    public static HttpAccess of(String host, String token, long maxBody, String allowedHosts) {
+        String bind = host == null ? "" : host;
+        if (!bind.equals(bind.strip())) {
+            // Trimmed here, the server would still be asked to listen on the name with its spaces, and fail.
+            throw new IllegalStateException("jimeng.http.host='" + bind + "' has spaces around the address: write it without them "
+                    + "(environment variable JIMENG_HTTP_HOST)");
+        }
         String secret = token == null ? "" : token.strip();
         boolean loopback = isLoopback(bind);
         if (!secret.isEmpty() && secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
@@ -72,7 +88,13 @@ public final class HttpAccess {
                     + "set a token (environment variable JIMENG_HTTP_TOKEN) that every client sends as 'Authorization: Bearer <token>', "
                     + "or listen on 127.0.0.1");
         }
-        return new HttpAccess(loopback, secret.isEmpty() ? null : digest(secret), maxBody);
+        Set<String> hosts = new HashSet<>();
+        for (String name : (allowedHosts == null ? "" : allowedHosts).split(",")) {
+            if (!name.isBlank()) {
+                hosts.add(name.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        return new HttpAccess(loopback, secret.isEmpty() ? null : digest(secret), maxBody, Set.copyOf(hosts));
     }
 
     /** 127.0.0.0/8, ::1 and localhost; any other name or address reaches beyond this machine. */
@@ -111,6 +133,9 @@ public final class HttpAccess {
      * @param contentLength its Content-Length header, or null
      */
     public Verdict check(String method, String path, String authorization, String origin, String host, String contentLength) {
+        if (loopback && host != null && !host.isBlank() && !isKnownHost(host)) {
+            return Verdict.FOREIGN_HOST;
+        }
         if (path.equals("/observe") || path.startsWith("/observe/")) {
             return Verdict.PASS;
         }
@@ -131,6 +156,7 @@ public final class HttpAccess {
         return switch (verdict) {
             case NO_TOKEN -> "send 'Authorization: Bearer <jimeng.http.token>'";
             case FOREIGN_ORIGIN -> "a POST from a page of another origin is refused";
+            case FOREIGN_HOST -> "the Host header names neither this machine nor one of jimeng.http.allowed-hosts";
             case TOO_LARGE -> "the body is larger than jimeng.inbox.max-file-size";
             case PASS -> "";
         };
@@ -155,6 +181,25 @@ public final class HttpAccess {
         }
         String hostName = host.strip().replaceFirst(":\\d+$", "");
         return isLoopback(hostName) && origin.strip().equalsIgnoreCase("http://" + host.strip());
+    }
+
+    /**
+     * A loopback name or address, or one of the allowed hosts, with any port. A request without
+     * a Host (HTTP/1.0) comes from a program, not a browser, and is not asked this.
+     */
+    private boolean isKnownHost(String host) {
+        String name = hostName(host.strip());
+        return isLoopback(name) || allowedHosts.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The Host header without its port: "[::1]:8080" -> "[::1]", "example:80" -> "example". */
+    static String hostName(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
     }
 
     private boolean isLarger(String contentLength) {

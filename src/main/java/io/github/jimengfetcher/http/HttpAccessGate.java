@@ -1,5 +1,6 @@
 package io.github.jimengfetcher.http;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -9,6 +10,7 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.config.ByteSizes;
 
@@ -19,11 +21,18 @@ import io.github.jimengfetcher.config.ByteSizes;
  * before the first route can serve a request.
  *
  * A request let through no longer carries its Authorization header: no route can log or echo the token.
+ *
+ * Below the requests, the connections are held to {@link ConnectionLimits} (jimeng.http.max-connections,
+ * jimeng.http.header-timeout) through the Vert.x instance the server is made with ({@link HttpServerVertx}),
+ * and a server that does not listen fails the start instead of leaving the app running without it.
  */
 public class HttpAccessGate extends MainListenerSupport {
 
     private HttpAccess access;
     private int port;
+    private String host;
+    private ConnectionLimits connections;
+    private HttpServerVertx serverVertx;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -31,9 +40,22 @@ public class HttpAccessGate extends MainListenerSupport {
         if (!Boolean.parseBoolean(value(properties, "jimeng.http.enabled"))) {
             return;
         }
-        access = HttpAccess.of(value(properties, "jimeng.http.host"), value(properties, "jimeng.http.token"),
-                ByteSizes.parse(value(properties, "jimeng.inbox.max-file-size")));
+        // Not stripped: a host with spaces around it is refused, not listened on.
+        host = properties.resolveProperty("jimeng.http.host").orElse("");
+        access = HttpAccess.of(host, value(properties, "jimeng.http.token"),
+                ByteSizes.parse(value(properties, "jimeng.inbox.max-file-size")), value(properties, "jimeng.http.allowed-hosts"));
         port = Integer.parseInt(value(properties, "jimeng.http.port"));
+        Vertx vertx = Vertx.vertx();
+        connections = new ConnectionLimits(vertx, TimeUtils.toMilliSeconds(value(properties, "jimeng.http.header-timeout")),
+                Integer.parseInt(value(properties, "jimeng.http.max-connections")));
+        serverVertx = new HttpServerVertx(vertx, connections);
+        main.getCamelContext().getRegistry().bind("jimengHttpVertx", serverVertx.vertx());
+        // A failure here fails the context's start, and with it the app's (a listener's afterStart could only log it).
+        try {
+            main.getCamelContext().addStartupListener(this::checkListening);
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server's start cannot be watched", e);
+        }
         main.getCamelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
@@ -47,6 +69,22 @@ public class HttpAccessGate extends MainListenerSupport {
         });
     }
 
+    /** Camel's HTTP server only logs a failure to listen; the app must not run on without its port. */
+    private void checkListening(CamelContext context, boolean alreadyStarted) {
+        if (!serverVertx.listening()) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (see the log above): set jimeng.http.host "
+                    + "(env JIMENG_HTTP_HOST) and jimeng.http.port (env JIMENG_HTTP_PORT) to an address and free port of this machine, "
+                    + "or jimeng.http.enabled=false");
+        }
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        if (serverVertx != null) {
+            serverVertx.close();
+        }
+    }
+
     private void install(CamelContext context) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -57,6 +95,7 @@ public class HttpAccessGate extends MainListenerSupport {
     }
 
     private void guard(RoutingContext request) {
+        connections.requestArrived(request);
         HttpAccess.Verdict verdict = access.check(request.request().method().name(), request.normalizedPath(),
                 request.request().getHeader(HttpHeaders.AUTHORIZATION), request.request().getHeader(HttpHeaders.ORIGIN),
                 authority(request), request.request().getHeader(HttpHeaders.CONTENT_LENGTH));

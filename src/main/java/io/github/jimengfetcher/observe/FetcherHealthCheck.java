@@ -22,7 +22,8 @@ import io.github.jimengfetcher.store.StoreHealth;
  * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
  * refuses the key, the output folder cannot be written, a disk is nearly full, every API
  * request has failed for longer than jimeng.health.api-failing-limit, or the API's rate limit
- * pauses every fetch, or the shared task store cannot be reached. Each is checked anew on every call, so health comes back UP by itself
+ * pauses every fetch, or the shared task store cannot be reached, or a worker thread died of an Error
+ * (until a restart). Each is checked anew on every call, so health comes back UP by itself
  * once the cause is gone.
  *
  * A readiness check only: restarting the process fixes none of these, so liveness stays UP.
@@ -36,6 +37,7 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     private final long apiFailingLimit;
     private final long minFreeSpace;
     private StoreHealth storeHealth = new StoreHealth();
+    private WorkerFailures workerFailures;
 
     public FetcherHealthCheck(ApiHealth api, OutputFolders outputs, OutputHealth outputHealth, Path work,
                               long apiFailingLimitMillis, long minFreeSpace) {
@@ -50,6 +52,10 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
 
     public void setStoreHealth(StoreHealth storeHealth) {
         this.storeHealth = storeHealth;
+    }
+
+    public void setWorkerFailures(WorkerFailures workerFailures) {
+        this.workerFailures = workerFailures;
     }
 
     @Override
@@ -89,6 +95,11 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
             problems.add("the task store (jimeng.store.url) cannot be reached since " + Instant.ofEpochMilli(storeUnreachable)
                     + ": no new work is taken");
         }
+        if (workerFailures != null) {
+            for (String failure : workerFailures.current()) {
+                problems.add(withoutPaths(failure) + " (its work was started again; restart the app to clear this)");
+            }
+        }
         if (problems.isEmpty()) {
             builder.up();
         } else {
@@ -97,13 +108,19 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
     }
 
+    private static final String PATH = "\\S*[/\\\\][^\\s:]*";
+
     /**
      * Camel's health endpoint escapes a message twice, so a '/' would reach the reader as '\/':
-     * messages name settings rather than paths (the log has the paths), and a fault's own text
-     * loses its paths and quotes.
+     * messages name settings rather than paths, and a fault's own text loses its paths and quotes,
+     * said in words (a rename "a -> b", Camel's "from: a to: b") and pointing to the log, which
+     * names them.
      */
     static String withoutPaths(String text) {
-        return text.replaceAll("\\S*[/\\\\]\\S*", "(a file)").replace('"', '\'');
+        String said = text.replaceAll(PATH + "\\s+->\\s+" + PATH, "a file could not be moved into place")
+                .replaceAll("from: " + PATH + " to: " + PATH, "into place")
+                .replaceAll(PATH, "a file");
+        return (said.equals(text) ? said : said + " (the log names the files)").replace('"', '\'');
     }
 
     private void freeSpace(String what, Path folder, List<String> problems) {

@@ -12,6 +12,8 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.store.StoreHealth;
+import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -33,6 +35,7 @@ public class TaskBoard {
     private VideoPoster posters;
     private TaskPolicy policy;
     private String instanceId = "";
+    private StoreHealth storeHealth;
 
     public TaskBoard(TaskStore store, FinishedFacts facts) {
         this.store = store;
@@ -52,6 +55,11 @@ public class TaskBoard {
     /** Says when a pending task is likely ready, from the durations learned (estimated_ready_at). */
     public void setPolicy(TaskPolicy policy) {
         this.policy = policy;
+    }
+
+    /** While the store is known to be unreachable, /tasks says so at once instead of waiting on it. */
+    public void setStoreHealth(StoreHealth storeHealth) {
+        this.storeHealth = storeHealth;
     }
 
     /** The answering instance, shown beside the tasks (several instances may share the store). */
@@ -75,9 +83,42 @@ public class TaskBoard {
         return Map.of("error", query.problem());
     }
 
-    /** The document GET /tasks answers. */
+    /** The answer while the store cannot be read: 503, and why. */
+    public Map<String, Object> unavailable(Exception fault) {
+        Throwable reason = fault;
+        // Camel wraps what the bean threw; the store's own words say why.
+        for (Throwable cause = fault; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StoreUnavailableException) {
+                reason = cause;
+            }
+        }
+        return Map.of("error", "the task list cannot be read now: " + reason.getMessage() + "; try again");
+    }
+
+    /**
+     * The document GET /tasks answers.
+     *
+     * @throws StoreUnavailableException while the store cannot be reached: at once when that is
+     *                                   already known, rather than after the database's connect timeout
+     */
     public Map<String, Object> snapshot(TaskQuery query) {
         long now = System.currentTimeMillis();
+        long unreachableSince = storeHealth == null ? 0 : storeHealth.unreachableSince();
+        if (unreachableSince != 0) {
+            throw new StoreUnavailableException("the task store cannot be reached since "
+                    + Instant.ofEpochMilli(unreachableSince), null);
+        }
+        try {
+            return board(query, now);
+        } catch (StoreUnavailableException unreachable) {
+            if (storeHealth != null) {
+                storeHealth.unreachable(unreachable); // the next request is answered at once
+            }
+            throw unreachable;
+        }
+    }
+
+    private Map<String, Object> board(TaskQuery query, long now) {
         TaskStore.TaskPage page = store.page(query.state(), query.idPart(), query.offset(), query.limit());
 
         Map<String, Object> counts = new LinkedHashMap<>();

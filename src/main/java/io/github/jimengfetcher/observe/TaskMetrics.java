@@ -90,6 +90,10 @@ public class TaskMetrics {
     public void watch(LearnedDurations durations) {
         this.learnedDurations = durations;
         durations.setOnLearned(this::learned);
+        durations.setOnIgnored(verdict -> Counter.builder("jimeng.learned.durations.ignored")
+                .description("Finished tasks whose duration was not learned, by why (a wrong submit time, longer than 72 h, not positive)")
+                .tag("reason", verdict.label())
+                .register(registry).increment());
         learnedSummary(LearnedDurations.ANY);
     }
 

@@ -14,6 +14,8 @@ public record TaskQuery(TaskState state, String idPart, int offset, int limit, S
     /** Tasks on a page unless the query asks for another number; the limit is part of the HTTP contract. */
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1_000;
+    /** Far beyond any store's count, and offset + limit still fits an int. */
+    public static final int MAX_OFFSET = 1_000_000_000;
     /** Longer than any task id: a search for more text cannot match. */
     private static final int MAX_ID_PART = 128;
 
@@ -30,8 +32,8 @@ public record TaskQuery(TaskState state, String idPart, int offset, int limit, S
             return invalid("q is longer than " + MAX_ID_PART + " characters");
         }
         Integer from = number(offset, 0);
-        if (from == null || from < 0) {
-            return invalid("offset must be a whole number from 0, not '" + shorten(offset) + "'");
+        if (from == null || from > MAX_OFFSET) {
+            return invalid("offset must be a whole number from 0 to " + MAX_OFFSET + ", not '" + shorten(offset) + "'");
         }
         Integer count = number(limit, DEFAULT_LIMIT);
         if (count == null || count < 1 || count > MAX_LIMIT) {
@@ -48,14 +50,16 @@ public record TaskQuery(TaskState state, String idPart, int offset, int limit, S
         return new TaskQuery(null, "", 0, DEFAULT_LIMIT, problem);
     }
 
+    /** Digits only, else null; a number beyond an int reads as Integer.MAX_VALUE, out of every allowed range. */
     private static Integer number(String text, int absent) {
         if (text == null || text.isEmpty()) {
             return absent;
         }
-        if (!text.matches("\\d{1,9}")) {
+        if (!text.matches("\\d{1,18}")) {
             return null;
         }
-        return Integer.parseInt(text);
+        long value = Long.parseLong(text);
+        return value > Integer.MAX_VALUE ? Integer.valueOf(Integer.MAX_VALUE) : Integer.valueOf((int) value);
     }
 
     /** Echoed text stays short (it goes back into a JSON answer as plain text). */

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
  * of bytes, "bytes=first-last", "bytes=first-" or the last n bytes "bytes=-n". No header, another
  * unit, several ranges or a header that cannot be read ask for the whole file (a server may
  * ignore a Range it does not serve); a range that starts past the end cannot be served (416).
+ * A last byte past the end, however large the number, means "to the end".
  *
  * @param first first byte, inclusive
  * @param last  last byte, inclusive
@@ -27,25 +28,30 @@ public record VideoRange(Kind kind, long first, long last, long fileLength) {
         if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
             return whole;
         }
-        try {
-            if (m.group(1).isEmpty()) {
-                long suffix = Long.parseLong(m.group(2));
-                if (suffix == 0 || fileLength == 0) {
-                    return unsatisfiable(fileLength);
-                }
-                return new VideoRange(Kind.PART, Math.max(0, fileLength - suffix), fileLength - 1, fileLength);
-            }
-            long first = Long.parseLong(m.group(1));
-            long last = m.group(2).isEmpty() ? fileLength - 1 : Long.parseLong(m.group(2));
-            if (!m.group(2).isEmpty() && last < first) {
-                return whole; // not a valid range: ignored
-            }
-            if (first >= fileLength) {
+        if (m.group(1).isEmpty()) {
+            long suffix = position(m.group(2));
+            if (suffix == 0 || fileLength == 0) {
                 return unsatisfiable(fileLength);
             }
-            return new VideoRange(Kind.PART, first, Math.min(last, fileLength - 1), fileLength);
-        } catch (NumberFormatException tooLong) {
+            return new VideoRange(Kind.PART, Math.max(0, fileLength - suffix), fileLength - 1, fileLength);
+        }
+        long first = position(m.group(1));
+        long last = m.group(2).isEmpty() ? fileLength - 1 : position(m.group(2));
+        if (!m.group(2).isEmpty() && last < first) {
+            return whole; // not a valid range: ignored
+        }
+        if (first >= fileLength) {
             return unsatisfiable(fileLength);
+        }
+        return new VideoRange(Kind.PART, first, Math.min(last, fileLength - 1), fileLength);
+    }
+
+    /** Digits as a byte position; one too large for a long lies past the end of any file. */
+    private static long position(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLarge) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -31,6 +31,8 @@ public class DurationFile implements DurationKeeper {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Which layout of the buckets the file holds: a file of another is ignored, not misread. */
     static final String LAYOUT = "log2/" + DurationHistogram.PER_DOUBLING + "/" + DurationHistogram.BUCKETS;
+    /** The layout of earlier versions (up to 36 h), still read: its last bucket is dropped at start. */
+    static final String EARLIER_LAYOUT = "log2/" + DurationHistogram.PER_DOUBLING + "/" + DurationHistogram.EARLIER_BUCKETS;
 
     private final Path file;
 
@@ -53,7 +55,8 @@ public class DurationFile implements DurationKeeper {
             LOG.warn("{} cannot be read ({}): the task durations are learned afresh", file, e.getMessage());
             return Map.of();
         }
-        if (root == null || !root.isObject() || !LAYOUT.equals(root.path("buckets").asText()) || !root.path("kinds").isObject()) {
+        String layout = root == null ? "" : root.path("buckets").asText();
+        if (root == null || !root.isObject() || !(LAYOUT.equals(layout) || EARLIER_LAYOUT.equals(layout)) || !root.path("kinds").isObject()) {
             LOG.warn("{} is not a file of learned task durations this version reads: they are learned afresh", file);
             return Map.of();
         }
@@ -72,6 +75,33 @@ public class DurationFile implements DurationKeeper {
             }
         });
         return kinds;
+    }
+
+    /** Rewrites the file without what lies past the bound, or in the earlier layout; only when there is any. */
+    @Override
+    public synchronized double dropBeyondBound() {
+        Map<String, DurationHistogram> stored = load();
+        double dropped = 0;
+        for (DurationHistogram histogram : stored.values()) {
+            dropped = Math.max(dropped, histogram.beyondBound());
+        }
+        boolean earlier;
+        try {
+            earlier = Files.exists(file) && EARLIER_LAYOUT.equals(JSON.readTree(Files.readString(file)).path("buckets").asText());
+        } catch (IOException | RuntimeException e) {
+            earlier = false;
+        }
+        if (dropped > 0 || earlier) {
+            Map<String, DurationHistogram> cleaned = new TreeMap<>();
+            stored.forEach((kind, histogram) -> {
+                DurationHistogram within = histogram.withinBound();
+                if (within.count() > 0) {
+                    cleaned.put(kind, within);
+                }
+            });
+            write(cleaned);
+        }
+        return dropped;
     }
 
     /** One instance learns into this file: what it knows, these lessons included, is written as it is. */

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * How long tasks of one kind took, as a bounded histogram: a fixed set of log-spaced buckets (eight
- * per doubling, from one second to 36 hours; longer durations share the last bucket), so it costs
+ * per doubling, from one second to 72.8 hours; longer durations share the last bucket, which only an
+ * earlier version or a bad lesson fills: {@link DurationRule} learns nothing longer than 72 h), so it costs
  * the same few hundred numbers whether it learned from ten tasks or ten million.
  *
  * It follows change: each new duration first scales every earlier weight down by {@code 1 - 1/CAP},
@@ -19,8 +20,10 @@ public final class DurationHistogram {
 
     /** Buckets per doubling of the duration: about 9 % wide, finer than the spread of any real provider's durations. */
     static final int PER_DOUBLING = 8;
-    /** Upper edges from 1 s to 2^17 s (36 h); bucket 0 is [0, 1 s), the last bucket takes everything longer. */
-    static final int BUCKETS = PER_DOUBLING * 17 + 2;
+    /** Upper edges from 1 s to 2^18 s (72.8 h); bucket 0 is [0, 1 s), the last bucket takes everything longer. */
+    static final int BUCKETS = PER_DOUBLING * 18 + 2;
+    /** The earlier layout's count, up to 2^17 s (36 h): its last bucket mixed 36 h with years, so it counts as beyond. */
+    static final int EARLIER_BUCKETS = PER_DOUBLING * 17 + 2;
     /** The weight the histogram tends to: about how many recent tasks it remembers. */
     public static final double CAP = 1_000;
 
@@ -45,6 +48,12 @@ public final class DurationHistogram {
     /** A histogram from stored weights; a wrong length or a negative or non-finite weight makes it empty (it is only advice). */
     public static DurationHistogram of(double[] stored) {
         DurationHistogram histogram = new DurationHistogram();
+        if (stored != null && stored.length == EARLIER_BUCKETS) {
+            double[] widened = new double[BUCKETS];
+            System.arraycopy(stored, 0, widened, 0, EARLIER_BUCKETS - 1);
+            widened[BUCKETS - 1] = stored[EARLIER_BUCKETS - 1];
+            stored = widened;
+        }
         if (stored == null || stored.length != BUCKETS) {
             return histogram;
         }
@@ -61,6 +70,18 @@ public final class DurationHistogram {
             histogram.scale(CAP / sum);
         }
         return histogram;
+    }
+
+    /** The weight of durations past the last finite bucket (72.8 h): nothing a valid lesson puts there. */
+    public double beyondBound() {
+        return weights[BUCKETS - 1];
+    }
+
+    /** A copy without the weight past the bound. */
+    public DurationHistogram withinBound() {
+        double[] kept = weights.clone();
+        kept[BUCKETS - 1] = 0;
+        return of(kept);
     }
 
     /** The weights, for storage. */

@@ -19,6 +19,16 @@ public interface DurationKeeper {
      */
     Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere);
 
+    /**
+     * At start: removes from what is kept every weight past {@link DurationRule#LONGEST} (kept by an
+     * earlier version, or learned from a bad submit time before the rule), so that it weighs on no
+     * schedule again. Returns the most weight dropped from one kind (about how many tasks' durations;
+     * "any" holds every kind's).
+     */
+    default double dropBeyondBound() {
+        return 0;
+    }
+
     /** Does another instance learn into the same place, so that reading it again now and then brings news? */
     default boolean shared() {
         return false;

@@ -49,6 +49,7 @@ public class LearnedDurations {
     private volatile boolean failing;
     private volatile long readAt;
     private volatile java.util.function.BiConsumer<String, Double> onLearned = (kind, seconds) -> { };
+    private volatile java.util.function.Consumer<DurationRule.Verdict> onIgnored = verdict -> { };
 
     public LearnedDurations(DurationKeeper keeper) {
         this.keeper = keeper;
@@ -56,10 +57,13 @@ public class LearnedDurations {
 
     private void load() {
         try {
+            if (!loaded.get()) {
+                dropBeyondBound();
+            }
             Map<String, DurationHistogram> stored = keeper.load();
             stored.forEach((kind, histogram) -> {
                 if (kinds.size() < MAX_KINDS || kinds.containsKey(kind)) {
-                    kinds.put(kind, histogram);
+                    kinds.put(kind, histogram.withinBound());
                 }
             });
             loaded.set(true);
@@ -67,6 +71,31 @@ public class LearnedDurations {
             LOG.warn("The learned task durations cannot be read ({}): fetching at the plain interval until they can", e.getMessage());
         }
         readAt = System.currentTimeMillis();
+    }
+
+    /** At the first read: what is kept past the bound goes, with a WARN; left for the next start when it cannot be written now. */
+    private void dropBeyondBound() {
+        try {
+            double dropped = keeper.dropBeyondBound();
+            if (dropped > 0) {
+                LOG.warn("Dropped the learned task durations longer than {} h (about {} tasks' worth): no task runs that long,"
+                        + " they came from wrong submit times", DurationRule.LONGEST / 3_600_000, Math.round(Math.ceil(dropped)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The learned task durations longer than {} h cannot be dropped now ({}): left out here, dropped at a later start",
+                    DurationRule.LONGEST / 3_600_000, e.getMessage());
+        }
+    }
+
+    /** Told every duration not learned, with the reason (a label), for the metrics. */
+    public void setOnIgnored(java.util.function.Consumer<DurationRule.Verdict> onIgnored) {
+        this.onIgnored = onIgnored;
+    }
+
+    /** A finished task whose duration {@link DurationRule} does not trust: counted, said at DEBUG, not learned. */
+    public void ignore(String taskId, DurationRule.Verdict verdict) {
+        LOG.debug("{}: its duration is not learned ({})", taskId, verdict.label());
+        onIgnored.accept(verdict);
     }
 
     /** Told every duration learned (kind, seconds), once under each kind it went to ("any" included), for the metrics. */

@@ -3,8 +3,11 @@ package io.github.jimengfetcher.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -33,9 +36,13 @@ public class DueWork {
     private final WorkSlots downloadSlots;
     private final long claimWait;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    /** Every claim not yet given back, with its slot and the thread its exchange began on. */
+    private final Map<Lease, Claim> claims = new ConcurrentHashMap<>();
     private Consumer<Lease> onLeaseLost = lease -> { };
     private StoreHealth storeHealth = new StoreHealth();
     private FetchPace pace;
+    /** The app stops: nothing more is claimed. */
+    private volatile boolean stopping;
 
     /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
     public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, String claimWait) {
@@ -87,6 +94,9 @@ public class DueWork {
      * claims no more than its rate allows now, waiting (within the tick) for its next token.
      */
     private List<Lease> claim(Task.Phase phase, WorkSlots slots, FetchPace pace, long gap) throws InterruptedException {
+        if (stopping) {
+            return List.of();
+        }
         long deadline = store.now() + claimWait;
         while (true) {
             int free = slots.take(Integer.MAX_VALUE, Math.max(0, deadline - store.now()));
@@ -99,7 +109,10 @@ public class DueWork {
                 if (allowed > 0) {
                     leases = store.claimDue(phase, allowed, gap);
                     storeHealth.reachable();
-                    leases.forEach(lease -> held.put(lease.taskId(), lease));
+                    for (Lease lease : leases) {
+                        held.put(lease.taskId(), lease);
+                        claims.put(lease, new Claim(lease, slots));
+                    }
                 }
             } catch (StoreUnavailableException e) {
                 storeHealth.unreachable(e); // no new work until it is back
@@ -160,11 +173,12 @@ public class DueWork {
         // Simple expression cost a third of a fetch thread's time (the bench's flight recordings).
         exchange.setVariable("lease", lease);
         exchange.setVariable("taskId", lease.taskId());
+        Claim claim = claims.computeIfAbsent(lease, claimed -> new Claim(claimed, slots));
+        claim.beganOn = Thread.currentThread();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                held.remove(lease.taskId(), lease);
-                slots.giveBack(1);
+                claim.giveBack();
             }
 
             /** Copies of the exchange (a hook event on a seda queue) do not carry the claim away. */
@@ -178,9 +192,14 @@ public class DueWork {
     /**
      * Renews the leases of work in flight once a third of their time has passed, so a long
      * download (or a fetch waiting for its answer) keeps its task. A lease found lost stops being
-     * renewed; the exchange carrying it stops at its next change.
+     * renewed; the exchange carrying it stops at its next change. The instance's heartbeat goes with it.
      */
     public void renewHeld() {
+        try {
+            store.heartbeat();
+        } catch (StoreUnavailableException e) {
+            storeHealth.unreachable(e);
+        }
         long renewBefore = store.now() + store.leaseTimeMillis() * 2 / 3;
         List<Lease> due = new ArrayList<>();
         for (Lease lease : held.values()) {
@@ -220,6 +239,82 @@ public class DueWork {
             }
         }
         return lapsing;
+    }
+
+    /** The app stops: from now on nothing is claimed (work in flight goes on, its leases renewed). */
+    public void stopClaiming() {
+        stopping = true;
+    }
+
+    /** Waits, at most waitMillis, until every download exchange has ended (its lease given back); true when all have. */
+    public boolean awaitDownloadsEnded(long waitMillis) throws InterruptedException {
+        return downloadSlots.awaitNoneInUse(waitMillis);
+    }
+
+    /**
+     * A worker thread died of an Error: the claims it carried would never end, their slots taken and
+     * their leases renewed for ever. Each claim whose exchange began on that thread is given back, and
+     * so is each one claimed but neither begun nor waiting in a queue, now and still a moment later
+     * (the thread died between the claim and the hand-over, or between the queue and the route;
+     * a claim on its way to its queue gets there meanwhile). Their tasks are due at once. Returns
+     * how many were given back.
+     */
+    public int giveBackClaimsOf(Thread dead, Supplier<Set<Lease>> queued) throws InterruptedException {
+        Set<Lease> waiting = queued.get();
+        List<Claim> lost = new ArrayList<>();
+        List<Claim> unseen = new ArrayList<>();
+        for (Claim claim : claims.values()) {
+            if (claim.beganOn == dead) {
+                lost.add(claim);
+            } else if (claim.beganOn == null && !waiting.contains(claim.lease)) {
+                unseen.add(claim);
+            }
+        }
+        if (!unseen.isEmpty()) {
+            Thread.sleep(Math.max(500, 2 * claimWait));
+            Set<Lease> waitingNow = queued.get();
+            unseen.removeIf(claim -> claim.beganOn != null || waitingNow.contains(claim.lease));
+            lost.addAll(unseen);
+        }
+        int given = 0;
+        for (Claim claim : lost) {
+            if (claim.giveBack()) {
+                Lease lease = claim.lease;
+                LOG.warn("{}: its worker died; the task is due again", lease);
+                try {
+                    lease.task().nextAt = store.now();
+                    store.release(lease);
+                } catch (RuntimeException e) {
+                    // the lease runs out by itself, unrenewed, and the task is claimed again then
+                    LOG.warn("{}: could not be given back now ({}); due again once its lease runs out", lease, e.toString());
+                }
+                given++;
+            }
+        }
+        return given;
+    }
+
+    /** One claim's slot and lease, given back once whoever notices its end first. */
+    private final class Claim {
+        private final Lease lease;
+        private final WorkSlots slots;
+        private final AtomicBoolean givenBack = new AtomicBoolean();
+        private volatile Thread beganOn;
+
+        Claim(Lease lease, WorkSlots slots) {
+            this.lease = lease;
+            this.slots = slots;
+        }
+
+        boolean giveBack() {
+            if (!givenBack.compareAndSet(false, true)) {
+                return false;
+            }
+            claims.remove(lease, this);
+            held.remove(lease.taskId(), lease);
+            slots.giveBack(1);
+            return true;
+        }
     }
 
     /** Leases held by this instance right now. */

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.VideoUrlExpiry;
+import io.github.jimengfetcher.schedule.DurationRule;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
@@ -274,6 +275,12 @@ public class TaskLife {
         return true;
     }
 
+    /** The download was cut off by a stop: the task is handed back due now, its attempts untouched. */
+    public void resumeDownloadLater(Lease lease) {
+        lease.task().nextAt = store.now();
+        store.release(lease);
+    }
+
     // ---- the end ----
 
     /**
@@ -283,9 +290,14 @@ public class TaskLife {
     public void finish(@Variable("lease") Lease lease) {
         store.finish(lease, TaskState.SUCCEEDED);
         Task task = lease.task();
-        long duration = TaskPolicy.readyDuration(task);
-        if (policy.durations() != null && task.timedOutAt == null && duration >= 0) {
-            policy.durations().learn(task.kind, duration);
+        if (policy.durations() == null || task.timedOutAt != null || task.readyAt == null) {
+            return;
+        }
+        DurationRule.Verdict verdict = TaskPolicy.judgeDuration(task);
+        if (verdict == DurationRule.Verdict.LEARNED) {
+            policy.durations().learn(task.kind, TaskPolicy.readyDuration(task));
+        } else {
+            policy.durations().ignore(task.id, verdict);
         }
     }
 

@@ -57,6 +57,13 @@ public interface TaskStore {
         return false;
     }
 
+    /**
+     * This instance is alive: asked as often as the leases are looked at for renewal; a shared store
+     * keeps a heartbeat per jimeng.instance-id and writes it when due. Nothing for a local store.
+     */
+    default void heartbeat() {
+    }
+
     /** Pushes the lease's expiry one lease time past now; throws when it no longer holds. */
     void renew(Lease lease);
 

@@ -54,6 +54,19 @@ public class WorkSlots {
         notifyAll();
     }
 
+    /** Waits, at most waitMillis, until no slot is in use; true when none is. */
+    public synchronized boolean awaitNoneInUse(long waitMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMillis;
+        while (inUse > 0) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     @Override
     public synchronized String toString() {
         return name + " slots: " + inUse + " of " + limit + " in use";

@@ -8,6 +8,7 @@ import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.FetcherConfiguration;
 import io.github.jimengfetcher.schedule.DurationHistogram;
+import io.github.jimengfetcher.schedule.DurationRule;
 import io.github.jimengfetcher.schedule.FetchSchedule;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 
@@ -27,9 +28,6 @@ public class TaskPolicy {
 
     /** task_not_exist is believed once the API said it twice, one poll interval apart. */
     static final int NOT_FOUND_ANSWERS_TO_FAIL = 2;
-
-    /** A submit time further ahead of our clock than this is not believed (the task's age counts from its registration). */
-    static final long CLOCK_SLACK = 60_000;
 
     private long pollInterval;
     private boolean adaptive;
@@ -167,10 +165,11 @@ public class TaskPolicy {
 
     /**
      * When the task began, for its age and its duration: the gateway's submit time where its answers
-     * gave one that is not ahead of our clock, else its registration here.
+     * gave one that is plausible (not ahead of our clock, not long before the task was registered here:
+     * {@link DurationRule}), else its registration here.
      */
     static long startedAt(Task task, long now) {
-        return task.submittedAt != null && task.submittedAt <= now + CLOCK_SLACK ? task.submittedAt : task.registeredAt;
+        return DurationRule.plausibleSubmitTime(task.submittedAt, task.registeredAt, now) ? task.submittedAt : task.registeredAt;
     }
 
     /** The task's age (s) at a time. */
@@ -203,6 +202,12 @@ public class TaskPolicy {
         }
         long duration = task.readyAt - startedAt(task, task.readyAt);
         return duration >= 0 ? duration : -1;
+    }
+
+    /** Whether the finished task's duration may be learned ({@link DurationRule}); readyAt is known. */
+    public static DurationRule.Verdict judgeDuration(Task task) {
+        long from = task.submittedAt != null ? task.submittedAt : task.registeredAt;
+        return DurationRule.judge(task.submittedAt, task.registeredAt, task.readyAt, task.readyAt - from);
     }
 
     /**

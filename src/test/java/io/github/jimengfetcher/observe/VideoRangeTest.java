@@ -18,6 +18,14 @@ class VideoRangeTest {
     }
 
     @Test
+    void numbersTooLargeForALongLieBeyondTheEnd() {
+        assertEquals(new VideoRange(VideoRange.Kind.PART, 0, 999, 1000), VideoRange.of("bytes=0-99999999999999999999", 1000));
+        assertEquals(new VideoRange(VideoRange.Kind.PART, 0, 999, 1000), VideoRange.of("bytes=-99999999999999999999", 1000));
+        assertEquals(VideoRange.Kind.UNSATISFIABLE, VideoRange.of("bytes=99999999999999999999-", 1000).kind());
+        assertEquals(VideoRange.Kind.UNSATISFIABLE, VideoRange.of("bytes=99999999999999999999-99999999999999999999", 1000).kind());
+    }
+
+    @Test
     void rangesPastTheEndCannotBeServedAndOthersAskForTheWholeFile() {
         assertEquals(VideoRange.Kind.UNSATISFIABLE, VideoRange.of("bytes=1000-", 1000).kind());
         assertEquals(VideoRange.Kind.UNSATISFIABLE, VideoRange.of("bytes=1000-2000", 1000).kind());

@@ -113,4 +113,37 @@ class DurationFileTest {
         assertEquals(100 * (1 - 100 / 2.0 / DurationHistogram.CAP), durations.all().get(LearnedDurations.ANY).count(), 1,
                 "every lesson counted under any (less the decay)");
     }
+
+    @Test
+    void durationsPastTheBoundKeptInTheFileAreDroppedFromItAtStart() throws Exception {
+        // As an earlier version kept them: 60 tasks of about 40 s, and 66 whose submit_time was 1 (years).
+        StringBuilder weights = new StringBuilder();
+        for (int b = 0; b < DurationHistogram.EARLIER_BUCKETS; b++) {
+            weights.append(b == 0 ? "" : ",").append(b == DurationHistogram.bucketOf(40) ? 60 : b == DurationHistogram.EARLIER_BUCKETS - 1 ? 66 : 0);
+        }
+        String any = "[" + weights + "]";
+        Files.writeString(work.resolve(DurationFile.FILE_NAME), "{\"buckets\": \"" + DurationFile.EARLIER_LAYOUT
+                + "\", \"kinds\": {\"any\": " + any + ", \"jimeng-videos\": " + any + "}}");
+
+        try (CapturedLog log = CapturedLog.capture()) {
+            LearnedDurations durations = new LearnedDurations(new DurationFile(work));
+            DurationHistogram kept = durations.forKind("jimeng-videos");
+            assertNotNull(kept);
+            assertEquals(40, kept.quantile(0.5), 4, "the schedule goes by the 40 s tasks alone");
+            assertEquals(1, log.count("Dropped the learned task durations longer than 72 h (about 66 tasks' worth)"), log.all());
+        }
+        // The file itself no longer holds them: another start reads it as it is, with nothing to drop.
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(work.resolve(DurationFile.FILE_NAME).toFile());
+        assertEquals(DurationFile.LAYOUT, root.path("buckets").asText());
+        for (String kind : List.of("any", "jimeng-videos")) {
+            var stored = root.path("kinds").path(kind);
+            assertEquals(DurationHistogram.BUCKETS, stored.size(), kind);
+            assertEquals(0, stored.get(DurationHistogram.BUCKETS - 1).asDouble(), kind);
+            assertEquals(60, stored.get(DurationHistogram.bucketOf(40)).asDouble(), 1e-3, kind);
+        }
+        try (CapturedLog log = CapturedLog.capture()) {
+            new LearnedDurations(new DurationFile(work)).forKind("jimeng-videos");
+            assertEquals(0, log.count("Dropped"), log.all());
+        }
+    }
 }

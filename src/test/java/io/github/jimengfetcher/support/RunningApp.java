@@ -6,15 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import io.github.jimengfetcher.JimengFetcherApplication;
 
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real application, started in this JVM the way main() starts it: the same
@@ -26,16 +29,28 @@ public final class RunningApp implements AutoCloseable {
     private final Path root;
     private final Main main;
     private final Thread thread;
+    private final CountDownLatch startedOrEnded = new CountDownLatch(1);
+    private volatile Exception failure;
 
-    private RunningApp(Path root, Map<String, String> settings) {
+    private RunningApp(Path root, Map<String, String> settings, Map<String, Object> beans) {
         this.root = root;
         this.main = JimengFetcherApplication.create();
         settings.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                startedOrEnded.countDown();
+            }
+        });
         this.thread = new Thread(() -> {
             try {
                 main.run();
             } catch (Exception e) {
+                failure = e;
                 throw new IllegalStateException(e);
+            } finally {
+                startedOrEnded.countDown();
             }
         }, "app-under-test");
     }
@@ -63,11 +78,24 @@ public final class RunningApp implements AutoCloseable {
     }
 
     public static RunningApp start(Path root, Map<String, String> settings) {
-        RunningApp app = new RunningApp(root, settings);
+        return start(root, settings, Map.of());
+    }
+
+    /** With test-only beans in the registry from the start (say a route policy that breaks a worker). */
+    public static RunningApp start(Path root, Map<String, String> settings, Map<String, Object> beans) {
+        RunningApp app = new RunningApp(root, settings, beans);
         app.thread.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.thread.isAlive() == false
-                || (app.main.getCamelContext() != null && app.main.getCamelContext().getStatus() == ServiceStatus.Started));
-        if (!app.thread.isAlive()) {
+        // Not Awaitility: at its end it puts back the handler of uncaught throwables it found at its
+        // start, over the one the app installs as it starts (WorkerFailures).
+        try {
+            app.startedOrEnded.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (app.failure != null) {
+            throw new IllegalStateException(app.failure);
+        }
+        if (app.main.getCamelContext() == null || app.main.getCamelContext().getStatus() != ServiceStatus.Started) {
             throw new IllegalStateException("the app did not start");
         }
         return app;

@@ -50,6 +50,8 @@ public final class StorageHost implements AutoCloseable {
         UNAVAILABLE,
         /** Like SERVE, but about 1 MB/s, so a download is in flight for a while. */
         SLOW,
+        /** Like SLOW, but about 160 KB/s: many downloads stay in flight for long at little cost. */
+        CRAWL,
         /** Content-Length of the whole, 64 KB at once, then 100 bytes every 100 ms: never silent, hardly moving. */
         TRICKLE,
         /** Like SERVE, but the video's later version (see {@link #laterVersion}): the object was replaced. */
@@ -187,7 +189,8 @@ public final class StorageHost implements AutoCloseable {
         try (exchange) {
             switch (behaviour) {
                 case SERVE, SERVE_LATER_VERSION -> serve(exchange, video, range, true, sent);
-                case SLOW -> serveSlowly(exchange, video, range, sent);
+                case SLOW -> serveSlowly(exchange, video, range, sent, 32 * 1024, 30);
+                case CRAWL -> serveSlowly(exchange, video, range, sent, 16 * 1024, 100);
                 case TRICKLE -> trickle(exchange, video, sent);
                 case SERVE_IGNORING_RANGE -> serve(exchange, video, null, false, sent);
                 case CLOSE_EARLY, CLOSE_AT_END -> text(exchange, 500, "text/plain", "served on the plain socket door only");
@@ -271,7 +274,8 @@ public final class StorageHost implements AutoCloseable {
         return m != null && m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
-    private static void serveSlowly(HttpExchange exchange, byte[] video, String range, AtomicLong sent) throws IOException {
+    private static void serveSlowly(HttpExchange exchange, byte[] video, String range, AtomicLong sent, int step, long pauseMillis)
+            throws IOException {
         int from = rangeStart(range);
         if (from >= video.length) {
             unsatisfiable(exchange, video);
@@ -285,12 +289,12 @@ public final class StorageHost implements AutoCloseable {
             exchange.sendResponseHeaders(200, video.length);
         }
         try (OutputStream out = exchange.getResponseBody()) {
-            for (int i = from; i < video.length; i += 32 * 1024) {
-                int n = Math.min(32 * 1024, video.length - i);
+            for (int i = from; i < video.length; i += step) {
+                int n = Math.min(step, video.length - i);
                 out.write(video, i, n);
                 out.flush();
                 sent.addAndGet(n);
-                if (!pause(30)) {
+                if (!pause(pauseMillis)) {
                     return;
                 }
             }

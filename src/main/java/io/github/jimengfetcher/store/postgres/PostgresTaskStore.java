@@ -44,6 +44,8 @@ public class PostgresTaskStore implements TaskStore {
     private long leaseTime = 30_000;
     private String keyHash = "";
     private final StoreClock clock = new StoreClock();
+    private InstanceHeartbeat heartbeat;
+    private boolean started;
     /** Every fetch asks: read twice a second, so a pause another instance records holds here within a second. */
     private final RecentValue pausedUntil = new RecentValue(500);
     private final RecentValue pending = new RecentValue(1_000);
@@ -79,7 +81,11 @@ public class PostgresTaskStore implements TaskStore {
         return new SharedDurations(sql);
     }
 
-    public void start() {
+    /** Migrates the schema and takes this instance's id (see {@link InstanceHeartbeat}); once, however often called. */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
         registrations = new Registrations(sql, clock, outputs);
         DataSource dataSource = sql.dataSource();
         try {
@@ -88,12 +94,25 @@ public class PostgresTaskStore implements TaskStore {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot use the task store at jimeng.store.url: " + e.getMessage(), e);
         }
+        heartbeat = new InstanceHeartbeat(sql, instanceId, leaseTime);
+        try {
+            heartbeat.take();
+        } catch (StoreUnavailableException e) {
+            throw new IllegalStateException("cannot use the task store at jimeng.store.url: " + e.getMessage(), e);
+        }
+        started = true;
     }
 
-    /** Hands back at once the leases this instance still holds (its work has ended), then closes the pool. */
+    /**
+     * Hands back at once the leases this instance still holds (its work has ended: see WorkOnStop),
+     * frees its instance id for a restart, then closes the pool.
+     */
     public void stop() {
         try {
             sql.execute("UPDATE jimeng_tasks SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND NOT finished", instanceId);
+            if (heartbeat != null) {
+                heartbeat.remove();
+            }
         } catch (StoreUnavailableException unreachable) {
             // they lapse by themselves
         }
@@ -164,6 +183,14 @@ public class PostgresTaskStore implements TaskStore {
             throw StoreSql.unavailable(e);
         }
         return leases;
+    }
+
+    /** The instance's heartbeat goes with the lease renewals (see {@link InstanceHeartbeat}). */
+    @Override
+    public void heartbeat() {
+        if (heartbeat != null) {
+            heartbeat.beat();
+        }
     }
 
     @Override

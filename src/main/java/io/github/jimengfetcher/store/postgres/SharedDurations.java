@@ -56,6 +56,43 @@ public class SharedDurations implements DurationKeeper {
         return kinds;
     }
 
+    /**
+     * Every row with weight past the bound (or of the earlier, shorter layout) is written back without
+     * it, under the rows' locks, so a lesson of another instance at the same moment is not lost.
+     */
+    @Override
+    public double dropBeyondBound() {
+        double dropped = 0;
+        try (Connection c = sql.connection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement select = c.prepareStatement("SELECT kind, weights FROM jimeng_fetch_durations ORDER BY kind FOR UPDATE");
+                 PreparedStatement update = c.prepareStatement("UPDATE jimeng_fetch_durations SET weights = ? WHERE kind = ?");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Array stored = rows.getArray(2);
+                    DurationHistogram histogram = histogram(stored);
+                    boolean earlier = stored != null && ((Object[]) stored.getArray()).length != histogram.weights().length;
+                    if (histogram.beyondBound() > 0 || earlier) {
+                        dropped = Math.max(dropped, histogram.beyondBound());
+                        update.setArray(1, array(c, histogram.withinBound().weights()));
+                        update.setString(2, rows.getString(1));
+                        update.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw StoreSql.unavailable(e);
+        }
+        return dropped;
+    }
+
     @Override
     public Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere) {
         Map<String, DurationHistogram> added = new LinkedHashMap<>();
@@ -91,7 +128,8 @@ public class SharedDurations implements DurationKeeper {
         try (PreparedStatement select = c.prepareStatement("SELECT weights FROM jimeng_fetch_durations WHERE kind = ? FOR UPDATE")) {
             select.setString(1, kind);
             try (ResultSet row = select.executeQuery()) {
-                histogram = row.next() ? histogram(row.getArray(1)) : new DurationHistogram();
+                // an instance of an earlier version may still write past the bound
+                histogram = row.next() ? histogram(row.getArray(1)).withinBound() : new DurationHistogram();
             }
         }
         durations.forEach(histogram::add);

@@ -79,6 +79,18 @@ final class StoreSql {
         }
     }
 
+    /** The first column of the first row as text, or null when there is no row. */
+    String queryText(String sql, Object... parameters) {
+        try (Connection c = connection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);

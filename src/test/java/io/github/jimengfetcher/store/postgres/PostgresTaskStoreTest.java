@@ -74,7 +74,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     @Override
     protected void stopStore(TaskStore store) {
-        // nothing held: every call takes a connection and gives it back
+        // Nothing held: every call takes a connection and gives it back. A restart here stands for a process
+        // that ended without a stop a lease time ago: its heartbeat is stale, so the id is free again.
+        sql(database, "UPDATE jimeng_instances SET beat_at = beat_at - " + LEASE_TIME);
     }
 
     /** The database's clock cannot be moved: every stored time moves back instead. */
@@ -82,6 +84,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     protected void passTime(long millis) {
         sql(database, "UPDATE jimeng_tasks SET next_at = next_at - " + millis + ", lease_until = lease_until - " + millis);
         sql(database, "UPDATE jimeng_pauses SET until_at = until_at - " + millis);
+        sql(database, "UPDATE jimeng_instances SET beat_at = beat_at - " + millis);
     }
 
     @Override
@@ -116,6 +119,37 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         assertEquals(80 * (1 - 80 / 2.0 / io.github.jimengfetcher.schedule.DurationHistogram.CAP), histogram.count(), 1.0);
         assertEquals(histogram.count(), stored.all().get(io.github.jimengfetcher.schedule.LearnedDurations.ANY).count(), 1e-9);
         assertTrue(histogram.quantile(0.5) > 58 && histogram.quantile(0.5) < 64, "median " + histogram.quantile(0.5));
+    }
+
+    @Test
+    void durationsPastTheBoundOnTheSharedStoreAreDroppedFromItAtStart() throws Exception {
+        PostgresTaskStore shared = (PostgresTaskStore) store;
+        // A row as an earlier version kept it: 60 tasks of about 40 s, 66 whose submit_time was 1 (years).
+        StringBuilder weights = new StringBuilder();
+        // The earlier layout: eight buckets a doubling up to 36 h, 138 in all; bucket 45 holds 40 s.
+        for (int b = 0; b < 138; b++) {
+            weights.append(b == 0 ? "" : ",").append(b == 45 ? 60 : b == 137 ? 66 : 0);
+        }
+        sql(database, "INSERT INTO jimeng_fetch_durations (kind, weights) VALUES ('any', '{" + weights + "}'), ('jimeng-videos', '{" + weights + "}')");
+
+        var durations = new io.github.jimengfetcher.schedule.LearnedDurations(shared.durations());
+        var histogram = durations.forKind("jimeng-videos");
+        assertTrue(histogram != null && histogram.beyondBound() == 0, "nothing past the bound is scheduled by");
+        assertEquals(60, histogram.count(), 1e-6);
+
+        // The rows themselves: another instance starting now reads them cleaned.
+        try (Connection c = database.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rows = s.executeQuery("SELECT kind, weights FROM jimeng_fetch_durations ORDER BY kind")) {
+            int n = 0;
+            while (rows.next()) {
+                Object[] stored = (Object[]) rows.getArray(2).getArray();
+                assertEquals(146, stored.length, "up to 72.8 h now: " + rows.getString(1));
+                assertEquals(0.0, ((Number) stored[stored.length - 1]).doubleValue(), rows.getString(1));
+                assertEquals(60.0, ((Number) stored[45]).doubleValue(), 1e-6, rows.getString(1));
+                n++;
+            }
+            assertEquals(2, n);
+        }
     }
 
     @Test
