@@ -1,6 +1,6 @@
 # jimeng-fetcher in a container. Build: docker build -t jimeng-fetcher .
 # It listens on 0.0.0.0:8080 inside the container, so JIMENG_HTTP_TOKEN is required (without it
-# the app exits with code 2). Data lives under the volume /data. See README, "Deploy".
+# the app exits with code 2). Data lives under the volume /data. See docs/deploy.md.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build

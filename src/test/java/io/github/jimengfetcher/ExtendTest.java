@@ -204,10 +204,10 @@ class ExtendTest extends AppTestSupport {
         }
     }
 
-    /** The route given in README.md under "Adding a route", as written there. */
+    /** The route given in docs/extending.md under "Adding a route", as written there. */
     private static String exampleFromTheDocs() throws Exception {
-        String doc = Files.readString(Path.of("README.md"));
-        String section = doc.substring(doc.indexOf("### Adding a route"));
+        String doc = Files.readString(Path.of("docs", "extending.md"));
+        String section = doc.substring(doc.indexOf("## Adding a route"));
         int start = section.indexOf("```yaml\n") + "```yaml\n".length();
         return section.substring(start, section.indexOf("```", start));
     }

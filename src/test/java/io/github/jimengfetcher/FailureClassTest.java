@@ -19,14 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The failure classes are one list: the enum, the README's table, and the constants the routes branch on. */
+/** The failure classes are one list: the enum, the table of docs/operating.md, and the constants the routes branch on. */
 class FailureClassTest {
 
     @Test
-    void theReadmeTableListsExactlyTheFailureClasses() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("README.md"));
+    void theOperatingDocsTableListsExactlyTheFailureClasses() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("docs", "operating.md"));
         int header = lines.indexOf("| `reason_class` | why the task failed | `reason` |");
-        assertFalse(header < 0, "README has the reason_class table");
+        assertFalse(header < 0, "docs/operating.md has the reason_class table");
         Set<String> listed = new TreeSet<>();
         Pattern row = Pattern.compile("^\\| `([a-z_]+)` \\|");
         for (String line : lines.subList(header + 2, lines.size())) {

@@ -18,13 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The settings table of README.md against application.properties, so they cannot drift:
+ * The settings table of docs/settings.md against application.properties, so they cannot drift:
  * every setting, in file order, with its default and environment variable.
  */
 class SettingsDocTest {
 
     private static final Path PROPERTIES = Path.of("application.properties");
-    private static final Path FULL_TABLE = Path.of("README.md");
+    private static final Path FULL_TABLE = Path.of("docs", "settings.md");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z][a-z0-9.-]*)`\\s*\\|([^|]*)\\|(.*)$");
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 

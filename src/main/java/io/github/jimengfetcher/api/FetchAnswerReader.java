@@ -19,8 +19,8 @@ import io.github.jimengfetcher.task.Task;
 
 /**
  * Reads the fetch API's answer defensively: the provider's schema and its own example
- * disagree, gateways use many status words and move the video URL around (see README,
- * "The API's answers").
+ * disagree, gateways use many status words and move the video URL around (see docs/gateway-api.md, and
+ * docs/operating.md, "The API's answers").
  */
 public class FetchAnswerReader {
 

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 import io.github.jimengfetcher.task.FailureClass;
 
 /**
- * What a task status word means, whichever gateway or provider wrote it (README, "The API's
- * answers"). Words are matched in any case, with spaces and dashes read as underscores.
+ * What a task status word means, whichever gateway or provider wrote it (docs/operating.md, "Status
+ * words"). Words are matched in any case, with spaces and dashes read as underscores.
  */
 public enum StatusFamily {
 
@@ -74,7 +74,7 @@ public enum StatusFamily {
         return failureClass;
     }
 
-    /** The words of this family, as listed in the README. */
+    /** The words of this family, as listed in docs/operating.md, "Status words". */
     public List<String> words() {
         return words;
     }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Why a task ended without a video: the failure record's {@code reason_class} and the label of
- * jimeng_tasks_failed_total. README ("Output") lists them for users; a test keeps the two lists equal.
+ * jimeng_tasks_failed_total. docs/operating.md ("Output") lists them for users; a test keeps the two lists equal.
  */
 public enum FailureClass {
 
@@ -31,7 +31,7 @@ public enum FailureClass {
     /** A fault of this program rather than of the API, the storage host or the disk, three times in a row. */
     INTERNAL_ERROR;
 
-    /** The name in records, metrics and the README: {@code api_failure}, ... */
+    /** The name in records, metrics and the docs: {@code api_failure}, ... */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

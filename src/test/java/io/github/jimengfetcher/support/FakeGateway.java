@@ -17,7 +17,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * A real HTTP server on loopback playing the API gateway and the storage host,
- * answering the way ../shared/api/jimeng-fetch.md says real gateways answer.
+ * answering the way docs/gateway-api.md says real gateways answer.
  */
 public final class FakeGateway implements AutoCloseable {
 
