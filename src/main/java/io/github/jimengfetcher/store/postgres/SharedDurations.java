@@ -62,10 +62,8 @@ public class SharedDurations implements DurationKeeper {
      */
     @Override
     public double dropBeyondBound() {
-        double dropped = 0;
-        try (Connection c = sql.connection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
+        return inOneTransaction(c -> {
+            double dropped = 0;
             try (PreparedStatement select = c.prepareStatement("SELECT kind, weights FROM jimeng_fetch_durations ORDER BY kind FOR UPDATE");
                  PreparedStatement update = c.prepareStatement("UPDATE jimeng_fetch_durations SET weights = ? WHERE kind = ?");
                  ResultSet rows = select.executeQuery()) {
@@ -80,31 +78,36 @@ public class SharedDurations implements DurationKeeper {
                         update.executeUpdate();
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            throw StoreSql.unavailable(e);
-        }
-        return dropped;
+            return dropped;
+        });
     }
 
     @Override
     public Map<String, DurationHistogram> add(Map<String, List<Double>> lessons, Map<String, DurationHistogram> learnedHere) {
-        Map<String, DurationHistogram> added = new LinkedHashMap<>();
+        return inOneTransaction(c -> {
+            Map<String, DurationHistogram> added = new LinkedHashMap<>();
+            // In the same order on every instance: two lessons never wait for each other's rows crosswise.
+            for (String kind : new TreeSet<>(lessons.keySet())) {
+                added.put(kind, addAll(c, kind, lessons.get(kind)));
+            }
+            return added;
+        });
+    }
+
+    private interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /** The work on one connection, committed whole or rolled back whole. */
+    private <T> T inOneTransaction(Work<T> work) {
         try (Connection c = sql.connection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                // In the same order on every instance: two lessons never wait for each other's rows crosswise.
-                for (String kind : new TreeSet<>(lessons.keySet())) {
-                    added.put(kind, addAll(c, kind, lessons.get(kind)));
-                }
+                T result = work.on(c);
                 c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -114,7 +117,6 @@ public class SharedDurations implements DurationKeeper {
         } catch (SQLException e) {
             throw StoreSql.unavailable(e);
         }
-        return added;
     }
 
     private static DurationHistogram addAll(Connection c, String kind, List<Double> durations) throws SQLException {
