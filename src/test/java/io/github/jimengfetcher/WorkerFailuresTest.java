@@ -1,7 +1,10 @@
 package io.github.jimengfetcher;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +59,44 @@ class WorkerFailuresTest extends AppTestSupport {
         api.answer(next, okJson(FakeGateway.success(next, api.video("worker-error-2.mp4", video))));
         app.drop("more.txt", next);
         awaitResultOf(next);
+    }
+
+    @Test
+    void bothRoutesOfATimerTheyShareWorkAgainAfterItsThreadDied() throws Exception {
+        String first = "cgt-shared-timer-first";
+        String appended = "cgt-shared-timer-appended";
+        for (String id : List.of(first, appended)) {
+            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        }
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        // inbox-appended-lines and inbox-not-taken share the timer inbox-later: its one thread dies at the first tick.
+        ErrorOnce errors = new ErrorOnce(Set.of("inbox-appended-lines"));
+        app = RunningApp.start(root, settings, Map.of("errorOnce", errors));
+        Files.createDirectories(app.inbox());
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).until(errors.armed::isEmpty);
+
+        try (OutputStream out = Files.newOutputStream(app.inbox().resolve("submitted.txt"))) {
+            out.write((first + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(first).isPresent());
+            // What the first route does: lines appended after the read are registered.
+            out.write((appended + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(appended).isPresent());
+        }
+        // What the second route does: a folder in the inbox is recorded as not taken.
+        Files.createDirectories(app.inbox().resolve("batch"));
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> {
+            try (var records = Files.list(app.output("rejected"))) {
+                return records.anyMatch(f -> f.getFileName().toString().startsWith("batch."));
+            } catch (java.nio.file.NoSuchFileException notYet) {
+                return false;
+            }
+        });
+        String health = Http.get(port, "/observe/health?exposureLevel=full").body();
+        assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in route inbox-appended-lines"), health);
+        assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in route inbox-not-taken"), health);
     }
 
     /** Awaitility would take over uncaught throwables meanwhile, the app's own handler under test. */
