@@ -28,6 +28,7 @@ import io.github.jimengfetcher.support.Videos;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A worker thread killed by an Error thrown where Camel's own code catches only exceptions. */
@@ -97,6 +98,24 @@ class WorkerFailuresTest extends AppTestSupport {
         String health = Http.get(port, "/observe/health?exposureLevel=full").body();
         assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in route inbox-appended-lines"), health);
         assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in route inbox-not-taken"), health);
+    }
+
+    @Test
+    void aThreadOfNoRouteThatDiesOfAnErrorIsNamedInHealthWithoutClaimingItsWorkStartedAgain() throws Exception {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        // A thread of a library's own pool: no route of the app to start again in its place.
+        Thread library = new Thread(() -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, "library-pool-1");
+        library.start();
+        library.join();
+
+        String health = Http.get(port, "/observe/health?exposureLevel=full").body();
+        assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in thread library-pool-1 (nothing took its place"),
+                health);
+        assertFalse(health.contains("library-pool-1 (its work was started again"), health);
     }
 
     /** Awaitility would take over uncaught throwables meanwhile, the app's own handler under test. */

@@ -37,6 +37,8 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
     private final DueWork dueWork;
     /** By where it happened ("route claim-due-downloads", "thread video-finish-1"), the latest failure's description. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    /** Where nothing took the dead thread's place: a thread of no route, or a route whose start again failed. */
+    private final Set<String> notReplaced = ConcurrentHashMap.newKeySet();
     private Thread.UncaughtExceptionHandler previous;
 
     public WorkerFailures(CamelContext context, DueWork dueWork) {
@@ -57,10 +59,13 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
         }
     }
 
-    /** Each route whose worker died, as health says it; empty while none did. */
+    /** Each route whose worker died, as health says it, and whether its work was started again; empty while none did. */
     public List<String> current() {
         return failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(failure -> "a worker failed with " + failure.getValue() + " in " + failure.getKey())
+                .map(failure -> "a worker failed with " + failure.getValue() + " in " + failure.getKey()
+                        + (notReplaced.contains(failure.getKey())
+                                ? " (nothing took its place; restart the app)"
+                                : " (its work was started again; restart the app to clear this)"))
                 .toList();
     }
 
@@ -72,6 +77,7 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
             if (fault instanceof Error && isStarted()) {
                 // no route to start again (a thread of a library's own pool), but the process is just as suspect
                 failures.put("thread " + thread.getName(), what);
+                notReplaced.add("thread " + thread.getName());
             }
             LOG.error("thread {} died of {}", thread.getName(), what, fault);
             if (previous != null) {
@@ -81,7 +87,10 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
         }
         String ids = (routes.size() == 1 ? "route " : "routes ")
                 + routes.stream().map(Route::getRouteId).collect(java.util.stream.Collectors.joining(", "));
-        routes.forEach(route -> failures.put("route " + route.getRouteId(), what));
+        routes.forEach(route -> {
+            failures.put("route " + route.getRouteId(), what);
+            notReplaced.remove("route " + route.getRouteId());
+        });
         LOG.error("a worker failed with {} in {} (thread {}); its work is started again", what, ids, thread.getName(), fault);
         // Not on the dying thread: a stop of the route's consumer may wait for it.
         Thread restart = new Thread(() -> startAgain(routes, ids, thread), thread.getName());
@@ -115,6 +124,7 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
         } catch (Exception | Error e) {
+            routes.forEach(route -> notReplaced.add("route " + route.getRouteId()));
             LOG.error("{} could not be started again after its worker died: {}", ids, e.toString(), e);
         }
     }
