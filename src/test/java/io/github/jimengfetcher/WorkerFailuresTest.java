@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.store.DueWork;
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
@@ -116,6 +117,41 @@ class WorkerFailuresTest extends AppTestSupport {
         assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in thread library-pool-1 (nothing took its place"),
                 health);
         assertFalse(health.contains("library-pool-1 (its work was started again"), health);
+    }
+
+    @Test
+    void anInboxFileAnErrorKeepsFromBeingRegisteredIsLoggedOnceWithTheErrorNotAtEveryPoll() throws Exception {
+        String id = "cgt-inbox-error";
+        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Registering runs out of memory at every try (inside its step, as a large file would) until the heap has room again.
+        org.apache.camel.spi.InterceptStrategy outOfMemory = (context, definition, target, next) -> {
+            var route = org.apache.camel.model.ProcessorDefinitionHelper.getRoute((org.apache.camel.model.ProcessorDefinition<?>) definition);
+            if (route == null || !"register-inbox-ids".equals(route.getRouteId()) || !"setVariable".equals(definition.getShortName())) {
+                return target;
+            }
+            return exchange -> {
+                if (failing.get()) {
+                    tries.incrementAndGet();
+                    // As Camel records an Error thrown inside a bean's method.
+                    exchange.setException(new OutOfMemoryError("Java heap space"));
+                    return;
+                }
+                target.process(exchange);
+            };
+        };
+        try (CapturedLog log = CapturedLog.capture()) {
+            app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()), Map.of("outOfMemory", outOfMemory));
+            app.drop("ids.txt", id + "\n");
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> tries.get() >= 5);
+            failing.set(false);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(id).isPresent());
+
+            List<String> warned = log.containing("inbox ids.txt not registered yet");
+            assertEquals(1, warned.size(), log.all());
+            assertTrue(warned.get(0).contains("OutOfMemoryError: Java heap space"), warned.get(0));
+        }
     }
 
     /** Awaitility would take over uncaught throwables meanwhile, the app's own handler under test. */
