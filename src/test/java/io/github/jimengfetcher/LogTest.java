@@ -70,7 +70,7 @@ class LogTest extends AppTestSupport {
         String id = "cgt-log-forged";
         // A fail_reason that would forge a second line, return the carriage, end a C string and colour a terminal.
         api.answer(id, okJson(FakeGateway.failure(id,
-                "bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab")));
+                "bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab\\u2028line\\u2029paragraph")));
         // A hand-edited download without a usable URL: a bug to this app, logged once with its stack trace.
         Files.createDirectories(root.resolve("work"));
         long now = System.currentTimeMillis();
@@ -100,10 +100,11 @@ class LogTest extends AppTestSupport {
         String output = read(log);
         List<String> failed = output.lines().filter(line -> line.contains(id + " FAILED")).toList();
         assertEquals(1, failed.size(), output);
-        assertTrue(failed.get(0).endsWith("FAILED: bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab"), failed.get(0));
+        assertTrue(failed.get(0).endsWith("FAILED: bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab\\u2028line\\u2029paragraph"), failed.get(0));
         assertTrue(output.lines().noneMatch(line -> line.startsWith("12:00:00.000")), "no forged line: " + output);
         assertTrue(output.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\t'), "no raw control character but the line ends");
         assertFalse(output.contains("\r"), "no carriage return");
+        assertTrue(output.chars().noneMatch(c -> c == 0x2028 || c == 0x2029), "no raw Unicode line or paragraph separator");
         // The stack trace of the bug: the exception's own line, then one line per frame.
         List<String> lines = output.lines().toList();
         int bug = lines.indexOf(lines.stream().filter(line -> line.contains("cgt-log-bug hit an internal error")).findFirst().orElseThrow());

@@ -1,7 +1,10 @@
 package io.github.jimengfetcher;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.store.DueWork;
 import io.github.jimengfetcher.support.AppTestSupport;
+import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
@@ -25,6 +29,7 @@ import io.github.jimengfetcher.support.Videos;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A worker thread killed by an Error thrown where Camel's own code catches only exceptions. */
@@ -56,6 +61,97 @@ class WorkerFailuresTest extends AppTestSupport {
         api.answer(next, okJson(FakeGateway.success(next, api.video("worker-error-2.mp4", video))));
         app.drop("more.txt", next);
         awaitResultOf(next);
+    }
+
+    @Test
+    void bothRoutesOfATimerTheyShareWorkAgainAfterItsThreadDied() throws Exception {
+        String first = "cgt-shared-timer-first";
+        String appended = "cgt-shared-timer-appended";
+        for (String id : List.of(first, appended)) {
+            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        }
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        // inbox-appended-lines and inbox-not-taken share the timer inbox-later: its one thread dies at the first tick.
+        ErrorOnce errors = new ErrorOnce(Set.of("inbox-appended-lines"));
+        app = RunningApp.start(root, settings, Map.of("errorOnce", errors));
+        Files.createDirectories(app.inbox());
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).until(errors.armed::isEmpty);
+
+        try (OutputStream out = Files.newOutputStream(app.inbox().resolve("submitted.txt"))) {
+            out.write((first + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(first).isPresent());
+            // What the first route does: lines appended after the read are registered.
+            out.write((appended + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(appended).isPresent());
+        }
+        // What the second route does: a folder in the inbox is recorded as not taken.
+        Files.createDirectories(app.inbox().resolve("batch"));
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> {
+            try (var records = Files.list(app.output("rejected"))) {
+                return records.anyMatch(f -> f.getFileName().toString().startsWith("batch."));
+            } catch (java.nio.file.NoSuchFileException notYet) {
+                return false;
+            }
+        });
+        String health = Http.get(port, "/observe/health?exposureLevel=full").body();
+        assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in route inbox-appended-lines"), health);
+        assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in route inbox-not-taken"), health);
+    }
+
+    @Test
+    void aThreadOfNoRouteThatDiesOfAnErrorIsNamedInHealthWithoutClaimingItsWorkStartedAgain() throws Exception {
+        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+        int port = Http.enable(settings);
+        app = RunningApp.start(root, settings);
+        // A thread of a library's own pool: no route of the app to start again in its place.
+        Thread library = new Thread(() -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, "library-pool-1");
+        library.start();
+        library.join();
+
+        String health = Http.get(port, "/observe/health?exposureLevel=full").body();
+        assertTrue(health.contains("a worker failed with OutOfMemoryError: Java heap space in thread library-pool-1 (nothing took its place"),
+                health);
+        assertFalse(health.contains("library-pool-1 (its work was started again"), health);
+    }
+
+    @Test
+    void anInboxFileAnErrorKeepsFromBeingRegisteredIsLoggedOnceWithTheErrorNotAtEveryPoll() throws Exception {
+        String id = "cgt-inbox-error";
+        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Registering runs out of memory at every try (inside its step, as a large file would) until the heap has room again.
+        org.apache.camel.spi.InterceptStrategy outOfMemory = (context, definition, target, next) -> {
+            var route = org.apache.camel.model.ProcessorDefinitionHelper.getRoute((org.apache.camel.model.ProcessorDefinition<?>) definition);
+            if (route == null || !"register-inbox-ids".equals(route.getRouteId()) || !"setVariable".equals(definition.getShortName())) {
+                return target;
+            }
+            return exchange -> {
+                if (failing.get()) {
+                    tries.incrementAndGet();
+                    // As Camel records an Error thrown inside a bean's method.
+                    exchange.setException(new OutOfMemoryError("Java heap space"));
+                    return;
+                }
+                target.process(exchange);
+            };
+        };
+        try (CapturedLog log = CapturedLog.capture()) {
+            app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()), Map.of("outOfMemory", outOfMemory));
+            app.drop("ids.txt", id + "\n");
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> tries.get() >= 5);
+            failing.set(false);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(id).isPresent());
+
+            List<String> warned = log.containing("inbox ids.txt not registered yet");
+            assertEquals(1, warned.size(), log.all());
+            assertTrue(warned.get(0).contains("OutOfMemoryError: Java heap space"), warned.get(0));
+        }
     }
 
     /** Awaitility would take over uncaught throwables meanwhile, the app's own handler under test. */

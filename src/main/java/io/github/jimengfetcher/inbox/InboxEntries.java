@@ -110,6 +110,11 @@ public class InboxEntries implements GenericFileFilter<File> {
                 }
                 present.add(name);
                 String reason = whyNotTaken(entry);
+                if (reason == null && !Files.exists(inbox.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                    // The listing keeps the name's bytes, the file reader goes by its text, which names no file.
+                    reason = "its name is not valid " + System.getProperty("sun.jnu.encoding", "text")
+                            + " (the encoding of file names here), so it cannot be opened by name: rename it";
+                }
                 if (reason == null) {
                     continue;
                 }

@@ -25,7 +25,7 @@ public class InboxFaults {
     };
 
     public void notRegistered(String fileName, Throwable fault) {
-        String message = fault.getMessage() == null ? fault.getClass().getSimpleName() : fault.getMessage();
+        String message = describe(fault);
         String key = fileName + "\n" + message;
         long now = System.currentTimeMillis();
         synchronized (lastLogged) {
@@ -36,5 +36,22 @@ public class InboxFaults {
             lastLogged.put(key, now);
         }
         LOG.warn("inbox {} not registered yet, it stays in the inbox and is read again: {}", fileName, message);
+    }
+
+    /**
+     * The fault by its innermost cause: a wrapper's words may name the exchange (Camel wraps an Error
+     * as "Exception occurred during execution on the exchange: Exchange[...]"), which differs at every
+     * try, so the same fault would be logged at every poll, and without saying what it is.
+     */
+    static String describe(Throwable fault) {
+        Throwable cause = fault;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getSimpleName();
+        }
+        return cause instanceof Error ? cause.getClass().getSimpleName() + ": " + message : message;
     }
 }

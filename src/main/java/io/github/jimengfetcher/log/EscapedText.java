@@ -14,7 +14,8 @@ import org.apache.logging.log4j.status.StatusLogger;
 
 /**
  * {@code %escape{pattern}} in a PatternLayout: what the pattern writes, with every control character
- * written as JSON writes it ({@code \n}, {@code \r}, {@code \t}, a backslash, u and four hex digits for the rest).
+ * written as JSON writes it ({@code \n}, {@code \r}, {@code \t}, a backslash, u and four hex digits for the rest),
+ * and so are the Unicode line and paragraph separators.
  * A message carries text from outside (a gateway's fail_reason, an inbox line): raw, a newline
  * there would forge log lines of its own and an escape sequence would drive the reader's terminal.
  * Log4j's own {@code %enc{}{CRLF}} covers only CR and LF. The stack trace after the message is not
@@ -73,15 +74,19 @@ public final class EscapedText extends LogEventPatternConverter {
                 case '\t' -> escaped.append("\\t");
                 case '\b' -> escaped.append("\\b");
                 case '\f' -> escaped.append("\\f");
-                default -> escaped.append("\\u00").append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+                default -> escaped.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf])
+                        .append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
             }
         }
         text.setLength(at);
         text.append(escaped);
     }
 
-    /** C0, DEL and C1: nothing a reader means to see as it is. */
+    /**
+     * C0, DEL and C1: nothing a reader means to see as it is; and the line and paragraph separators,
+     * which are not control characters but end a line for readers that split on every Unicode line end.
+     */
     private static boolean isControl(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
     }
 }

@@ -97,7 +97,7 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
         if (workerFailures != null) {
             for (String failure : workerFailures.current()) {
-                problems.add(withoutPaths(failure) + " (its work was started again; restart the app to clear this)");
+                problems.add(withoutPaths(failure));
             }
         }
         if (problems.isEmpty()) {

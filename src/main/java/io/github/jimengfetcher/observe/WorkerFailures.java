@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -38,6 +37,8 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
     private final DueWork dueWork;
     /** By where it happened ("route claim-due-downloads", "thread video-finish-1"), the latest failure's description. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    /** Where nothing took the dead thread's place: a thread of no route, or a route whose start again failed. */
+    private final Set<String> notReplaced = ConcurrentHashMap.newKeySet();
     private Thread.UncaughtExceptionHandler previous;
 
     public WorkerFailures(CamelContext context, DueWork dueWork) {
@@ -58,21 +59,25 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
         }
     }
 
-    /** Each route whose worker died, as health says it; empty while none did. */
+    /** Each route whose worker died, as health says it, and whether its work was started again; empty while none did. */
     public List<String> current() {
         return failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(failure -> "a worker failed with " + failure.getValue() + " in " + failure.getKey())
+                .map(failure -> "a worker failed with " + failure.getValue() + " in " + failure.getKey()
+                        + (notReplaced.contains(failure.getKey())
+                                ? " (nothing took its place; restart the app)"
+                                : " (its work was started again; restart the app to clear this)"))
                 .toList();
     }
 
     @Override
     public void uncaughtException(Thread thread, Throwable fault) {
-        Route route = routeOf(thread);
+        List<Route> routes = routesOf(thread);
         String what = fault.getClass().getSimpleName() + (fault.getMessage() == null ? "" : ": " + fault.getMessage());
-        if (route == null || !isStarted()) {
+        if (routes.isEmpty() || !isStarted()) {
             if (fault instanceof Error && isStarted()) {
                 // no route to start again (a thread of a library's own pool), but the process is just as suspect
                 failures.put("thread " + thread.getName(), what);
+                notReplaced.add("thread " + thread.getName());
             }
             LOG.error("thread {} died of {}", thread.getName(), what, fault);
             if (previous != null) {
@@ -80,59 +85,64 @@ public class WorkerFailures extends ServiceSupport implements Thread.UncaughtExc
             }
             return;
         }
-        failures.put("route " + route.getRouteId(), what);
-        LOG.error("a worker failed with {} in route {} (thread {}); its work is started again", what, route.getRouteId(),
-                thread.getName(), fault);
+        String ids = (routes.size() == 1 ? "route " : "routes ")
+                + routes.stream().map(Route::getRouteId).collect(java.util.stream.Collectors.joining(", "));
+        routes.forEach(route -> {
+            failures.put("route " + route.getRouteId(), what);
+            notReplaced.remove("route " + route.getRouteId());
+        });
+        LOG.error("a worker failed with {} in {} (thread {}); its work is started again", what, ids, thread.getName(), fault);
         // Not on the dying thread: a stop of the route's consumer may wait for it.
-        Thread restart = new Thread(() -> startAgain(route, thread), thread.getName());
+        Thread restart = new Thread(() -> startAgain(routes, ids, thread), thread.getName());
         restart.setDaemon(true);
         restart.start();
     }
 
-    private void startAgain(Route route, Thread dead) {
+    private void startAgain(List<Route> routes, String ids, Thread dead) {
         try {
             // First the claims it carried, before the route claims anew.
             int given = dueWork.giveBackClaimsOf(dead, this::queuedLeases);
-            Consumer consumer = route.getConsumer();
-            if (consumer instanceof Runnable worker) {
+            if (routes.size() == 1 && routes.get(0).getConsumer() instanceof Runnable worker) {
                 // A queue consumer runs one loop per thread: a new thread takes the dead one's place.
                 Thread replacement = new Thread(worker, dead.getName());
                 replacement.setDaemon(dead.isDaemon());
                 replacement.start();
             } else {
                 // A timer whose thread died is cancelled for good: a restart of the consumer makes a new one.
+                // Routes on one timer share that thread: the timer is made anew only once all of them let go of it.
                 // A timer started while the app is still starting waits for a start that has already been announced.
                 while (context.getStatus().isStarting()) {
                     Thread.sleep(50);
                 }
-                ServiceHelper.stopService(consumer);
-                ServiceHelper.initService(consumer);
-                ServiceHelper.startService(consumer);
+                routes.forEach(route -> ServiceHelper.stopService(route.getConsumer()));
+                for (Route route : routes) {
+                    ServiceHelper.initService(route.getConsumer());
+                    ServiceHelper.startService(route.getConsumer());
+                }
             }
-            LOG.warn("route {} works again; {} task(s) it was working on are due again", route.getRouteId(), given);
+            LOG.warn("{} {} again; {} task(s) it was working on are due again", ids, routes.size() == 1 ? "works" : "work", given);
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
         } catch (Exception | Error e) {
-            LOG.error("route {} could not be started again after its worker died: {}", route.getRouteId(), e.toString(), e);
+            routes.forEach(route -> notReplaced.add("route " + route.getRouteId()));
+            LOG.error("{} could not be started again after its worker died: {}", ids, e.toString(), e);
         }
     }
 
-    /** A thread of a consumer is named after its endpoint: "Camel (ctx) thread #5 - seda://download-video?...". */
-    private Route routeOf(Thread thread) {
+    /**
+     * A thread of a consumer is named after its endpoint: "Camel (ctx) thread #5 - seda://download-video?...";
+     * every route consuming from that endpoint (routes on one named timer share its thread).
+     */
+    private List<Route> routesOf(Thread thread) {
         String name = thread.getName();
         int at = name.lastIndexOf(" - ");
         if (at < 0) {
-            return null;
+            return List.of();
         }
         String uri = name.substring(at + 3);
         int query = uri.indexOf('?');
         String base = query < 0 ? uri : uri.substring(0, query);
-        for (Route route : context.getRoutes()) {
-            if (route.getEndpoint().getEndpointBaseUri().equals(base)) {
-                return route;
-            }
-        }
-        return null;
+        return context.getRoutes().stream().filter(route -> route.getEndpoint().getEndpointBaseUri().equals(base)).toList();
     }
 
     private Set<Lease> queuedLeases() {

@@ -81,6 +81,29 @@ class InboxEntriesTest extends AppTestSupport {
     }
 
     @Test
+    void aFileWhoseNameIsNotValidUtf8IsRecordedOnceAndLeftAlone() throws Exception {
+        pendingForever("cgt-in-a-bad-name", "cgt-after-the-bad-name");
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(Map.of());
+            Files.createDirectories(app.inbox());
+            // Bytes 0xff 0xfe: no UTF-8 text, so no java.nio path given as text reaches this file.
+            assertEquals(0, new ProcessBuilder("sh", "-c", "printf 'cgt-in-a-bad-name\\n' > \"$(printf '\\377\\376.txt')\"")
+                    .directory(app.inbox().toFile()).start().waitFor());
+            app.drop("ids.txt", "cgt-after-the-bad-name\n");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> store().find("cgt-after-the-bad-name").isPresent());
+            String source = "\ufffd\ufffd.txt";
+            awaitRecordedOnce(source);
+            assertTrue(reasonFor(source).contains("its name is not valid"), reasonFor(source));
+            assertFalse(store().find("cgt-in-a-bad-name").isPresent());
+            try (Stream<Path> entries = Files.list(app.inbox())) {
+                assertEquals(1, entries.filter(f -> f.getFileName().toString().equals(source)).count(), "the file is left where it is");
+            }
+            assertEquals(1, log.lines().stream().filter(l -> l.startsWith("WARN") && l.contains("its name is not valid")).count(), log.all());
+        }
+    }
+
+    @Test
     void aLinkIsNotFollowedAndItsTargetIsLeftAlone() throws Exception {
         startApp(Map.of());
         Files.createDirectories(app.inbox());
