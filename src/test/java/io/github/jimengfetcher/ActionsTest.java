@@ -1,5 +1,10 @@
 package io.github.jimengfetcher;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -278,6 +283,27 @@ class ActionsTest extends AppTestSupport {
 
         HttpResponse<String> form = Http.post(port, "/tasks", "application/x-www-form-urlencoded", "cgt-form-1");
         assertEquals(415, form.statusCode(), form.body());
+    }
+
+    @Test
+    void aChunkedBodyPassingTheLimitWhileItArrivesIs413WithTheReasonAndNoErrorLogged() throws Exception {
+        startApp(Map.of());
+
+        try (CapturedLog log = CapturedLog.capture()) {
+            // Past 10 MB (the default jimeng.inbox.max-file-size) while it arrives: the HTTP server's own body limit cuts it off.
+            byte[] lines = "cgt-chunked-1\n".repeat(760_000).getBytes(StandardCharsets.UTF_8);
+            // No length known in advance: the client sends the body chunked, without Content-Length.
+            HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tasks"))
+                    .header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(lines)))
+                    .build();
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(413, answer.statusCode(), answer.body());
+            assertTrue(JSON.readTree(answer.body()).path("reason").asText().contains("jimeng.inbox.max-file-size"), answer.body());
+            assertTrue(store().find("cgt-chunked-1").isEmpty());
+            assertTrue(log.lines().stream().noneMatch(line -> line.startsWith("ERROR")), String.join("\n", log.lines()));
+        }
     }
 
     // ---- Access ----

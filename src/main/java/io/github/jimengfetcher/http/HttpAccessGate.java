@@ -92,6 +92,17 @@ public class HttpAccessGate extends MainListenerSupport {
         }
         // Before every route of the router, the platform-http routes' own body handlers included.
         router.route().order(Integer.MIN_VALUE).handler(this::guard);
+        // A body that passes the limit while it arrives (chunked, no Content-Length) is cut off by the
+        // routes' body handler with a 413: answered like one announced too large, not logged as a fault.
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::tooLarge);
+    }
+
+    private void tooLarge(RoutingContext request) {
+        if (request.statusCode() != HttpAccess.Verdict.TOO_LARGE.status()) {
+            request.next();
+        } else if (!request.response().ended() && !request.response().closed()) {
+            refuse(request, HttpAccess.Verdict.TOO_LARGE);
+        }
     }
 
     private void guard(RoutingContext request) {
@@ -107,6 +118,10 @@ public class HttpAccessGate extends MainListenerSupport {
         if (verdict == HttpAccess.Verdict.NO_TOKEN) {
             request.response().putHeader("WWW-Authenticate", "Bearer");
         }
+        refuse(request, verdict);
+    }
+
+    private static void refuse(RoutingContext request, HttpAccess.Verdict verdict) {
         request.response().setStatusCode(verdict.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
