@@ -44,6 +44,9 @@ public class JournalTaskStore implements TaskStore {
     /** Finished ids and how they ended (null: finished before outcomes were kept; the output folder says). */
     private final Map<String, TaskState> finished = new HashMap<>();
     private final DueTasks due = new DueTasks();
+    /** Ids registered under one hold of the lock. */
+    private static final int REGISTRATION_SLICE = 2_000;
+
     /** Read by every fetch: never behind the store's lock. */
     private volatile long fetchesPausedUntil;
 
@@ -116,9 +119,27 @@ public class JournalTaskStore implements TaskStore {
 
     // ---- registration ----
 
+    /**
+     * In slices, each under the lock and forced to disk on its own: a file of hundreds of thousands
+     * of ids does not hold every fetch, claim and /tasks for the whole of its registration. Should a
+     * slice fail, the slices before it are registered and the caller's next try counts them as known.
+     */
     @Override
-    public synchronized Registration register(List<String> ids) {
-        return registrations.register(ids, now());
+    public Registration register(List<String> ids) {
+        int registered = 0;
+        int pending = 0;
+        int known = 0;
+        for (int from = 0; from < ids.size() || from == 0; from += REGISTRATION_SLICE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + REGISTRATION_SLICE));
+            Registration part;
+            synchronized (this) {
+                part = registrations.register(slice, now());
+            }
+            registered += part.registered();
+            pending += part.alreadyPending();
+            known += part.alreadyFinished();
+        }
+        return new Registration(registered, pending, known);
     }
 
     @Override

@@ -2,8 +2,11 @@ package io.github.jimengfetcher.store.journal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +16,7 @@ import io.github.jimengfetcher.store.TaskStoreContract;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +67,21 @@ class JournalTaskStoreTest extends TaskStoreContract {
         assertTrue(store.isFinished("cgt-old"));
         assertEquals(new TaskStore.Registration(0, 0, 2), store.register(List.of("cgt-done", "cgt-old")));
         assertEquals(0, store.pendingCount());
+    }
+
+    @Test
+    void aLargeRegistrationLetsOtherWorkThroughBetweenItsSlices() throws Exception {
+        List<String> many = IntStream.range(0, 200_000).mapToObj(i -> "cgt-many-" + i).toList();
+        CompletableFuture<TaskStore.Registration> large =
+                CompletableFuture.supplyAsync(() -> store.register(many));
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.pendingCount() > 0);
+
+        // Held for the whole registration, the lock would keep this waiting until every id was in.
+        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(List.of("cgt-meanwhile")));
+        assertTrue(store.pendingCount() < many.size(), "registered while the large registration was still going on");
+
+        assertEquals(new TaskStore.Registration(many.size(), 0, 0), large.get());
+        assertEquals(many.size() + 1, store.pendingCount());
     }
 
     @Test
