@@ -63,7 +63,7 @@ public final class JimengFetcherApplication {
         main.addMainListener(new WorkFolderLock());
         main.addMainListener(new StartupSettings());
         main.addMainListener(new HttpAccessGate());
-        main.addMainListener(new ObserveConfiguration());
+        main.addMainListener(new ObserveConfiguration(JimengFetcherApplication.class));
         main.addMainListener(new HookEventsOnStop());
         main.addMainListener(new WorkOnStop());
         return main;

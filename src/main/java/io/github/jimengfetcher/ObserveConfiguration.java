@@ -63,6 +63,13 @@ public class ObserveConfiguration extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
 
+    private final String startClass;
+
+    /** The class the app starts from, as Camel JBang is told it; given by that class, so nothing here imports it back. */
+    public ObserveConfiguration(Class<?> startClass) {
+        this.startClass = startClass.getName();
+    }
+
     /**
      * Camel's HTTP server only warns when its port is taken and the app runs on without it;
      * health probes would then reach whatever holds the port. Better not to start at all.
@@ -70,7 +77,7 @@ public class ObserveConfiguration extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
-        camelCli(main.getCamelContext(), properties);
+        camelCli(main.getCamelContext(), properties, startClass);
         if (!Boolean.parseBoolean(properties.resolveProperty("jimeng.http.enabled").orElse("false").strip())) {
             return;
         }
@@ -92,11 +99,11 @@ public class ObserveConfiguration extends MainListenerSupport {
      * Camel's CLI connector starts whenever it is on the class path; here it starts only when
      * jimeng.camel-cli.enabled says so (Camel JBang then finds this process under ~/.camel).
      */
-    private static void camelCli(CamelContext context, PropertiesComponent properties) {
+    private static void camelCli(CamelContext context, PropertiesComponent properties, String startClass) {
         DefaultCliConnectorFactory cli = new DefaultCliConnectorFactory();
         cli.setEnabled(Boolean.parseBoolean(properties.resolveProperty("jimeng.camel-cli.enabled").orElse("false").strip()));
         cli.setRuntime("Camel Main");
-        cli.setRuntimeStartClass(JimengFetcherApplication.class.getName());
+        cli.setRuntimeStartClass(startClass);
         context.getCamelContextExtension().addContextPlugin(CliConnectorFactory.class, cli);
         if (cli.isEnabled()) {
             // registered before Camel's own, which then stays out: ids are unique
