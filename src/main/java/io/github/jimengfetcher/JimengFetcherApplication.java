@@ -2,12 +2,11 @@ package io.github.jimengfetcher;
 
 import org.apache.camel.main.Main;
 
-import io.github.jimengfetcher.config.StartupSettings;
 import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.http.HttpAccessGate;
 import io.github.jimengfetcher.log.LogFormat;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
-import io.github.jimengfetcher.store.WorkOnStop;
+import io.github.jimengfetcher.life.WorkOnStop;
 
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
 public final class JimengFetcherApplication {
@@ -64,7 +63,7 @@ public final class JimengFetcherApplication {
         main.addMainListener(new WorkFolderLock());
         main.addMainListener(new StartupSettings());
         main.addMainListener(new HttpAccessGate());
-        main.addMainListener(new ObserveConfiguration());
+        main.addMainListener(new ObserveConfiguration(JimengFetcherApplication.class));
         main.addMainListener(new HookEventsOnStop());
         main.addMainListener(new WorkOnStop());
         return main;

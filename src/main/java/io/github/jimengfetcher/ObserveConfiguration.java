@@ -22,7 +22,7 @@ import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.InstanceScope;
@@ -32,7 +32,7 @@ import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
 import io.github.jimengfetcher.observe.WorkerFailures;
-import io.github.jimengfetcher.store.DueWork;
+import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.observe.FinishedFacts;
 import io.github.jimengfetcher.observe.HealthProblems;
 import io.github.jimengfetcher.observe.RejectedInputs;
@@ -42,9 +42,9 @@ import io.github.jimengfetcher.observe.TaskBoard;
 import io.github.jimengfetcher.observe.TaskMetrics;
 import io.github.jimengfetcher.observe.VideoStream;
 import io.github.jimengfetcher.output.OutputFolders;
-import io.github.jimengfetcher.output.OutputHealth;
+import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.store.StoreHealth;
-import io.github.jimengfetcher.store.TaskLife;
+import io.github.jimengfetcher.life.TaskLife;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -63,6 +63,13 @@ public class ObserveConfiguration extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObserveConfiguration.class);
 
+    private final String startClass;
+
+    /** The class the app starts from, as Camel JBang is told it; given by that class, so nothing here imports it back. */
+    public ObserveConfiguration(Class<?> startClass) {
+        this.startClass = startClass.getName();
+    }
+
     /**
      * Camel's HTTP server only warns when its port is taken and the app runs on without it;
      * health probes would then reach whatever holds the port. Better not to start at all.
@@ -70,7 +77,7 @@ public class ObserveConfiguration extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
-        camelCli(main.getCamelContext(), properties);
+        camelCli(main.getCamelContext(), properties, startClass);
         if (!Boolean.parseBoolean(properties.resolveProperty("jimeng.http.enabled").orElse("false").strip())) {
             return;
         }
@@ -92,11 +99,11 @@ public class ObserveConfiguration extends MainListenerSupport {
      * Camel's CLI connector starts whenever it is on the class path; here it starts only when
      * jimeng.camel-cli.enabled says so (Camel JBang then finds this process under ~/.camel).
      */
-    private static void camelCli(CamelContext context, PropertiesComponent properties) {
+    private static void camelCli(CamelContext context, PropertiesComponent properties, String startClass) {
         DefaultCliConnectorFactory cli = new DefaultCliConnectorFactory();
         cli.setEnabled(Boolean.parseBoolean(properties.resolveProperty("jimeng.camel-cli.enabled").orElse("false").strip()));
         cli.setRuntime("Camel Main");
-        cli.setRuntimeStartClass(JimengFetcherApplication.class.getName());
+        cli.setRuntimeStartClass(startClass);
         context.getCamelContextExtension().addContextPlugin(CliConnectorFactory.class, cli);
         if (cli.isEnabled()) {
             // registered before Camel's own, which then stays out: ids are unique

@@ -67,6 +67,8 @@ class CamelCliTest extends AppTestSupport {
         assertEquals("jimeng-fetcher", json.path("context").path("name").asText(), json.path("context").toString());
         List<String> routes = json.path("routes").findValuesAsText("routeId");
         assertTrue(routes.containsAll(List.of("fetch-task", "download-video", "publish-result", "inbox-to-tasks")), routes.toString());
+        // Camel JBang names the process by the class it started from.
+        assertTrue(json.findValuesAsText("mainClass").contains(JimengFetcherApplication.class.getName()), json.toString());
         assertTrue(camelMBeans() > 0, "route statistics (camel top) need Camel's management");
         for (Path file : filesOfThisProcess()) {
             String text = Files.readString(file);

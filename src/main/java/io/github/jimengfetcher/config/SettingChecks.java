@@ -14,6 +14,9 @@ import org.apache.camel.util.TimeUtils;
  */
 public final class SettingChecks {
 
+    /** The most tasks one page of the task list may show: the HTTP contract's, and so the bound of every page-size setting. */
+    public static final int MAX_PAGE_SIZE = 1_000;
+
     /** An instance id: it names a folder and a metrics label, so nothing a path or a label could trip on. */
     static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     /** A Kafka topic's legal characters (also asked of the group id, which goes into an endpoint URI). */
@@ -211,7 +214,7 @@ public final class SettingChecks {
                     return "is not a whole number: " + example(kind, "");
                 }
                 long min = kind == Kind.COUNT ? 0 : 1;
-                long max = kind == Kind.PORT ? 65_535 : kind == Kind.PAGE_SIZE ? io.github.jimengfetcher.observe.TaskQuery.MAX_LIMIT : Integer.MAX_VALUE;
+                long max = kind == Kind.PORT ? 65_535 : kind == Kind.PAGE_SIZE ? MAX_PAGE_SIZE : Integer.MAX_VALUE;
                 return number >= min && number <= max ? null : "is out of range: " + example(kind, "");
             case BOOLEAN:
                 String lower = value.toLowerCase(Locale.ROOT);
@@ -230,7 +233,7 @@ public final class SettingChecks {
             case POSITIVE_COUNT -> "write a whole number of at least 1";
             case COUNT -> "write a whole number of at least 0";
             case PORT -> "write a port from 1 to 65535";
-            case PAGE_SIZE -> "write a whole number from 1 to 1000";
+            case PAGE_SIZE -> "write a whole number from 1 to " + MAX_PAGE_SIZE;
             case BOOLEAN -> "write true or false";
             case LOG_FORMAT -> "write text or json";
             case BROKERS_OR_EMPTY -> "write a comma-separated list of host:port, such as kafka-1:9092,kafka-2:9092 (or leave it empty: Kafka off)";

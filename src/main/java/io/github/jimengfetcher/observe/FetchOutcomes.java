@@ -8,7 +8,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 import io.github.jimengfetcher.api.ApiFault;
-import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.life.ApiHealth;
 
 /**
  * Counts every call of GET {base-url}/jimeng/fetch/{id} by how it ended, as Camel reports

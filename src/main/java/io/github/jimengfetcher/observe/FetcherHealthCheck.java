@@ -12,10 +12,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.util.TimeUtils;
 
-import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.output.OutputFolders;
-import io.github.jimengfetcher.output.OutputHealth;
+import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.store.StoreHealth;
 
 /**

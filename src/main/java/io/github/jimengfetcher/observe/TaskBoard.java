@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 
-import io.github.jimengfetcher.api.ApiHealth;
+import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;

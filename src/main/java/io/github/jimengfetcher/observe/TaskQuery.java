@@ -1,5 +1,6 @@
 package io.github.jimengfetcher.observe;
 
+import io.github.jimengfetcher.config.SettingChecks;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -13,7 +14,7 @@ public record TaskQuery(TaskState state, String idPart, int offset, int limit, S
 
     /** Tasks on a page unless the query asks for another number; the limit is part of the HTTP contract. */
     public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1_000;
+    public static final int MAX_LIMIT = SettingChecks.MAX_PAGE_SIZE;
     /** Far beyond any store's count, and offset + limit still fits an int. */
     public static final int MAX_OFFSET = 1_000_000_000;
     /** Longer than any task id: a search for more text cannot match. */

@@ -15,7 +15,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.jimengfetcher.store.DueWork;
+import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.task.Lease;
 
 /**

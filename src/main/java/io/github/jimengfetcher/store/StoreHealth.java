@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the task store can be reached (bean {@code storeHealth}). The shared database can go
  * away: the first failure of an episode is logged once, the recovery once; meanwhile no new work
- * is claimed, health is DOWN, and the leases held lapse (see {@link DueWork#renewHeld}).
+ * is claimed, health is DOWN, and the leases held lapse (see {@code DueWork#renewHeld} in package life).
  */
 public class StoreHealth {
 

@@ -11,7 +11,8 @@ import io.github.jimengfetcher.task.TaskState;
 
 /**
  * Where tasks are kept: storage only. What a change means (backoff, limits, deadlines) is
- * {@link TaskLife}'s, the same for every store; how much work runs at once is {@link DueWork}'s.
+ * {@code TaskLife}'s (package life, above the stores), the same for every store; how much work runs
+ * at once is {@code DueWork}'s.
  *
  * Work is handed out as leases ({@link Lease}): a claim takes due tasks for this instance, with a
  * fencing epoch and an expiry on the store's clock. Every change to a task goes with its lease

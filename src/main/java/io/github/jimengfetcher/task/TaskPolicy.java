@@ -6,7 +6,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.camel.util.TimeUtils;
 
-import io.github.jimengfetcher.FetcherConfiguration;
 import io.github.jimengfetcher.schedule.DurationHistogram;
 import io.github.jimengfetcher.schedule.DurationRule;
 import io.github.jimengfetcher.schedule.FetchSchedule;

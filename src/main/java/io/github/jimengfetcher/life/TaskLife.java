@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.store;
+package io.github.jimengfetcher.life;
 
 import org.apache.camel.Variable;
 import org.apache.camel.util.TimeUtils;
@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.VideoUrlExpiry;
 import io.github.jimengfetcher.schedule.DurationRule;
+import io.github.jimengfetcher.store.FinishedRecords;
+import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;

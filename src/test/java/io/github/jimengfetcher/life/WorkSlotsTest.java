@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.store;
+package io.github.jimengfetcher.life;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

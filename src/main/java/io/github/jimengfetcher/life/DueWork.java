@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.store;
+package io.github.jimengfetcher.life;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.store.StoreHealth;
+import io.github.jimengfetcher.store.StoreUnavailableException;
+import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;

@@ -1,8 +1,8 @@
-package io.github.jimengfetcher.download;
+package io.github.jimengfetcher.life;
 
 import org.apache.camel.Variable;
 
-import io.github.jimengfetcher.store.TaskLife;
+import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskFailure;

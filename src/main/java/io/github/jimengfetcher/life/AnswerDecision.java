@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.api;
+package io.github.jimengfetcher.life;
 
 /** What follows a readable answer of the API (see {@link AfterAnswer}); poll.yaml branches on it. */
 public enum AnswerDecision {

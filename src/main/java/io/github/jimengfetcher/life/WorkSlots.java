@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.store;
+package io.github.jimengfetcher.life;
 
 /**
  * How many fetches (or downloads) may be in flight at once: a counting limiter whose limit can

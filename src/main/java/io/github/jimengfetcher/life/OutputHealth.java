@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.output;
+package io.github.jimengfetcher.life;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.Faults;
-import io.github.jimengfetcher.store.TaskLife;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 

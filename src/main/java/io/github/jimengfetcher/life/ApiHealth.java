@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.api;
+package io.github.jimengfetcher.life;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -9,7 +9,9 @@ import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.jimengfetcher.store.TaskLife;
+import io.github.jimengfetcher.api.ApiFault;
+import io.github.jimengfetcher.api.Faults;
+import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;

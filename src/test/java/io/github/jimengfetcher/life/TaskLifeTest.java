@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.store;
+package io.github.jimengfetcher.life;
 
 import java.nio.file.Path;
 import java.util.List;

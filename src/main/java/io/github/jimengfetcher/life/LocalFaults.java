@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.output;
+package io.github.jimengfetcher.life;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,6 @@ import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.jimengfetcher.store.TaskLife;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskFailure;

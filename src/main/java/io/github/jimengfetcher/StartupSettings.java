@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.config;
+package io.github.jimengfetcher;
 
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -9,12 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.ApiEndpoint;
-import io.github.jimengfetcher.api.ApiHealth;
 import io.github.jimengfetcher.api.ApiRequestLimits;
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.config.EnvironmentSettings;
+import io.github.jimengfetcher.config.SettingChecks;
 import io.github.jimengfetcher.demo.DemoGateway;
+import io.github.jimengfetcher.life.ApiHealth;
+import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.log.LogFormat;
-import io.github.jimengfetcher.store.DueWork;
 
 /**
  * Checks the settings before any piece is made or route starts ({@link SettingChecks}); a

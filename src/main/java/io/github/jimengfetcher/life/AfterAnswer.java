@@ -1,8 +1,9 @@
-package io.github.jimengfetcher.api;
+package io.github.jimengfetcher.life;
 
 import org.apache.camel.Variable;
 
-import io.github.jimengfetcher.store.TaskLife;
+import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.api.FetchAnswerReader;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;

@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.download;
+package io.github.jimengfetcher.life;
 
 /** What follows one download attempt (see {@link AfterDownload}); download.yaml branches on it. */
 public enum DownloadDecision {
