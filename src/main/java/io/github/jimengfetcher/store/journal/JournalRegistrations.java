@@ -4,9 +4,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
-import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskIds;
@@ -21,24 +21,23 @@ final class JournalRegistrations {
     private final Map<String, Task> tasks;
     private final Map<String, TaskState> finished;
     private final DueTasks due;
-    private final FinishedRecords outputs;
     private final ActiveClock activeClock;
     private final TaskJournal journal;
     private final Consumer<Task> waiting;
 
     /** @param waiting puts a task among the waiting ones and wakes a claim waiting for due work */
-    JournalRegistrations(Map<String, Task> tasks, Map<String, TaskState> finished, DueTasks due, FinishedRecords outputs,
+    JournalRegistrations(Map<String, Task> tasks, Map<String, TaskState> finished, DueTasks due,
                          ActiveClock activeClock, TaskJournal journal, Consumer<Task> waiting) {
         this.tasks = tasks;
         this.finished = finished;
         this.due = due;
-        this.outputs = outputs;
         this.activeClock = activeClock;
         this.journal = journal;
         this.waiting = waiting;
     }
 
-    Registration register(List<String> ids, long now) {
+    /** @param recorded the ids among these whose result or failure record exists in the output folder */
+    Registration register(List<String> ids, Set<String> recorded, long now) {
         int pending = 0;
         int known = 0;
         List<Task> added = new ArrayList<>();
@@ -46,7 +45,7 @@ final class JournalRegistrations {
             TaskIds.require(id);
             if (tasks.containsKey(id)) {
                 pending++;
-            } else if (finished.containsKey(id) || outputs != null && outputs.isFinished(id)) {
+            } else if (finished.containsKey(id) || recorded.contains(id)) {
                 known++;
             } else {
                 added.add(add(id, now));

@@ -3,9 +3,11 @@ package io.github.jimengfetcher.store.journal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.apache.camel.util.TimeUtils;
@@ -16,6 +18,7 @@ import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -96,7 +99,7 @@ public class JournalTaskStore implements TaskStore {
 
     public synchronized void start() throws IOException {
         journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
-        registrations = new JournalRegistrations(tasks, finished, due, outputs, activeClock, journal, this::waiting);
+        registrations = new JournalRegistrations(tasks, finished, due, activeClock, journal, this::waiting);
         journal.read(tasks, finished);
         long now = now();
         activeClock.start(now);
@@ -120,9 +123,10 @@ public class JournalTaskStore implements TaskStore {
     // ---- registration ----
 
     /**
-     * In slices, each under the lock and forced to disk on its own: a file of hundreds of thousands
-     * of ids does not hold every fetch, claim and /tasks for the whole of its registration. Should a
-     * slice fail, the slices before it are registered and the caller's next try counts them as known.
+     * In slices, each under the lock and forced to disk on its own, with the look-ups of the output
+     * folder (whether a task's record exists) made between them, outside the lock: a file of hundreds
+     * of thousands of ids does not hold every fetch, claim and /tasks for the whole of its registration.
+     * Should a slice fail, the slices before it are registered and the caller's next try counts them as known.
      */
     @Override
     public Registration register(List<String> ids) {
@@ -131,9 +135,17 @@ public class JournalTaskStore implements TaskStore {
         int known = 0;
         for (int from = 0; from < ids.size() || from == 0; from += REGISTRATION_SLICE) {
             List<String> slice = ids.subList(from, Math.min(ids.size(), from + REGISTRATION_SLICE));
+            Set<String> recorded = new HashSet<>();
+            if (outputs != null) {
+                for (String id : slice) {
+                    if (outputs.isFinished(TaskIds.require(id))) {
+                        recorded.add(id);
+                    }
+                }
+            }
             Registration part;
             synchronized (this) {
-                part = registrations.register(slice, now());
+                part = registrations.register(slice, recorded, now());
             }
             registered += part.registered();
             pending += part.alreadyPending();
