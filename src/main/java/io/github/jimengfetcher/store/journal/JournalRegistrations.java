@@ -36,13 +36,15 @@ final class JournalRegistrations {
         this.waiting = waiting;
     }
 
-    /** @param recorded the ids among these whose result or failure record exists in the output folder */
+    /**
+     * @param ids      valid ids (the store checked them)
+     * @param recorded the ids among these whose result or failure record exists in the output folder
+     */
     Registration register(List<String> ids, Set<String> recorded, long now) {
         int pending = 0;
         int known = 0;
         List<Task> added = new ArrayList<>();
         for (String id : ids) {
-            TaskIds.require(id);
             if (tasks.containsKey(id)) {
                 pending++;
             } else if (finished.containsKey(id) || recorded.contains(id)) {

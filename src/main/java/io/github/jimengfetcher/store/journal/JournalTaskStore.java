@@ -136,11 +136,11 @@ public class JournalTaskStore implements TaskStore {
         for (int from = 0; from < ids.size() || from == 0; from += REGISTRATION_SLICE) {
             List<String> slice = ids.subList(from, Math.min(ids.size(), from + REGISTRATION_SLICE));
             Set<String> recorded = new HashSet<>();
-            if (outputs != null) {
-                for (String id : slice) {
-                    if (outputs.isFinished(TaskIds.require(id))) {
-                        recorded.add(id);
-                    }
+            for (String id : slice) {
+                // Checked before the id names a file, and before it is registered.
+                TaskIds.require(id);
+                if (outputs != null && outputs.isFinished(id)) {
+                    recorded.add(id);
                 }
             }
             Registration part;
