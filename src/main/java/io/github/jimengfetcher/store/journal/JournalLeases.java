@@ -54,4 +54,13 @@ final class JournalLeases {
         next.activeAt = current.activeAt;
         return next;
     }
+
+    /** The task as a release leaves it (no owner), made from the holder's copy before the store's lock is taken. */
+    static Task released(Lease lease) {
+        Task next = lease.task().copy();
+        next.epoch = lease.epoch();
+        next.leaseOwner = null;
+        next.leaseUntil = 0;
+        return next;
+    }
 }

@@ -2,11 +2,14 @@ package io.github.jimengfetcher.store.journal;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskIds;
@@ -17,6 +20,9 @@ import io.github.jimengfetcher.task.TaskState;
  * registered at all (the caller, an inbox file, tries again). Runs under the store's lock.
  */
 final class JournalRegistrations {
+
+    /** Ids registered under one hold of the lock. */
+    static final int SLICE = 2_000;
 
     private final Map<String, Task> tasks;
     private final Map<String, TaskState> finished;
@@ -37,6 +43,42 @@ final class JournalRegistrations {
     }
 
     /**
+     * Registers ids in slices of {@value #SLICE}, each under the lock and forced to disk on its own,
+     * with the look-ups of the output folder (whether a task's record exists) made between them,
+     * outside the lock: a file of hundreds of thousands of ids does not hold every fetch, claim and
+     * /tasks for the whole of its registration. Should a slice fail, the slices before it are
+     * registered and the caller's next try counts them as known.
+     *
+     * @param lock the store's lock, taken for each slice
+     */
+    Registration registerInSlices(List<String> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
+        int registered = 0;
+        int pending = 0;
+        int known = 0;
+        for (int from = 0; from < ids.size() || from == 0; from += SLICE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
+            Set<String> recorded = new HashSet<>();
+            for (String id : slice) {
+                // Checked before the id names a file, and before it is registered.
+                TaskIds.require(id);
+                if (outputs != null && outputs.isFinished(id)) {
+                    recorded.add(id);
+                }
+            }
+            Registration part;
+            synchronized (lock) {
+                part = register(slice, recorded, now.getAsLong());
+            }
+            registered += part.registered();
+            pending += part.alreadyPending();
+            known += part.alreadyFinished();
+        }
+        return new Registration(registered, pending, known);
+    }
+
+    /**
+     * One slice, under the store's lock.
+     *
      * @param ids      valid ids (the store checked them)
      * @param recorded the ids among these whose result or failure record exists in the output folder
      */

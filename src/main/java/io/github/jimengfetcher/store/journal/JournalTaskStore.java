@@ -3,11 +3,9 @@ package io.github.jimengfetcher.store.journal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.apache.camel.util.TimeUtils;
@@ -18,7 +16,6 @@ import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
-import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -47,8 +44,6 @@ public class JournalTaskStore implements TaskStore {
     /** Finished ids and how they ended (null: finished before outcomes were kept; the output folder says). */
     private final Map<String, TaskState> finished = new HashMap<>();
     private final DueTasks due = new DueTasks();
-    /** Ids registered under one hold of the lock. */
-    private static final int REGISTRATION_SLICE = 2_000;
 
     /** Read by every fetch: never behind the store's lock. */
     private volatile long fetchesPausedUntil;
@@ -78,12 +73,6 @@ public class JournalTaskStore implements TaskStore {
     /** Told of each task found finished at start (its record written before a stop), before the store forgets it. */
     public void setOnRecorded(RecordedListener onRecorded) {
         this.onRecorded = onRecorded;
-    }
-
-    /** What is told of a task found finished at start. */
-    @FunctionalInterface
-    public interface RecordedListener {
-        void accept(String taskId) throws IOException;
     }
 
     public void setLeaseTime(String leaseTime) {
@@ -122,36 +111,10 @@ public class JournalTaskStore implements TaskStore {
 
     // ---- registration ----
 
-    /**
-     * In slices, each under the lock and forced to disk on its own, with the look-ups of the output
-     * folder (whether a task's record exists) made between them, outside the lock: a file of hundreds
-     * of thousands of ids does not hold every fetch, claim and /tasks for the whole of its registration.
-     * Should a slice fail, the slices before it are registered and the caller's next try counts them as known.
-     */
+    /** In slices, each under the lock (see {@link JournalRegistrations#registerInSlices}). */
     @Override
     public Registration register(List<String> ids) {
-        int registered = 0;
-        int pending = 0;
-        int known = 0;
-        for (int from = 0; from < ids.size() || from == 0; from += REGISTRATION_SLICE) {
-            List<String> slice = ids.subList(from, Math.min(ids.size(), from + REGISTRATION_SLICE));
-            Set<String> recorded = new HashSet<>();
-            for (String id : slice) {
-                // Checked before the id names a file, and before it is registered.
-                TaskIds.require(id);
-                if (outputs != null && outputs.isFinished(id)) {
-                    recorded.add(id);
-                }
-            }
-            Registration part;
-            synchronized (this) {
-                part = registrations.register(slice, recorded, now());
-            }
-            registered += part.registered();
-            pending += part.alreadyPending();
-            known += part.alreadyFinished();
-        }
-        return new Registration(registered, pending, known);
+        return registrations.registerInSlices(ids, outputs, this, this::now);
     }
 
     @Override
@@ -220,10 +183,7 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public void release(Lease lease) {
         // the task as it will be kept, and its journal line, made before the lock: every fetch ends here
-        Task next = lease.task().copy();
-        next.epoch = lease.epoch();
-        next.leaseOwner = null;
-        next.leaseUntil = 0;
+        Task next = JournalLeases.released(lease);
         String line = TaskJournal.putLine(next);
         synchronized (this) {
             Task current = held(lease);

@@ -17,9 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +37,6 @@ import io.github.jimengfetcher.task.TaskState;
 final class TaskJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskJournal.class);
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path folder;
     private final ActiveClock clock;
@@ -65,7 +61,7 @@ final class TaskJournal {
         this.clock = clock;
         this.snapshot = snapshot;
         this.finishedIds = finishedIds;
-        this.reader = new TaskJournalReader(folder, clock, JSON);
+        this.reader = new TaskJournalReader(folder, clock, JournalLines.JSON);
     }
 
     Path path() {
@@ -92,41 +88,11 @@ final class TaskJournal {
 
     /** The line that puts a task, made before the store's lock is taken: writing JSON takes the longest. */
     static String putLine(Task task) {
-        try {
-            // Written in one pass (a tree first, then its text, cost twice as much on every fetch).
-            return JSON.writeValueAsString(new PutEntry(task));
-        } catch (IOException e) {
-            throw new IllegalStateException("task " + task.id + " cannot be written as JSON", e);
-        }
-    }
-
-    /** A put line: {"op":"put","task":{...}}. */
-    private record PutEntry(String op, Task task) {
-        PutEntry(Task task) {
-            this("put", task);
-        }
+        return JournalLines.put(task);
     }
 
     void finished(String id, TaskState outcome) {
-        append(finishedEntry(id, outcome));
-    }
-
-    private static ObjectNode finishedEntry(String id, TaskState outcome) {
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "finished");
-        entry.put("id", id);
-        if (outcome != null) {
-            entry.put("outcome", outcome.name());
-        }
-        return entry;
-    }
-
-    private void append(ObjectNode entry) {
-        try {
-            append(JSON.writeValueAsString(entry));
-        } catch (IOException e) {
-            throw new IllegalStateException("a journal entry cannot be written as JSON", e);
-        }
+        append(JournalLines.finished(id, outcome));
     }
 
     /** Appends one line (a put made by {@link #putLine}). */
@@ -190,10 +156,7 @@ final class TaskJournal {
     }
 
     private void appendClock(long now) throws IOException {
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("op", "clock");
-        entry.put("active", clock.reading(now));
-        writer.write(JSON.writeValueAsString(entry));
+        writer.write(JournalLines.clock(clock.reading(now)));
         writer.write('\n');
         lines++;
         clockWrittenAt = now;
@@ -275,17 +238,14 @@ final class TaskJournal {
         Map<String, TaskState> finished = finishedIds.get();
         try (FileOutputStream out = new FileOutputStream(tmp.toFile());
              BufferedWriter next = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
-            ObjectNode reading = JSON.createObjectNode();
-            reading.put("op", "clock");
-            reading.put("active", clock.reading(System.currentTimeMillis()));
-            next.write(JSON.writeValueAsString(reading));
+            next.write(JournalLines.clock(clock.reading(System.currentTimeMillis())));
             next.write('\n');
             for (Task task : tasks) {
                 next.write(putLine(task));
                 next.write('\n');
             }
             for (Map.Entry<String, TaskState> done : finished.entrySet()) {
-                next.write(JSON.writeValueAsString(finishedEntry(done.getKey(), done.getValue())));
+                next.write(JournalLines.finished(done.getKey(), done.getValue()));
                 next.write('\n');
             }
             next.flush();

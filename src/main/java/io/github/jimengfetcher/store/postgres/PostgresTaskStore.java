@@ -1,14 +1,7 @@
 package io.github.jimengfetcher.store.postgres;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
 import org.apache.camel.util.TimeUtils;
@@ -45,6 +38,7 @@ public class PostgresTaskStore implements TaskStore {
     private String keyHash = "";
     private final StoreClock clock = new StoreClock();
     private InstanceHeartbeat heartbeat;
+    private LeaseClaims claims;
     private boolean started;
     /** Every fetch asks: read twice a second, so a pause another instance records holds here within a second. */
     private final RecentValue pausedUntil = new RecentValue(500);
@@ -87,6 +81,7 @@ public class PostgresTaskStore implements TaskStore {
             return;
         }
         registrations = new Registrations(sql, clock, outputs);
+        claims = new LeaseClaims(sql, clock, instanceId, leaseTime);
         DataSource dataSource = sql.dataSource();
         try {
             StoreSchema.migrate(dataSource);
@@ -139,50 +134,9 @@ public class PostgresTaskStore implements TaskStore {
 
     // ---- leases ----
 
-    /**
-     * Downloads due go the URL that lapses first first (the task's videoUrlExpiresAt, read from the
-     * document: the due rows are few, sorted after the index found them), then those whose URL does
-     * not say, in due order.
-     */
-    private static final String BY_URL_EXPIRY = "(task->>'videoUrlExpiresAt')::bigint NULLS LAST, next_at";
-
     @Override
     public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
-        clock.tickIfDue(sql.dataSource());
-        if (max <= 0) {
-            return List.of();
-        }
-        String paused = phase == Task.Phase.FETCH
-                ? " AND NOT EXISTS (SELECT 1 FROM jimeng_pauses WHERE key_hash = ? AND until_at > " + NOW + ")" : "";
-        String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
-                + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + paused
-                + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
-                + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
-                + "next_at = " + NOW + " + ? FROM due WHERE t.id = due.id "
-                + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW;
-        List<Lease> leases = new ArrayList<>();
-        try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
-            int i = 1;
-            claim.setString(i++, phase.name());
-            if (phase == Task.Phase.FETCH) {
-                claim.setString(i++, keyHash);
-            }
-            claim.setInt(i++, max);
-            claim.setString(i++, instanceId);
-            claim.setLong(i++, leaseTime);
-            claim.setLong(i, gapMillis);
-            long sentAt = System.currentTimeMillis();
-            try (ResultSet rows = claim.executeQuery()) {
-                while (rows.next()) {
-                    Task task = sql.task(rows);
-                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
-                    leases.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
-                }
-            }
-        } catch (SQLException e) {
-            throw StoreSql.unavailable(e);
-        }
-        return leases;
+        return claims.claimDue(phase, max, gapMillis, keyHash);
     }
 
     /** The instance's heartbeat goes with the lease renewals (see {@link InstanceHeartbeat}). */
@@ -206,40 +160,7 @@ public class PostgresTaskStore implements TaskStore {
     /** One statement for the whole batch. */
     @Override
     public List<Lease> renewAll(java.util.Collection<Lease> leases) {
-        List<Lease> asked = leases.stream().filter(lease -> !lease.ended()).toList();
-        if (asked.isEmpty()) {
-            return List.of();
-        }
-        Set<String> renewed = new HashSet<>();
-        java.util.Map<String, Lease> byId = new java.util.HashMap<>();
-        asked.forEach(lease -> byId.put(lease.taskId(), lease));
-        try (Connection c = sql.connection(); PreparedStatement renew = c.prepareStatement(
-                "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ? FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
-                        + "WHERE t.id = l.id AND t.lease_epoch = l.epoch AND t.lease_owner = ? AND t.lease_until > " + NOW
-                        + " AND NOT t.finished RETURNING t.id, t.lease_until")) {
-            renew.setLong(1, leaseTime);
-            renew.setArray(2, c.createArrayOf("text", asked.stream().map(Lease::taskId).toArray()));
-            renew.setArray(3, c.createArrayOf("bigint", asked.stream().map(Lease::epoch).toArray()));
-            renew.setString(4, instanceId);
-            try (ResultSet rows = renew.executeQuery()) {
-                while (rows.next()) {
-                    String id = rows.getString(1);
-                    renewed.add(id);
-                    byId.get(id).renewedUntil(rows.getLong(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw StoreSql.unavailable(e);
-        }
-        List<Lease> lost = new ArrayList<>();
-        for (Lease lease : asked) {
-            // a lease given back while the renewal ran is not lost (release and finish end it first)
-            if (!renewed.contains(lease.taskId()) && !lease.ended()) {
-                lease.end();
-                lost.add(lease);
-            }
-        }
-        return lost;
+        return claims.renewAll(leases);
     }
 
     @Override

@@ -1,0 +1,119 @@
+package io.github.jimengfetcher.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.Task;
+
+import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
+
+/**
+ * The shared store's claims and renewals, many rows in one statement each: due rows are taken with
+ * {@code FOR UPDATE SKIP LOCKED} (two instances never claim one row) and leased with a fencing epoch
+ * one higher; renewals extend only the rows whose owner and epoch still match.
+ */
+final class LeaseClaims {
+
+    private final StoreSql sql;
+    private final StoreClock clock;
+    private final String instanceId;
+    private final long leaseTime;
+
+    LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime) {
+        this.sql = sql;
+        this.clock = clock;
+        this.instanceId = instanceId;
+        this.leaseTime = leaseTime;
+    }
+
+    /**
+     * Downloads due go the URL that lapses first first (the task's videoUrlExpiresAt, read from the
+     * document: the due rows are few, sorted after the index found them), then those whose URL does
+     * not say, in due order.
+     */
+    private static final String BY_URL_EXPIRY = "(task->>'videoUrlExpiresAt')::bigint NULLS LAST, next_at";
+
+    /** Claims up to max due tasks of the phase (fetches: not while the key's fetches are paused) in one statement, leased for the lease time, due again after gapMillis. */
+    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, String keyHash) {
+        clock.tickIfDue(sql.dataSource());
+        if (max <= 0) {
+            return List.of();
+        }
+        String paused = phase == Task.Phase.FETCH
+                ? " AND NOT EXISTS (SELECT 1 FROM jimeng_pauses WHERE key_hash = ? AND until_at > " + NOW + ")" : "";
+        String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
+                + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + paused
+                + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
+                + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
+                + "next_at = " + NOW + " + ? FROM due WHERE t.id = due.id "
+                + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW;
+        List<Lease> leases = new ArrayList<>();
+        try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
+            int i = 1;
+            claim.setString(i++, phase.name());
+            if (phase == Task.Phase.FETCH) {
+                claim.setString(i++, keyHash);
+            }
+            claim.setInt(i++, max);
+            claim.setString(i++, instanceId);
+            claim.setLong(i++, leaseTime);
+            claim.setLong(i, gapMillis);
+            long sentAt = System.currentTimeMillis();
+            try (ResultSet rows = claim.executeQuery()) {
+                while (rows.next()) {
+                    Task task = sql.task(rows);
+                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
+                    leases.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
+                }
+            }
+        } catch (SQLException e) {
+            throw StoreSql.unavailable(e);
+        }
+        return leases;
+    }
+
+    /** Renews the leases in one statement; @return those lost (their rows moved on: ended here). */
+    List<Lease> renewAll(java.util.Collection<Lease> leases) {
+        List<Lease> asked = leases.stream().filter(lease -> !lease.ended()).toList();
+        if (asked.isEmpty()) {
+            return List.of();
+        }
+        Set<String> renewed = new HashSet<>();
+        java.util.Map<String, Lease> byId = new java.util.HashMap<>();
+        asked.forEach(lease -> byId.put(lease.taskId(), lease));
+        try (Connection c = sql.connection(); PreparedStatement renew = c.prepareStatement(
+                "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ? FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
+                        + "WHERE t.id = l.id AND t.lease_epoch = l.epoch AND t.lease_owner = ? AND t.lease_until > " + NOW
+                        + " AND NOT t.finished RETURNING t.id, t.lease_until")) {
+            renew.setLong(1, leaseTime);
+            renew.setArray(2, c.createArrayOf("text", asked.stream().map(Lease::taskId).toArray()));
+            renew.setArray(3, c.createArrayOf("bigint", asked.stream().map(Lease::epoch).toArray()));
+            renew.setString(4, instanceId);
+            try (ResultSet rows = renew.executeQuery()) {
+                while (rows.next()) {
+                    String id = rows.getString(1);
+                    renewed.add(id);
+                    byId.get(id).renewedUntil(rows.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw StoreSql.unavailable(e);
+        }
+        List<Lease> lost = new ArrayList<>();
+        for (Lease lease : asked) {
+            // a lease given back while the renewal ran is not lost (release and finish end it first)
+            if (!renewed.contains(lease.taskId()) && !lease.ended()) {
+                lease.end();
+                lost.add(lease);
+            }
+        }
+        return lost;
+    }
+}
