@@ -1,16 +1,9 @@
 package io.github.jimengfetcher.api;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.camel.util.TimeUtils;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -18,12 +11,10 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -92,7 +83,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
 
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) throws IOException, HttpException {
-        Deadline deadline = new Deadline(scope);
+        RequestDeadline deadline = new RequestDeadline(scope, watchdog, requestTimeout);
         ClassicHttpResponse response;
         long sentAt = System.nanoTime();
         if (pace != null) {
@@ -128,7 +119,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
             }
             throw tooLarge();
         }
-        response.setEntity(new LimitedEntity(entity, deadline));
+        response.setEntity(new LimitedAnswer(entity, deadline, maxAnswerSize, this::tooLarge));
         return response;
     }
 
@@ -138,7 +129,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         }
     }
 
-    private AnswerTooLargeException tooLarge() {
+    AnswerTooLargeException tooLarge() {
         return new AnswerTooLargeException("the API's answer is larger than jimeng.api.max-answer-size ("
                 + maxAnswerSize + " bytes); refused without reading further");
     }
@@ -146,151 +137,6 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
     @Override
     public void close() {
         watchdog.shutdownNow();
-    }
-
-    /** The deadline of one request: at it, the connection is cut, which ends any read in progress. */
-    private final class Deadline implements Runnable {
-        private final ExecChain.Scope scope;
-        private final AtomicBoolean passed = new AtomicBoolean();
-        private final ScheduledFuture<?> alarm;
-        private volatile boolean tooLarge;
-
-        Deadline(ExecChain.Scope scope) {
-            this.scope = scope;
-            this.alarm = watchdog.schedule(this, requestTimeout, TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void run() {
-            passed.set(true);
-            abort();
-        }
-
-        /**
-         * The answer is larger than allowed: the connection is cut, and whatever fails on it after this
-         * (a read, a close: "Socket closed") is reported as what it is, an answer too large.
-         */
-        void refuseTooLarge() {
-            tooLarge = true;
-            abort();
-        }
-
-        boolean refusedTooLarge() {
-            return tooLarge;
-        }
-
-        void abort() {
-            // Cancelling the request ends a wait for a pooled connection too; discarding closes the socket.
-            if (scope.originalRequest instanceof Cancellable request) {
-                request.cancel();
-            }
-            scope.execRuntime.discardEndpoint();
-        }
-
-        boolean passed() {
-            return passed.get();
-        }
-
-        void disarm() {
-            alarm.cancel(false);
-        }
-
-        RequestDeadlineException fault(IOException cause) {
-            RequestDeadlineException fault = new RequestDeadlineException("no complete answer from the API within jimeng.api.request-timeout ("
-                    + TimeUtils.printDuration(requestTimeout, requestTimeout < 1000) + "); the request was cut off");
-            fault.initCause(cause);
-            return fault;
-        }
-    }
-
-    /** The answer's body, counted as it is read; the deadline is disarmed once it is read or closed. */
-    private final class LimitedEntity extends HttpEntityWrapper {
-        private final Deadline deadline;
-
-        LimitedEntity(HttpEntity entity, Deadline deadline) {
-            super(entity);
-            this.deadline = deadline;
-        }
-
-        @Override
-        public InputStream getContent() throws IOException {
-            return new CountingStream(super.getContent(), deadline);
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            try (InputStream in = getContent()) {
-                in.transferTo(out);
-            }
-        }
-
-        @Override
-        public boolean isRepeatable() {
-            return false;
-        }
-    }
-
-    private final class CountingStream extends FilterInputStream {
-        private final Deadline deadline;
-        private long count;
-
-        CountingStream(InputStream in, Deadline deadline) {
-            super(in);
-            this.deadline = deadline;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (deadline.refusedTooLarge()) {
-                throw tooLarge();
-            }
-            if (deadline.passed()) {
-                throw deadline.fault(null);
-            }
-            int n;
-            try {
-                n = super.read(b, off, (int) Math.min(len, maxAnswerSize + 1 - count));
-            } catch (IOException e) {
-                deadline.disarm();
-                throw deadline.passed() ? deadline.fault(e) : e;
-            }
-            if (n < 0) {
-                deadline.disarm();
-                return n;
-            }
-            count += n;
-            if (count > maxAnswerSize) {
-                deadline.disarm();
-                deadline.refuseTooLarge();
-                throw tooLarge();
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[(int) Math.min(n, 8192)];
-            int read = read(buffer, 0, buffer.length);
-            return Math.max(read, 0);
-        }
-
-        @Override
-        public void close() throws IOException {
-            deadline.disarm();
-            try {
-                super.close();
-            } catch (IOException e) {
-                // a close in a finally block would otherwise hide why the connection was cut
-                throw deadline.refusedTooLarge() ? tooLarge() : e;
-            }
-        }
     }
 
     /** No complete answer by the deadline: a timeout like any other, so the task retries. */
