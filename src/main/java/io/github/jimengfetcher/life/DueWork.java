@@ -198,50 +198,11 @@ public class DueWork {
      * renewed; the exchange carrying it stops at its next change. The instance's heartbeat goes with it.
      */
     public void renewHeld() {
-        try {
-            store.heartbeat();
-        } catch (StoreUnavailableException e) {
-            storeHealth.unreachable(e);
-        }
-        long renewBefore = store.now() + store.leaseTimeMillis() * 2 / 3;
-        List<Lease> due = new ArrayList<>();
-        for (Lease lease : held.values()) {
-            if (!lease.ended() && lease.expiresAt() < renewBefore) {
-                due.add(lease);
-            }
-        }
-        if (due.isEmpty()) {
-            return;
-        }
-        List<Lease> lost;
-        try {
-            lost = store.renewAll(due);
-            storeHealth.reachable();
-        } catch (StoreUnavailableException e) {
-            storeHealth.unreachable(e);
-            lost = lapsing(due);
-        }
-        for (Lease lease : lost) {
+        for (Lease lease : LeaseRenewals.renewDue(store, storeHealth, held.values())) {
             held.remove(lease.taskId(), lease);
             LOG.warn("{}: the lease was lost before it could be renewed; this instance stops its work on the task", lease);
             onLeaseLost.accept(lease);
         }
-    }
-
-    /**
-     * The store cannot be reached to renew: work whose lease is about to run out stops now, a safe
-     * margin before another instance may take the task over.
-     */
-    private List<Lease> lapsing(List<Lease> leases) {
-        long stopAfter = store.now() + store.leaseTimeMillis() / 6;
-        List<Lease> lapsing = new ArrayList<>();
-        for (Lease lease : leases) {
-            if (lease.expiresAt() <= stopAfter) {
-                lease.end();
-                lapsing.add(lease);
-            }
-        }
-        return lapsing;
     }
 
     /** The app stops: from now on nothing is claimed (work in flight goes on, its leases renewed). */
