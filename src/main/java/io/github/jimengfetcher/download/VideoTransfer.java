@@ -77,17 +77,17 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
         StorageAnswer answer = StorageAnswer.of(response.getCode(), range == null ? null : range.getValue(),
                 entity == null ? 0 : entity.getContentLength(), offset, () -> partFile.announcedTotal().orElse(-1));
         switch (answer.kind()) {
-            case URL_REFUSED -> throw new Stop(DownloadResult.of(DownloadResult.Outcome.URL_REFUSED, id, answer.detail()), false);
-            case NOTHING_LEFT -> throw new NothingLeft(answer.total());
-            case RETRY -> throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, answer.detail()), false);
-            case START_OVER -> throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, answer.detail()), true);
+            case URL_REFUSED -> throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.URL_REFUSED, id, answer.detail()), false);
+            case NOTHING_LEFT -> throw new TransferEnds.NothingLeft(answer.total());
+            case RETRY -> throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, answer.detail()), false);
+            case START_OVER -> throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, answer.detail()), true);
             case BODY -> {
                 offset = answer.offset();
                 expectedTotal = answer.total();
             }
         }
         if (expectedTotal > limits.maxSize()) {
-            throw new Stop(DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id, "video is " + expectedTotal
+            throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id, "video is " + expectedTotal
                     + " bytes, larger than jimeng.download.max-size (" + limits.maxSize() + " bytes)"), true);
         }
         written = offset;
@@ -101,10 +101,10 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
                 rememberTotal();
             }
         } catch (IOException e) {
-            throw new DiskFailure(e);
+            throw new TransferEnds.DiskFailure(e);
         }
         if (channel.size() != offset) {
-            throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id,
+            throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id,
                     "the partial file changed on disk before the transfer began; starting over"), true);
         }
         speed = new SpeedWatch(limits.stallTimeout(), limits.minSpeed(), System.nanoTime());
@@ -143,12 +143,12 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
             peek.get(head, headLength, take);
             headLength += take;
             if (headLength == head.length && !Mp4Check.startsLikeMp4(head, headLength)) {
-                throw new Stop(DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id,
+                throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id,
                         "storage host sent something that is not an MP4 (" + contentType + ")"), true);
             }
         }
         if (written + n > limits.maxSize()) {
-            throw new Stop(DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id,
+            throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.TOO_LARGE, id,
                     "video grew past jimeng.download.max-size (" + limits.maxSize() + " bytes)"), true);
         }
         try {
@@ -156,12 +156,12 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
                 channel.write(src);
             }
         } catch (IOException e) {
-            throw new DiskFailure(e);
+            throw new TransferEnds.DiskFailure(e);
         }
         written += n;
         metrics.bytes(n);
         if (speed.tooSlow(System.nanoTime(), written - offset)) {
-            throw new Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host sent fewer than "
+            throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host sent fewer than "
                     + speed.minBytes() + " bytes in " + limits.stallTimeout() + " ms (jimeng.download.min-speed)"), false);
         }
         hasher.wrote(written);
@@ -212,9 +212,9 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
         }
     }
 
-    /** The transfer ended early: on purpose (a {@link Stop}), from a full disk, or from the network. */
+    /** The transfer ended early: on purpose (a {@link TransferEnds.Stop}), from a full disk, or from the network. */
     DownloadResult brokeOff(Exception cause) throws IOException {
-        if (cause instanceof NothingLeft answer) {
+        if (cause instanceof TransferEnds.NothingLeft answer) {
             // before any byte was written
             Optional<DownloadResult> refused = DownloadChecks.nothingLeftToSend(id, partFile, offset, answer.total);
             if (refused.isPresent()) {
@@ -233,13 +233,13 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
                 // what is on disk is measured below
             }
         }
-        if (cause instanceof Stop stop) {
+        if (cause instanceof TransferEnds.Stop stop) {
             if (stop.deletePart) {
                 partFile.delete();
             }
             return stop.result;
         }
-        if (cause instanceof DiskFailure disk) {
+        if (cause instanceof TransferEnds.DiskFailure disk) {
             throw new UncheckedIOException("cannot write the download to disk: " + disk.getMessage(), (IOException) disk.getCause());
         }
         long onDisk = Files.exists(part) ? Files.size(part) : 0;
@@ -252,51 +252,11 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
      * An end the transfer came to by itself meanwhile (cause: a refusal, a limit, a full disk) stands.
      */
     DownloadResult cutOffByStop(Exception cause) throws IOException {
-        if (cause instanceof Stop || cause instanceof NothingLeft || cause instanceof DiskFailure) {
+        if (cause instanceof TransferEnds.Stop || cause instanceof TransferEnds.NothingLeft || cause instanceof TransferEnds.DiskFailure) {
             return brokeOff(cause);
         }
         brokeOff(new IOException("the app stops"));
         long onDisk = Files.exists(part) ? Files.size(part) : 0;
         return DownloadResult.of(DownloadResult.Outcome.STOPPED, id, "cut off by the stop after " + onDisk + " bytes, kept to resume");
-    }
-
-    /** Ends a transfer early with a result; thrown on an I/O thread, caught by {@link #brokeOff}. */
-    private static final class Stop extends IOException {
-        final DownloadResult result;
-        final boolean deletePart;
-
-        Stop(DownloadResult result, boolean deletePart) {
-            super(result.detail());
-            this.result = result;
-            this.deletePart = deletePart;
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this; // an outcome, not an error
-        }
-    }
-
-    /** HTTP 416 to a Range request from the end of the part; decided on a finishing thread, see {@link #brokeOff}. */
-    private static final class NothingLeft extends IOException {
-        /** The total in the 416's Content-Range ("bytes *\/N"), or -1 when it names none. */
-        final long total;
-
-        NothingLeft(long total) {
-            super("HTTP 416");
-            this.total = total;
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this; // an outcome, not an error
-        }
-    }
-
-    /** A disk that cannot be written: not the download's fault. */
-    private static final class DiskFailure extends IOException {
-        DiskFailure(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
     }
 }
