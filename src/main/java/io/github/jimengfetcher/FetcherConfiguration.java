@@ -12,6 +12,8 @@ import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.api.FetchAnswerReader;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.life.AfterDownload;
+import io.github.jimengfetcher.life.AfterFault;
+import io.github.jimengfetcher.life.FaultActions;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.inbox.InboxEntries;
 import io.github.jimengfetcher.inbox.InboxFaults;
@@ -89,6 +91,8 @@ public class FetcherConfiguration {
     private LearnedDurations learnedDurations;
     private TaskLife tasks;
     private OutputHealth outputHealth;
+    private ApiHealth apiHealth;
+    private LocalFaults localFaults;
     private VideoDownload videoDownload;
     private EventOutbox kafkaOutbox;
 
@@ -260,14 +264,32 @@ public class FetcherConfiguration {
     }
 
     @BindToRegistry
-    public ApiHealth apiHealth() {
-        ApiHealth health = new ApiHealth();
-        health.setStore(taskStore());
-        health.setTasks(tasks());
-        health.setKeyRefusedPause(keyRefusedPause);
-        health.setRateLimitPause(rateLimitPause);
-        health.setRateLimitMaxPause(rateLimitMaxPause);
-        return health;
+    public synchronized ApiHealth apiHealth() {
+        if (apiHealth == null) {
+            apiHealth = new ApiHealth();
+            apiHealth.setStore(taskStore());
+        }
+        return apiHealth;
+    }
+
+    /** What a fault means for a task (routes/faults.yaml); the pace is handed in by StartupSettings. */
+    @BindToRegistry
+    public AfterFault afterFault() {
+        AfterFault afterFault = new AfterFault();
+        afterFault.setStore(taskStore());
+        afterFault.setTasks(tasks());
+        afterFault.setPolicy(taskPolicy());
+        afterFault.setHealth(apiHealth());
+        afterFault.setLocalFaults(localFaults());
+        afterFault.setKeyRefusedPause(keyRefusedPause);
+        afterFault.setRateLimitPause(rateLimitPause);
+        afterFault.setRateLimitMaxPause(rateLimitMaxPause);
+        return afterFault;
+    }
+
+    @BindToRegistry
+    public FaultActions faultActions() {
+        return new FaultActions(tasks(), apiHealth(), outputHealth(), localFaults());
     }
 
     @BindToRegistry
@@ -277,14 +299,16 @@ public class FetcherConfiguration {
         }
         outputHealth = new OutputHealth();
         outputHealth.setStore(taskStore());
-        outputHealth.setTasks(tasks());
         return outputHealth;
     }
 
     /** Faults of this machine are waited out; a bug fails its task after a few tries. */
     @BindToRegistry
-    public LocalFaults localFaults() {
-        return new LocalFaults(outputHealth(), tasks());
+    public synchronized LocalFaults localFaults() {
+        if (localFaults == null) {
+            localFaults = new LocalFaults();
+        }
+        return localFaults;
     }
 
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
@@ -312,7 +336,7 @@ public class FetcherConfiguration {
 
     @BindToRegistry
     public AfterDownload afterDownload() {
-        return new AfterDownload(tasks(), taskPolicy());
+        return new AfterDownload(taskPolicy());
     }
 
     /** Retries of failed tasks: POST /tasks/{id}/retry and .retry inbox files (routes/actions.yaml, inbox.yaml). */

@@ -15,7 +15,7 @@ import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.EnvironmentSettings;
 import io.github.jimengfetcher.config.SettingChecks;
 import io.github.jimengfetcher.demo.DemoGateway;
-import io.github.jimengfetcher.life.ApiHealth;
+import io.github.jimengfetcher.life.AfterFault;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.log.LogFormat;
 
@@ -100,10 +100,10 @@ public class StartupSettings extends MainListenerSupport {
         Registry registry = main.getCamelContext().getRegistry();
         FetchPace pace = registry.lookupByNameAndType("fetchPace", FetchPace.class);
         DueWork dueWork = registry.lookupByNameAndType("dueWork", DueWork.class);
-        ApiHealth apiHealth = registry.lookupByNameAndType("apiHealth", ApiHealth.class);
-        if (pace != null && dueWork != null && apiHealth != null) {
+        AfterFault afterFault = registry.lookupByNameAndType("afterFault", AfterFault.class);
+        if (pace != null && dueWork != null && afterFault != null) {
             dueWork.setFetchPace(pace);
-            apiHealth.setPace(pace);
+            afterFault.setPace(pace);
         }
     }
 

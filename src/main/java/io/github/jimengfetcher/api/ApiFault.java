@@ -15,14 +15,14 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
  * What went wrong with one call of the API: the one classification of faults that the fault
- * routes (routes/faults.yaml, through ApiHealth), the log lines ({@link Faults}) and the fetch
+ * decision (AfterFault, routes/faults.yaml), the log lines ({@link Faults}) and the fetch
  * metrics ({@code FetchOutcomes}) share. Faults of this machine or of this program are OTHER.
  */
 public enum ApiFault {
 
     /** HTTP 401. */
     KEY_REFUSED("key_refused", false),
-    /** HTTP 403: one task's refusal, or a refused key when every task gets it (ApiHealth decides). */
+    /** HTTP 403: one task's refusal, or a refused key when every task gets it (AfterFault decides). */
     FORBIDDEN("forbidden", false),
     /** HTTP 429. */
     RATE_LIMITED("rate_limited", false),

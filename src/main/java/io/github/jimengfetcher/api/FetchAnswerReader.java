@@ -219,7 +219,7 @@ public class FetchAnswerReader {
 
     /**
      * The answer is an error (an error object, a failing code) without any task status: a passing
-     * fault of this task, until it comes three times in a row (see ApiHealth#errorAnswer).
+     * fault of this task, until it comes three times in a row (see AfterFault).
      */
     public static class ErrorAnswerException extends MalformedAnswerException {
         private final String raw;

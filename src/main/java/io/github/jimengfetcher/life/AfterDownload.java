@@ -5,35 +5,32 @@ import org.apache.camel.Variable;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskFailure;
 import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
- * What a download attempt leads to. Deciding is an action here: a fresh URL or a retry is
- * booked for the leased task as it is decided (false when the refreshes or attempts are used up).
+ * What a download attempt leads to, the storage host's faults included: reads the leased task
+ * (the URL refreshes and attempts it has used), changes nothing; download.yaml acts on the decision.
  */
 public class AfterDownload {
 
-    private final TaskLife tasks;
     private final TaskPolicy policy;
 
-    public AfterDownload(TaskLife tasks, TaskPolicy policy) {
-        this.tasks = tasks;
+    public AfterDownload(TaskPolicy policy) {
         this.policy = policy;
     }
 
     public DownloadDecision decide(@Variable("lease") Lease lease, @Variable("download") DownloadResult download) {
+        Task task = lease.task();
         return switch (download.outcome()) {
             case COMPLETE -> DownloadDecision.PUBLISH;
             // An expired signed URL or an error page: a fresh fetch of the task yields a fresh URL.
-            case URL_REFUSED, NOT_VIDEO -> tasks.refreshVideoUrl(lease, download.detail()) ? DownloadDecision.REFRESH_URL : DownloadDecision.FAIL;
+            case URL_REFUSED, NOT_VIDEO -> policy.mayRefreshUrl(task.urlRefreshes) ? DownloadDecision.REFRESH_URL : DownloadDecision.FAIL;
             case TOO_LARGE -> DownloadDecision.FAIL;
-            case RETRY -> tasks.retryDownloadLater(lease, download.detail()) ? DownloadDecision.RETRY_LATER : DownloadDecision.FAIL;
+            case RETRY -> policy.mayRetryDownload(task.downloadAttempts + 1) ? DownloadDecision.RETRY_LATER : DownloadDecision.FAIL;
             // Not the download's fault: handed back due at once, for whoever claims it next.
-            case STOPPED -> {
-                tasks.resumeDownloadLater(lease);
-                yield DownloadDecision.HANDED_BACK;
-            }
+            case STOPPED -> DownloadDecision.HANDED_BACK;
         };
     }
 

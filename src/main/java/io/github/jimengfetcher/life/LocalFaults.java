@@ -19,46 +19,38 @@ import io.github.jimengfetcher.task.TaskFailure;
  * missing folder, a file the file component cannot write or rename, running out of memory: the task waits and tries again, with no limit (see
  * {@link OutputHealth}). Anything else is a bug: its stack trace is logged once per task, and
  * after a few tries the task fails as internal_error instead of being retried for ever.
+ * Decides for {@link AfterFault}; {@link FaultActions} applies it.
  */
 public class LocalFaults {
-
-    /** What the fault route does next. */
-    public enum Next { RETRY_LATER, FAIL }
 
     static final int BUG_TRIES = 3;
     private static final Logger LOG = LoggerFactory.getLogger(LocalFaults.class);
 
-    private final OutputHealth outputHealth;
-    private final TaskLife tasks;
+    /** Bugs met per task, while it is retried. */
     private final Map<String, Integer> bugs = new ConcurrentHashMap<>();
 
-    public LocalFaults(OutputHealth outputHealth, TaskLife tasks) {
-        this.outputHealth = outputHealth;
-        this.tasks = tasks;
+    /** WAIT_FOR_MACHINE, or a bug: RETRY_LATER, FAIL (keeping the lease) when it hits the task for the third time. */
+    public FaultDecision decide(Lease lease, Throwable fault) {
+        if (isLocal(fault)) {
+            return FaultDecision.of(FaultDecision.Fate.WAIT_FOR_MACHINE, FaultDecision.Tally.NONE, null,
+                    "cannot write output: " + OutputHealth.describe(fault), 0);
+        }
+        if (bugs.getOrDefault(lease.taskId(), 0) + 1 < BUG_TRIES) {
+            return FaultDecision.retryLater(FaultDecision.Tally.BUG, null, "internal error: " + describe(fault), null);
+        }
+        return FaultDecision.fail(FaultDecision.Tally.BUG, null, new TaskFailure(FailureClass.INTERNAL_ERROR,
+                "internal error, " + BUG_TRIES + " times: " + describe(fault) + " (the log has the stack trace)", null));
     }
 
-    /** RETRY_LATER (the task waits, its lease given back), or FAIL, keeping the lease, when a bug hit it for the third time. */
-    public Next decide(Lease lease, Throwable fault) {
-        String taskId = lease.taskId();
-        if (isLocal(fault)) {
-            outputHealth.fault(lease, fault);
-            return Next.RETRY_LATER;
-        }
+    /** Counts a bug that hit the task: its stack trace is logged the first time; forgotten once the task fails of it. */
+    public void bugHit(String taskId, Throwable fault) {
         int tries = bugs.merge(taskId, 1, Integer::sum);
         if (tries == 1) {
             LOG.error("{} hit an internal error (tried again, at most {} times in all): {}", taskId, BUG_TRIES, fault.toString(), fault);
         }
-        if (tries < BUG_TRIES) {
-            tasks.retryLater(lease, "internal error: " + describe(fault));
-            return Next.RETRY_LATER;
+        if (tries >= BUG_TRIES) {
+            bugs.remove(taskId);
         }
-        bugs.remove(taskId);
-        return Next.FAIL;
-    }
-
-    public TaskFailure failure(Throwable fault) {
-        return new TaskFailure(FailureClass.INTERNAL_ERROR,
-                "internal error, " + BUG_TRIES + " times: " + describe(fault) + " (the log has the stack trace)", null);
     }
 
     /** The disk, the file system, the memory: faults of this machine that pass when someone fixes them. */

@@ -11,11 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.store.TaskStore;
-import io.github.jimengfetcher.task.Lease;
 
 /**
  * Faults of this machine rather than of the API: a full disk, an unwritable output
- * folder. The task stays pending and retries with backoff. A fault episode lasts while
+ * folder, while a task stays pending and retries with backoff. A fault episode lasts while
  * any task still fails: each new kind of fault is logged once when it first appears, and
  * the end once, when every failing task got through; another task's success in between
  * does not end it (one broken task would otherwise log fault and recovery on every retry).
@@ -25,7 +24,6 @@ public class OutputHealth {
     private static final Logger LOG = LoggerFactory.getLogger(OutputHealth.class);
 
     private TaskStore store;
-    private TaskLife tasks;
     private final Map<String, String> failingTasks = new HashMap<>();
     private final Set<String> messagesLogged = new HashSet<>();
     private long faults;
@@ -34,12 +32,8 @@ public class OutputHealth {
         this.store = store;
     }
 
-    public void setTasks(TaskLife tasks) {
-        this.tasks = tasks;
-    }
-
-    public void fault(Lease lease, Throwable fault) {
-        String taskId = lease.taskId();
+    /** A task cannot be completed now for this fault of the machine (it waits: see {@link LocalFaults}). */
+    public void fault(String taskId, Throwable fault) {
         String message = describe(fault);
         boolean log;
         synchronized (this) {
@@ -53,7 +47,6 @@ public class OutputHealth {
         if (log) {
             LOG.error("{} cannot be completed now, will retry (logged again when writing works): {}", taskId, message);
         }
-        tasks.retryLater(lease, "cannot write output: " + message);
     }
 
     /** A task's record was written: its part of any fault episode is over. */
@@ -75,7 +68,7 @@ public class OutputHealth {
     }
 
     /** The message, or for a fault without one (an Error, say) its kind. */
-    private static String describe(Throwable fault) {
+    static String describe(Throwable fault) {
         String message = fault.getMessage();
         return message == null || message.isBlank() ? fault.getClass().getSimpleName() : message;
     }

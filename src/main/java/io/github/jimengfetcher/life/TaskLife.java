@@ -247,13 +247,10 @@ public class TaskLife {
         store.release(lease);
     }
 
-    /** The video URL was refused or served no video: fetch a fresh one. False when the refreshes are used up. */
-    public boolean refreshVideoUrl(Lease lease, String reason) {
+    /** The video URL was refused or served no video: fetch a fresh one (AfterDownload decides whether refreshes are left). */
+    public void refreshVideoUrl(Lease lease, String reason) {
         Task task = lease.task();
         task.lastError = reason;
-        if (!policy.mayRefreshUrl(task.urlRefreshes)) {
-            return false;
-        }
         task.urlRefreshes++;
         task.phase = Task.Phase.FETCH;
         task.videoUrl = null;
@@ -261,24 +258,19 @@ public class TaskLife {
         task.answer = null;
         task.nextAt = store.now();
         store.release(lease);
-        return true;
     }
 
-    /** A download fault: retry later. False when the attempts are used up. */
-    public boolean retryDownloadLater(Lease lease, String reason) {
+    /** A download fault: retry later (AfterDownload decides whether attempts are left). */
+    public void retryDownloadLater(Lease lease, String reason) {
         Task task = lease.task();
         task.lastError = reason;
         task.downloadAttempts++;
-        if (!policy.mayRetryDownload(task.downloadAttempts)) {
-            return false;
-        }
         task.nextAt = policy.retryAt(task.downloadAttempts, store.now());
         store.release(lease);
-        return true;
     }
 
     /** The download was cut off by a stop: the task is handed back due now, its attempts untouched. */
-    public void resumeDownloadLater(Lease lease) {
+    public void resumeDownloadLater(@Variable("lease") Lease lease) {
         lease.task().nextAt = store.now();
         store.release(lease);
     }

@@ -18,7 +18,7 @@ public class FetchOutcomes extends EventNotifierSupport {
 
     /**
      * answered: a 2xx answer (readable or not); the others are the faults the routes tell apart.
-     * key_refused is a 401; a 403 is forbidden, as it may be one task's refusal (see ApiHealth#forbidden).
+     * key_refused is a 401; a 403 is forbidden, as it may be one task's refusal (see AfterFault).
      */
     public static final List<String> OUTCOMES = List.of(
             "answered", "not_found", "key_refused", "forbidden", "rate_limited", "http_error", "timeout", "network_error", "other_error");

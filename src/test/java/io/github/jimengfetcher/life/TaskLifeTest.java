@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.StatusFamily;
+import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
@@ -35,10 +36,11 @@ class TaskLifeTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private JournalTaskStore store;
     private TaskLife tasks;
+    private TaskPolicy policy;
 
     @BeforeEach
     void start() throws Exception {
-        TaskPolicy policy = new TaskPolicy();
+        policy = new TaskPolicy();
         policy.setPollInterval(INTERVAL + "ms");
         policy.setTaskTimeout("1h");
         policy.setRetryInitialDelay("200ms");
@@ -147,27 +149,34 @@ class TaskLifeTest {
 
     @Test
     void aSuccessMovesTheTaskToItsDownloadAndUrlRefreshesAndAttemptsAreBounded() {
+        AfterDownload after = new AfterDownload(policy);
+        DownloadResult refused = new DownloadResult(DownloadResult.Outcome.URL_REFUSED, "cgt-url", null, 0, null, "HTTP 403");
+        DownloadResult cut = new DownloadResult(DownloadResult.Outcome.RETRY, "cgt-url", null, 0, null, "cut short");
         Lease lease = claim("cgt-url", Task.Phase.FETCH);
         tasks.startDownload(lease, success("https://storage.example.com/a.mp4"));
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, INTERVAL).isEmpty());
         lease = claim("cgt-url", Task.Phase.DOWNLOAD);
         assertEquals("https://storage.example.com/a.mp4", lease.videoUrl());
-        assertTrue(tasks.refreshVideoUrl(lease, "HTTP 403"));
+        assertEquals(DownloadDecision.REFRESH_URL, after.decide(lease, refused));
+        tasks.refreshVideoUrl(lease, "HTTP 403");
         assertEquals(Task.Phase.FETCH, store.find("cgt-url").orElseThrow().phase);
         for (String url : List.of("b", "c")) {
             tasks.startDownload(claim("cgt-url", Task.Phase.FETCH), success("https://storage.example.com/" + url + ".mp4"));
             lease = claim("cgt-url", Task.Phase.DOWNLOAD);
             if (url.equals("b")) {
-                assertTrue(tasks.refreshVideoUrl(lease, "HTTP 403"));
+                assertEquals(DownloadDecision.REFRESH_URL, after.decide(lease, refused));
+                tasks.refreshVideoUrl(lease, "HTTP 403");
             }
         }
-        assertFalse(tasks.refreshVideoUrl(lease, "HTTP 403"), "two refreshes, then no more");
+        assertEquals(DownloadDecision.FAIL, after.decide(lease, refused), "two refreshes, then no more");
 
-        assertTrue(tasks.retryDownloadLater(lease, "cut short"));
+        assertEquals(DownloadDecision.RETRY_LATER, after.decide(lease, cut));
+        tasks.retryDownloadLater(lease, "cut short");
         lease = claim("cgt-url", Task.Phase.DOWNLOAD);
-        assertTrue(tasks.retryDownloadLater(lease, "cut short"));
+        assertEquals(DownloadDecision.RETRY_LATER, after.decide(lease, cut));
+        tasks.retryDownloadLater(lease, "cut short");
         lease = claim("cgt-url", Task.Phase.DOWNLOAD);
-        assertFalse(tasks.retryDownloadLater(lease, "cut short"), "three attempts in all");
+        assertEquals(DownloadDecision.FAIL, after.decide(lease, cut), "three attempts in all");
         tasks.hold(lease);
     }
 
@@ -208,7 +217,7 @@ class TaskLifeTest {
 
     /** A policy on a 10 s interval that learns from the given durations (seconds), all of kind jimeng-videos. */
     private TaskPolicy learnedPolicy(io.github.jimengfetcher.schedule.LearnedDurations durations) {
-        TaskPolicy policy = new TaskPolicy();
+        policy = new TaskPolicy();
         policy.setPollInterval("10s");
         policy.setTaskTimeout("1h");
         policy.setRetryInitialDelay("200ms");
