@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.api.ApiFault;
 import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.config.FetchSettings;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
@@ -67,16 +68,11 @@ public class ApiHealth {
         this.pace = pace;
     }
 
-    public void setKeyRefusedPause(String pause) {
-        this.keyRefusedPause = TimeUtils.toMilliSeconds(pause);
-    }
-
-    public void setRateLimitPause(String pause) {
-        this.rateLimitPause = TimeUtils.toMilliSeconds(pause);
-    }
-
-    public void setRateLimitMaxPause(String pause) {
-        this.rateLimitMaxPause = TimeUtils.toMilliSeconds(pause);
+    /** The pauses after a refused key and a rate limit. */
+    public void setPauses(FetchSettings fetch) {
+        this.keyRefusedPause = fetch.keyRefusedPause().toMillis();
+        this.rateLimitPause = fetch.rateLimitPause().toMillis();
+        this.rateLimitMaxPause = fetch.rateLimitMaxPause().toMillis();
     }
 
     /** A readable answer arrived: any fault episode is over. */

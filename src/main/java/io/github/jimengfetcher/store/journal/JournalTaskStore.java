@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
-import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,8 +85,8 @@ public class JournalTaskStore implements TaskStore {
         void accept(String taskId) throws IOException;
     }
 
-    public void setLeaseTime(String leaseTime) {
-        this.leaseTime = TimeUtils.toMilliSeconds(leaseTime);
+    public void setLeaseTime(java.time.Duration leaseTime) {
+        this.leaseTime = leaseTime.toMillis();
     }
 
     /** The store's clock; tests pass one they can move. */

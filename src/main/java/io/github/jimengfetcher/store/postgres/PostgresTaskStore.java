@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
-import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.StoreUnavailableException;
@@ -62,8 +61,8 @@ public class PostgresTaskStore implements TaskStore {
         this.instanceId = instanceId;
     }
 
-    public void setLeaseTime(String leaseTime) {
-        this.leaseTime = TimeUtils.toMilliSeconds(leaseTime);
+    public void setLeaseTime(java.time.Duration leaseTime) {
+        this.leaseTime = leaseTime.toMillis();
     }
 
     /** Pauses are kept per API key, by this hash of it (see {@link StoreSchema#keyHash}). */
