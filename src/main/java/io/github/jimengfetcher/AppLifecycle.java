@@ -54,6 +54,9 @@ public class AppLifecycle extends MainListenerSupport {
     private final WorkFolderLock lock = new WorkFolderLock();
     private final HttpAccessGate httpGate = new HttpAccessGate();
     private AppSettings settings;
+    /** Held from the start: after the stop the registry has let go of its beans. */
+    private HookEventsOnStop hookEvents;
+    private DemoGateway demo;
 
     /** The class the app starts from, as Camel JBang is told it; given by that class, so nothing here imports it back. */
     public AppLifecycle(Class<?> startClass) {
@@ -125,9 +128,13 @@ public class AppLifecycle extends MainListenerSupport {
         CamelContext context = main.getCamelContext();
         Registry registry = context.getRegistry();
         require(registry, ApiEndpoint.class);
+        if (settings.api().demo()) {
+            demo = require(registry, DemoGateway.class);
+        }
         require(registry, TaskStore.class);
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(require(registry, TaskMetrics.class)));
-        require(registry, HookEventsOnStop.class).watch(context);
+        hookEvents = require(registry, HookEventsOnStop.class);
+        hookEvents.watch(context);
         try {
             context.addService(require(registry, WorkerFailures.class));
         } catch (Exception e) {
@@ -167,18 +174,11 @@ public class AppLifecycle extends MainListenerSupport {
 
     @Override
     public void afterStop(BaseMainSupport main) {
-        CamelContext context = main.getCamelContext();
-        if (context != null && settings != null) {
-            HookEventsOnStop hookEvents = context.getRegistry().findSingleByType(HookEventsOnStop.class);
-            if (hookEvents != null) {
-                hookEvents.reportLost();
-            }
-            if (settings.api().demo()) {
-                DemoGateway demo = context.getRegistry().findSingleByType(DemoGateway.class);
-                if (demo != null) {
-                    demo.close();
-                }
-            }
+        if (hookEvents != null) {
+            hookEvents.reportLost();
+        }
+        if (demo != null) {
+            demo.close();
         }
         httpGate.close();
         lock.release();

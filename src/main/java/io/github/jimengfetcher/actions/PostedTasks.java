@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.store.TaskStore;

@@ -35,7 +35,6 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
-import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskIds;

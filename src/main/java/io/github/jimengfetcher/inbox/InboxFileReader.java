@@ -9,7 +9,6 @@ import java.util.List;
 
 import org.apache.camel.Body;
 
-import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.config.InboxSettings;
 
 /**
