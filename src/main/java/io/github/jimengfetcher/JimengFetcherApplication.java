@@ -2,11 +2,7 @@ package io.github.jimengfetcher;
 
 import org.apache.camel.main.Main;
 
-import io.github.jimengfetcher.config.WorkFolderLock;
-import io.github.jimengfetcher.http.HttpAccessGate;
 import io.github.jimengfetcher.log.LogFormat;
-import io.github.jimengfetcher.observe.HookEventsOnStop;
-import io.github.jimengfetcher.life.WorkOnStop;
 
 /** Starts jimeng-fetcher: the routes in ./routes, the settings in ./application.properties. */
 public final class JimengFetcherApplication {
@@ -60,12 +56,7 @@ public final class JimengFetcherApplication {
     public static Main create() {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
-        main.addMainListener(new WorkFolderLock());
-        main.addMainListener(new StartupSettings());
-        main.addMainListener(new HttpAccessGate());
-        main.addMainListener(new ObserveConfiguration(JimengFetcherApplication.class));
-        main.addMainListener(new HookEventsOnStop());
-        main.addMainListener(new WorkOnStop());
+        main.addMainListener(new AppLifecycle(JimengFetcherApplication.class));
         return main;
     }
 }

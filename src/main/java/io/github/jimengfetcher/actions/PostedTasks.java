@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.store.TaskStore;
@@ -31,15 +30,13 @@ public class PostedTasks {
 
     private final InboxFileReader reader;
     private final TaskStore store;
-    private long maxSize;
+    private final long maxSize;
 
-    public PostedTasks(InboxFileReader reader, TaskStore store) {
+    /** @param maxSize the largest body read (jimeng.inbox.max-file-size, as for an inbox file) */
+    public PostedTasks(InboxFileReader reader, TaskStore store, long maxSize) {
         this.reader = reader;
         this.store = store;
-    }
-
-    public void setMaxSize(String size) {
-        this.maxSize = ByteSizes.parse(size);
+        this.maxSize = maxSize;
     }
 
     /** The request's body, by its Content-Type (looked at first: a form body is not even converted). */

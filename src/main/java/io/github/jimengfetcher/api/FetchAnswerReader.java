@@ -38,8 +38,8 @@ public class FetchAnswerReader {
     };
 
     /** Comma-separated host names the video may come from; empty allows any host. Compared in their ASCII (punycode) form. */
-    public void setAllowedVideoHosts(String hosts) {
-        this.videoUrls = new VideoUrlCandidates(hosts);
+    public void setAllowedVideoHosts(java.util.List<String> hosts) {
+        this.videoUrls = new VideoUrlCandidates(String.join(",", hosts));
     }
 
     /**

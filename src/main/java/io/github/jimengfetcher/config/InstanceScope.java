@@ -2,8 +2,6 @@ package io.github.jimengfetcher.config;
 
 import java.nio.file.Path;
 
-import org.apache.camel.spi.PropertiesComponent;
-
 /**
  * Which instance this is, and which part of the work folder is its own. With the local journal
  * (no jimeng.store.url) one instance has the whole work folder: lock, journal and downloads
@@ -12,21 +10,9 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 public record InstanceScope(String id, String storeUrl, Path work) {
 
-    /** From the settings; an instance id that is not a name stops the start before it names a folder. */
-    public static InstanceScope of(PropertiesComponent properties) {
-        return of(value(properties, "jimeng.instance-id"), value(properties, "jimeng.store.url"), value(properties, "jimeng.work"));
-    }
-
-    public static InstanceScope of(String instanceId, String storeUrl, String work) {
-        String setting = instanceId == null ? "" : instanceId.strip();
-        if (!setting.isEmpty() && !SettingChecks.INSTANCE_NAME.matcher(setting).matches()) {
-            throw new IllegalStateException("jimeng.instance-id=" + setting + " is not a name: 1 to 64 letters, digits, '.', '_' or '-'"
-                    + " (environment variable JIMENG_INSTANCE_ID)");
-        }
-        if (work == null || work.isBlank()) {
-            throw new IllegalStateException("jimeng.work is not set");
-        }
-        return new InstanceScope(InstanceId.resolve(setting), storeUrl == null ? "" : storeUrl.strip(), Path.of(work.strip()));
+    /** From the settings, read and checked once ({@link AppSettings}). */
+    public static InstanceScope of(StoreSettings store, Folders folders) {
+        return new InstanceScope(InstanceId.resolve(store.instanceId()), store.url(), folders.work());
     }
 
     /** Several instances share the store (and may share the output and work folders). */
@@ -59,9 +45,5 @@ public record InstanceScope(String id, String storeUrl, Path work) {
         int slash = rest.indexOf('/');
         int user = rest.lastIndexOf('@', slash >= 0 ? slash : rest.length());
         return user >= 0 ? rest.substring(user + 1) : rest;
-    }
-
-    private static String value(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).orElse("").strip();
     }
 }

@@ -1,16 +1,15 @@
 package io.github.jimengfetcher.config;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 
 /**
- * The kind of every jimeng.* duration, size and count setting, checked in one place before any
- * piece is made. Camel reads a bare number as milliseconds, so "7200" for two hours would mean
- * 7.2 seconds: a duration must name its unit. A size without a unit is a number of bytes.
+ * The kinds of settings (durations, sizes, counts, names, ...) and what is wrong with a value of
+ * each, in the words the start's one-line error uses; {@link SettingsReader} asks as it reads.
+ * Camel reads a bare number as milliseconds, so "7200" for two hours would mean 7.2 seconds: a
+ * duration must name its unit. A size without a unit is a number of bytes.
  */
 public final class SettingChecks {
 
@@ -29,103 +28,16 @@ public final class SettingChecks {
 
     enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, HOSTS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, PAGE_SIZE, BOOLEAN, LOG_FORMAT }
 
-    record Setting(String key, Kind kind) {
-    }
-
-    static final List<Setting> SETTINGS = List.of(
-            new Setting("jimeng.demo.task-time", Kind.DURATION),
-            new Setting("jimeng.poll-interval", Kind.DURATION),
-            new Setting("jimeng.poll-interval.adaptive", Kind.BOOLEAN),
-            new Setting("jimeng.poll-interval.min", Kind.DURATION_OR_EMPTY),
-            new Setting("jimeng.poll-interval.max", Kind.DURATION_OR_EMPTY),
-            new Setting("jimeng.task-timeout", Kind.DURATION),
-            new Setting("jimeng.timeout-recheck", Kind.DURATION_LIST),
-            new Setting("jimeng.max-concurrent-fetches", Kind.POSITIVE_COUNT),
-            new Setting("jimeng.retry.initial-delay", Kind.DURATION),
-            new Setting("jimeng.retry.max-delay", Kind.DURATION),
-            new Setting("jimeng.rate-limit-pause", Kind.DURATION),
-            new Setting("jimeng.rate-limit-max-pause", Kind.DURATION),
-            new Setting("jimeng.key-refused-pause", Kind.DURATION),
-            new Setting("jimeng.scheduler-tick", Kind.DURATION),
-            new Setting("jimeng.max-concurrent-downloads", Kind.POSITIVE_COUNT),
-            new Setting("jimeng.download.max-size", Kind.SIZE),
-            new Setting("jimeng.download.connect-timeout", Kind.DURATION),
-            new Setting("jimeng.download.stall-timeout", Kind.DURATION),
-            new Setting("jimeng.download.min-speed", Kind.SIZE_OR_ZERO),
-            new Setting("jimeng.download.max-attempts", Kind.POSITIVE_COUNT),
-            new Setting("jimeng.download.max-url-refreshes", Kind.COUNT),
-            new Setting("jimeng.inbox.max-file-size", Kind.SIZE),
-            new Setting("jimeng.inbox.settle-time", Kind.DURATION),
-            new Setting("jimeng.inbox.follow-up-time", Kind.DURATION_OR_ZERO),
-            new Setting("jimeng.http.enabled", Kind.BOOLEAN),
-            new Setting("jimeng.camel-cli.enabled", Kind.BOOLEAN),
-            new Setting("jimeng.http.port", Kind.PORT),
-            new Setting("jimeng.http.header-timeout", Kind.DURATION),
-            new Setting("jimeng.http.max-connections", Kind.POSITIVE_COUNT),
-            new Setting("jimeng.http.allowed-hosts", Kind.HOSTS_OR_EMPTY),
-            new Setting("jimeng.http.rejected-shown", Kind.PAGE_SIZE),
-            new Setting("jimeng.health.api-failing-limit", Kind.DURATION),
-            new Setting("jimeng.health.min-free-space", Kind.SIZE_OR_ZERO),
-            new Setting("jimeng.api.connect-timeout", Kind.DURATION),
-            new Setting("jimeng.api.read-timeout", Kind.DURATION),
-            new Setting("jimeng.api.request-timeout", Kind.DURATION),
-            new Setting("jimeng.api.max-answer-size", Kind.SIZE),
-            new Setting("jimeng.instance-id", Kind.NAME_OR_EMPTY),
-            new Setting("jimeng.store.lease-time", Kind.DURATION),
-            new Setting("jimeng.log.format", Kind.LOG_FORMAT),
-            new Setting("jimeng.kafka.brokers", Kind.BROKERS_OR_EMPTY),
-            new Setting("jimeng.kafka.inbox-topic", Kind.KAFKA_NAME),
-            new Setting("jimeng.kafka.events-topic", Kind.KAFKA_NAME),
-            new Setting("jimeng.kafka.group-id", Kind.KAFKA_NAME));
-
     private SettingChecks() {
     }
 
-    /** Throws, naming the setting and an example of a good value, at the first one that is not of its kind. */
-    public static void check(PropertiesComponent properties) {
-        for (Setting setting : SETTINGS) {
-            String value = properties.resolveProperty(setting.key()).orElse("").strip();
-            String problem = problem(setting.kind(), value);
-            if (problem != null) {
-                throw new IllegalStateException(setting.key() + "=" + value + " " + problem
-                        + " (environment variable " + environmentVariable(setting.key()) + ")");
-            }
-        }
-        checkPollBounds(properties);
-        checkLeaseTime(properties);
-    }
-
-    /** Below it, a renewal (every third of the lease) can come too late: the task is taken over while its work runs. */
-    static final long SHORTEST_LEASE = 2_000;
-
-    /** Either store: a lease shorter than {@link #SHORTEST_LEASE} lapses under work in flight, which is then done again and again. */
-    static void checkLeaseTime(PropertiesComponent properties) {
-        String value = properties.resolveProperty("jimeng.store.lease-time").orElse("").strip();
-        if (TimeUtils.toMilliSeconds(value) < SHORTEST_LEASE) {
-            throw new IllegalStateException("jimeng.store.lease-time=" + value + " is too short: write " + shortDuration(SHORTEST_LEASE)
-                    + " or more, e.g. 30s (work in flight renews its lease every third of it; a shorter lease runs out under"
-                    + " running work, which another claim then does again) (environment variable JIMENG_STORE_LEASE_TIME)");
-        }
-    }
-
-    /** The learned schedule's bounds around the interval: min <= interval <= max, set or derived. */
-    static void checkPollBounds(PropertiesComponent properties) {
-        long interval = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.poll-interval").orElse("").strip());
-        String minSetting = properties.resolveProperty("jimeng.poll-interval.min").orElse("").strip();
-        String maxSetting = properties.resolveProperty("jimeng.poll-interval.max").orElse("").strip();
-        long min = io.github.jimengfetcher.task.TaskPolicy.minGap(interval, minSetting);
-        long max = io.github.jimengfetcher.task.TaskPolicy.maxGap(interval, maxSetting);
-        if (min > interval || interval > max) {
-            throw new IllegalStateException("jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: "
-                    + (minSetting.isEmpty() ? "(derived) " : "") + shortDuration(min) + ", "
-                    + shortDuration(interval) + ", " + (maxSetting.isEmpty() ? "(derived) " : "")
-                    + shortDuration(max) + " (environment variables JIMENG_POLL_INTERVAL_MIN, JIMENG_POLL_INTERVAL, "
-                    + "JIMENG_POLL_INTERVAL_MAX; empty min or max: derived from the interval)");
-        }
+    /** The one line a bad value stops the start with: the setting, its value, what to write, its environment variable. */
+    static String message(String key, String value, String problem) {
+        return key + "=" + value + " " + problem + " (environment variable " + environmentVariable(key) + ")";
     }
 
     /** 1800ms, 2s, 1m: as a setting would be written. */
-    private static String shortDuration(long millis) {
+    static String shortDuration(long millis) {
         if (millis % 60_000 == 0 && millis > 0) {
             return millis / 60_000 + "m";
         }

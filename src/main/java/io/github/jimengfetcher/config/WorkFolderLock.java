@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The lock is the operating system's (a lock on work/lock held for the life of the process),
  * so a killed process leaves nothing stale behind: its lock goes with it.
  */
-public class WorkFolderLock extends MainListenerSupport {
+public class WorkFolderLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkFolderLock.class);
 
@@ -34,17 +32,11 @@ public class WorkFolderLock extends MainListenerSupport {
     private FileChannel channel;
     private FileLock lock;
 
-    @Override
-    public void beforeConfigure(BaseMainSupport main) {
-        InstanceScope scope = InstanceScope.of(main.getCamelContext().getPropertiesComponent());
+    /** Taken at the start, before any bean or route touches a folder; held until {@link #release()}. */
+    public void lock(InstanceScope scope) {
         acquire(scope.ownFolder(), scope);
         LOG.info("Instance {}: tasks in {}; lock and partial downloads in {}", scope.id(), scope.storeDescription(),
                 scope.ownFolder().toAbsolutePath());
-    }
-
-    @Override
-    public void afterStop(BaseMainSupport main) {
-        release();
     }
 
     synchronized void acquire(Path folder, InstanceScope scope) {
@@ -77,7 +69,7 @@ public class WorkFolderLock extends MainListenerSupport {
         }
     }
 
-    synchronized void release() {
+    public synchronized void release() {
         try {
             if (lock != null) {
                 lock.release();

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Variable;
-import org.apache.camel.util.TimeUtils;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -36,7 +35,7 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
-import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskIds;
 
@@ -64,12 +63,13 @@ public class VideoDownload {
     /** Threads that force finished files to disk and run the rest of the route; fsyncs in parallel batch well. */
     private static final int FINISHING_THREADS = 5;
 
-    private Path folder;
-    private long connectTimeout;
-    private long stallTimeout;
-    private long minSpeed;
-    private long maxSize;
-    private int maxConcurrent;
+    private final Path folder;
+    private final long connectTimeout;
+    private final long stallTimeout;
+    /** Bytes a second, averaged over the stall timeout, below which a download is cut off and resumed later. */
+    private final long minSpeed;
+    private final long maxSize;
+    private final int maxConcurrent;
     private CloseableHttpAsyncClient client;
     private ExecutorService finishing;
     private final DownloadMetrics metrics = new DownloadMetrics();
@@ -81,29 +81,14 @@ public class VideoDownload {
     private record Running(long epoch, Future<VideoTransfer> transfer, CompletableFuture<DownloadResult> result) {
     }
 
-    public void setFolder(String folder) {
-        this.folder = Path.of(folder);
-    }
-
-    public void setConnectTimeout(String timeout) {
-        this.connectTimeout = TimeUtils.toMilliSeconds(timeout);
-    }
-
-    public void setStallTimeout(String timeout) {
-        this.stallTimeout = TimeUtils.toMilliSeconds(timeout);
-    }
-
-    /** Bytes a second, averaged over the stall timeout, below which a download is cut off and resumed later. */
-    public void setMinSpeed(String bytesPerSecond) {
-        this.minSpeed = ByteSizes.parse(bytesPerSecond);
-    }
-
-    public void setMaxSize(String size) {
-        this.maxSize = ByteSizes.parse(size);
-    }
-
-    public void setMaxConcurrent(int max) {
-        this.maxConcurrent = max;
+    /** Partial downloads go to the folder (the instance's own). */
+    public VideoDownload(DownloadSettings settings, Path folder) {
+        this.folder = folder;
+        this.connectTimeout = settings.connectTimeout().toMillis();
+        this.stallTimeout = settings.stallTimeout().toMillis();
+        this.minSpeed = settings.minSpeed();
+        this.maxSize = settings.maxSize();
+        this.maxConcurrent = settings.maxConcurrent();
     }
 
     public DownloadMetrics getMetrics() {

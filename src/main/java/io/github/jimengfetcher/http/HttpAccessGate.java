@@ -5,14 +5,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.apache.camel.util.TimeUtils;
 
-import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.config.HttpSettings;
 
 /**
  * Puts {@link HttpAccess} in front of every request to the app's HTTP port, whichever route serves
@@ -26,7 +22,7 @@ import io.github.jimengfetcher.config.ByteSizes;
  * jimeng.http.header-timeout) through the Vert.x instance the server is made with ({@link HttpServerVertx}),
  * and a server that does not listen fails the start instead of leaving the app running without it.
  */
-public class HttpAccessGate extends MainListenerSupport {
+public class HttpAccessGate {
 
     private HttpAccess access;
     private int port;
@@ -34,29 +30,29 @@ public class HttpAccessGate extends MainListenerSupport {
     private ConnectionLimits connections;
     private HttpServerVertx serverVertx;
 
-    @Override
-    public void beforeConfigure(BaseMainSupport main) {
-        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
-        if (!Boolean.parseBoolean(value(properties, "jimeng.http.enabled"))) {
+    /**
+     * Before the context is configured, with HTTP on: the server is then made with this gate's Vert.x.
+     * @param maxBody the largest request body (as for an inbox file)
+     */
+    public void open(CamelContext context, HttpSettings http, long maxBody) {
+        if (!http.enabled()) {
             return;
         }
         // Not stripped: a host with spaces around it is refused, not listened on.
-        host = properties.resolveProperty("jimeng.http.host").orElse("");
-        access = HttpAccess.of(host, value(properties, "jimeng.http.token"),
-                ByteSizes.parse(value(properties, "jimeng.inbox.max-file-size")), value(properties, "jimeng.http.allowed-hosts"));
-        port = Integer.parseInt(value(properties, "jimeng.http.port"));
+        host = http.host();
+        access = HttpAccess.of(host, http.token(), maxBody, String.join(",", http.allowedHosts()));
+        port = http.port();
         Vertx vertx = Vertx.vertx();
-        connections = new ConnectionLimits(vertx, TimeUtils.toMilliSeconds(value(properties, "jimeng.http.header-timeout")),
-                Integer.parseInt(value(properties, "jimeng.http.max-connections")));
+        connections = new ConnectionLimits(vertx, http.headerTimeout().toMillis(), http.maxConnections());
         serverVertx = new HttpServerVertx(vertx, connections);
-        main.getCamelContext().getRegistry().bind("jimengHttpVertx", serverVertx.vertx());
+        context.getRegistry().bind("jimengHttpVertx", serverVertx.vertx());
         // A failure here fails the context's start, and with it the app's (a listener's afterStart could only log it).
         try {
-            main.getCamelContext().addStartupListener(this::checkListening);
+            context.addStartupListener(this::checkListening);
         } catch (Exception e) {
             throw new IllegalStateException("the HTTP server's start cannot be watched", e);
         }
-        main.getCamelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
                 return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
@@ -78,8 +74,7 @@ public class HttpAccessGate extends MainListenerSupport {
         }
     }
 
-    @Override
-    public void afterStop(BaseMainSupport main) {
+    public void close() {
         if (serverVertx != null) {
             serverVertx.close();
         }
@@ -139,9 +134,5 @@ public class HttpAccessGate extends MainListenerSupport {
             host = "[" + host + "]";
         }
         return authority.port() >= 0 ? host + ":" + authority.port() : host;
-    }
-
-    private static String value(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).orElse("").strip();
     }
 }

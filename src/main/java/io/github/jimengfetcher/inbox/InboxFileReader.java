@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.camel.Body;
-import org.apache.camel.util.TimeUtils;
 
-import io.github.jimengfetcher.config.ByteSizes;
+import io.github.jimengfetcher.config.InboxSettings;
 
 /**
  * Reads one inbox file into task ids. Reading is bounded: a file over the size
@@ -24,22 +23,16 @@ import io.github.jimengfetcher.config.ByteSizes;
  */
 public class InboxFileReader {
 
-    private long maxFileSize;
-    private long settleTime;
-    private boolean followsAppends;
+    private final long maxFileSize;
+    /** A file changed more recently may still be being written. */
+    private final long settleTime;
+    /** Lines appended after a read are read later ({@link InboxFollowUp}). */
+    private final boolean followsAppends;
 
-    public void setMaxFileSize(String size) {
-        this.maxFileSize = ByteSizes.parse(size);
-    }
-
-    /** jimeng.inbox.settle-time: a file changed more recently may still be being written. */
-    public void setSettleTime(String settleTime) {
-        this.settleTime = TimeUtils.toMilliSeconds(settleTime);
-    }
-
-    /** jimeng.inbox.follow-up-time: above 0, lines appended after a read are read later ({@link InboxFollowUp}). */
-    public void setFollowUpTime(String followUpTime) {
-        this.followsAppends = TimeUtils.toMilliSeconds(followUpTime) > 0;
+    public InboxFileReader(InboxSettings settings) {
+        this.maxFileSize = settings.maxFileSize();
+        this.settleTime = settings.settleTime().toMillis();
+        this.followsAppends = settings.followUpTime().toMillis() > 0;
     }
 
     public InboxFile read(@Body java.io.File inboxFile) throws IOException {

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.apache.camel.util.TimeUtils;
+import io.github.jimengfetcher.config.InboxSettings;
+
 
 /**
  * Inbox files read in the last few minutes, and how far: a writer that kept its file open
@@ -30,20 +31,15 @@ public class InboxFollowUp {
     public record Followed(Object fileKey, Path file, String source, long from, long readAt) {
     }
 
-    private Path inbox;
-    private long window;
-    private InboxFileReader reader;
+    private final Path inbox;
+    private final long window;
+    private final InboxFileReader reader;
     private final Map<Object, Followed> followed = new LinkedHashMap<>();
 
-    public void setInbox(String inbox) {
-        this.inbox = Path.of(inbox);
-    }
-
-    public void setWindow(String window) {
-        this.window = TimeUtils.toMilliSeconds(window);
-    }
-
-    public void setReader(InboxFileReader reader) {
+    /** Follows files of this inbox for the settings' follow-up time, reading their appends with the reader. */
+    public InboxFollowUp(Path inbox, InboxSettings settings, InboxFileReader reader) {
+        this.inbox = inbox;
+        this.window = settings.followUpTime().toMillis();
         this.reader = reader;
     }
 

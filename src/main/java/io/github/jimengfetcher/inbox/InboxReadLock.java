@@ -9,7 +9,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
-import org.apache.camel.util.TimeUtils;
+
+import io.github.jimengfetcher.config.InboxSettings;
 
 /**
  * When an inbox file may be read: the inbox consumer's read lock (bean {@code inboxReadLock}).
@@ -30,12 +31,8 @@ public class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
 
     private final boolean readEarly;
 
-    /**
-     * @param settleTime   jimeng.inbox.settle-time
-     * @param followUpTime jimeng.inbox.follow-up-time
-     */
-    public InboxReadLock(String settleTime, String followUpTime) {
-        setMinAge(TimeUtils.toMilliSeconds(settleTime));
+    public InboxReadLock(InboxSettings settings) {
+        setMinAge(settings.settleTime().toMillis());
         setCheckInterval(250);
         // As the file component's own readLockTimeout: a file that never settles (written on and on
         // without a line end) is skipped for this poll after 10 s, not waited for while others queue.
@@ -44,7 +41,7 @@ public class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
         setMinLength(0);
         // No "{name}.camelLock" marker beside the file: a name near the 255-byte limit has no room for it.
         setMarkerFiler(false);
-        this.readEarly = TimeUtils.toMilliSeconds(followUpTime) > 0;
+        this.readEarly = settings.followUpTime().toMillis() > 0;
     }
 
     @Override

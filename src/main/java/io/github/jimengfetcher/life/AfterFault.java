@@ -1,12 +1,12 @@
 package io.github.jimengfetcher.life;
 
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.util.ObjectHelper;
-import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.api.ApiFault;
 import io.github.jimengfetcher.api.Faults;
@@ -65,16 +65,11 @@ public class AfterFault {
         this.pace = pace;
     }
 
-    public void setKeyRefusedPause(String pause) {
-        this.keyRefusedPause = TimeUtils.toMilliSeconds(pause);
-    }
-
-    public void setRateLimitPause(String pause) {
-        this.rateLimitPause = TimeUtils.toMilliSeconds(pause);
-    }
-
-    public void setRateLimitMaxPause(String pause) {
-        this.rateLimitMaxPause = TimeUtils.toMilliSeconds(pause);
+    /** The pauses after a refused key and a rate limit (at least, and at most whatever Retry-After asks). */
+    public void setPauses(Duration keyRefused, Duration rateLimit, Duration rateLimitMax) {
+        this.keyRefusedPause = keyRefused.toMillis();
+        this.rateLimitPause = rateLimit.toMillis();
+        this.rateLimitMaxPause = rateLimitMax.toMillis();
     }
 
     public FaultDecision decide(Lease lease, Throwable fault) {

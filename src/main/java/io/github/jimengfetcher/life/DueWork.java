@@ -11,7 +11,6 @@ import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +47,12 @@ public class DueWork {
     private volatile boolean stopping;
 
     /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
-    public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, String claimWait) {
+    public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, java.time.Duration claimWait) {
         this.store = store;
         this.policy = policy;
         this.fetchSlots = fetchSlots;
         this.downloadSlots = downloadSlots;
-        this.claimWait = TimeUtils.toMilliSeconds(claimWait);
+        this.claimWait = claimWait.toMillis();
     }
 
     public void setStoreHealth(StoreHealth storeHealth) {

@@ -3,8 +3,6 @@ package io.github.jimengfetcher.life;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.ShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,21 +18,15 @@ import io.github.jimengfetcher.download.VideoDownload;
  * All of it within camel.main.shutdown-timeout: what this takes is deducted from the time Camel's
  * own graceful stop of the routes has left.
  */
-public class WorkOnStop extends MainListenerSupport {
+public final class WorkOnStop {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkOnStop.class);
 
-    @Override
-    public void beforeStop(BaseMainSupport main) {
-        CamelContext context = main.getCamelContext();
-        if (context == null) {
-            return;
-        }
-        DueWork dueWork = context.getRegistry().findSingleByType(DueWork.class);
-        VideoDownload downloads = context.getRegistry().findSingleByType(VideoDownload.class);
-        if (dueWork == null || downloads == null) {
-            return;
-        }
+    private WorkOnStop() {
+    }
+
+    /** Before Camel stops the routes. */
+    public static void handBack(CamelContext context, DueWork dueWork, VideoDownload downloads) {
         ShutdownStrategy shutdown = context.getShutdownStrategy();
         long timeout = shutdown.getTimeUnit().toMillis(shutdown.getTimeout());
         long began = System.nanoTime();

@@ -10,8 +10,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * subscribed to its queue; each exchange a subscriber route completes or fails, as Camel reports
  * it, pays one back.
  */
-public class HookEventsOnStop extends MainListenerSupport {
+public class HookEventsOnStop {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookEventsOnStop.class);
     private static final List<String> QUEUES = List.of("task-succeeded-events", "task-failed-events");
@@ -40,10 +38,9 @@ public class HookEventsOnStop extends MainListenerSupport {
     private record Subscribed(int endpoints, Map<String, List<SedaEndpoint>> byQueue) {
     }
 
-    @Override
-    public void afterConfigure(BaseMainSupport main) {
-        main.getCamelContext().getManagementStrategy().addEventNotifier(new Counter());
-        main.getCamelContext().getRegistry().bind("hookEvents", this);
+    /** Counts, from Camel's events, the exchanges the subscriber routes complete or fail: before the routes start. */
+    public void watch(CamelContext context) {
+        context.getManagementStrategy().addEventNotifier(new Counter());
     }
 
     /** A task-succeeded event is about to go to its queue (routes/hooks.yaml). */
@@ -86,8 +83,8 @@ public class HookEventsOnStop extends MainListenerSupport {
         return known.byQueue().get(queue);
     }
 
-    @Override
-    public void afterStop(BaseMainSupport main) {
+    /** After the stop: what the subscribers did not get, in one line. */
+    public void reportLost() {
         long lost = owed.get() - handed.get();
         if (lost > 0) {
             LOG.warn("{} finished-task events had not been through the extension routes when the app stopped (their records "

@@ -1,10 +1,9 @@
 package io.github.jimengfetcher.task;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-
-import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.schedule.DurationHistogram;
 import io.github.jimengfetcher.schedule.DurationRule;
@@ -17,8 +16,8 @@ import io.github.jimengfetcher.schedule.LearnedDurations;
  * enough, when a timed-out task is looked at again. Every task store applies this one policy,
  * so a second store (a shared database) cannot drift from the first.
  *
- * Its values come from application.properties (jimeng.poll-interval, jimeng.retry.*, ...),
- * set through FetcherConfiguration; nothing here repeats their defaults.
+ * Its values come from application.properties (the fetch and download settings), set by the
+ * wiring; nothing here repeats their defaults.
  */
 public class TaskPolicy {
 
@@ -30,8 +29,8 @@ public class TaskPolicy {
 
     private long pollInterval;
     private boolean adaptive;
-    private String pollIntervalMin = "";
-    private String pollIntervalMax = "";
+    private Duration pollIntervalMin;
+    private Duration pollIntervalMax;
     private volatile FetchSchedule schedule;
     private volatile LearnedDurations durations;
     private long taskTimeout;
@@ -41,8 +40,8 @@ public class TaskPolicy {
     private int maxDownloadAttempts;
     private List<Long> timeoutRechecks = List.of();
 
-    public synchronized void setPollInterval(String interval) {
-        this.pollInterval = TimeUtils.toMilliSeconds(interval);
+    public synchronized void setPollInterval(Duration interval) {
+        this.pollInterval = interval.toMillis();
         this.schedule = null;
     }
 
@@ -52,15 +51,15 @@ public class TaskPolicy {
         this.schedule = null;
     }
 
-    /** jimeng.poll-interval.min; empty: derived, the interval / 5. */
-    public synchronized void setPollIntervalMin(String min) {
-        this.pollIntervalMin = min == null ? "" : min.strip();
+    /** The shortest gap; null: derived, the interval / 5. */
+    public synchronized void setPollIntervalMin(Duration min) {
+        this.pollIntervalMin = min;
         this.schedule = null;
     }
 
-    /** jimeng.poll-interval.max; empty: derived, 6 x the interval. */
-    public synchronized void setPollIntervalMax(String max) {
-        this.pollIntervalMax = max == null ? "" : max.strip();
+    /** The longest gap; null: derived, 6 x the interval. */
+    public synchronized void setPollIntervalMax(Duration max) {
+        this.pollIntervalMax = max;
         this.schedule = null;
     }
 
@@ -75,13 +74,13 @@ public class TaskPolicy {
     }
 
     /** The shortest gap between two fetches of a task, set or derived (interval / 5). */
-    public static long minGap(long interval, String setting) {
-        return setting == null || setting.isBlank() ? interval / 5 : TimeUtils.toMilliSeconds(setting.strip());
+    public static long minGap(long interval, Duration setting) {
+        return setting == null ? interval / 5 : setting.toMillis();
     }
 
     /** The longest gap between two fetches of a task, set or derived (6 x interval). */
-    public static long maxGap(long interval, String setting) {
-        return setting == null || setting.isBlank() ? 6 * interval : TimeUtils.toMilliSeconds(setting.strip());
+    public static long maxGap(long interval, Duration setting) {
+        return setting == null ? 6 * interval : setting.toMillis();
     }
 
     /** The schedule of these settings, made once (asked at every fetch: read without a lock once made). */
@@ -99,16 +98,16 @@ public class TaskPolicy {
         }
     }
 
-    public void setTaskTimeout(String timeout) {
-        this.taskTimeout = TimeUtils.toMilliSeconds(timeout);
+    public void setTaskTimeout(Duration timeout) {
+        this.taskTimeout = timeout.toMillis();
     }
 
-    public void setRetryInitialDelay(String delay) {
-        this.retryInitialDelay = TimeUtils.toMilliSeconds(delay);
+    public void setRetryInitialDelay(Duration delay) {
+        this.retryInitialDelay = delay.toMillis();
     }
 
-    public void setRetryMaxDelay(String delay) {
-        this.retryMaxDelay = TimeUtils.toMilliSeconds(delay);
+    public void setRetryMaxDelay(Duration delay) {
+        this.retryMaxDelay = delay.toMillis();
     }
 
     public void setMaxUrlRefreshes(int max) {
@@ -119,13 +118,11 @@ public class TaskPolicy {
         this.maxDownloadAttempts = max;
     }
 
-    /** Comma-separated durations after a timeout at which the task is fetched again; empty for none. */
-    public void setTimeoutRechecks(String rechecks) {
+    /** The times after a timeout at which the task is fetched again; empty for none. */
+    public void setTimeoutRechecks(List<Duration> rechecks) {
         List<Long> times = new ArrayList<>();
-        for (String time : rechecks == null ? new String[0] : rechecks.split(",")) {
-            if (!time.isBlank()) {
-                times.add(TimeUtils.toMilliSeconds(time.strip()));
-            }
+        for (Duration time : rechecks) {
+            times.add(time.toMillis());
         }
         times.sort(null);
         this.timeoutRechecks = List.copyOf(times);

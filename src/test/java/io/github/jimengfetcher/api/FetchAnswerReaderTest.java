@@ -109,7 +109,7 @@ class FetchAnswerReaderTest {
     void theVideoUrlIsTheEncodedFormThatGoesOnTheWire() {
         FetchAnswer answer = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/视频 1.mp4?name=猫&sig=a+b%2F=\"}}");
         assertEquals("https://cdn.example.com/%E8%A7%86%E9%A2%91%201.mp4?name=%E7%8C%AB&sig=a+b%2F=", answer.videoUrl());
-        reader.setAllowedVideoHosts("视频.example");
+        reader.setAllowedVideoHosts(List.of("视频.example"));
         assertEquals("https://xn--cy2a840a.example/a.mp4",
                 reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://视频.example/a.mp4\"}}").videoUrl());
         FetchAnswer elsewhere = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://cdn.example.com/a b.mp4\"}}");
@@ -176,7 +176,7 @@ class FetchAnswerReaderTest {
         FetchAnswer ftp = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"ftp://host/a.mp4\"}}");
         assertNull(ftp.videoUrl());
         assertTrue(ftp.missingVideoReason().contains("'ftp'"));
-        reader.setAllowedVideoHosts("cdn.example.com, other.example.com");
+        reader.setAllowedVideoHosts(List.of("cdn.example.com", "other.example.com"));
         FetchAnswer elsewhere = reader.read(null, "{\"data\":{\"status\":\"SUCCESS\",\"result_url\":\"https://evil.example.net/a.mp4\"}}");
         assertNull(elsewhere.videoUrl());
         assertTrue(elsewhere.missingVideoReason().contains("evil.example.net"));

@@ -4,12 +4,15 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.jimengfetcher.config.InboxSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,14 +68,14 @@ class InboxReadLockTest {
         File lines = file("lines.txt", "cgt-1\n");
         File partial = file("partial.txt", "cgt-1\ncgt-");
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            InboxReadLock withFollowUp = new InboxReadLock("1h", "10m");
+            InboxReadLock withFollowUp = new InboxReadLock(new InboxSettings(1 << 20, Duration.ofHours(1), Duration.ofMinutes(10)));
             assertEquals(10_000, withFollowUp.getTimeout(), "a file that never settles does not hold up the others for ever");
             withFollowUp.setTimeout(300);
             assertTrue(withFollowUp.acquireExclusiveReadLock(null, generic(lines), new DefaultExchange(context)));
             assertFalse(withFollowUp.acquireExclusiveReadLock(null, generic(partial), new DefaultExchange(context)),
                     "a fresh file that may be half-written waits for the settle time (here past the lock's timeout)");
 
-            InboxReadLock withoutFollowUp = new InboxReadLock("1h", "0s");
+            InboxReadLock withoutFollowUp = new InboxReadLock(new InboxSettings(1 << 20, Duration.ofHours(1), Duration.ZERO));
             withoutFollowUp.setTimeout(300);
             assertFalse(withoutFollowUp.acquireExclusiveReadLock(null, generic(lines), new DefaultExchange(context)),
                     "appends would not be read: even whole lines wait to settle");

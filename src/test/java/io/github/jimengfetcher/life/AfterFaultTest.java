@@ -3,6 +3,7 @@ package io.github.jimengfetcher.life;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,16 +57,16 @@ class AfterFaultTest {
     @BeforeEach
     void start() throws Exception {
         policy = new TaskPolicy();
-        policy.setPollInterval("300ms");
-        policy.setTaskTimeout("1h");
-        policy.setRetryInitialDelay("200ms");
-        policy.setRetryMaxDelay("1s");
+        policy.setPollInterval(Duration.ofMillis(300));
+        policy.setTaskTimeout(Duration.ofHours(1));
+        policy.setRetryInitialDelay(Duration.ofMillis(200));
+        policy.setRetryMaxDelay(Duration.ofSeconds(1));
         policy.setMaxUrlRefreshes(2);
         policy.setMaxDownloadAttempts(3);
-        policy.setTimeoutRechecks("");
+        policy.setTimeoutRechecks(List.of());
         store = new JournalTaskStore();
         store.setFolder(root.toString());
-        store.setLeaseTime("30s");
+        store.setLeaseTime(Duration.ofSeconds(30));
         store.setClock(clock::get);
         store.start();
         tasks = new TaskLife();
@@ -84,9 +85,7 @@ class AfterFaultTest {
         afterFault.setHealth(health);
         afterFault.setLocalFaults(localFaults);
         afterFault.setPace(pace);
-        afterFault.setKeyRefusedPause("30s");
-        afterFault.setRateLimitPause("1s");
-        afterFault.setRateLimitMaxPause("60s");
+        afterFault.setPauses(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60));
         actions = new FaultActions(tasks, health, outputHealth, localFaults);
     }
 

@@ -1,6 +1,7 @@
 package io.github.jimengfetcher.life;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,16 +42,16 @@ class TaskLifeTest {
     @BeforeEach
     void start() throws Exception {
         policy = new TaskPolicy();
-        policy.setPollInterval(INTERVAL + "ms");
-        policy.setTaskTimeout("1h");
-        policy.setRetryInitialDelay("200ms");
-        policy.setRetryMaxDelay("1s");
+        policy.setPollInterval(Duration.ofMillis(INTERVAL));
+        policy.setTaskTimeout(Duration.ofHours(1));
+        policy.setRetryInitialDelay(Duration.ofMillis(200));
+        policy.setRetryMaxDelay(Duration.ofSeconds(1));
         policy.setMaxUrlRefreshes(2);
         policy.setMaxDownloadAttempts(3);
-        policy.setTimeoutRechecks("1h,6h");
+        policy.setTimeoutRechecks(List.of(Duration.ofHours(1), Duration.ofHours(6)));
         store = new JournalTaskStore();
         store.setFolder(root.toString());
-        store.setLeaseTime("30s");
+        store.setLeaseTime(Duration.ofSeconds(30));
         store.setClock(clock::get);
         store.start();
         tasks = new TaskLife();
@@ -218,13 +219,13 @@ class TaskLifeTest {
     /** A policy on a 10 s interval that learns from the given durations (seconds), all of kind jimeng-videos. */
     private TaskPolicy learnedPolicy(io.github.jimengfetcher.schedule.LearnedDurations durations) {
         policy = new TaskPolicy();
-        policy.setPollInterval("10s");
-        policy.setTaskTimeout("1h");
-        policy.setRetryInitialDelay("200ms");
-        policy.setRetryMaxDelay("1s");
+        policy.setPollInterval(Duration.ofSeconds(10));
+        policy.setTaskTimeout(Duration.ofHours(1));
+        policy.setRetryInitialDelay(Duration.ofMillis(200));
+        policy.setRetryMaxDelay(Duration.ofSeconds(1));
         policy.setMaxUrlRefreshes(2);
         policy.setMaxDownloadAttempts(3);
-        policy.setTimeoutRechecks("");
+        policy.setTimeoutRechecks(List.of());
         policy.setAdaptive(true);
         policy.setDurations(durations);
         tasks.setPolicy(policy);

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
-import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +74,8 @@ public class JournalTaskStore implements TaskStore {
         this.onRecorded = onRecorded;
     }
 
-    public void setLeaseTime(String leaseTime) {
-        this.leaseTime = TimeUtils.toMilliSeconds(leaseTime);
+    public void setLeaseTime(java.time.Duration leaseTime) {
+        this.leaseTime = leaseTime.toMillis();
     }
 
     /** The store's clock; tests pass one they can move. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-import org.apache.camel.util.TimeUtils;
 
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.StoreUnavailableException;
@@ -56,8 +55,8 @@ public class PostgresTaskStore implements TaskStore {
         this.instanceId = instanceId;
     }
 
-    public void setLeaseTime(String leaseTime) {
-        this.leaseTime = TimeUtils.toMilliSeconds(leaseTime);
+    public void setLeaseTime(java.time.Duration leaseTime) {
+        this.leaseTime = leaseTime.toMillis();
     }
 
     /** Pauses are kept per API key, by this hash of it (see {@link StoreSchema#keyHash}). */

@@ -31,7 +31,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
         journal.setFolder(folder.toString());
         journal.setOutputs(outputs);
         journal.setInstanceId(owner());
-        journal.setLeaseTime(LEASE_TIME + "ms");
+        journal.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
         journal.setClock(clock::get);
         journal.start();
         return journal;

@@ -66,7 +66,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         store.setDataSource(database);
         store.setOutputs(outputs);
         store.setInstanceId(instance);
-        store.setLeaseTime(LEASE_TIME + "ms");
+        store.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
         store.setKeyHash(StoreSchema.keyHash("sk-test"));
         store.start();
         return store;

@@ -1,0 +1,76 @@
+package io.github.jimengfetcher;
+
+import java.io.IOException;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.jimengfetcher.api.ApiEndpoint;
+import io.github.jimengfetcher.api.ApiRequestLimits;
+import io.github.jimengfetcher.api.FetchAnswerReader;
+import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.config.ApiSettings;
+import io.github.jimengfetcher.config.DownloadSettings;
+import io.github.jimengfetcher.config.FetchSettings;
+import io.github.jimengfetcher.demo.DemoGateway;
+
+/**
+ * The gateway's API as the routes call it ({@code {{bean:apiEndpoint.fetchUrl}}},
+ * {@code httpClientConfigurer=#apiRequestLimits}): a configured API needs a key; no API at all
+ * means the demo, which is said loudly and served by {@link DemoGateway}. The routes read the API
+ * from these beans, never from the raw settings.
+ */
+@Configuration
+public class ApiConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
+
+    /** The built-in simulator: made only when the demo asks for it; the stop closes it (AppLifecycle). */
+    @BindToRegistry(lazy = true)
+    public DemoGateway demoGateway(ApiSettings api) throws IOException {
+        return DemoGateway.start(api.demoTaskTime().toMillis());
+    }
+
+    @BindToRegistry(lazy = true)
+    public ApiEndpoint apiEndpoint(ApiSettings api, org.apache.camel.spi.Registry registry) {
+        if (!api.demo()) {
+            ApiEndpoint endpoint = ApiEndpoint.of(api.baseUrl(), api.key());
+            LOG.info("Fetching tasks from {}", endpoint.baseUrl());
+            return endpoint;
+        }
+        DemoGateway demo = registry.lookupByNameAndType("demoGateway", DemoGateway.class);
+        LOG.warn("");
+        LOG.warn("*****************************************************************************************");
+        LOG.warn("*  DEMO MODE: jimeng.base-url is not set, so tasks are fetched from a built-in simulator  *");
+        LOG.warn("*  at {}. Nothing real is downloaded.", demo.baseUrl());
+        LOG.warn("*  Drop a file named like 'cgt-demo-1' into the inbox and watch output/ fill up.");
+        LOG.warn("*  Set jimeng.base-url and jimeng.api-key (or JIMENG_BASE_URL, JIMENG_API_KEY) for the real API.");
+        LOG.warn("*****************************************************************************************");
+        LOG.warn("");
+        return ApiEndpoint.of(demo.baseUrl(), DemoGateway.DEMO_KEY);
+    }
+
+    /** The pace of the fetches, learned from the API's answers: the claims keep to it (DueWork). */
+    @BindToRegistry(lazy = true)
+    public FetchPace fetchPace(FetchSettings fetch) {
+        return new FetchPace(fetch.maxConcurrent());
+    }
+
+    @BindToRegistry(lazy = true, destroyMethod = "close")
+    public ApiRequestLimits apiRequestLimits(ApiSettings api, FetchSettings fetch, ApiEndpoint endpoint, FetchPace pace) {
+        ApiRequestLimits limits = new ApiRequestLimits(api.connectTimeout().toMillis(), api.readTimeout().toMillis(),
+                api.requestTimeout().toMillis(), api.maxAnswerSize(), fetch.maxConcurrent(), endpoint.authorization());
+        limits.setPace(pace);
+        return limits;
+    }
+
+    /** Video URLs only from the allowed hosts (none listed: any). */
+    @BindToRegistry(lazy = true)
+    public FetchAnswerReader fetchAnswerReader(DownloadSettings download) {
+        FetchAnswerReader reader = new FetchAnswerReader();
+        reader.setAllowedVideoHosts(download.allowedHosts());
+        return reader;
+    }
+}

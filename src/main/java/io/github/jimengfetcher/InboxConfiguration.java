@@ -1,0 +1,45 @@
+package io.github.jimengfetcher;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.Configuration;
+
+import io.github.jimengfetcher.config.Folders;
+import io.github.jimengfetcher.config.InboxSettings;
+import io.github.jimengfetcher.inbox.InboxEntries;
+import io.github.jimengfetcher.inbox.InboxFaults;
+import io.github.jimengfetcher.inbox.InboxFileReader;
+import io.github.jimengfetcher.inbox.InboxFollowUp;
+import io.github.jimengfetcher.inbox.InboxReadLock;
+
+/** The inbox: how its files are read, followed and told apart from what is not input. */
+@Configuration
+public class InboxConfiguration {
+
+    /** One reader for the inbox, posted lists and Kafka records alike. */
+    @BindToRegistry(lazy = true)
+    public InboxFileReader inboxFileReader(InboxSettings inbox) {
+        return new InboxFileReader(inbox);
+    }
+
+    @BindToRegistry(lazy = true)
+    public InboxReadLock inboxReadLock(InboxSettings inbox) {
+        return new InboxReadLock(inbox);
+    }
+
+    @BindToRegistry(lazy = true)
+    public InboxEntries inboxEntries(Folders folders) {
+        InboxEntries entries = new InboxEntries();
+        entries.setInbox(folders.inbox().toString());
+        return entries;
+    }
+
+    @BindToRegistry(lazy = true)
+    public InboxFollowUp inboxFollowUp(Folders folders, InboxSettings inbox, InboxFileReader reader) {
+        return new InboxFollowUp(folders.inbox(), inbox, reader);
+    }
+
+    @BindToRegistry(lazy = true)
+    public InboxFaults inboxFaults() {
+        return new InboxFaults();
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.jimengfetcher;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.Configuration;
+
+import io.github.jimengfetcher.config.Folders;
+import io.github.jimengfetcher.config.InstanceScope;
+import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.TaskRecords;
+
+/** The output folders and the records written to them. */
+@Configuration
+public class OutputConfiguration {
+
+    /** Started with the task store ({@link StoreConfiguration#taskStore}), which decides when their clean-up may run. */
+    @BindToRegistry(lazy = true)
+    public OutputFolders outputFolders(Folders folders, InstanceScope scope) {
+        OutputFolders outputs = new OutputFolders();
+        outputs.setRoot(folders.output().toString());
+        outputs.setInstance(scope.id(), scope.shared());
+        return outputs;
+    }
+
+    @BindToRegistry(lazy = true)
+    public TaskRecords taskRecords() {
+        return new TaskRecords();
+    }
+}

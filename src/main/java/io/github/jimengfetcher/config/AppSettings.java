@@ -1,0 +1,37 @@
+package io.github.jimengfetcher.config;
+
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Every jimeng.* setting, read once at the start into its group and checked as it is read: the
+ * first bad value stops the start with one line naming it. The groups go into the registry, where
+ * the configuration classes' bean methods receive them as parameters; no piece reads a setting itself.
+ */
+public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSettings fetch, DownloadSettings download,
+        InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders) {
+
+    public static AppSettings read(PropertiesComponent properties) {
+        return read(SettingsReader.of(properties));
+    }
+
+    public static AppSettings read(SettingsReader settings) {
+        return new AppSettings(ConsoleSettings.read(settings), ApiSettings.read(settings), FetchSettings.read(settings),
+                DownloadSettings.read(settings), InboxSettings.read(settings), HttpSettings.read(settings), HealthSettings.read(settings),
+                StoreSettings.read(settings), KafkaSettings.read(settings), Folders.read(settings));
+    }
+
+    /** Each group under its own name (apiSettings, fetchSettings, ...), found by its type. */
+    public void bindTo(Registry registry) {
+        registry.bind("consoleSettings", ConsoleSettings.class, console);
+        registry.bind("apiSettings", ApiSettings.class, api);
+        registry.bind("fetchSettings", FetchSettings.class, fetch);
+        registry.bind("downloadSettings", DownloadSettings.class, download);
+        registry.bind("inboxSettings", InboxSettings.class, inbox);
+        registry.bind("httpSettings", HttpSettings.class, http);
+        registry.bind("healthSettings", HealthSettings.class, health);
+        registry.bind("storeSettings", StoreSettings.class, store);
+        registry.bind("kafkaSettings", KafkaSettings.class, kafka);
+        registry.bind("folders", Folders.class, folders);
+    }
+}
