@@ -4,8 +4,8 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
-import io.github.jimengfetcher.actions.PostedTasks;
-import io.github.jimengfetcher.actions.TaskRetry;
+import io.github.jimengfetcher.web.PostedTasks;
+import io.github.jimengfetcher.web.TaskRetry;
 import io.github.jimengfetcher.life.AfterAnswer;
 import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.api.Faults;
@@ -315,13 +315,13 @@ public class FetcherConfiguration {
         return new AfterDownload(tasks(), taskPolicy());
     }
 
-    /** Retries of failed tasks: POST /tasks/{id}/retry and .retry inbox files (routes/actions.yaml, inbox.yaml). */
+    /** Retries of failed tasks: POST /tasks/{id}/retry and .retry inbox files (routes/web.yaml, inbox.yaml). */
     @BindToRegistry
     public TaskRetry taskRetry() {
         return new TaskRetry(taskStore(), outputFolders());
     }
 
-    /** Task ids sent with POST /tasks, read by the inbox's rules (routes/actions.yaml). */
+    /** Task ids sent with POST /tasks, read by the inbox's rules (routes/web.yaml). */
     @BindToRegistry
     public PostedTasks postedTasks() {
         PostedTasks posted = new PostedTasks(inboxFileReader(), taskStore());

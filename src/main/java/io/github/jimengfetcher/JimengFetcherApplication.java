@@ -3,7 +3,7 @@ package io.github.jimengfetcher;
 import org.apache.camel.main.Main;
 
 import io.github.jimengfetcher.config.WorkFolderLock;
-import io.github.jimengfetcher.http.HttpAccessGate;
+import io.github.jimengfetcher.web.HttpAccessGate;
 import io.github.jimengfetcher.log.LogFormat;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
 import io.github.jimengfetcher.life.WorkOnStop;
