@@ -61,6 +61,7 @@ public final class JimengFetcherApplication {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
         main.addMainListener(new WorkFolderLock());
+        main.addMainListener(new RouteTypes());
         main.addMainListener(new StartupSettings());
         main.addMainListener(new HttpAccessGate());
         main.addMainListener(new ObserveConfiguration(JimengFetcherApplication.class));
