@@ -53,14 +53,15 @@ class HookTemplateTest extends AppTestSupport {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        for (String path : List.of("/first", "/second", "/failed", "/succeeded")) {
+        for (String path : List.of("/first", "/second", "/failed", "/succeeded", "/docs-example")) {
             api.server().stubFor(post(urlPathEqualTo(path)).willReturn(ok()));
         }
         Files.writeString(routes.resolve("subscribers.yaml"),
                 subscriber("every-task-first", "any", api.baseUrl() + "/first")
                         + subscriber("every-task-second", "any", api.baseUrl() + "/second")
                         + subscriber("failures-only", "failed", api.baseUrl() + "/failed")
-                        + subscriber("successes-only", "succeeded", api.baseUrl() + "/succeeded"));
+                        + subscriber("successes-only", "succeeded", api.baseUrl() + "/succeeded")
+                        + theExampleOfTheDocs().replace("https://hooks.example.com/jimeng", api.baseUrl() + "/docs-example"));
         List<String> good = List.of("cgt-template-ok-1", "cgt-template-ok-2");
         String bad = "cgt-template-failed";
         for (String id : good) {
@@ -75,13 +76,15 @@ class HookTemplateTest extends AppTestSupport {
 
         // Counted over half a second after they arrive: a second delivery of one event would show.
         await().atMost(WAIT).during(Duration.ofMillis(500)).until(() -> received("/first").size() == 3
-                && received("/second").size() == 3 && received("/failed").size() == 1 && received("/succeeded").size() == 2);
+                && received("/second").size() == 3 && received("/failed").size() == 1 && received("/succeeded").size() == 2
+                && received("/docs-example").size() == 1);
 
         Set<String> all = Set.of(good.get(0), good.get(1), bad);
         assertEquals(all, taskIds(received("/first")), "every task once to the first subscriber of any outcome");
         assertEquals(all, taskIds(received("/second")), "every task once to the second subscriber of any outcome");
         assertEquals(Set.of(bad), taskIds(received("/failed")));
         assertEquals(Set.copyOf(good), taskIds(received("/succeeded")));
+        assertEquals(Set.of(bad), taskIds(received("/docs-example")), "the one line of docs/extending.md works as it is written");
 
         for (LoggedRequest request : received("/first")) {
             String id = request.getHeader("JimengTaskId");
@@ -93,6 +96,11 @@ class HookTemplateTest extends AppTestSupport {
             assertFalse(request.containsHeader("JimengResultFile") || request.containsHeader("JimengFailureFile")
                     || request.containsHeader("JimengVideoFile"), "no local path goes out: " + request.getHeaders());
         }
+    }
+
+    private static String theExampleOfTheDocs() throws Exception {
+        return Files.readAllLines(Path.of("docs", "extending.md")).stream()
+                .filter(line -> line.startsWith("- templatedRoute:")).findFirst().orElseThrow() + "\n";
     }
 
     private List<LoggedRequest> received(String path) {
