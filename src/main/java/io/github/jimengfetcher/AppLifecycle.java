@@ -23,7 +23,7 @@ import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.demo.DemoGateway;
 import io.github.jimengfetcher.download.VideoDownload;
-import io.github.jimengfetcher.http.HttpAccessGate;
+import io.github.jimengfetcher.web.HttpAccessGate;
 import io.github.jimengfetcher.kafka.EventOutbox;
 import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.life.DueWork;
@@ -72,6 +72,7 @@ public class AppLifecycle extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
+        RouteTypes.install(context);
         settings = AppSettings.read(context.getPropertiesComponent());
         LogFormat.apply(settings.console().logFormat(), context);
         InstanceScope scope = InstanceScope.of(settings.store(), settings.folders());

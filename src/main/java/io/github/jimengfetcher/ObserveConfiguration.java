@@ -13,7 +13,6 @@ import org.apache.camel.spi.Registry;
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.config.Folders;
 import io.github.jimengfetcher.config.HealthSettings;
-import io.github.jimengfetcher.config.HttpSettings;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.life.ApiHealth;
@@ -21,28 +20,18 @@ import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.life.TaskLife;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
-import io.github.jimengfetcher.observe.FinishedFacts;
-import io.github.jimengfetcher.observe.HealthProblems;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
-import io.github.jimengfetcher.observe.RejectedInputs;
-import io.github.jimengfetcher.observe.TaskBoard;
 import io.github.jimengfetcher.observe.TaskMetrics;
-import io.github.jimengfetcher.observe.VideoPoster;
-import io.github.jimengfetcher.observe.VideoStream;
 import io.github.jimengfetcher.observe.WorkerFailures;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
-import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
- * What the status page, /tasks, /observe/health and /observe/metrics need: the task board, video
- * stream and metrics the routes call ({@code ref: taskBoard}, {@code ref: videoStream},
- * {@code ref: taskMetrics}), the status page's banner, rejected inputs and posters
- * ({@code ref: healthProblems}, {@code ref: rejectedInputs}, {@code ref: videoPoster}), our health
- * check and the count of finished-task events handed to the extension routes ({@code ref: hookEvents}).
- * The HTTP server itself is Camel's (camel.server.* and camel.management.* in application.properties).
+ * What /observe/health and /observe/metrics need: the metrics the routes feed ({@code ref: taskMetrics}),
+ * our health check, the worker threads that died, and the count of finished-task events handed to the
+ * extension routes ({@code ref: hookEvents}).
  */
 @Configuration
 public class ObserveConfiguration {
@@ -58,38 +47,6 @@ public class ObserveConfiguration {
         metrics.watch(durations);
         tasks.setOnGapPlanned(metrics::gapPlanned);
         return metrics;
-    }
-
-    @BindToRegistry(lazy = true)
-    public VideoPoster videoPoster(OutputFolders outputs) {
-        return new VideoPoster(outputs);
-    }
-
-    @BindToRegistry(lazy = true)
-    public TaskBoard taskBoard(TaskStore store, OutputFolders outputs, ApiHealth apiHealth, InstanceScope scope, TaskPolicy policy,
-            StoreHealth storeHealth, VideoPoster posters) {
-        TaskBoard board = new TaskBoard(store, new FinishedFacts(outputs));
-        board.setApiHealth(apiHealth);
-        board.setInstanceId(scope.id());
-        board.setPolicy(policy);
-        board.setStoreHealth(storeHealth);
-        board.setPosters(posters);
-        return board;
-    }
-
-    @BindToRegistry(lazy = true)
-    public VideoStream videoStream(OutputFolders outputs) {
-        return new VideoStream(outputs);
-    }
-
-    @BindToRegistry(lazy = true)
-    public HealthProblems healthProblems(CamelContext context) {
-        return new HealthProblems(context);
-    }
-
-    @BindToRegistry(lazy = true)
-    public RejectedInputs rejectedInputs(Folders folders, HttpSettings http) {
-        return new RejectedInputs(folders.output().resolve("rejected"), http.rejectedShown());
     }
 
     /** Fetch threads that died: the health check reports them (a service of the context, added at the start). */

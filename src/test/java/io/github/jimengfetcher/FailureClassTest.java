@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.jimengfetcher.config.TypeAliases;
 import io.github.jimengfetcher.task.FailureClass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,16 +48,18 @@ class FailureClassTest {
         assertEquals("video_unavailable", FailureClass.VIDEO_UNAVAILABLE.wireName());
     }
 
-    /** A choice compares a decision with ${type:...} constants; a misspelt one would throw only once a task reaches it. */
+    /** A choice compares a decision with ${type:...} constants (short names, RouteTypes); a misspelt one would throw only once a task reaches it. */
     @Test
     void everyConstantTheRoutesBranchOnExists() throws Exception {
-        Pattern constant = Pattern.compile("\\$\\{type:(io\\.github\\.jimengfetcher\\.[\\w$.]+)\\.(\\w+)}");
+        Pattern constant = Pattern.compile("\\$\\{type:([\\w.]+)\\.(\\w+)}");
+        Map<String, Class<?>> named = TypeAliases.aliases(RouteTypes.NAMED);
         int found = 0;
         try (var files = Files.list(Path.of("routes"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
                 Matcher m = constant.matcher(Files.readString(file));
                 while (m.find()) {
-                    Class<?> type = Class.forName(m.group(1));
+                    Class<?> type = named.get(m.group(1));
+                    assertNotNull(type, file + ": " + m.group() + " names no class of RouteTypes");
                     assertNotNull(type.getField(m.group(2)).get(null), file + ": " + m.group());
                     found++;
                 }

@@ -20,7 +20,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 
 /**
  * The packages stand in layers, each using only those beneath it: the wiring (this package) on top;
- * the edges (inbox, api, download, output, http, observe, kafka, actions); {@code life}, what
+ * the edges (inbox, api, download, output, web, observe, kafka); {@code life}, what
  * happens to a leased task; the stores; {@code task} and {@code schedule} at the bottom. A class put
  * in the wrong package, or an import reaching up, fails here with the classes and lines that do it.
  */
@@ -28,7 +28,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 class LayersTest {
 
     private static final String ROOT = "io.github.jimengfetcher";
-    private static final List<String> EDGES = List.of("inbox", "download", "output", "http", "observe", "kafka", "actions");
+    private static final List<String> EDGES = List.of("inbox", "download", "output", "web", "observe", "kafka");
 
     /**
      * The only uses of one edge by another; each is a value or a folder that the other edge reads.
@@ -37,12 +37,14 @@ class LayersTest {
     private static final Map<String, Set<String>> EDGE_USES = new LinkedHashMap<>();
 
     static {
-        // A posted task, or one retried, is read by the inbox's own rules (InboxFileReader, InboxFile, Rejections);
-        // a retry clears the task's records in the output folders (OutputFolders).
-        EDGE_USES.put("actions", Set.of("inbox", "output"));
         // A Kafka record is read by the inbox's rules; the outbox sends the records written to the output folders.
         EDGE_USES.put("kafka", Set.of("inbox", "output"));
-        // The status service shows what the output folders hold (records, videos, their MP4 duration) and the download counts.
+        // The status service shows what the output folders hold (records, videos, their MP4 duration), read as the
+        // metrics read a record (FinishedTask), and the reasons of our health check (FetcherHealthCheck.REASONS).
+        // A posted task, or one retried, is read by the inbox's own rules (InboxFileReader, InboxFile, Rejections);
+        // a retry clears the task's records in the output folders (OutputFolders).
+        EDGE_USES.put("web", Set.of("inbox", "output", "download", "observe"));
+        // The metrics count the download's bytes (DownloadMetrics); health looks at the output folders.
         EDGE_USES.put("observe", Set.of("output", "download"));
         // A result record is written from the download's result (DownloadResult).
         EDGE_USES.put("output", Set.of("download"));
@@ -65,8 +67,8 @@ class LayersTest {
     /** The api reads the gateway's answers; what they lead to is life's. */
     @ArchTest
     static final ArchRule apiKnowsNoStoreNorLife = noClasses().that().resideInAPackage(ROOT + ".api..")
-            .should().dependOnClassesThat().resideInAnyPackage(packages("store", "life", "inbox", "download", "output", "http",
-                    "observe", "kafka", "actions"));
+            .should().dependOnClassesThat().resideInAnyPackage(packages("store", "life", "inbox", "download", "output", "web",
+                    "observe", "kafka"));
 
     /**
      * Life is used by the edges, never the other way, except for what the edges hand it to decide on:
@@ -75,7 +77,7 @@ class LayersTest {
      */
     @ArchTest
     static final ArchRule lifeUsesNoEdgeButWhatItDecidesOn = noClasses().that().resideInAPackage(ROOT + ".life..")
-            .should().dependOnClassesThat().resideInAnyPackage(packages("inbox", "output", "http", "observe", "kafka", "actions"));
+            .should().dependOnClassesThat().resideInAnyPackage(packages("inbox", "output", "web", "observe", "kafka"));
 
     @ArchTest
     static final ArchRule taskAndScheduleAtTheBottom = CompositeArchRule

@@ -30,6 +30,9 @@ import io.github.jimengfetcher.store.StoreHealth;
  */
 public class FetcherHealthCheck extends AbstractHealthCheck {
 
+    /** The detail of a health check result holding its reasons one by one (a list of text), for the status page's banner. */
+    public static final String REASONS = "reasons";
+
     private final ApiHealth api;
     private final OutputFolders outputs;
     private final OutputHealth outputHealth;
@@ -103,8 +106,8 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         if (problems.isEmpty()) {
             builder.up();
         } else {
-            // Each reason on its own too, for the status page's banner (HealthProblems).
-            builder.down().message(String.join("; ", problems)).detail(HealthProblems.REASONS, List.copyOf(problems));
+            // Each reason on its own too, for the status page's banner (web.HealthProblems).
+            builder.down().message(String.join("; ", problems)).detail(REASONS, List.copyOf(problems));
         }
     }
 

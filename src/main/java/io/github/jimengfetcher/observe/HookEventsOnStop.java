@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public class HookEventsOnStop {
 
     private static final Logger LOG = LoggerFactory.getLogger(HookEventsOnStop.class);
-    private static final List<String> QUEUES = List.of("task-succeeded-events", "task-failed-events");
+    private static final List<String> QUEUES = List.of("task-succeeded-events", "task-failed-events", "task-any-events");
 
     private final AtomicLong owed = new AtomicLong();
     private final AtomicLong handed = new AtomicLong();
@@ -43,14 +43,16 @@ public class HookEventsOnStop {
         context.getManagementStrategy().addEventNotifier(new Counter());
     }
 
-    /** A task-succeeded event is about to go to its queue (routes/hooks.yaml). */
+    /** A task-succeeded event is about to go to its queue and the queue of any outcome (routes/hooks.yaml). */
     public void publishedSucceeded(Exchange exchange) {
         published(exchange.getContext(), "task-succeeded-events");
+        published(exchange.getContext(), "task-any-events");
     }
 
-    /** A task-failed event is about to go to its queue (routes/hooks.yaml). */
+    /** A task-failed event is about to go to its queue and the queue of any outcome (routes/hooks.yaml). */
     public void publishedFailed(Exchange exchange) {
         published(exchange.getContext(), "task-failed-events");
+        published(exchange.getContext(), "task-any-events");
     }
 
     private void published(CamelContext context, String queue) {

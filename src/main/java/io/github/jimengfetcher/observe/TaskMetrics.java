@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
 import io.github.jimengfetcher.api.FetchPace;
@@ -164,6 +165,11 @@ public class TaskMetrics {
     /** One API fetch ended; outcome is one of {@link FetchOutcomes#OUTCOMES}. */
     public void fetched(String outcome) {
         fetchCounter(outcome).increment();
+    }
+
+    /** A finished task from its record (the body the hooks get), for {@link #finished}. */
+    public FinishedTask remember(@Body String record) throws java.io.IOException {
+        return FinishedTask.fromRecord(record);
     }
 
     /** A task is done: its result or failure record is written. */

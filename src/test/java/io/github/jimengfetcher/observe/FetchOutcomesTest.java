@@ -58,14 +58,4 @@ class FetchOutcomesTest {
         assertFalse(FetchOutcomes.isFetch(context.getEndpoint("http://hooks.example.com/jimeng")));
         assertFalse(FetchOutcomes.isFetch(context.getEndpoint("seda:fetch-task")));
     }
-
-    @Test
-    void progressTextBecomesAPercentForTheBar() {
-        assertEquals(45, TaskBoard.percent("45%"));
-        assertEquals(45, TaskBoard.percent(" 45.5 % "));
-        assertEquals(100, TaskBoard.percent("100%"));
-        assertEquals(null, TaskBoard.percent(""));
-        assertEquals(null, TaskBoard.percent("almost"));
-        assertEquals(null, TaskBoard.percent(null));
-    }
 }

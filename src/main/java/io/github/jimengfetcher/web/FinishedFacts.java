@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.observe;
+package io.github.jimengfetcher.web;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.download.Mp4Duration;
+import io.github.jimengfetcher.observe.FinishedTask;
 import io.github.jimengfetcher.output.OutputFolders;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.observe;
+package io.github.jimengfetcher.web;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 import io.github.jimengfetcher.life.ApiHealth;
+import io.github.jimengfetcher.observe.FinishedTask;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
@@ -65,11 +65,6 @@ public class TaskBoard {
     /** The answering instance, shown beside the tasks (several instances may share the store). */
     public void setInstanceId(String instanceId) {
         this.instanceId = instanceId;
-    }
-
-    /** A finished task from its record (the body the hooks get), for the metrics. */
-    public FinishedTask remember(@Body String record) throws java.io.IOException {
-        return FinishedTask.fromRecord(record);
     }
 
     /** The query of GET /tasks, from its parameters (absent ones null), or why it cannot be answered. */

@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.observe;
+package io.github.jimengfetcher.web;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

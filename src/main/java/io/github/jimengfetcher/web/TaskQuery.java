@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.observe;
+package io.github.jimengfetcher.web;
 
 import io.github.jimengfetcher.config.SettingChecks;
 import io.github.jimengfetcher.task.TaskState;

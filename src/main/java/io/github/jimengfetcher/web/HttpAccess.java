@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.http;
+package io.github.jimengfetcher.web;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.observe;
+package io.github.jimengfetcher.web;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,18 +9,17 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 
+import io.github.jimengfetcher.observe.FetcherHealthCheck;
+
 /**
  * What the status page's banner says (GET /problems): every check of /observe/health that is DOWN,
  * each reason on its own, as JSON; an empty list while everything is UP. The same checks as
  * /observe/health, asked anew on every call, so the banner goes once the cause is gone.
  *
- * A check may list its reasons in the detail {@link #REASONS}; any other DOWN check gives its
+ * A check may list its reasons in the detail {@link FetcherHealthCheck#REASONS}; any other DOWN check gives its
  * message, or its error, or just that it is down.
  */
 public class HealthProblems {
-
-    /** The detail of a health check result holding its reasons one by one (a list of text). */
-    public static final String REASONS = "reasons";
 
     private final CamelContext context;
 
@@ -48,7 +47,7 @@ public class HealthProblems {
     }
 
     private static List<String> reasons(HealthCheck.Result result) {
-        if (result.getDetails().get(REASONS) instanceof List<?> listed && !listed.isEmpty()) {
+        if (result.getDetails().get(FetcherHealthCheck.REASONS) instanceof List<?> listed && !listed.isEmpty()) {
             return listed.stream().map(String::valueOf).toList();
         }
         if (result.getMessage().isPresent() && !result.getMessage().get().isBlank()) {

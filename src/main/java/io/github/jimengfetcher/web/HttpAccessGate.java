@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.http;
+package io.github.jimengfetcher.web;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

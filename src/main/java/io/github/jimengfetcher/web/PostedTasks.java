@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.actions;
+package io.github.jimengfetcher.web;
 
 import java.util.LinkedHashMap;
 import java.util.List;

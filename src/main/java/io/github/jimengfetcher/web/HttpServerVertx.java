@@ -1,4 +1,4 @@
-package io.github.jimengfetcher.http;
+package io.github.jimengfetcher.web;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
