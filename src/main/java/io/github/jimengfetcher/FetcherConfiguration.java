@@ -24,7 +24,7 @@ import io.github.jimengfetcher.kafka.KafkaInbox;
 import io.github.jimengfetcher.life.LocalFaults;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.life.OutputHealth;
-import io.github.jimengfetcher.output.TaskRecords;
+import io.github.jimengfetcher.output.OutputRecords;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.life.TaskLife;
@@ -330,8 +330,8 @@ public class FetcherConfiguration {
     }
 
     @BindToRegistry
-    public TaskRecords taskRecords() {
-        return new TaskRecords();
+    public OutputRecords outputRecords() {
+        return new OutputRecords(outputFolders());
     }
 
     // ---- Kafka at the edges (routes/kafka.yaml; off while jimeng.kafka.brokers is empty) ----
