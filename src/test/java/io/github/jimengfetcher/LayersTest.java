@@ -37,7 +37,7 @@ class LayersTest {
     private static final Map<String, Set<String>> EDGE_USES = new LinkedHashMap<>();
 
     static {
-        // A posted task, or one retried, is read by the inbox's own rules (InboxFileReader, InboxFile, Rejections);
+        // A posted task, or one retried, is read by the inbox's own rules (InboxFileReader, InboxFile, Rejections, Submission);
         // a retry clears the task's records in the output folders (OutputFolders).
         EDGE_USES.put("actions", Set.of("inbox", "output"));
         // A Kafka record is read by the inbox's rules; the outbox sends the records written to the output folders.

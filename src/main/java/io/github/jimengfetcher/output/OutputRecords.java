@@ -69,7 +69,7 @@ public class OutputRecords {
         byte[] json = JSON.writeValueAsBytes(document);
         // Users archive records by moving the folder away: it comes back when needed.
         Files.createDirectories(target.getParent());
-        Path temporary = target.resolveSibling(hidden + OutputFolders.INSTANCE_MARK + folders.instance() + ".json.tmp");
+        Path temporary = hiddenFile(target, hidden);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
@@ -85,5 +85,10 @@ public class OutputRecords {
             throw e;
         }
         return json;
+    }
+
+    /** Where a record is written before its rename: a name the next start removes if a kill leaves it. */
+    Path hiddenFile(Path target, String hidden) {
+        return target.resolveSibling(hidden + OutputFolders.INSTANCE_MARK + folders.instance() + ".json.tmp");
     }
 }
