@@ -6,7 +6,7 @@ import org.apache.camel.Configuration;
 import io.github.jimengfetcher.config.Folders;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.output.OutputFolders;
-import io.github.jimengfetcher.output.TaskRecords;
+import io.github.jimengfetcher.output.OutputRecords;
 
 /** The output folders and the records written to them. */
 @Configuration
@@ -21,8 +21,9 @@ public class OutputConfiguration {
         return outputs;
     }
 
+    /** Results, failures and rejections: written whole under a hidden name, then renamed (routes/finish.yaml, inbox.yaml). */
     @BindToRegistry(lazy = true)
-    public TaskRecords taskRecords() {
-        return new TaskRecords();
+    public OutputRecords outputRecords(OutputFolders outputs) {
+        return new OutputRecords(outputs);
     }
 }

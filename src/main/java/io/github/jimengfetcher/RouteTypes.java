@@ -9,6 +9,7 @@ import io.github.jimengfetcher.life.AnswerDecision;
 import io.github.jimengfetcher.life.DownloadDecision;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * The classes of the app that routes name, by their short names ({@link TypeAliases}): the decisions
@@ -21,6 +22,7 @@ public final class RouteTypes {
     public static final List<Class<?>> NAMED = List.of(
             AnswerDecision.class,
             DownloadDecision.class,
+            TaskState.class,
             LeaseLostException.class,
             StoreUnavailableException.class);
 

@@ -220,6 +220,7 @@ class ActionsTest extends AppTestSupport {
         assertTrue(body.path("rejected").get(0).path("reason").asText().contains("'/'"), body.toString());
         awaitResult(id);
         JsonNode record = onlyRejection("http-post-tasks.");
+        assertEquals("http-post-tasks", record.path("source").asText(), "the record names where the ids came from");
         assertEquals("bad/id", record.path("rejected").get(0).path("text").asText());
     }
 

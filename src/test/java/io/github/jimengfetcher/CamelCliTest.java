@@ -66,7 +66,7 @@ class CamelCliTest extends AppTestSupport {
         JsonNode json = JSON.readTree(status.toFile());
         assertEquals("jimeng-fetcher", json.path("context").path("name").asText(), json.path("context").toString());
         List<String> routes = json.path("routes").findValuesAsText("routeId");
-        assertTrue(routes.containsAll(List.of("fetch-task", "download-video", "publish-result", "inbox-to-tasks")), routes.toString());
+        assertTrue(routes.containsAll(List.of("fetch-task", "download-video", "finish-task", "inbox-to-tasks")), routes.toString());
         // Camel JBang names the process by the class it started from.
         assertTrue(json.findValuesAsText("mainClass").contains(JimengFetcherApplication.class.getName()), json.toString());
         assertTrue(camelMBeans() > 0, "route statistics (camel top) need Camel's management");

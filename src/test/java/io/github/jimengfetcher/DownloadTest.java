@@ -232,6 +232,9 @@ class DownloadTest extends AppTestSupport {
 
         app.drop("ids.txt", "cgt-page-then-video\ncgt-always-page\n");
 
+        // Both end at about the same time: neither's record is looked for while the other's is being written.
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result("cgt-page-then-video"))
+                && Files.exists(app.failure("cgt-always-page")));
         awaitVideo("cgt-page-then-video", video);
         JsonNode failure = awaitFailureWithoutVideo("cgt-always-page");
         assertTrue(failure.path("reason").asText().contains("not an MP4"), failure.toString());

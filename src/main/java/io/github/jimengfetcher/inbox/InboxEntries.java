@@ -9,8 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,17 +37,14 @@ public class InboxEntries implements GenericFileFilter<File> {
 
     /**
      * One entry the inbox does not take; stamp tells whether it changed since it was reported;
-     * recordTime, the entry's own time, names its record, so that instances sharing the inbox
+     * received, the entry's own time, names its record, so that instances sharing the inbox
      * write one record, not one each.
      */
-    public record NotTaken(String name, String reason, String stamp, String recordTime) {
-        public InboxFile asInboxFile() {
-            return InboxFile.notTaken(name, reason);
+    public record NotTaken(String name, String reason, String stamp, Instant received) {
+        public Submission asSubmission() {
+            return Submission.inboxFile(InboxFile.notTaken(name, reason), received);
         }
     }
-
-    /** As Camel's ${date:file:yyyyMMdd-HHmmssSSS} names the records of files read. */
-    private static final DateTimeFormatter RECORD_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmssSSS").withZone(ZoneId.systemDefault());
 
     private Path inbox;
     private final Map<String, String> reported = new HashMap<>();
@@ -120,7 +115,7 @@ public class InboxEntries implements GenericFileFilter<File> {
                 }
                 String stamp = stamp(entry, reason);
                 if (stamp != null && !stamp.equals(reported.get(name))) {
-                    found.add(new NotTaken(name, reason, stamp, recordTime(entry)));
+                    found.add(new NotTaken(name, reason, stamp, modified(entry)));
                 }
             }
         }
@@ -133,15 +128,15 @@ public class InboxEntries implements GenericFileFilter<File> {
         reported.put(entry.name(), entry.stamp());
     }
 
-    /** The entry's modification time (the link's own, not its target's), as records are named. */
-    private static String recordTime(Path entry) {
+    /** The entry's modification time (the link's own, not its target's). */
+    static Instant modified(Path entry) {
         long millis;
         try {
             millis = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis();
         } catch (IOException e) {
             millis = System.currentTimeMillis();
         }
-        return RECORD_TIME.format(Instant.ofEpochMilli(millis));
+        return Instant.ofEpochMilli(millis);
     }
 
     private static String stamp(Path entry, String reason) {

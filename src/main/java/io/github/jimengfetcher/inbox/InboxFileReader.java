@@ -35,8 +35,13 @@ public class InboxFileReader {
         this.followsAppends = settings.followUpTime().toMillis() > 0;
     }
 
-    public InboxFile read(@Body java.io.File inboxFile) throws IOException {
+    /** The file as a submission, named by its own time: instances sharing the inbox that read it at once write one record. */
+    public Submission read(@Body java.io.File inboxFile) throws IOException {
         Path file = inboxFile.toPath();
+        return Submission.inboxFile(readFile(file), InboxEntries.modified(file));
+    }
+
+    private InboxFile readFile(Path file) throws IOException {
         String name = file.getFileName().toString();
         String notTaken = InboxEntries.whyNotTaken(file);
         if (notTaken != null) {

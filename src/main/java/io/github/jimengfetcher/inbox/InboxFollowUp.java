@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,8 @@ public class InboxFollowUp {
     }
 
     /** The file's ids are registered and it moves to inbox/.done/{doneName}: follow it there. */
-    public synchronized void track(String inboxFile, InboxFile content, String doneName) throws IOException {
+    public synchronized void track(String inboxFile, Submission submission, String doneName) throws IOException {
+        InboxFile content = submission.read();
         if (content.linesEnd() < 0 || window <= 0) {
             return;
         }
@@ -79,12 +81,13 @@ public class InboxFollowUp {
     }
 
     /** The lines appended since the last read: whole lines, or everything once the file has settled. */
-    public InboxFile readAppended(Followed f) throws IOException {
-        return reader.readAppended(f.file().toFile(), f.source(), f.from());
+    public Submission readAppended(Followed f) throws IOException {
+        return Submission.inboxFile(reader.readAppended(f.file().toFile(), f.source(), f.from()), Instant.now());
     }
 
     /** The appended ids are registered: the next read starts after them. */
-    public synchronized void advance(Followed f, InboxFile appended) {
+    public synchronized void advance(Followed f, Submission submission) {
+        InboxFile appended = submission.read();
         if (appended.linesEnd() < 0) {
             followed.remove(f.fileKey());
         } else if (followed.containsKey(f.fileKey())) {

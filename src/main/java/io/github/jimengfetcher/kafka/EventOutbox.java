@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.task.TaskState;
 
 /**
  * Finish events waiting for the broker (bean {@code kafkaOutbox}): one file each in
@@ -92,6 +93,15 @@ public class EventOutbox {
 
     public boolean isEnabled() {
         return enabled;
+    }
+
+    /** The task's record was written: its event waits, succeeded or failed as the outcome says. */
+    public void finished(@Variable("taskId") String taskId, @Variable("outcome") TaskState outcome) throws IOException {
+        if (outcome == TaskState.SUCCEEDED) {
+            succeeded(taskId);
+        } else {
+            failed(taskId);
+        }
     }
 
     /** The task's result record was written: its succeeded event waits. */

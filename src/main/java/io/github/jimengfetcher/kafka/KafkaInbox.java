@@ -1,7 +1,10 @@
 package io.github.jimengfetcher.kafka;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -10,6 +13,7 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
 import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.InboxFileReader;
+import io.github.jimengfetcher.inbox.Submission;
 
 /**
  * Records of the inbox topic (bean {@code kafkaInbox}): a record's value is read as an inbox
@@ -26,8 +30,11 @@ public class KafkaInbox {
         this.maxSize = maxSize;
     }
 
-    /** The ids of the record in the exchange (its value as bytes). */
-    public KafkaRecordIds read(Exchange exchange) {
+    /**
+     * The ids of the record in the exchange (its value as bytes), named by where the record is and
+     * its time as the broker has it: read again after a stop, it writes the same rejection record.
+     */
+    public Submission read(Exchange exchange) {
         Message message = exchange.getMessage();
         String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
         Integer partition = message.getHeader(KafkaConstants.PARTITION, Integer.class);
@@ -50,9 +57,14 @@ public class KafkaInbox {
                 read = new InboxFile(source, List.of(), none);
             }
         }
-        return new KafkaRecordIds(read, topic, partition == null ? -1 : partition, offset == null ? -1 : offset,
-                timestamp == null ? System.currentTimeMillis() : timestamp,
-                value == null ? null : shown(new String(value, java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Object> origin = new LinkedHashMap<>();
+        origin.put("source", "kafka");
+        origin.put("topic", topic);
+        origin.put("partition", partition == null ? -1 : partition);
+        origin.put("offset", offset == null ? -1 : offset);
+        origin.put("value", value == null ? null : shown(new String(value, java.nio.charset.StandardCharsets.UTF_8)));
+        return new Submission(Submission.Kind.KAFKA_RECORD, source, Instant.ofEpochMilli(timestamp == null ? System.currentTimeMillis() : timestamp),
+                read, origin);
     }
 
     /** Commits the offset of the record in the exchange (manual commit, synchronous). */

@@ -14,6 +14,7 @@ import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskFailure;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -276,6 +277,15 @@ public class TaskLife {
     }
 
     // ---- the end ----
+
+    /** The task's record is written: it is finished as the outcome says (see {@link #finish}, {@link #finishFailed}). */
+    public void finishWith(@Variable("lease") Lease lease, @Variable("outcome") TaskState outcome, @Variable("failure") TaskFailure failure) {
+        if (outcome == TaskState.SUCCEEDED) {
+            finish(lease);
+        } else {
+            finishFailed(lease, failure.failureClass());
+        }
+    }
 
     /**
      * The task's result is written: it is finished. Its duration teaches the schedule (not that of a task

@@ -47,6 +47,11 @@ public class OutputFolders implements FinishedRecords {
         return root;
     }
 
+    /** The instance whose hidden names these are (see {@link #isOwnTemporaryFile}). */
+    String instance() {
+        return instance;
+    }
+
     /**
      * The instance whose temporary files these are. With a shared store (several instances on one
      * output folder) the start-up clean-up removes only this instance's; with the local journal, one
@@ -83,10 +88,10 @@ public class OutputFolders implements FinishedRecords {
 
     /**
      * The temporary names the app writes before a rename, each ending in "@{instance}" before its
-     * suffix: ".{id}@{instance}.json.tmp" in results/ and failed/ (tempFileName in poll.yaml and
-     * download.yaml), ".{id}@{instance}.mp4.tmp" in videos/ ({@link #publishVideo}),
+     * suffix: ".{id}@{instance}.json.tmp" in results/ and failed/ ({@link OutputRecords}),
+     * ".{id}@{instance}.mp4.tmp" in videos/ ({@link #publishVideo}),
      * ".write-probe@{instance}.tmp" in results/ ({@link #isWritable}),
-     * ".{file}.{yyyyMMdd-HHmmssSSS}@{instance}.json.tmp" in rejected/ (tempFileName in inbox.yaml).
+     * ".{file}.{yyyyMMdd-HHmmssSSS}@{instance}.json.tmp" in rejected/ ({@link OutputRecords}).
      * An instance of null means any instance, and also the names of earlier versions (without "@{instance}").
      */
     static boolean isOwnTemporaryFile(String folder, String name, String instance) {

@@ -7,8 +7,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.camel.Variable;
-
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
@@ -16,14 +14,14 @@ import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskFailure;
 
 /**
- * The documents a finished task leaves: output/results/{id}.json and
- * output/failed/{id}.json. The API's answer is kept as received, inside our own fields.
+ * The documents a finished task leaves, written by {@link OutputRecords}: output/results/{id}.json
+ * and output/failed/{id}.json. The API's answer is kept as received, inside our own fields.
  */
-public class TaskRecords {
+class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public Map<String, Object> success(@Variable("lease") Lease lease, @Variable("download") DownloadResult download) {
+    Map<String, Object> success(Lease lease, DownloadResult download) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
         record.put("video_file", "videos/" + task.id + ".mp4");
@@ -35,7 +33,7 @@ public class TaskRecords {
     }
 
     /** The failure record; its reason_class is the failure's {@link FailureClass#wireName()}. */
-    public Map<String, Object> failure(@Variable("lease") Lease lease, @Variable("failure") TaskFailure failure) {
+    Map<String, Object> failure(Lease lease, TaskFailure failure) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "FAILED");
         record.put("reason_class", failure.failureClass().wireName());

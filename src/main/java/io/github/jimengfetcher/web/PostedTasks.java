@@ -1,5 +1,6 @@
 package io.github.jimengfetcher.web;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import org.apache.camel.Exchange;
 
 import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.InboxFileReader;
+import io.github.jimengfetcher.inbox.Submission;
 import io.github.jimengfetcher.store.TaskStore;
 
 /**
@@ -21,7 +23,7 @@ public class PostedTasks {
     public static final String SOURCE = "http-post-tasks";
 
     /** What the body holds; status 200 when it can be registered, otherwise the answer's code and why. */
-    public record Posted(int status, String reason, InboxFile inboxFile) {
+    public record Posted(int status, String reason, Submission submission) {
 
         public Map<String, Object> refusal() {
             return Map.of("reason", reason);
@@ -59,11 +61,11 @@ public class PostedTasks {
         if (!anyId) {
             return new Posted(400, read.hasRejections() ? "no task id in the body: " + read.firstReason() : "no task id in the body", null);
         }
-        return new Posted(200, null, read);
+        return new Posted(200, null, new Submission(Submission.Kind.HTTP_POST, SOURCE, Instant.now(), read, Map.of()));
     }
 
     /** Which of the ids the store knows already (pending or finished), asked before they are registered. */
-    public List<String> known(InboxFile posted) {
+    public List<String> known(Submission posted) {
         return posted.ids().stream().filter(id -> store.find(id).isPresent() || store.isFinished(id)).toList();
     }
 
@@ -72,7 +74,8 @@ public class PostedTasks {
      * "rejected_count": n, "rejected_left_out": m}; rejected holds the first rejections only, and an
      * id is in one list alone.
      */
-    public Map<String, Object> answer(InboxFile posted, List<String> known) {
+    public Map<String, Object> answer(Submission submission, List<String> known) {
+        InboxFile posted = submission.read();
         Map<String, Object> answer = new LinkedHashMap<>();
         java.util.Set<String> knownIds = new java.util.HashSet<>(known);
         answer.put("registered", posted.ids().stream().filter(id -> !knownIds.contains(id)).toList());

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.Rejections;
+import io.github.jimengfetcher.inbox.Submission;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
@@ -117,7 +118,8 @@ public class TaskRetry {
      * Retries each id of a {@code .retry} inbox file. What comes back holds the ids retried, and as
      * rejections the file's own plus every id not retried with the reason.
      */
-    public InboxFile retryAll(InboxFile file) throws IOException {
+    public Submission retryAll(Submission submission) throws IOException {
+        InboxFile file = submission.read();
         List<String> retried = new ArrayList<>();
         Rejections rejections = new Rejections();
         rejections.addAll(file);
@@ -129,7 +131,7 @@ public class TaskRetry {
                 rejections.add(new InboxFile.Rejection(0, id, result.reason()));
             }
         }
-        return new InboxFile(file.source(), retried, rejections, file.linesEnd(), file.appendedFrom());
+        return submission.withRead(new InboxFile(file.source(), retried, rejections, file.linesEnd(), file.appendedFrom()));
     }
 
     private Result reopen(String id, Path record, Outcome outcome, String movedSaying) throws IOException {

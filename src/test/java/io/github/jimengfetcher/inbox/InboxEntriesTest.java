@@ -154,7 +154,7 @@ class InboxEntriesTest extends AppTestSupport {
         for (int instance = 0; instance < 2; instance++) {
             InboxEntries entries = new InboxEntries();
             entries.setInbox(inbox.toString());
-            seen.add(entries.unreported().stream().map(e -> e.name() + "." + e.recordTime()).sorted().toList());
+            seen.add(entries.unreported().stream().map(e -> e.name() + "." + e.received()).sorted().toList());
         }
         assertEquals(2, seen.get(0).size(), seen.toString());
         assertEquals(seen.get(0), seen.get(1), "both instances write the same record names");
