@@ -138,7 +138,9 @@ to_ms() {
     esac
 }
 
-javac -d "$WORK/classes" "$HERE/FakeGateway.java" || exit 2
+# The fake API and storage host: the tests' own (src/test/java/.../support/fake), JDK only.
+FAKE_GATEWAY=io.github.jimengfetcher.support.fake.BenchMain
+javac -d "$WORK/classes" "$ROOT"/src/test/java/io/github/jimengfetcher/support/fake/*.java || exit 2
 
 TABLE="$WORK/table.txt"
 CHECKS="$WORK/checks.txt"
@@ -165,7 +167,7 @@ run_scenario() {
     log "$name: $tasks tasks in $files file(s), video $size, ready after $ready, poll every $interval, fetch delay $delay, rate ${rate}/s per connection, -Xmx$xmx"
 
     # -- the fake API and storage host
-    java -Xms1g -Xmx2g -cp "$WORK/classes" FakeGateway --port-file "$dir/port" --key "$KEY" \
+    java -Xms1g -Xmx2g -cp "$WORK/classes" "$FAKE_GATEWAY" --port-file "$dir/port" --key "$KEY" \
         --ready-after "$ready" --video-size "$size_b" --fetch-delay "$delay" --rate "$rate_b" \
         --interval "$interval_ms" --admit-rate "${ADMIT_RATE:-0}" --results "$dir/data/output/results" --max-life 30m \
         > "$dir/gateway.log" 2>&1 &
@@ -408,7 +410,7 @@ run_scenario() {
 # Both fetch policies side by side on one fake gateway: two apps, each its own task ids, work and output,
 # one on the plain interval (JIMENG_POLL_INTERVAL_ADAPTIVE=false), one on the learned schedule. Each task's
 # duration is drawn by its number, so task N takes as long for both. Arguments: name load max_fetch_ratio
-# max_latency_ratio, where load is lognormal-tail, lognormal or uniform (see FakeGateway#durationOf).
+# max_latency_ratio, where load is lognormal-tail, lognormal or uniform (see BenchTasks#durationOf in support/fake).
 # ADAPTIVE_TASKS (2000, arriving as a stream over ADAPTIVE_SPREAD, 600s), ADAPTIVE_TEACH (300: the first tasks to
 # become ready teach and are left out),
 # TIME_SCALE (1: the issue's figures; 4 divides every duration and the interval by 4, so a run takes a quarter).
@@ -422,7 +424,7 @@ run_adaptive() {
     mkdir -p "$dir"
     log "$name: $tasks tasks x 2 policies, durations $load (time scale $scale), plain interval ${interval_ms} ms against the learned schedule; the first $teach to be ready teach"
 
-    java -Xms256m -Xmx1g -cp "$WORK/classes" FakeGateway --port-file "$dir/port" --key "$KEY" \
+    java -Xms256m -Xmx1g -cp "$WORK/classes" "$FAKE_GATEWAY" --port-file "$dir/port" --key "$KEY" \
         --durations "$load" --time-scale "$scale" --teach "$teach" --video-size 65536 --interval "$interval_ms" \
         --results "$dir/fixed/data/output/results:$dir/adaptive/data/output/results" --plans "$dir/adaptive/app.log" --max-life 2h \
         > "$dir/gateway.log" 2>&1 &

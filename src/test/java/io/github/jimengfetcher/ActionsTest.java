@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,14 +78,14 @@ class ActionsTest extends AppTestSupport {
     @Test
     void aFailedTaskIsRetriedOverHttpItsFailureRecordKeptInSuperseded() throws Exception {
         String id = "cgt-retry-failed";
-        api.answer(id, okJson(FakeGateway.failure(id, "gateway was slow")));
+        api.answer(id, Answer.json(FakeGateway.failure(id, "gateway was slow")));
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(Map.of());
             app.drop("ids.txt", id);
             JsonNode failure = awaitFailure(id);
 
             // The task was fixed since: this time it succeeds.
-            api.answer(id, okJson(FakeGateway.success(id, api.video("retried.mp4", Videos.mp4(30_000, 4)))));
+            api.answer(id, Answer.json(FakeGateway.success(id, api.video("retried.mp4", Videos.mp4(30_000, 4)))));
             HttpResponse<String> answer = retry(id);
 
             assertEquals(202, answer.statusCode(), answer.body());
@@ -131,7 +131,7 @@ class ActionsTest extends AppTestSupport {
     void aSucceededTaskIsRetriedOnlyOnceItsVideoIsGoneAndIsThenDownloadedAgain() throws Exception {
         String id = "cgt-retry-succeeded";
         byte[] video = Videos.mp4(40_000, 5);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("done.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("done.mp4", video))));
         startApp(Map.of());
         app.drop("ids.txt", id);
         awaitResult(id);
@@ -169,12 +169,12 @@ class ActionsTest extends AppTestSupport {
     void aRetryFileRetriesItsFailedTasksAndRecordsAndLogsEveryOtherLineWithItsReason() throws Exception {
         String failed = "cgt-file-failed";
         String pending = "cgt-file-pending";
-        api.answer(failed, okJson(FakeGateway.failure(failed, "video expired")));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "video expired")));
         api.statuses(pending, FakeGateway.status(pending, "IN_PROGRESS", "10%"));
         startApp(Map.of());
         app.drop("ids.txt", failed + "\n" + pending + "\n");
         awaitFailure(failed);
-        api.answer(failed, okJson(FakeGateway.success(failed, api.video("file.mp4", Videos.mp4(20_000, 6)))));
+        api.answer(failed, Answer.json(FakeGateway.success(failed, api.video("file.mp4", Videos.mp4(20_000, 6)))));
 
         try (CapturedLog log = CapturedLog.capture()) {
             app.drop("again.retry", failed + "\n" + pending + "\ncgt-file-unknown\nnot an id\n");
@@ -203,7 +203,7 @@ class ActionsTest extends AppTestSupport {
     @Test
     void postedIdsAreRegisteredWithTheInboxRulesAndRecords() throws Exception {
         String id = "cgt-posted-1";
-        api.answer(id, okJson(FakeGateway.success(id, api.video("posted.mp4", Videos.mp4(20_000, 7)))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("posted.mp4", Videos.mp4(20_000, 7)))));
         api.statuses("cgt-posted-known", FakeGateway.status("cgt-posted-known", "IN_PROGRESS", "1%"));
         startApp(Map.of());
         app.drop("ids.txt", "cgt-posted-known");

@@ -1,15 +1,21 @@
 package io.github.jimengfetcher;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,16 +23,11 @@ import org.junit.jupiter.api.Test;
 import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,17 +59,12 @@ class ApiFaultsTest extends AppTestSupport {
     }
 
     /** The task answers these responses one after another, then SUCCESS with a video. */
-    private byte[] answersThenSuccess(String id, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... responses) {
+    private byte[] answersThenSuccess(String id, Answer... responses) {
         byte[] video = Videos.mp4(20_000, id.hashCode());
         String url = api.video(id + ".mp4", video);
-        String state = STARTED;
-        for (int i = 0; i < responses.length; i++) {
-            api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs(state)
-                    .willReturn(responses[i]).willSetStateTo("step-" + (i + 1)));
-            state = "step-" + (i + 1);
-        }
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs(state)
-                .willReturn(okJson(FakeGateway.success(id, url))));
+        Answer[] answers = java.util.Arrays.copyOf(responses, responses.length + 1);
+        answers[responses.length] = Answer.json(FakeGateway.success(id, url));
+        api.answers(id, answers);
         return video;
     }
 
@@ -80,8 +76,8 @@ class ApiFaultsTest extends AppTestSupport {
     @Test
     void serverErrorsAreRetriedAndLoggedOncePerEpisode() throws Exception {
         byte[] video = answersThenSuccess("cgt-5xx",
-                aResponse().withStatus(500), aResponse().withStatus(502), aResponse().withStatus(503),
-                aResponse().withStatus(503), aResponse().withStatus(503));
+                Answer.status(500), Answer.status(502), Answer.status(503),
+                Answer.status(503), Answer.status(503));
         startApp(Map.of());
 
         app.drop("ids.txt", "cgt-5xx");
@@ -92,20 +88,20 @@ class ApiFaultsTest extends AppTestSupport {
         assertEquals(3, log.count("API fault: HTTP 50"), log.all());
         assertEquals(1, log.count("API answering again"), log.all());
         // Backoff: the gaps between failed attempts grow.
-        List<LoggedRequest> fetches = api.fetchesOf("cgt-5xx");
-        long firstGap = fetches.get(3).getLoggedDate().getTime() - fetches.get(2).getLoggedDate().getTime();
-        long laterGap = fetches.get(5).getLoggedDate().getTime() - fetches.get(4).getLoggedDate().getTime();
+        List<Request> fetches = api.fetchesOf("cgt-5xx");
+        long firstGap = fetches.get(3).at() - fetches.get(2).at();
+        long laterGap = fetches.get(5).at() - fetches.get(4).at();
         assertTrue(laterGap >= 150 && firstGap >= 50, "backoff gaps " + firstGap + " then " + laterGap);
     }
 
     @Test
     void networkFaultsAndUnreadableAnswersAreRetried() throws Exception {
         byte[] video = answersThenSuccess("cgt-flaky",
-                aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
-                aResponse().withFault(Fault.EMPTY_RESPONSE),
-                okJson("<html>502 Bad Gateway</html>"),
-                aResponse().withStatus(200).withBody("{\"code\":\"succ"),
-                aResponse().withFixedDelay(3_000).withBody(FakeGateway.status("cgt-flaky", "IN_PROGRESS", "1%")));
+                Answer.cutOff(),
+                Answer.noAnswer(),
+                Answer.json("<html>502 Bad Gateway</html>"),
+                Answer.status(200).body("{\"code\":\"succ"),
+                Answer.status(200).body(FakeGateway.status("cgt-flaky", "IN_PROGRESS", "1%")).delay(3_000));
         startApp(Map.of("jimeng.api.read-timeout", "700ms"));
 
         app.drop("ids.txt", "cgt-flaky");
@@ -135,18 +131,19 @@ class ApiFaultsTest extends AppTestSupport {
 
     @Test
     void rateLimitingHoldsEveryFetchUntilRetryAfter() throws Exception {
-        byte[] limited = answersThenSuccess("cgt-limited", aResponse().withStatus(429).withHeader("Retry-After", "2"));
-        api.answer("cgt-bystander", okJson(FakeGateway.status("cgt-bystander", "IN_PROGRESS", "5%")));
-        startApp(Map.of());
+        byte[] limited = answersThenSuccess("cgt-limited", Answer.status(429).header("Retry-After", "2"));
+        api.answer("cgt-bystander", Answer.json(FakeGateway.status("cgt-bystander", "IN_PROGRESS", "5%")));
+        // "Retry-After" as HTTP/1.1 gateways spell it.
+        startApp(Map.of("jimeng.base-url", api.plainApiUrl()));
 
         app.drop("ids.txt", "cgt-limited\ncgt-bystander\n");
 
         awaitResult("cgt-limited", limited);
-        List<LoggedRequest> fetches = api.fetchesOf("cgt-limited");
-        long limitedAt = fetches.get(0).getLoggedDate().getTime();
-        assertTrue(fetches.get(1).getLoggedDate().getTime() - limitedAt >= 2_000, "no request before Retry-After");
-        for (LoggedRequest other : api.fetchesOf("cgt-bystander")) {
-            long at = other.getLoggedDate().getTime();
+        List<Request> fetches = api.fetchesOf("cgt-limited");
+        long limitedAt = fetches.get(0).at();
+        assertTrue(fetches.get(1).at() - limitedAt >= 2_000, "no request before Retry-After: " + (fetches.get(1).at() - limitedAt) + " ms");
+        for (Request other : api.fetchesOf("cgt-bystander")) {
+            long at = other.at();
             assertFalse(at > limitedAt + 50 && at < limitedAt + 1_950, "the whole loop waits: a fetch came " + (at - limitedAt) + " ms after the 429");
         }
         // The pause is logged once; the fetch pace says once that it slowed down (FetchPace).
@@ -159,11 +156,8 @@ class ApiFaultsTest extends AppTestSupport {
         String id = "cgt-key";
         byte[] video = Videos.mp4(20_000, 99);
         String url = api.video("key.mp4", video);
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(5)
-                .willReturn(unauthorized().withBody("{\"error\":{\"message\":\"invalid token\",\"type\":\"new_api_error\"}}")));
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(1)
-                .withHeader("Authorization", equalTo("Bearer " + FakeGateway.KEY))
-                .willReturn(okJson(FakeGateway.success(id, url))));
+        // The fake gateway answers 401 to any other key, as gateways do.
+        api.answer(id, Answer.json(FakeGateway.success(id, url)));
         Map<String, String> wrongKey = Map.of("jimeng.api-key", "sk-wrong-key-1234", "jimeng.task-timeout", "1s");
         startApp(wrongKey);
 
@@ -178,9 +172,9 @@ class ApiFaultsTest extends AppTestSupport {
         awaitResult(id, video);
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder forbidden(String message) {
-        return aResponse().withStatus(403).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"message\":\"" + message + "\",\"type\":\"new_api_error\"}}");
+    private static Answer forbidden(String message) {
+        return Answer.status(403).header("Content-Type", "application/json")
+                .body("{\"error\":{\"message\":\"" + message + "\",\"type\":\"new_api_error\"}}");
     }
 
     private ApiHealth apiHealth() {
@@ -232,30 +226,68 @@ class ApiFaultsTest extends AppTestSupport {
     void anUntrustedTlsCertificateWritesNothingOffAndSaysWhatIsWrong() throws Exception {
         String id = "cgt-tls";
         byte[] video = Videos.mp4(20_000, 21);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("tls.mp4", video))));
-        com.github.tomakehurst.wiremock.WireMockServer tls = new com.github.tomakehurst.wiremock.WireMockServer(
-                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort());
-        tls.start();
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("tls.mp4", video))));
+        Path keys = Files.createTempDirectory("untrusted-tls");
+        SSLServerSocket tls = untrustedTls(keys);
         try {
-            startApp(Map.of("jimeng.base-url", "https://127.0.0.1:" + tls.httpsPort(), "jimeng.task-timeout", "1s"));
+            startApp(Map.of("jimeng.base-url", "https://127.0.0.1:" + tls.getLocalPort(), "jimeng.task-timeout", "1s"));
             app.drop("ids.txt", id);
             await().atMost(Duration.ofSeconds(20)).until(() -> store().find(id).map(t -> t.faultStreak >= 3).orElse(false));
             assertEquals(1, log.count("TLS with the API failed"), log.all());
             assertTrue(store().find(id).orElseThrow().lastError.contains("certificate is not trusted"));
             assertEquals(0, app.filesIn("failed"), "a TLS fault is not the task's failure, even past its timeout");
         } finally {
-            tls.stop();
+            tls.close();
+            try (Stream<Path> files = Files.list(keys)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(keys);
         }
         startApp(Map.of());
         awaitResult(id, video);
+    }
+
+    /** A TLS listener on loopback with a self-signed certificate, made by the JDK's keytool, that nobody trusts. */
+    private static SSLServerSocket untrustedTls(Path folder) throws Exception {
+        Path store = folder.resolve("untrusted.p12");
+        char[] password = "changeit".toCharArray();
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "untrusted", "-dname", "CN=127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertEquals(0, keytool.waitFor(), "keytool made the certificate");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(store)) {
+            keys.load(in, password);
+        }
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(managers.getKeyManagers(), null, null);
+        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (SSLSocket connection = (SSLSocket) server.accept()) {
+                    connection.startHandshake();
+                } catch (IOException refusedOrClosed) {
+                    // the client refuses the certificate: what this server is for
+                }
+            }
+        }, "untrusted-tls");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
     }
 
     @Test
     void aTaskWhoseAnswersAreNeverUsableStillTimesOutWhileOtherTasksAreAnswered() throws Exception {
         String broken = "cgt-never-json";
         String fine = "cgt-answered";
-        api.answer(broken, aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("<html>busy</html>"));
-        api.answer(fine, okJson(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
+        api.answer(broken, Answer.status(200).header("Content-Type", "application/json").body("<html>busy</html>"));
+        api.answer(fine, Answer.json(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
         startApp(Map.of("jimeng.task-timeout", "2s"));
 
         app.drop("ids.txt", broken + "\n" + fine + "\n");

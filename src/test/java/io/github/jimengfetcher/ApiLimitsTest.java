@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -24,15 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -229,12 +224,8 @@ class ApiLimitsTest extends AppTestSupport {
         String id = "cgt-redirected";
         byte[] video = Videos.mp4(20_000, 9);
         String url = api.video("redirected.mp4", video);
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(302)
-                        .withHeader("Location", "https://api.example.com/jimeng/fetch/" + id + "?signature=s3cr3t-sig"))
-                .willSetStateTo("answering"));
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs("answering")
-                .willReturn(okJson(FakeGateway.success(id, url))));
+        api.answers(id, io.github.jimengfetcher.support.fake.Answer.status(302).header("Location", "https://api.example.com/jimeng/fetch/" + id + "?signature=s3cr3t-sig"),
+                io.github.jimengfetcher.support.fake.Answer.json(FakeGateway.success(id, url)));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
@@ -254,14 +245,12 @@ class ApiLimitsTest extends AppTestSupport {
         String id = "cgt-throttled";
         byte[] video = Videos.mp4(20_000, 10);
         String url = api.video("throttled.mp4", video);
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600"))
-                .willSetStateTo("answering"));
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).inScenario(id).whenScenarioStateIs("answering")
-                .willReturn(okJson(FakeGateway.success(id, url))));
+        api.answers(id, io.github.jimengfetcher.support.fake.Answer.status(429).header("Retry-After", "3600"), io.github.jimengfetcher.support.fake.Answer.json(FakeGateway.success(id, url)));
         Map<String, String> settings = new HashMap<>();
         int port = Http.enable(settings);
         settings.put("jimeng.rate-limit-max-pause", "3s");
+        // "Retry-After" as HTTP/1.1 gateways spell it.
+        settings.put("jimeng.base-url", api.plainApiUrl());
         startApp(settings);
 
         app.drop("ids.txt", id);
@@ -274,8 +263,8 @@ class ApiLimitsTest extends AppTestSupport {
         assertTrue(board.path("fetching_paused_reason").asText().contains("429"), board.toString());
 
         awaitResult(id);
-        List<LoggedRequest> fetches = api.fetchesOf(id);
-        long gap = fetches.get(1).getLoggedDate().getTime() - fetches.get(0).getLoggedDate().getTime();
+        List<Request> fetches = api.fetchesOf(id);
+        long gap = fetches.get(1).at() - fetches.get(0).at();
         assertTrue(gap >= 2_500 && gap < 10_000, "fetched again " + gap + " ms after the 429");
         await().atMost(WAIT).until(() -> ourCheck(port).map(c -> c.path("status").asText()).orElse("UP").equals("UP"));
         assertNull(JSON.readTree(Http.get(port, "/tasks").body()).path("fetching_paused_until").textValue());

@@ -19,17 +19,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.OutputTree;
-import io.github.jimengfetcher.support.StorageHost.Behaviour;
-import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.fake.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.fake.StorageHost;
 import io.github.jimengfetcher.support.Videos;
 
 import static org.awaitility.Awaitility.await;
@@ -226,23 +226,22 @@ class ClusterIT {
      * fresh video URL.
      */
     private static void assertFetchesSpaced(FakeGateway api) {
-        Map<String, List<ServeEvent>> byTask = new HashMap<>();
-        for (ServeEvent event : api.server().getAllServeEvents()) {
-            String path = event.getRequest().getUrl();
-            if (path.startsWith("/jimeng/fetch/")) {
-                byTask.computeIfAbsent(path.substring("/jimeng/fetch/".length()), k -> new ArrayList<>()).add(event);
+        Map<String, List<Request>> byTask = new HashMap<>();
+        for (Request fetch : api.requests()) {
+            if (fetch.path().startsWith("/jimeng/fetch/")) {
+                byTask.computeIfAbsent(fetch.path().substring("/jimeng/fetch/".length()), k -> new ArrayList<>()).add(fetch);
             }
         }
         int gaps = 0;
-        for (Map.Entry<String, List<ServeEvent>> task : byTask.entrySet()) {
-            List<ServeEvent> fetches = new ArrayList<>(task.getValue());
-            fetches.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+        for (Map.Entry<String, List<Request>> task : byTask.entrySet()) {
+            List<Request> fetches = new ArrayList<>(task.getValue());
+            fetches.sort(Comparator.comparingLong(Request::at));
             for (int i = 1; i < fetches.size(); i++) {
-                ServeEvent before = fetches.get(i - 1);
-                if (before.getResponse().getBodyAsString().contains("-old.mp4")) {
+                Request before = fetches.get(i - 1);
+                if (before.answer().contains("-old.mp4")) {
                     continue; // that URL had expired: the next fetch is for a fresh one, at once
                 }
-                long gap = fetches.get(i).getRequest().getLoggedDate().getTime() - before.getRequest().getLoggedDate().getTime();
+                long gap = fetches.get(i).at() - before.at();
                 assertTrue(gap >= POLL_MIN_MS * 9 / 10, task.getKey() + " fetched twice within " + gap + " ms");
                 gaps++;
             }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.OutputTree;
-import io.github.jimengfetcher.support.StorageHost.Behaviour;
-import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.fake.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.fake.StorageHost;
 import io.github.jimengfetcher.support.Videos;
 
 import static org.awaitility.Awaitility.await;

@@ -12,19 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
+import io.github.jimengfetcher.support.fake.StorageHost;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,9 +41,7 @@ class DownloadOrderTest extends AppTestSupport {
         String signedNow = SIGNED_AT.format(Instant.ofEpochMilli(now));
         // One download slot, held by a slow first video while the others succeed and queue.
         String blocker = "cgt-order-blocker";
-        api.server().stubFor(get(urlPathEqualTo("/videos/blocker.mp4"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "video/mp4")
-                        .withBody(Videos.mp4(20_000, 1)).withFixedDelay(3_000)));
+        api.video("blocker.mp4", Videos.mp4(20_000, 1), StorageHost.Behaviour.LATE);
         api.statuses(blocker, FakeGateway.success(blocker, api.baseUrl() + "/videos/blocker.mp4?Expires=" + (now / 1000 + 600)));
         // The others succeed in this order, on their second fetch; their URLs lapse in another order.
         Map<String, String> urls = new java.util.LinkedHashMap<>();
@@ -57,8 +52,7 @@ class DownloadOrderTest extends AppTestSupport {
         int seed = 2;
         for (Map.Entry<String, String> task : urls.entrySet()) {
             String name = task.getKey().substring("cgt-order-".length());
-            api.server().stubFor(get(urlPathEqualTo("/videos/" + name + ".mp4"))
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "video/mp4").withBody(Videos.mp4(20_000, seed++))));
+            api.video(name + ".mp4", Videos.mp4(20_000, seed++));
             api.statuses(task.getKey(), FakeGateway.status(task.getKey(), "IN_PROGRESS", "10%"),
                     FakeGateway.success(task.getKey(), api.baseUrl() + "/videos/" + name + ".mp4" + task.getValue()));
         }
@@ -82,9 +76,9 @@ class DownloadOrderTest extends AppTestSupport {
         for (String id : urls.keySet()) {
             awaitResult(id);
         }
-        List<String> order = api.server().findAll(getRequestedFor(urlPathMatching("/videos/.*"))).stream()
-                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
-                .map(request -> request.getUrl().substring("/videos/".length(), request.getUrl().indexOf(".mp4")))
+        List<String> order = api.requests().stream().filter(request -> request.path().startsWith("/videos/"))
+                .sorted(Comparator.comparingLong(Request::at))
+                .map(request -> request.url().substring("/videos/".length(), request.url().indexOf(".mp4")))
                 .distinct().toList();
         assertEquals(List.of("blocker", "10m", "1h", "2h", "unknown"), order);
         // Published in that order too: each result written before the next download began.

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.RunningApp;
-import io.github.jimengfetcher.support.StorageHost.Behaviour;
-import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.fake.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.fake.StorageHost;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +61,7 @@ class DownloadTest extends AppTestSupport {
 
     /** A task that is SUCCESS at once, pointing at the given URL. */
     private void readyTask(String id, String url) {
-        api.answer(id, okJson(FakeGateway.success(id, url)));
+        api.answer(id, Answer.json(FakeGateway.success(id, url)));
     }
 
     private void awaitVideo(String id, byte[] expected) throws Exception {
@@ -152,7 +153,7 @@ class DownloadTest extends AppTestSupport {
         app.drop("ids.txt", "cgt-cut");
 
         awaitVideo("cgt-cut", video);
-        List<StorageHost.Request> requests = storage.requestsFor("cut.mp4");
+        List<Request> requests = storage.requestsFor("cut.mp4");
         assertEquals(2, requests.size());
         assertNull(requests.get(0).range());
         assertEquals("bytes=" + video.length / 2 + "-", requests.get(1).range(), "resumed, not started over");
@@ -294,7 +295,7 @@ class DownloadTest extends AppTestSupport {
         app.drop("ids.txt", "cgt-whole-part");
 
         awaitVideo("cgt-whole-part", video);
-        List<StorageHost.Request> requests = storage.requestsFor("whole-part.mp4");
+        List<Request> requests = storage.requestsFor("whole-part.mp4");
         assertEquals(1, requests.size(), "one request, answered 416");
         assertEquals("bytes=" + video.length + "-", requests.get(0).range());
         assertEquals(0, storage.bytesServed("whole-part.mp4"), "the video is not downloaded again");
@@ -339,7 +340,7 @@ class DownloadTest extends AppTestSupport {
         app.drop("ids.txt", "cgt-closed\ncgt-closed-whole\n");
 
         awaitVideo("cgt-closed", video);
-        List<StorageHost.Request> requests = storage.requestsFor("closed.mp4");
+        List<Request> requests = storage.requestsFor("closed.mp4");
         assertEquals(3, requests.size(), "two halves were not taken for the video");
         assertEquals("bytes=" + video.length / 2 + "-", requests.get(1).range(), "the half on disk is kept and resumed");
         assertEquals("bytes=" + video.length / 2 + "-", requests.get(2).range());
@@ -359,7 +360,7 @@ class DownloadTest extends AppTestSupport {
             awaitVideo("cgt-trickle", video);
             assertTrue(log.count("jimeng.download.min-speed") > 0, log.all());
         }
-        List<StorageHost.Request> requests = storage.requestsFor("trickle.mp4");
+        List<Request> requests = storage.requestsFor("trickle.mp4");
         assertEquals(2, requests.size());
         long resumedAt = Long.parseLong(requests.get(1).range().replaceAll("\\D", ""));
         assertTrue(resumedAt >= 64 * 1024, "resumed after the bytes received: " + resumedAt);
@@ -376,7 +377,7 @@ class DownloadTest extends AppTestSupport {
         app.drop("ids.txt", "cgt-encoded");
 
         awaitVideo("cgt-encoded", video);
-        List<StorageHost.Request> requests = storage.requestsFor("\u89c6\u9891 a.mp4");
+        List<Request> requests = storage.requestsFor("\u89c6\u9891 a.mp4");
         assertEquals(1, requests.size());
         assertEquals(rawPath, requests.get(0).rawPath());
         assertEquals(rawQuery, requests.get(0).rawQuery());
@@ -393,7 +394,7 @@ class DownloadTest extends AppTestSupport {
         app.drop("ids.txt", "cgt-replaced");
 
         awaitVideo("cgt-replaced", after);
-        List<StorageHost.Request> requests = storage.requestsFor("replaced.mp4");
+        List<Request> requests = storage.requestsFor("replaced.mp4");
         assertEquals(3, requests.size());
         assertEquals("bytes=" + before.length / 2 + "-", requests.get(1).range(), "resumed, answered with another total");
         assertNull(requests.get(2).range(), "then started over");
@@ -416,7 +417,7 @@ class DownloadTest extends AppTestSupport {
             awaitVideo("cgt-removed", video);
             assertEquals(0, log.count("cannot be completed now"), "not taken for a disk fault: " + log.all());
         }
-        List<StorageHost.Request> requests = storage.requestsFor("removed.mp4");
+        List<Request> requests = storage.requestsFor("removed.mp4");
         assertEquals(2, requests.size());
         assertNull(requests.get(1).range(), "started over");
     }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
@@ -17,16 +16,13 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,7 +88,7 @@ class ExtendTest extends AppTestSupport {
         String good = "cgt-extended-ok";
         String bad = "cgt-extended-failed";
         succeedsWithVideo(good, Videos.mp4(5_000, 11));
-        api.answer(bad, okJson(FakeGateway.failure(bad, "quota exceeded")));
+        api.answer(bad, Answer.json(FakeGateway.failure(bad, "quota exceeded")));
 
         try (CapturedLog log = CapturedLog.capture()) {
             app = RunningApp.start(root, settings(routes));
@@ -123,12 +119,12 @@ class ExtendTest extends AppTestSupport {
     private List<String> tasksFinishedWithASlowWebhook(int tasks, int webhookDelayMillis, Map<String, String> extra) throws Exception {
         Path routes = routes();
         Files.copy(Path.of("routes/examples/webhook.yaml"), routes.resolve("webhook.yaml"));
-        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withFixedDelay(webhookDelayMillis)));
+        api.listen("/hook", Answer.status(200).delay(webhookDelayMillis));
         Map<String, String> settings = settings(routes);
         settings.put("jimeng.webhook.url", api.baseUrl() + "/hook");
         settings.putAll(extra);
         List<String> ids = java.util.stream.IntStream.rangeClosed(1, tasks).mapToObj(i -> "cgt-stop-" + i).toList();
-        ids.forEach(id -> api.answer(id, okJson(FakeGateway.failure(id, "policy"))));
+        ids.forEach(id -> api.answer(id, Answer.json(FakeGateway.failure(id, "policy"))));
         app = RunningApp.start(root, settings);
         app.drop("ids.txt", String.join("\n", ids));
         await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> Files.exists(app.failure(id))));
@@ -142,7 +138,7 @@ class ExtendTest extends AppTestSupport {
         try (CapturedLog log = CapturedLog.capture()) {
             app.close();
             app = null;
-            assertEquals(ids.size(), api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size(), log.all());
+            assertEquals(ids.size(), api.requestsTo("/hook").size(), log.all());
             assertEquals(0, log.count("finished-task events had not been through"), log.all());
         }
     }
@@ -154,7 +150,7 @@ class ExtendTest extends AppTestSupport {
         try (CapturedLog log = CapturedLog.capture()) {
             app.close();
             app = null;
-            int posted = api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size();
+            int posted = api.requestsTo("/hook").size();
             assertTrue(posted < ids.size(), "the stop cut the subscriber off: " + posted);
             assertEquals(1, log.count("finished-task events had not been through the extension routes"), posted + " posted; " + log.all());
         }
@@ -167,7 +163,7 @@ class ExtendTest extends AppTestSupport {
         Files.copy(Path.of("routes/examples/videos-by-date.yaml"), routes.resolve("videos-by-date.yaml"));
         Path audit = root.resolve("audit");
         Files.writeString(routes.resolve("audit.yaml"), auditRoute("task-succeeded", audit));
-        api.server().stubFor(post(urlPathEqualTo("/hook")).willReturn(ok()));
+        api.listen("/hook", Answer.status(200));
         Path byDate = root.resolve("by-date");
         Map<String, String> settings = settings(routes);
         int port = Http.enable(settings);
@@ -177,21 +173,21 @@ class ExtendTest extends AppTestSupport {
         String bad = "cgt-example-failed";
         byte[] video = Videos.mp4(40_000, 12);
         succeedsWithVideo(good, video);
-        api.answer(bad, okJson(FakeGateway.failure(bad, "content policy")));
+        api.answer(bad, Answer.json(FakeGateway.failure(bad, "content policy")));
         app = RunningApp.start(root, settings);
 
         app.drop("ids.txt", good + "\n" + bad + "\n");
 
-        await().atMost(WAIT).until(() -> api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).size() == 2);
-        LoggedRequest success = hookRequest("task-succeeded");
-        assertEquals(good, success.getHeader("JimengTaskId"));
-        assertTrue(success.getHeader("Content-Type").startsWith("application/json"));
-        assertEquals(JSON.readTree(app.result(good).toFile()), JSON.readTree(success.getBodyAsString()));
-        assertFalse(success.containsHeader("Authorization"), "the API key never goes to the webhook");
-        assertFalse(success.containsHeader("JimengResultFile") || success.containsHeader("JimengVideoFile"), "no local paths");
-        LoggedRequest failure = hookRequest("task-failed");
-        assertEquals(bad, failure.getHeader("JimengTaskId"));
-        assertEquals("content policy", JSON.readTree(failure.getBodyAsString()).path("reason").asText());
+        await().atMost(WAIT).until(() -> api.requestsTo("/hook").size() == 2);
+        Request success = hookRequest("task-succeeded");
+        assertEquals(good, success.header("JimengTaskId"));
+        assertTrue(success.header("Content-Type").startsWith("application/json"));
+        assertEquals(JSON.readTree(app.result(good).toFile()), JSON.readTree(success.body()));
+        assertFalse(success.hasHeader("Authorization"), "the API key never goes to the webhook");
+        assertFalse(success.hasHeader("JimengResultFile") || success.hasHeader("JimengVideoFile"), "no local paths");
+        Request failure = hookRequest("task-failed");
+        assertEquals(bad, failure.header("JimengTaskId"));
+        assertEquals("content policy", JSON.readTree(failure.body()).path("reason").asText());
         assertFalse(Http.get(port, "/observe/metrics").body().contains("/hook"), "a webhook URL may hold a token: not in the metrics");
 
         // Every subscriber of the same event got it.
@@ -212,9 +208,9 @@ class ExtendTest extends AppTestSupport {
         return section.substring(start, section.indexOf("```", start));
     }
 
-    private LoggedRequest hookRequest(String event) {
-        return api.server().findAll(postRequestedFor(urlPathEqualTo("/hook"))).stream()
-                .filter(r -> event.equals(r.getHeader("JimengEvent")))
+    private Request hookRequest(String event) {
+        return api.requestsTo("/hook").stream()
+                .filter(r -> event.equals(r.header("JimengEvent")))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + event + " request"));
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -175,7 +175,7 @@ class HttpLimitsTest extends AppTestSupport {
     void aFloodOfSlowClientsCostsTheFlooderNotTheFetcher() throws Exception {
         startApp(Map.of("jimeng.http.header-timeout", "15s", "jimeng.http.max-connections", "2100"));
         String dropped = "cgt-flood-inbox";
-        api.answer(dropped, okJson(FakeGateway.success(dropped, api.video("flood.mp4", Videos.mp4(4_000, 3)))));
+        api.answer(dropped, Answer.json(FakeGateway.success(dropped, api.video("flood.mp4", Videos.mp4(4_000, 3)))));
 
         List<Socket> flood = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {

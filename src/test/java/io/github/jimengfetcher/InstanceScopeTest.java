@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +74,7 @@ class InstanceScopeTest extends AppTestSupport {
     void instancesWithTheirOwnIdsShareOneWorkFolderButTheSameIdIsRefused() throws Exception {
         String id = "cgt-scope-work";
         byte[] video = Videos.mp4(50_000, 41);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("work.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("work.mp4", video))));
         startApp(shared("studio-a"));
         Map<String, String> second = RunningApp.testSettings(root, api.baseUrl());
         second.putAll(shared("studio-b"));
@@ -124,8 +124,8 @@ class InstanceScopeTest extends AppTestSupport {
         }
         String good = "cgt-scope-good";
         String bad = "cgt-scope-bad";
-        api.answer(good, okJson(FakeGateway.success(good, api.video("good.mp4", Videos.mp4(30_000, 42)))));
-        api.answer(bad, okJson(FakeGateway.failure(bad, "content policy")));
+        api.answer(good, Answer.json(FakeGateway.success(good, api.video("good.mp4", Videos.mp4(30_000, 42)))));
+        api.answer(bad, Answer.json(FakeGateway.failure(bad, "content policy")));
 
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
             for (String folder : List.of("results", "failed", "rejected")) {
@@ -163,7 +163,7 @@ class InstanceScopeTest extends AppTestSupport {
         int http = Http.enable(settings);
         String id = "cgt-scope-held";
         // The fetch takes a while: the task is held by this instance meanwhile.
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "40%")).withFixedDelay(1500));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "40%")).delay(1500));
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(settings);
             assertTrue(log.count("Instance studio-a: tasks in the shared PostgreSQL store at 127.0.0.1:" + port + "/postgres") > 0, log.all());

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.KafkaBroker;
 import io.github.jimengfetcher.support.RunningApp;
@@ -274,14 +275,14 @@ class KafkaTest extends AppTestSupport {
     @Test
     void aTaskThatSucceedsAfterItTimedOutSendsItsSucceededEventAfterItsFailedOne() throws Exception {
         String id = "cgt-kafka-late";
-        api.answer(id, com.github.tomakehurst.wiremock.client.WireMock.okJson(FakeGateway.status(id, "IN_PROGRESS", "99%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "99%")));
         Map<String, String> settings = kafkaSettings(broker);
         settings.put("jimeng.task-timeout", "1s");
         settings.put("jimeng.timeout-recheck", "1s,2s");
         startApp(settings);
         broker.send(inboxTopic, id);
         awaitFailure(id);
-        api.answer(id, com.github.tomakehurst.wiremock.client.WireMock.okJson(
+        api.answer(id, Answer.json(
                 FakeGateway.success(id, api.video("late.mp4", Videos.mp4(4096, 5)))));
         awaitResult(id);
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.AppProcess;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 
 import static org.awaitility.Awaitility.await;
@@ -77,7 +78,7 @@ class LargeInputIT {
     void aLargeInboxFileOfBadLinesIsRecordedAndMovedAndAnIdDroppedAfterItIsDownloaded() throws Exception {
         try (FakeGateway api = new FakeGateway()) {
             String id = "cgt-after-bad-file";
-            api.answer(id, com.github.tomakehurst.wiremock.client.WireMock.okJson(
+            api.answer(id, Answer.json(
                     FakeGateway.success(id, api.video("after-file.mp4", Videos.mp4(20_000, 3)))));
             try (AppProcess app = start(api)) {
                 Path inbox = Files.createDirectories(root.resolve("inbox"));
@@ -105,7 +106,7 @@ class LargeInputIT {
     void sixParallelPostsOfBadLinesAreAnsweredBoundedAndAnIdPostedAfterThemIsDownloaded() throws Exception {
         try (FakeGateway api = new FakeGateway()) {
             String id = "cgt-after-bad-posts";
-            api.answer(id, com.github.tomakehurst.wiremock.client.WireMock.okJson(
+            api.answer(id, Answer.json(
                     FakeGateway.success(id, api.video("after-posts.mp4", Videos.mp4(20_000, 3)))));
             try (AppProcess app = start(api)) {
                 HttpClient client = HttpClient.newHttpClient();

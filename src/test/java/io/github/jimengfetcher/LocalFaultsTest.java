@@ -15,16 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +48,7 @@ class LocalFaultsTest extends AppTestSupport {
             byte[][] videos = new byte[ids.length][];
             for (int i = 0; i < ids.length; i++) {
                 videos[i] = Videos.mp4(600_000, i);
-                api.answer(ids[i], okJson(FakeGateway.status(ids[i], "IN_PROGRESS", "50%")));
+                api.answer(ids[i], Answer.json(FakeGateway.status(ids[i], "IN_PROGRESS", "50%")));
             }
             startApp(settings);
             app.drop("ids.txt", String.join("\n", ids));
@@ -62,7 +58,7 @@ class LocalFaultsTest extends AppTestSupport {
             fillUp(filler);
             try (CapturedLog log = CapturedLog.capture()) {
                 for (int i = 0; i < ids.length; i++) {
-                    api.answer(ids[i], okJson(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", videos[i]))));
+                    api.answer(ids[i], Answer.json(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", videos[i]))));
                 }
                 await().atMost(WAIT).until(() -> Stream.of(ids).allMatch(id -> store().find(id).map(t -> t.faultStreak >= 2).orElse(false)));
                 String health = Http.get(port, "/observe/health?exposureLevel=full").body();
@@ -96,7 +92,7 @@ class LocalFaultsTest extends AppTestSupport {
     void removedOutputAndDownloadFoldersComeBack() throws Exception {
         String id = "cgt-archived";
         byte[] video = Videos.mp4(40_000, 7);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("archived.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("archived.mp4", video))));
         startApp(Map.of());
         deleteTree(app.output("videos"));
         deleteTree(app.output("results"));
@@ -132,7 +128,7 @@ class LocalFaultsTest extends AppTestSupport {
     void aVideoThatCannotBeMovedIntoPlaceIsSaidInWordsByHealthAndPublishedOnceItCan() throws Exception {
         String id = "cgt-in-the-way";
         byte[] video = Videos.mp4(50_000, 42);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("in-the-way.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("in-the-way.mp4", video))));
         // A folder where the video goes: the rename onto it fails ("{download} -> {video}: Is a directory").
         Path inTheWay = root.resolve("output/videos/" + id + ".mp4");
         Files.createDirectories(inTheWay);
@@ -178,8 +174,7 @@ class LocalFaultsTest extends AppTestSupport {
         String id = "cgt-outage";
         byte[] video = Videos.mp4(20_000, 3);
         String url = api.video("outage.mp4", video);
-        api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(10)
-                .willReturn(unauthorized().withBody("{\"error\":{\"message\":\"invalid token\",\"type\":\"new_api_error\"}}")));
+        // The fake gateway answers 401 to any other key, as gateways do.
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "40%"), FakeGateway.status(id, "IN_PROGRESS", "80%"),
                 FakeGateway.success(id, url));
         Map<String, String> settings = new HashMap<>();
@@ -205,7 +200,7 @@ class LocalFaultsTest extends AppTestSupport {
     @Test
     void aShorterPollIntervalAppliesAtOnceAfterARestart() throws Exception {
         String id = "cgt-interval";
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
         startApp(Map.of("jimeng.poll-interval", "1h"));
         app.drop("ids.txt", id);
         await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1 && store().find(id).map(t -> t.fetches == 1).orElse(false));
@@ -220,7 +215,7 @@ class LocalFaultsTest extends AppTestSupport {
         String broken = "cgt-broken";
         String fine = "cgt-fine";
         api.statuses(broken, FakeGateway.status(broken, "IN_PROGRESS", "90%"), FakeGateway.failure(broken, "policy"));
-        api.answer(fine, okJson(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
+        api.answer(fine, Answer.json(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
         startApp(Map.of());
         try (CapturedLog log = CapturedLog.capture()) {
             app.drop("ids.txt", broken + "\n" + fine);
@@ -230,7 +225,7 @@ class LocalFaultsTest extends AppTestSupport {
             await().atMost(WAIT).until(() -> log.count(broken + " FAILED") >= 3);
             String[] others = {"cgt-fine-a", "cgt-fine-b", "cgt-fine-c"};
             for (String other : others) {
-                api.answer(other, okJson(FakeGateway.success(other, api.video(other + ".mp4", Videos.mp4(10_000, 1)))));
+                api.answer(other, Answer.json(FakeGateway.success(other, api.video(other + ".mp4", Videos.mp4(10_000, 1)))));
             }
             app.drop("more.txt", String.join("\n", others));
             await().atMost(WAIT).until(() -> Stream.of(others).allMatch(o -> Files.exists(app.result(o))));
@@ -258,7 +253,7 @@ class LocalFaultsTest extends AppTestSupport {
         Files.writeString(root.resolve("work/tasks.journal"), journal);
         String[] ids = {"cgt-edit-1", "cgt-edit-2", "cgt-edit-3"};
         for (int i = 0; i < ids.length; i++) {
-            api.answer(ids[i], okJson(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", Videos.mp4(5_000, i)))));
+            api.answer(ids[i], Answer.json(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", Videos.mp4(5_000, i)))));
         }
 
         startApp(Map.of());
@@ -272,7 +267,7 @@ class LocalFaultsTest extends AppTestSupport {
     @Test
     void aJournalRemovedWhileTheAppRunsIsWrittenAnewAndNothingIsForgotten() throws Exception {
         String id = "cgt-journal-gone";
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "20%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "20%")));
         startApp(Map.of());
         app.drop("ids.txt", id);
         await().atMost(WAIT).until(() -> api.fetchesOf(id).size() >= 1);
@@ -299,7 +294,7 @@ class LocalFaultsTest extends AppTestSupport {
             }
             out.write('\n');
         }
-        api.answer("cgt-kept", okJson(FakeGateway.status("cgt-kept", "IN_PROGRESS", "1%")));
+        api.answer("cgt-kept", Answer.json(FakeGateway.status("cgt-kept", "IN_PROGRESS", "1%")));
 
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(Map.of());

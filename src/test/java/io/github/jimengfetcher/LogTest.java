@@ -13,14 +13,11 @@ import org.junit.jupiter.api.Test;
 import io.github.jimengfetcher.support.AppProcess;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,11 +32,10 @@ class LogTest extends AppTestSupport {
         String failed = "cgt-log-failed";
         byte[] video = Videos.mp4(60 * 1024 * 1024, 21);
         // Storage hosts announce the length of a video; the progress is counted against it.
-        api.server().stubFor(get(urlPathEqualTo("/videos/big.mp4")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "video/mp4").withHeader("Content-Length", String.valueOf(video.length)).withBody(video)));
+        api.video("big.mp4", video);
         api.statuses(big, FakeGateway.status(big, "QUEUED", "0%"), FakeGateway.status(big, "IN_PROGRESS", "50%"),
                 FakeGateway.success(big, api.baseUrl() + "/videos/big.mp4?X-Tos-Expires=86400"));
-        api.answer(failed, okJson(FakeGateway.failure(failed, "content policy")));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "content policy")));
 
         try (CapturedLog log = CapturedLog.capture()) {
             app = RunningApp.start(root, RunningApp.testSettings(root, api.baseUrl()));
@@ -69,7 +65,7 @@ class LogTest extends AppTestSupport {
     void controlCharactersFromTheGatewayAreWrittenEscapedAndAStackTraceKeepsItsLines() throws Exception {
         String id = "cgt-log-forged";
         // A fail_reason that would forge a second line, return the carriage, end a C string and colour a terminal.
-        api.answer(id, okJson(FakeGateway.failure(id,
+        api.answer(id, Answer.json(FakeGateway.failure(id,
                 "bad\\n12:00:00.000 INFO  forged - all fine\\r\\u0000\\u001b[31mred\\ttab\\u2028line\\u2029paragraph")));
         // A hand-edited download without a usable URL: a bug to this app, logged once with its stack trace.
         Files.createDirectories(root.resolve("work"));

@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.config.InstanceId;
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -140,7 +139,7 @@ class ObserveTest extends AppTestSupport {
         settings.put("jimeng.http.enabled", "false");
         app = RunningApp.start(root, settings);
         String id = "cgt-quiet";
-        api.answer(id, okJson(FakeGateway.success(id, api.video("quiet.mp4", Videos.mp4(4_000, 9)))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("quiet.mp4", Videos.mp4(4_000, 9)))));
 
         app.drop("ids.txt", id);
 
@@ -167,8 +166,8 @@ class ObserveTest extends AppTestSupport {
     @Test
     void healthIsDownWhileTheApiRefusesTheKeyAndUpOnceItAnswers() throws Exception {
         String id = "cgt-refused";
-        api.answer(id, aResponse().withStatus(401).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"message\":\"invalid token\"}}"));
+        api.answer(id, Answer.status(401).header("Content-Type", "application/json")
+                .body("{\"error\":{\"message\":\"invalid token\"}}"));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
@@ -180,7 +179,7 @@ class ObserveTest extends AppTestSupport {
         assertFalse(get("/observe/health").body().contains(FakeGateway.KEY), "the key itself is never shown");
         assertTrue(metrics().get("jimeng_fetches_total{outcome=\"key_refused\"}") >= 1);
 
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "5%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "5%")));
 
         awaitUp();
         assertEquals("UP", health().path("status").asText());
@@ -210,7 +209,7 @@ class ObserveTest extends AppTestSupport {
     @Test
     void healthIsDownOnceEveryApiRequestHasFailedForLongerThanTheLimit() throws Exception {
         String id = "cgt-api-down";
-        api.answer(id, aResponse().withStatus(502).withBody("bad gateway"));
+        api.answer(id, Answer.status(502).body("bad gateway"));
         startApp(Map.of("jimeng.health.api-failing-limit", "2s"));
 
         app.drop("ids.txt", id);
@@ -221,7 +220,7 @@ class ObserveTest extends AppTestSupport {
         assertTrue(reason.contains("every API request has failed since"), reason);
         assertTrue(metrics().get("jimeng_fetches_total{outcome=\"http_error\"}") >= 2);
 
-        api.answer(id, okJson(FakeGateway.status(id, "QUEUED", "0%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "QUEUED", "0%")));
 
         awaitUp();
     }
@@ -233,8 +232,8 @@ class ObserveTest extends AppTestSupport {
         String missing = "cgt-metrics-missing";
         byte[] video = Videos.mp4(123_456, 5);
         api.statuses(good, FakeGateway.status(good, "IN_PROGRESS", "50%"), FakeGateway.success(good, api.video("m.mp4", video)));
-        api.answer(bad, okJson(FakeGateway.failure(bad, "content policy")));
-        api.answer(missing, aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(FakeGateway.TASK_NOT_EXIST));
+        api.answer(bad, Answer.json(FakeGateway.failure(bad, "content policy")));
+        api.answer(missing, Answer.status(400).header("Content-Type", "application/json").body(FakeGateway.TASK_NOT_EXIST));
         startApp(Map.of());
 
         app.drop("ids.txt", good + "\n" + bad + "\n" + missing + "\nnot a valid id!\n");
@@ -269,9 +268,9 @@ class ObserveTest extends AppTestSupport {
         String pending = "cgt-likely-pending";
         String done = "cgt-likely-done";
         long submitted = System.currentTimeMillis() / 1000 - 10;
-        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
+        api.answer(pending, Answer.json(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
         // Submitted 12 s before it finished, just now: a duration to learn.
-        api.answer(done, okJson(submittedAt(FakeGateway.success(done, api.video("likely.mp4", Videos.mp4(2_000, 6))), submitted + 2)));
+        api.answer(done, Answer.json(submittedAt(FakeGateway.success(done, api.video("likely.mp4", Videos.mp4(2_000, 6))), submitted + 2)));
         startApp(Map.of());
 
         app.drop("ids.txt", pending + "\n" + done + "\n");
@@ -307,12 +306,12 @@ class ObserveTest extends AppTestSupport {
         int poisoned = 70;
         for (int i = 0; i < poisoned; i++) {
             String id = "cgt-poisoned-" + i;
-            api.answer(id, okJson(submittedAt(FakeGateway.success(id, video), 1)));
+            api.answer(id, Answer.json(submittedAt(FakeGateway.success(id, video), 1)));
             ids.append(id).append('\n');
         }
         String pending = "cgt-poisoned-pending";
         long submitted = System.currentTimeMillis() / 1000 - 10;
-        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
+        api.answer(pending, Answer.json(FakeGateway.status(pending, "IN_PROGRESS", "10%").replace("1756457484", Long.toString(submitted))));
         startApp(Map.of());
 
         app.drop("ids.txt", ids + pending + "\n");
@@ -339,9 +338,9 @@ class ObserveTest extends AppTestSupport {
         String pending = "cgt-board-pending";
         String done = "cgt-board-done";
         String failed = "cgt-board-failed";
-        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "45%")));
-        api.answer(done, okJson(FakeGateway.success(done, api.video("board.mp4", Videos.mp4(2_000, 6)))));
-        api.answer(failed, okJson(FakeGateway.failure(failed, "<b>rejected</b> by policy")));
+        api.answer(pending, Answer.json(FakeGateway.status(pending, "IN_PROGRESS", "45%")));
+        api.answer(done, Answer.json(FakeGateway.success(done, api.video("board.mp4", Videos.mp4(2_000, 6)))));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "<b>rejected</b> by policy")));
         startApp(Map.of());
 
         app.drop("ids.txt", pending + "\n" + done + "\n" + failed + "\n");
@@ -381,9 +380,9 @@ class ObserveTest extends AppTestSupport {
     @Test
     void aTaskStillDownloadingIsNotShownAsDone() throws Exception {
         String id = "cgt-board-downloading";
-        try (io.github.jimengfetcher.support.StorageHost storage = new io.github.jimengfetcher.support.StorageHost()) {
-            String url = storage.video("slow.mp4", Videos.mp4(8_000_000, 8), io.github.jimengfetcher.support.StorageHost.Behaviour.SLOW);
-            api.answer(id, okJson(FakeGateway.success(id, url)));
+        try (io.github.jimengfetcher.support.fake.StorageHost storage = new io.github.jimengfetcher.support.fake.StorageHost()) {
+            String url = storage.video("slow.mp4", Videos.mp4(8_000_000, 8), io.github.jimengfetcher.support.fake.StorageHost.Behaviour.SLOW);
+            api.answer(id, Answer.json(FakeGateway.success(id, url)));
             startApp(Map.of());
             app.drop("ids.txt", id);
 

@@ -5,19 +5,16 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +37,7 @@ class PollTest extends AppTestSupport {
         // Ark / Seedance: the status and the video at the top of the answer.
         String ark = "cgt-word-ark";
         videos.put(ark, Videos.mp4(20_000, 11));
-        api.answer(ark, okJson("{\"id\":\"" + ark + "\",\"status\":\"succeeded\",\"content\":{\"video_url\":\""
+        api.answer(ark, Answer.json("{\"id\":\"" + ark + "\",\"status\":\"succeeded\",\"content\":{\"video_url\":\""
                 + api.video("ark.mp4", videos.get(ark)) + "\"}}"));
         // Jimeng's own API: code 10000, "done".
         String jimeng = "cgt-word-jimeng";
@@ -59,7 +56,7 @@ class PollTest extends AppTestSupport {
         String upper = "cgt-word-completed";
         videos.put(upper, Videos.mp4(20_000, 14));
         String nested = FakeGateway.success(upper, api.video("completed.mp4", videos.get(upper)));
-        api.answer(upper, okJson(nested.replace("\"status\":\"SUCCESS\"", "\"status\":\"COMPLETED\"")));
+        api.answer(upper, Answer.json(nested.replace("\"status\":\"SUCCESS\"", "\"status\":\"COMPLETED\"")));
 
         Map<String, String> ends = new java.util.LinkedHashMap<>();
         ends.put("failed", "api_failure");
@@ -69,7 +66,7 @@ class PollTest extends AppTestSupport {
         ends.put("canceled", "cancelled");
         ends.put("CANCELLED", "cancelled");
         ends.put("not_found", "not_found");
-        ends.keySet().forEach(word -> api.answer("cgt-end-" + word, okJson(FakeGateway.failure("cgt-end-" + word, "gateway says " + word)
+        ends.keySet().forEach(word -> api.answer("cgt-end-" + word, Answer.json(FakeGateway.failure("cgt-end-" + word, "gateway says " + word)
                 .replace("\"FAILURE\"", "\"" + word + "\""))));
         startApp(Map.of());
 
@@ -93,7 +90,7 @@ class PollTest extends AppTestSupport {
     @Test
     void anErrorAnswerThatSaysTheTaskFailedFailsItAtOnceInTheGatewaysWords() throws Exception {
         String id = "cgt-error-failed";
-        api.answer(id, okJson("{\"code\":\"error\",\"message\":\"quota exhausted for this account\",\"data\":{\"task_id\":\""
+        api.answer(id, Answer.json("{\"code\":\"error\",\"message\":\"quota exhausted for this account\",\"data\":{\"task_id\":\""
                 + id + "\",\"status\":\"FAILED\"}}"));
         startApp(Map.of());
 
@@ -110,7 +107,7 @@ class PollTest extends AppTestSupport {
     void anErrorNamingNoStatusIsRetriedAndTheThirdInARowFailsTheTask() throws Exception {
         String broken = "cgt-error-envelope";
         String error = "{\"code\":\"error\",\"message\":\"upstream channel unavailable\",\"data\":null}";
-        api.answer(broken, okJson(error));
+        api.answer(broken, Answer.json(error));
         String flaky = "cgt-error-between";
         byte[] video = Videos.mp4(20_000, 21);
         api.statuses(flaky, error, error, FakeGateway.status(flaky, "IN_PROGRESS", "50%"), error, error,
@@ -152,15 +149,16 @@ class PollTest extends AppTestSupport {
     void aVideoUrlWithSpacesAndCjkIsRequestedEncoded() throws Exception {
         String id = "cgt-cjk-url";
         byte[] video = Videos.mp4(20_000, 41);
-        api.server().stubFor(get(urlEqualTo("/videos/%E8%A7%86%E9%A2%91%201.mp4?name=%E7%8C%AB&sig=a+b%2F="))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "video/mp4").withBody(video)));
-        api.answer(id, okJson(FakeGateway.success(id, api.baseUrl() + "/videos/视频 1.mp4?name=猫&sig=a+b%2F=")));
+        api.video("视频 1.mp4", video);
+        api.answer(id, Answer.json(FakeGateway.success(id, api.baseUrl() + "/videos/视频 1.mp4?name=猫&sig=a+b%2F=")));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
 
         awaitResult(id);
         assertArrayEquals(video, Files.readAllBytes(app.video(id)));
+        assertEquals("/videos/%E8%A7%86%E9%A2%91%201.mp4?name=%E7%8C%AB&sig=a+b%2F=", api.requestsTo("/videos/视频 1.mp4").get(0).url(),
+                "the path encoded, the query as it was");
     }
 
     @Test
@@ -188,12 +186,12 @@ class PollTest extends AppTestSupport {
         assertEquals(url, result.path("answer").path("data").path("data").path("data").path("data").path("video").asText());
         // Each status was asked for once: no fetch more than the task needed.
         assertEquals(5, api.fetchesOf(id).size());
-        for (LoggedRequest fetch : api.fetchesOf(id)) {
-            assertEquals("GET", fetch.getMethod().getName());
-            assertEquals("Bearer " + FakeGateway.KEY, fetch.getHeader("Authorization"));
+        for (Request fetch : api.fetchesOf(id)) {
+            assertEquals("GET", fetch.method());
+            assertEquals("Bearer " + FakeGateway.KEY, fetch.header("Authorization"));
         }
         assertEquals(1, api.requestsTo("/videos/qkwch.mp4").size());
-        assertFalse(api.requestsTo("/videos/qkwch.mp4").get(0).containsHeader("Authorization"), "the key never goes to the storage host");
+        assertFalse(api.requestsTo("/videos/qkwch.mp4").get(0).hasHeader("Authorization"), "the key never goes to the storage host");
         assertEquals(1, app.filesIn("results"));
         assertEquals(1, app.filesIn("videos"));
         assertEquals(0, app.filesIn("failed"));
@@ -218,7 +216,7 @@ class PollTest extends AppTestSupport {
     @Test
     void unknownTaskFailsAsNotFoundOnceConfirmed() throws Exception {
         String id = "cgt-never-submitted";
-        api.answer(id, aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(FakeGateway.TASK_NOT_EXIST));
+        api.answer(id, Answer.status(400).header("Content-Type", "application/json").body(FakeGateway.TASK_NOT_EXIST));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
@@ -253,7 +251,7 @@ class PollTest extends AppTestSupport {
     @Test
     void successWithoutAnyVideoUrlFailsAsNoVideoUrl() throws Exception {
         String id = "cgt-no-url";
-        api.answer(id, okJson("{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\",\"status\":\"SUCCESS\",\"fail_reason\":\"\",\"data\":null}}"));
+        api.answer(id, Answer.json("{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\",\"status\":\"SUCCESS\",\"fail_reason\":\"\",\"data\":null}}"));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
@@ -267,7 +265,7 @@ class PollTest extends AppTestSupport {
     @Test
     void videoUrlWithAnotherSchemeIsNeverFollowed() throws Exception {
         String id = "cgt-file-url";
-        api.answer(id, okJson("{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\",\"status\":\"SUCCESS\",\"result_url\":\"file:///etc/passwd\"}}"));
+        api.answer(id, Answer.json("{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\",\"status\":\"SUCCESS\",\"result_url\":\"file:///etc/passwd\"}}"));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
@@ -298,7 +296,7 @@ class PollTest extends AppTestSupport {
         String id = "cgt-url-in-fail-reason";
         byte[] video = Videos.mp4(20_000, 4);
         String url = api.video("in-reason.mp4", video);
-        api.answer(id, okJson("{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\",\"status\":\"SUCCESS\",\"fail_reason\":\"" + url + "\"}}"));
+        api.answer(id, Answer.json("{\"code\":\"success\",\"data\":{\"task_id\":\"" + id + "\",\"status\":\"SUCCESS\",\"fail_reason\":\"" + url + "\"}}"));
         startApp(Map.of());
 
         app.drop("ids.txt", id);
@@ -310,7 +308,7 @@ class PollTest extends AppTestSupport {
     @Test
     void taskStillUnfinishedAfterTheTimeoutFailsAsTimedOut() throws Exception {
         String id = "cgt-slow";
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "12%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "12%")));
         startApp(Map.of("jimeng.task-timeout", "1s"));
 
         app.drop("ids.txt", id);

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +28,7 @@ class RestartTest extends AppTestSupport {
     @Test
     void pendingTasksResumeAfterARestartKeepingTheirDeadline() throws Exception {
         String id = "cgt-long-running";
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "30%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "30%")));
         startApp(Map.of("jimeng.task-timeout", "4s"));
         app.drop("ids.txt", id);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.fetchesOf(id).size() >= 2);
@@ -54,7 +54,7 @@ class RestartTest extends AppTestSupport {
         String garbage = "\u0000\u0000garbage from a torn write";
         String torn = "{\"op\":\"put\",\"task\":{\"id\":\"cgt-to";
         Files.writeString(root.resolve("work/tasks.journal"), String.join("\n", good, hostile, garbage, torn), StandardCharsets.UTF_8);
-        api.answer("cgt-good", okJson(FakeGateway.status("cgt-good", "IN_PROGRESS", "1%")));
+        api.answer("cgt-good", Answer.json(FakeGateway.status("cgt-good", "IN_PROGRESS", "1%")));
 
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(Map.of());
@@ -120,7 +120,7 @@ class RestartTest extends AppTestSupport {
     void anUnwritableOutputFolderKeepsTheTaskPendingUntilItIsWritableAgain() throws Exception {
         String id = "cgt-disk";
         byte[] video = Videos.mp4(30_000, 5);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("disk.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("disk.mp4", video))));
         startApp(Map.of());
         Path results = app.output("results");
         Files.delete(results);

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import io.github.jimengfetcher.store.postgres.PostgresTaskStore;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
-import io.github.jimengfetcher.support.StorageHost.Behaviour;
-import io.github.jimengfetcher.support.StorageHost;
+import io.github.jimengfetcher.support.fake.StorageHost.Behaviour;
+import io.github.jimengfetcher.support.fake.StorageHost;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,8 +90,8 @@ class SharedStoreTest extends AppTestSupport {
         byte[] video = Videos.mp4(200_000, 31);
         String good = "cgt-shared-good";
         String bad = "cgt-shared-bad";
-        api.answer(good, okJson(FakeGateway.success(good, api.video("good.mp4", video))));
-        api.answer(bad, okJson(FakeGateway.failure(bad, "content policy")));
+        api.answer(good, Answer.json(FakeGateway.success(good, api.video("good.mp4", video))));
+        api.answer(bad, Answer.json(FakeGateway.failure(bad, "content policy")));
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(shared());
             app.drop("ids.txt", good + "\n" + bad + "\n");
@@ -120,7 +120,7 @@ class SharedStoreTest extends AppTestSupport {
         String ok = "cgt-shared-written-ok";
         String failed = "cgt-shared-written-failed";
         for (String id : List.of(ok, failed)) {
-            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "50%")));
+            api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "50%")));
         }
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(shared());
@@ -174,7 +174,7 @@ class SharedStoreTest extends AppTestSupport {
         int http = Http.enable(settings);
         String id = "cgt-through-an-outage";
         byte[] video = Videos.mp4(100_000, 32);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("outage.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("outage.mp4", video))));
         startApp(settings);
         await().atMost(WAIT).until(() -> Http.get(http, "/observe/health").statusCode() == 200);
 
@@ -213,7 +213,7 @@ class SharedStoreTest extends AppTestSupport {
         for (int i = 0; i < 8; i++) {
             String id = "cgt-paced-" + i;
             ids.add(id);
-            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+            api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
         }
         startApp(shared());
         app.drop("ids.txt", String.join("\n", ids));
@@ -239,7 +239,7 @@ class SharedStoreTest extends AppTestSupport {
     void aStoppedInstanceHandsItsLeasesBackAtOnce() throws Exception {
         try (StorageHost storage = new StorageHost()) {
             String id = "cgt-stopped-mid-download";
-            api.answer(id, okJson(FakeGateway.success(id, storage.video("slow.mp4", Videos.mp4(6_000_000, 33), Behaviour.SLOW))));
+            api.answer(id, Answer.json(FakeGateway.success(id, storage.video("slow.mp4", Videos.mp4(6_000_000, 33), Behaviour.SLOW))));
             Map<String, String> settings = shared();
             settings.put("jimeng.store.lease-time", "30s");
             settings.put("camel.main.shutdown-timeout", "1");
@@ -263,7 +263,7 @@ class SharedStoreTest extends AppTestSupport {
             for (int i = 0; i < downloads; i++) {
                 String id = "cgt-cut-off-" + i;
                 ids.add(id);
-                api.answer(id, okJson(FakeGateway.success(id, storage.video(id + ".mp4", video, Behaviour.CRAWL))));
+                api.answer(id, Answer.json(FakeGateway.success(id, storage.video(id + ".mp4", video, Behaviour.CRAWL))));
             }
             Map<String, String> settings = shared();
             settings.put("jimeng.store.lease-time", "30s");
@@ -402,6 +402,6 @@ class SharedStoreTest extends AppTestSupport {
     }
 
     private boolean fetchedBetween(String id, long from, long to) {
-        return api.fetchesOf(id).stream().map(r -> r.getLoggedDate().getTime()).anyMatch(t -> t >= from && t < to);
+        return api.fetchesOf(id).stream().map(r -> r.at()).anyMatch(t -> t >= from && t < to);
     }
 }

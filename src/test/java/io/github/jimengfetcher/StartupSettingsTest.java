@@ -1,5 +1,6 @@
 package io.github.jimengfetcher;
 
+import io.github.jimengfetcher.support.fake.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,13 +92,13 @@ class StartupSettingsTest extends AppTestSupport {
     @Test
     void aBaseUrlWithSpacesAroundAndATrailingSlashIsUsedAsTheRoot() throws Exception {
         byte[] video = Videos.mp4(20_000, 3);
-        api.answer("cgt-spaced", okJson(io.github.jimengfetcher.support.FakeGateway.success("cgt-spaced", api.video("spaced.mp4", video))));
+        api.answer("cgt-spaced", Answer.json(io.github.jimengfetcher.support.fake.FakeGateway.success("cgt-spaced", api.video("spaced.mp4", video))));
         startApp(Map.of("jimeng.base-url", "  " + api.baseUrl() + "/  "));
 
         app.drop("ids.txt", "cgt-spaced");
 
         awaitResult("cgt-spaced");
-        assertEquals("/jimeng/fetch/cgt-spaced", api.fetchesOf("cgt-spaced").get(0).getUrl());
+        assertEquals("/jimeng/fetch/cgt-spaced", api.fetchesOf("cgt-spaced").get(0).url());
     }
 
     // ---- The application as a process of its own, with real environment variables ----

@@ -18,13 +18,12 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.Browser;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,10 +47,10 @@ class StatusPageBrowserTest extends AppTestSupport {
         String pending = "cgt-page-pending";
         String done = "cgt-page-done";
         String failed = "cgt-page-failed";
-        api.answer(pending, okJson(FakeGateway.status(pending, "IN_PROGRESS", "45%")));
+        api.answer(pending, Answer.json(FakeGateway.status(pending, "IN_PROGRESS", "45%")));
         byte[] video = TaskListTest.sampleVideo(); // a real, playable MP4 of 4 s
-        api.answer(done, okJson(FakeGateway.success(done, api.video("page.mp4", video))));
-        api.answer(failed, okJson(FakeGateway.failure(failed, "<img src=x onerror=alert(1)> rejected")));
+        api.answer(done, Answer.json(FakeGateway.success(done, api.video("page.mp4", video))));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "<img src=x onerror=alert(1)> rejected")));
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);
         app = RunningApp.start(root, settings);
@@ -117,11 +116,11 @@ class StatusPageBrowserTest extends AppTestSupport {
         StringBuilder ids = new StringBuilder();
         for (int i = 0; i < 120; i++) {
             String id = String.format("cgt-many-%03d", i);
-            api.answer(id, okJson(FakeGateway.status(id, "QUEUED", "0%")));
+            api.answer(id, Answer.json(FakeGateway.status(id, "QUEUED", "0%")));
             ids.append(id).append('\n');
         }
         String failed = "cgt-many-failed";
-        api.answer(failed, okJson(FakeGateway.failure(failed, "content policy")));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "content policy")));
         ids.append(failed).append('\n');
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);
@@ -151,8 +150,8 @@ class StatusPageBrowserTest extends AppTestSupport {
         assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
         String retried = "cgt-click-retried";
         String other = "cgt-click-other"; // failed too; its Retry is not clicked
-        api.answer(retried, okJson(FakeGateway.failure(retried, "gateway was slow")));
-        api.answer(other, okJson(FakeGateway.failure(other, "content policy")));
+        api.answer(retried, Answer.json(FakeGateway.failure(retried, "gateway was slow")));
+        api.answer(other, Answer.json(FakeGateway.failure(other, "content policy")));
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);
         app = RunningApp.start(root, settings);
@@ -160,7 +159,7 @@ class StatusPageBrowserTest extends AppTestSupport {
         JsonNode failure = awaitFailure(retried);
         awaitFailure(other);
         // Fetched again, the task is still being made: once retried it stays pending.
-        api.answer(retried, okJson(FakeGateway.status(retried, "IN_PROGRESS", "20%")));
+        api.answer(retried, Answer.json(FakeGateway.status(retried, "IN_PROGRESS", "20%")));
         int fetchesBefore = api.fetchesOf(retried).size();
 
         try (Browser browser = Browser.start(chromium.get(), Files.createDirectories(root.resolve("chromium-profile")))) {
@@ -199,7 +198,7 @@ class StatusPageBrowserTest extends AppTestSupport {
         Optional<Path> chromium = chromium();
         assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
         String id = "cgt-banner-key";
-        api.answer(id, aResponse().withStatus(401).withBody("{\"error\":\"invalid api key\"}"));
+        api.answer(id, Answer.status(401).body("{\"error\":\"invalid api key\"}"));
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);
         app = RunningApp.start(root, settings);
@@ -217,7 +216,7 @@ class StatusPageBrowserTest extends AppTestSupport {
                     + "document.querySelector('h1').getBoundingClientRect().top").asBoolean(), "at the top of the page");
 
             // The key is taken again: the next fetch is answered, health is UP, the banner goes by itself.
-            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+            api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(port, "/observe/health").statusCode() == 200);
             await().atMost(Duration.ofSeconds(10)).until(() -> page.evaluate(banner).asText().isEmpty());
         }
@@ -235,7 +234,7 @@ class StatusPageBrowserTest extends AppTestSupport {
         StringBuilder ids = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             String id = "cgt-player-" + i;
-            api.answer(id, okJson(FakeGateway.success(id, api.video(id + ".mp4", video))));
+            api.answer(id, Answer.json(FakeGateway.success(id, api.video(id + ".mp4", video))));
             ids.append(id).append('\n');
         }
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
@@ -292,8 +291,8 @@ class StatusPageBrowserTest extends AppTestSupport {
         assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
         String done = "cgt-phone-done";
         String failed = "cgt-phone-failed";
-        api.answer(done, okJson(FakeGateway.success(done, api.video("phone.mp4", TaskListTest.sampleVideo()))));
-        api.answer(failed, okJson(FakeGateway.failure(failed, "the prompt was refused by the content policy of the service, "
+        api.answer(done, Answer.json(FakeGateway.success(done, api.video("phone.mp4", TaskListTest.sampleVideo()))));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "the prompt was refused by the content policy of the service, "
                 + "https://docs.example.com/a/very/long/address/without/any/space/that/would/let/it/wrap")));
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);

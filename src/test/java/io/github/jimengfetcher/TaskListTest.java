@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,8 +59,8 @@ class TaskListTest extends AppTestSupport {
         String done = "cgt-list-done";
         String failed = "cgt-list-failed";
         byte[] video = sampleVideo();
-        api.answer(done, okJson(FakeGateway.success(done, api.video("list.mp4", video))));
-        api.answer(failed, okJson(FakeGateway.failure(failed, "content policy")));
+        api.answer(done, Answer.json(FakeGateway.success(done, api.video("list.mp4", video))));
+        api.answer(failed, Answer.json(FakeGateway.failure(failed, "content policy")));
         startWithHttp();
 
         app.drop("ids.txt", done + "\n" + failed + "\n");
@@ -97,7 +97,7 @@ class TaskListTest extends AppTestSupport {
         String bare = "cgt-poster-none";
         byte[] video = sampleVideo();
         for (String id : List.of(framed, covered, bare)) {
-            api.answer(id, okJson(FakeGateway.success(id, api.video(id + ".mp4", video))));
+            api.answer(id, Answer.json(FakeGateway.success(id, api.video(id + ".mp4", video))));
         }
         startWithHttp();
         app.drop("ids.txt", framed + "\n" + covered + "\n" + bare + "\n");

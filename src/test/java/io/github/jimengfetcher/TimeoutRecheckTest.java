@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,13 +30,13 @@ class TimeoutRecheckTest extends AppTestSupport {
     void aTaskThatSucceedsAfterItTimedOutIsDownloadedAndItsFailureRecordSuperseded() throws Exception {
         String id = "cgt-late";
         byte[] video = Videos.mp4(30_000, 11);
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "99%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "99%")));
         startApp(Map.of("jimeng.task-timeout", "1s", "jimeng.timeout-recheck", "1s,2s"));
         app.drop("ids.txt", id);
         JsonNode failure = awaitFailure(id);
         assertEquals("timed_out", failure.path("reason_class").asText());
 
-        api.answer(id, okJson(FakeGateway.success(id, api.video("late.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("late.mp4", video))));
 
         awaitResult(id);
         assertArrayEquals(video, Files.readAllBytes(app.video(id)));
@@ -51,7 +51,7 @@ class TimeoutRecheckTest extends AppTestSupport {
     @Test
     void aTimedOutTaskSurvivesARestartAndIsLetGoAfterItsLastLateFetch() throws Exception {
         String id = "cgt-never";
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
         startApp(Map.of("jimeng.task-timeout", "1s", "jimeng.timeout-recheck", "1s,2s"));
         app.drop("ids.txt", id);
         awaitFailure(id);

@@ -4,13 +4,13 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.camel.spi.BacklogTracer;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Videos;
 
 import static org.awaitility.Awaitility.await;
@@ -56,9 +56,9 @@ class TraceTest extends AppTestSupport {
         }
         // The API still got the key on every fetch, and the storage host never did.
         assertEquals(2, api.fetchesOf(id).size());
-        for (LoggedRequest fetch : api.fetchesOf(id)) {
-            assertEquals("Bearer " + FakeGateway.KEY, fetch.getHeader("Authorization"));
+        for (Request fetch : api.fetchesOf(id)) {
+            assertEquals("Bearer " + FakeGateway.KEY, fetch.header("Authorization"));
         }
-        assertFalse(api.requestsTo("/videos/traced.mp4").get(0).containsHeader("Authorization"), "the key never goes to the storage host");
+        assertFalse(api.requestsTo("/videos/traced.mp4").get(0).hasHeader("Authorization"), "the key never goes to the storage host");
     }
 }

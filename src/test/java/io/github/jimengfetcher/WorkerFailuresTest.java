@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,7 +39,7 @@ class WorkerFailuresTest extends AppTestSupport {
     void aWorkerThatDiesOfAnErrorWorksAgainItsTaskCompletesAndHealthNamesIt() throws Exception {
         String id = "cgt-worker-error";
         byte[] video = Videos.mp4(300_000, 31);
-        api.answer(id, okJson(FakeGateway.success(id, api.video("worker-error.mp4", video))));
+        api.answer(id, Answer.json(FakeGateway.success(id, api.video("worker-error.mp4", video))));
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);
         // The timer that claims downloads dies at its first tick, the download consumer on the task's claim.
@@ -58,7 +58,7 @@ class WorkerFailuresTest extends AppTestSupport {
 
         // The routes keep working: a second task goes through too.
         String next = "cgt-worker-error-2";
-        api.answer(next, okJson(FakeGateway.success(next, api.video("worker-error-2.mp4", video))));
+        api.answer(next, Answer.json(FakeGateway.success(next, api.video("worker-error-2.mp4", video))));
         app.drop("more.txt", next);
         awaitResultOf(next);
     }
@@ -68,7 +68,7 @@ class WorkerFailuresTest extends AppTestSupport {
         String first = "cgt-shared-timer-first";
         String appended = "cgt-shared-timer-appended";
         for (String id : List.of(first, appended)) {
-            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+            api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "1%")));
         }
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         int port = Http.enable(settings);
@@ -122,7 +122,7 @@ class WorkerFailuresTest extends AppTestSupport {
     @Test
     void anInboxFileAnErrorKeepsFromBeingRegisteredIsLoggedOnceWithTheErrorNotAtEveryPoll() throws Exception {
         String id = "cgt-inbox-error";
-        api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "1%")));
         java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
         // Registering runs out of memory at every try (inside its step, as a large file would) until the heap has room again.

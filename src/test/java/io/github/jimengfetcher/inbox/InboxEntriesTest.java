@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +28,7 @@ class InboxEntriesTest extends AppTestSupport {
 
     private void pendingForever(String... ids) {
         for (String id : ids) {
-            api.answer(id, okJson(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+            api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "1%")));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.jimengfetcher.support;
 
+import io.github.jimengfetcher.support.fake.FakeGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
