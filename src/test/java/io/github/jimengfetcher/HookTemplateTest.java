@@ -9,19 +9,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.FakeGateway;
+import io.github.jimengfetcher.support.fake.Answer;
+import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,7 +50,7 @@ class HookTemplateTest extends AppTestSupport {
             }
         }
         for (String path : List.of("/first", "/second", "/failed", "/succeeded", "/docs-example")) {
-            api.server().stubFor(post(urlPathEqualTo(path)).willReturn(ok()));
+            api.listen(path, Answer.status(200));
         }
         Files.writeString(routes.resolve("subscribers.yaml"),
                 subscriber("every-task-first", "any", api.baseUrl() + "/first")
@@ -67,7 +63,7 @@ class HookTemplateTest extends AppTestSupport {
         for (String id : good) {
             api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "30%"), FakeGateway.success(id, api.video(id + ".mp4", Videos.mp4(4_000, 7))));
         }
-        api.answer(bad, okJson(FakeGateway.failure(bad, "quota exceeded")));
+        api.answer(bad, Answer.json(FakeGateway.failure(bad, "quota exceeded")));
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
         app = RunningApp.start(root, settings);
@@ -86,15 +82,15 @@ class HookTemplateTest extends AppTestSupport {
         assertEquals(Set.copyOf(good), taskIds(received("/succeeded")));
         assertEquals(Set.of(bad), taskIds(received("/docs-example")), "the one line of docs/extending.md works as it is written");
 
-        for (LoggedRequest request : received("/first")) {
-            String id = request.getHeader("JimengTaskId");
+        for (Request request : received("/first")) {
+            String id = request.header("JimengTaskId");
             boolean succeeded = good.contains(id);
-            assertEquals(succeeded ? "task-succeeded" : "task-failed", request.getHeader("JimengEvent"));
-            assertEquals("application/json", request.getHeader("Content-Type"));
-            assertEquals(JSON.readTree((succeeded ? app.result(id) : app.failure(id)).toFile()), JSON.readTree(request.getBodyAsString()),
+            assertEquals(succeeded ? "task-succeeded" : "task-failed", request.header("JimengEvent"));
+            assertEquals("application/json", request.header("Content-Type"));
+            assertEquals(JSON.readTree((succeeded ? app.result(id) : app.failure(id)).toFile()), JSON.readTree(request.body()),
                     "the body is the record as written");
-            assertFalse(request.containsHeader("JimengResultFile") || request.containsHeader("JimengFailureFile")
-                    || request.containsHeader("JimengVideoFile"), "no local path goes out: " + request.getHeaders());
+            assertFalse(request.hasHeader("JimengResultFile") || request.hasHeader("JimengFailureFile")
+                    || request.hasHeader("JimengVideoFile"), "no local path goes out: " + request.headers());
         }
     }
 
@@ -103,11 +99,11 @@ class HookTemplateTest extends AppTestSupport {
                 .filter(line -> line.startsWith("- templatedRoute:")).findFirst().orElseThrow() + "\n";
     }
 
-    private List<LoggedRequest> received(String path) {
-        return api.server().findAll(postRequestedFor(urlPathEqualTo(path)));
+    private List<Request> received(String path) {
+        return api.requestsTo(path).stream().filter(r -> r.method().equals("POST")).toList();
     }
 
-    private static Set<String> taskIds(List<LoggedRequest> requests) {
-        return requests.stream().map(r -> r.getHeader("JimengTaskId")).collect(Collectors.toSet());
+    private static Set<String> taskIds(List<Request> requests) {
+        return requests.stream().map(r -> r.header("JimengTaskId")).collect(Collectors.toSet());
     }
 }
