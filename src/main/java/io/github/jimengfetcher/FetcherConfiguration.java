@@ -44,17 +44,17 @@ import io.github.jimengfetcher.task.TaskPolicy;
 @Configuration
 public class FetcherConfiguration {
 
-    @PropertyInject("jimeng.output") String output;
-    @PropertyInject("jimeng.work") String work;
-    @PropertyInject("jimeng.poll-interval") String pollInterval;
-    @PropertyInject("jimeng.poll-interval.adaptive") boolean adaptivePolling;
-    @PropertyInject(value = "jimeng.poll-interval.min", defaultValue = "") String pollIntervalMin;
-    @PropertyInject(value = "jimeng.poll-interval.max", defaultValue = "") String pollIntervalMax;
-    @PropertyInject("jimeng.task-timeout") String taskTimeout;
-    @PropertyInject("jimeng.retry.initial-delay") String retryInitialDelay;
-    @PropertyInject("jimeng.retry.max-delay") String retryMaxDelay;
-    @PropertyInject("jimeng.max-concurrent-fetches") int maxConcurrentFetches;
-    @PropertyInject("jimeng.max-concurrent-downloads") int maxConcurrentDownloads;
+    @PropertyInject("jimeng.output.folder") String output;
+    @PropertyInject("jimeng.work.folder") String work;
+    @PropertyInject("jimeng.fetch.interval") String pollInterval;
+    @PropertyInject("jimeng.fetch.adaptive") boolean adaptivePolling;
+    @PropertyInject(value = "jimeng.fetch.min-interval", defaultValue = "") String pollIntervalMin;
+    @PropertyInject(value = "jimeng.fetch.max-interval", defaultValue = "") String pollIntervalMax;
+    @PropertyInject("jimeng.fetch.task-timeout") String taskTimeout;
+    @PropertyInject("jimeng.fetch.retry-initial-delay") String retryInitialDelay;
+    @PropertyInject("jimeng.fetch.retry-max-delay") String retryMaxDelay;
+    @PropertyInject("jimeng.fetch.max-concurrent") int maxConcurrentFetches;
+    @PropertyInject("jimeng.download.max-concurrent") int maxConcurrentDownloads;
     @PropertyInject("jimeng.download.max-url-refreshes") int maxUrlRefreshes;
     @PropertyInject("jimeng.download.max-attempts") int maxDownloadAttempts;
     @PropertyInject("jimeng.download.max-size") String maxVideoSize;
@@ -62,22 +62,22 @@ public class FetcherConfiguration {
     @PropertyInject("jimeng.download.stall-timeout") String downloadStallTimeout;
     @PropertyInject("jimeng.download.min-speed") String downloadMinSpeed;
     @PropertyInject(value = "jimeng.download.allowed-hosts", defaultValue = "") String allowedVideoHosts;
-    @PropertyInject("jimeng.inbox") String inbox;
+    @PropertyInject("jimeng.inbox.folder") String inbox;
     @PropertyInject("jimeng.inbox.max-file-size") String maxInboxFileSize;
     @PropertyInject("jimeng.inbox.settle-time") String inboxSettleTime;
     @PropertyInject("jimeng.inbox.follow-up-time") String inboxFollowUpTime;
-    @PropertyInject("jimeng.key-refused-pause") String keyRefusedPause;
-    @PropertyInject("jimeng.rate-limit-pause") String rateLimitPause;
-    @PropertyInject("jimeng.rate-limit-max-pause") String rateLimitMaxPause;
-    @PropertyInject("jimeng.scheduler-tick") String schedulerTick;
-    @PropertyInject("jimeng.timeout-recheck") String timeoutRechecks;
-    @PropertyInject(value = "jimeng.instance-id", defaultValue = "") String instanceId;
+    @PropertyInject("jimeng.fetch.key-refused-pause") String keyRefusedPause;
+    @PropertyInject("jimeng.fetch.rate-limit-pause") String rateLimitPause;
+    @PropertyInject("jimeng.fetch.rate-limit-max-pause") String rateLimitMaxPause;
+    @PropertyInject("jimeng.fetch.scheduler-tick") String schedulerTick;
+    @PropertyInject("jimeng.fetch.timeout-recheck") String timeoutRechecks;
+    @PropertyInject(value = "jimeng.store.instance-id", defaultValue = "") String instanceId;
     @PropertyInject("jimeng.store.lease-time") String leaseTime;
     @PropertyInject(value = "jimeng.store.url", defaultValue = "") String storeUrl;
     @PropertyInject(value = "jimeng.store.user", defaultValue = "") String storeUser;
     @PropertyInject(value = "jimeng.store.password", defaultValue = "") String storePassword;
-    @PropertyInject(value = "jimeng.base-url", defaultValue = "") String baseUrl;
-    @PropertyInject(value = "jimeng.api-key", defaultValue = "") String apiKey;
+    @PropertyInject(value = "jimeng.api.base-url", defaultValue = "") String baseUrl;
+    @PropertyInject(value = "jimeng.api.key", defaultValue = "") String apiKey;
     @PropertyInject(value = "jimeng.kafka.brokers", defaultValue = "") String kafkaBrokers;
 
     // Camel calls the methods below in no set order: each piece is made once, on first need.
@@ -92,7 +92,7 @@ public class FetcherConfiguration {
     private VideoDownload videoDownload;
     private EventOutbox kafkaOutbox;
 
-    /** This instance's id (jimeng.instance-id, resolved) and its own part of the work folder. */
+    /** This instance's id (jimeng.store.instance-id, resolved) and its own part of the work folder. */
     @BindToRegistry
     public synchronized InstanceScope instanceScope() {
         if (instanceScope == null) {
@@ -143,7 +143,7 @@ public class FetcherConfiguration {
         return taskPolicy;
     }
 
-    /** The local journal under jimeng.work, or with jimeng.store.url the PostgreSQL store several instances share. */
+    /** The local journal under jimeng.work.folder, or with jimeng.store.url the PostgreSQL store several instances share. */
     @BindToRegistry(initMethod = "start", destroyMethod = "stop")
     public synchronized TaskStore taskStore() {
         if (taskStore != null) {
@@ -178,7 +178,7 @@ public class FetcherConfiguration {
 
     /**
      * How long tasks took, learned from those finished here, for the fetch schedule: kept in a file under
-     * jimeng.work, or with the shared store in its database (every instance learns into the same rows).
+     * jimeng.work.folder, or with the shared store in its database (every instance learns into the same rows).
      */
     @BindToRegistry(destroyMethod = "keep")
     public synchronized LearnedDurations learnedDurations() {

@@ -2,6 +2,7 @@ package io.github.jimengfetcher;
 
 import org.apache.camel.main.Main;
 
+import io.github.jimengfetcher.config.RenamedSettings;
 import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.http.HttpAccessGate;
 import io.github.jimengfetcher.log.LogFormat;
@@ -60,6 +61,10 @@ public final class JimengFetcherApplication {
     public static Main create() {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
+        // Camel masks a value by the last part of its key: "api-key" is among its words, the "key" of jimeng.api.key is not.
+        main.configure().setAdditionalSensitiveKeywords("key");
+        // First: the old names of renamed settings are mapped before any listener reads a setting.
+        main.addMainListener(new RenamedSettings());
         main.addMainListener(new WorkFolderLock());
         main.addMainListener(new StartupSettings());
         main.addMainListener(new HttpAccessGate());

@@ -152,13 +152,13 @@ public class ObserveConfiguration extends MainListenerSupport {
         registry.bind("videoPoster", posters);
         registry.bind("healthProblems", new HealthProblems(context));
         registry.bind("rejectedInputs", new RejectedInputs(
-                java.nio.file.Path.of(properties.resolveProperty("jimeng.output").orElseThrow().strip(), "rejected"),
+                java.nio.file.Path.of(properties.resolveProperty("jimeng.output.folder").orElseThrow().strip(), "rejected"),
                 Integer.parseInt(properties.resolveProperty("jimeng.http.rejected-shown").orElseThrow().strip())));
 
         long failingLimit = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.health.api-failing-limit").orElseThrow().strip());
         long minFreeSpace = ByteSizes.parse(properties.resolveProperty("jimeng.health.min-free-space").orElseThrow());
         FetcherHealthCheck check = new FetcherHealthCheck(require(registry, ApiHealth.class), require(registry, OutputFolders.class),
-                require(registry, OutputHealth.class), java.nio.file.Path.of(properties.resolveProperty("jimeng.work").orElseThrow().strip()),
+                require(registry, OutputHealth.class), java.nio.file.Path.of(properties.resolveProperty("jimeng.work.folder").orElseThrow().strip()),
                 failingLimit, minFreeSpace);
         check.setStoreHealth(require(registry, StoreHealth.class));
         check.setCamelContext(context);

@@ -46,10 +46,10 @@ public class StartupSettings extends MainListenerSupport {
         SettingChecks.check(properties);
         LogFormat.apply(value(properties, LogFormat.SETTING), main.getCamelContext());
 
-        String baseUrl = value(properties, "jimeng.base-url");
+        String baseUrl = value(properties, "jimeng.api.base-url");
         ApiEndpoint api = baseUrl.isEmpty()
                 ? startDemo(properties)
-                : ApiEndpoint.of(baseUrl, value(properties, "jimeng.api-key"));
+                : ApiEndpoint.of(baseUrl, value(properties, "jimeng.api.key"));
         registry.bind("apiEndpoint", api);
 
         limits = new ApiRequestLimits(
@@ -57,11 +57,11 @@ public class StartupSettings extends MainListenerSupport {
                 millis(properties, "jimeng.api.read-timeout"),
                 millis(properties, "jimeng.api.request-timeout"),
                 ByteSizes.parse(value(properties, "jimeng.api.max-answer-size")),
-                Integer.parseInt(value(properties, "jimeng.max-concurrent-fetches")),
+                Integer.parseInt(value(properties, "jimeng.fetch.max-concurrent")),
                 api.authorization());
         registry.bind("apiRequestLimits", limits);
         // The pace of the fetches, learned from the API's answers: the claims keep to it (DueWork).
-        FetchPace pace = new FetchPace(Integer.parseInt(value(properties, "jimeng.max-concurrent-fetches")));
+        FetchPace pace = new FetchPace(Integer.parseInt(value(properties, "jimeng.fetch.max-concurrent")));
         limits.setPace(pace);
         registry.bind("fetchPace", pace);
         if (demo == null) {
@@ -85,10 +85,10 @@ public class StartupSettings extends MainListenerSupport {
         }
         LOG.warn("");
         LOG.warn("*****************************************************************************************");
-        LOG.warn("*  DEMO MODE: jimeng.base-url is not set, so tasks are fetched from a built-in simulator  *");
+        LOG.warn("*  DEMO MODE: jimeng.api.base-url is not set, so tasks are fetched from a built-in simulator  *");
         LOG.warn("*  at {}. Nothing real is downloaded.", demo.baseUrl());
         LOG.warn("*  Drop a file named like 'cgt-demo-1' into the inbox and watch output/ fill up.");
-        LOG.warn("*  Set jimeng.base-url and jimeng.api-key (or JIMENG_BASE_URL, JIMENG_API_KEY) for the real API.");
+        LOG.warn("*  Set jimeng.api.base-url and jimeng.api.key (or JIMENG_API_BASE_URL, JIMENG_API_KEY) for the real API.");
         LOG.warn("*****************************************************************************************");
         LOG.warn("");
         return ApiEndpoint.of(demo.baseUrl(), DemoGateway.DEMO_KEY);

@@ -122,7 +122,7 @@ class ApiFaultsTest extends AppTestSupport {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        startApp(Map.of("jimeng.base-url", "http://127.0.0.1:" + closedPort));
+        startApp(Map.of("jimeng.api.base-url", "http://127.0.0.1:" + closedPort));
 
         app.drop("ids.txt", "cgt-waiting-1\ncgt-waiting-2\n");
 
@@ -164,7 +164,7 @@ class ApiFaultsTest extends AppTestSupport {
         api.server().stubFor(get(urlPathEqualTo("/jimeng/fetch/" + id)).atPriority(1)
                 .withHeader("Authorization", equalTo("Bearer " + FakeGateway.KEY))
                 .willReturn(okJson(FakeGateway.success(id, url))));
-        Map<String, String> wrongKey = Map.of("jimeng.api-key", "sk-wrong-key-1234", "jimeng.task-timeout", "1s");
+        Map<String, String> wrongKey = Map.of("jimeng.api.key", "sk-wrong-key-1234", "jimeng.fetch.task-timeout", "1s");
         startApp(wrongKey);
 
         app.drop("ids.txt", id);
@@ -197,7 +197,7 @@ class ApiFaultsTest extends AppTestSupport {
         java.util.Arrays.fill(answers, FakeGateway.status(other, "IN_PROGRESS", "40%"));
         answers[8] = FakeGateway.success(other, api.video("other.mp4", video));
         api.statuses(other, answers);
-        startApp(Map.of("jimeng.poll-interval", "100ms"));
+        startApp(Map.of("jimeng.fetch.interval", "100ms"));
 
         app.drop("ids.txt", refused + "\n" + other + "\n");
 
@@ -217,7 +217,7 @@ class ApiFaultsTest extends AppTestSupport {
     void a403ForEveryTaskIsARefusedKeyAndWritesNothingOff() throws Exception {
         List<String> ids = List.of("cgt-banned-1", "cgt-banned-2", "cgt-banned-3");
         ids.forEach(id -> api.answer(id, forbidden("account banned")));
-        startApp(Map.of("jimeng.task-timeout", "1s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s"));
 
         app.drop("ids.txt", String.join("\n", ids) + "\n");
 
@@ -237,7 +237,7 @@ class ApiFaultsTest extends AppTestSupport {
                 com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort());
         tls.start();
         try {
-            startApp(Map.of("jimeng.base-url", "https://127.0.0.1:" + tls.httpsPort(), "jimeng.task-timeout", "1s"));
+            startApp(Map.of("jimeng.api.base-url", "https://127.0.0.1:" + tls.httpsPort(), "jimeng.fetch.task-timeout", "1s"));
             app.drop("ids.txt", id);
             await().atMost(Duration.ofSeconds(20)).until(() -> store().find(id).map(t -> t.faultStreak >= 3).orElse(false));
             assertEquals(1, log.count("TLS with the API failed"), log.all());
@@ -256,7 +256,7 @@ class ApiFaultsTest extends AppTestSupport {
         String fine = "cgt-answered";
         api.answer(broken, aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("<html>busy</html>"));
         api.answer(fine, okJson(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
-        startApp(Map.of("jimeng.task-timeout", "2s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "2s"));
 
         app.drop("ids.txt", broken + "\n" + fine + "\n");
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * collector, which adds some tens of milliseconds to every answer, from passing for the API's). The
  * baseline is the least latency of the last one or two windows of
  * {@value #BASELINE_WINDOW_MILLIS} ms, so an API that turns slower for good becomes the new normal
- * within two windows. The limit stays between 1 and {@code jimeng.max-concurrent-fetches}.
+ * within two windows. The limit stays between 1 and {@code jimeng.fetch.max-concurrent}.
  *
  * <p><b>Rate, by 429s (AIMD on a token bucket).</b> Concurrency alone cannot keep to a per-second
  * limit: with answers in 20 ms one fetch at a time is 50 a second. Until the first 429 the rate is
@@ -93,7 +93,7 @@ public class FetchPace {
     private int cutsSinceLog;
     private long lastLog = Long.MIN_VALUE / 2;
 
-    /** @param maxLimit jimeng.max-concurrent-fetches; @param clock milliseconds */
+    /** @param maxLimit jimeng.fetch.max-concurrent; @param clock milliseconds */
     public FetchPace(int maxLimit, LongSupplier clock) {
         this.maxLimit = Math.max(1, maxLimit);
         this.clock = clock;

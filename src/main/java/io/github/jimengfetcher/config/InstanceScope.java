@@ -14,17 +14,23 @@ public record InstanceScope(String id, String storeUrl, Path work) {
 
     /** From the settings; an instance id that is not a name stops the start before it names a folder. */
     public static InstanceScope of(PropertiesComponent properties) {
-        return of(value(properties, "jimeng.instance-id"), value(properties, "jimeng.store.url"), value(properties, "jimeng.work"));
+        return of(value(properties, "jimeng.store.instance-id"), value(properties, "jimeng.store.url"), value(properties, "jimeng.work.folder"),
+                RenamedSettings.nameWritten(properties, "jimeng.store.instance-id"));
     }
 
     public static InstanceScope of(String instanceId, String storeUrl, String work) {
+        return of(instanceId, storeUrl, work, "jimeng.store.instance-id");
+    }
+
+    /** @param idWritten the name the id came under, which a complaint names */
+    private static InstanceScope of(String instanceId, String storeUrl, String work, String idWritten) {
         String setting = instanceId == null ? "" : instanceId.strip();
         if (!setting.isEmpty() && !SettingChecks.INSTANCE_NAME.matcher(setting).matches()) {
-            throw new IllegalStateException("jimeng.instance-id=" + setting + " is not a name: 1 to 64 letters, digits, '.', '_' or '-'"
-                    + " (environment variable JIMENG_INSTANCE_ID)");
+            throw new IllegalStateException(idWritten + "=" + setting + " is not a name: 1 to 64 letters, digits, '.', '_' or '-'"
+                    + " (" + SettingChecks.whatItIs(idWritten, "jimeng.store.instance-id") + ")");
         }
         if (work == null || work.isBlank()) {
-            throw new IllegalStateException("jimeng.work is not set");
+            throw new IllegalStateException("jimeng.work.folder is not set");
         }
         return new InstanceScope(InstanceId.resolve(setting), storeUrl == null ? "" : storeUrl.strip(), Path.of(work.strip()));
     }

@@ -34,20 +34,20 @@ public final class SettingChecks {
 
     static final List<Setting> SETTINGS = List.of(
             new Setting("jimeng.demo.task-time", Kind.DURATION),
-            new Setting("jimeng.poll-interval", Kind.DURATION),
-            new Setting("jimeng.poll-interval.adaptive", Kind.BOOLEAN),
-            new Setting("jimeng.poll-interval.min", Kind.DURATION_OR_EMPTY),
-            new Setting("jimeng.poll-interval.max", Kind.DURATION_OR_EMPTY),
-            new Setting("jimeng.task-timeout", Kind.DURATION),
-            new Setting("jimeng.timeout-recheck", Kind.DURATION_LIST),
-            new Setting("jimeng.max-concurrent-fetches", Kind.POSITIVE_COUNT),
-            new Setting("jimeng.retry.initial-delay", Kind.DURATION),
-            new Setting("jimeng.retry.max-delay", Kind.DURATION),
-            new Setting("jimeng.rate-limit-pause", Kind.DURATION),
-            new Setting("jimeng.rate-limit-max-pause", Kind.DURATION),
-            new Setting("jimeng.key-refused-pause", Kind.DURATION),
-            new Setting("jimeng.scheduler-tick", Kind.DURATION),
-            new Setting("jimeng.max-concurrent-downloads", Kind.POSITIVE_COUNT),
+            new Setting("jimeng.fetch.interval", Kind.DURATION),
+            new Setting("jimeng.fetch.adaptive", Kind.BOOLEAN),
+            new Setting("jimeng.fetch.min-interval", Kind.DURATION_OR_EMPTY),
+            new Setting("jimeng.fetch.max-interval", Kind.DURATION_OR_EMPTY),
+            new Setting("jimeng.fetch.task-timeout", Kind.DURATION),
+            new Setting("jimeng.fetch.timeout-recheck", Kind.DURATION_LIST),
+            new Setting("jimeng.fetch.max-concurrent", Kind.POSITIVE_COUNT),
+            new Setting("jimeng.fetch.retry-initial-delay", Kind.DURATION),
+            new Setting("jimeng.fetch.retry-max-delay", Kind.DURATION),
+            new Setting("jimeng.fetch.rate-limit-pause", Kind.DURATION),
+            new Setting("jimeng.fetch.rate-limit-max-pause", Kind.DURATION),
+            new Setting("jimeng.fetch.key-refused-pause", Kind.DURATION),
+            new Setting("jimeng.fetch.scheduler-tick", Kind.DURATION),
+            new Setting("jimeng.download.max-concurrent", Kind.POSITIVE_COUNT),
             new Setting("jimeng.download.max-size", Kind.SIZE),
             new Setting("jimeng.download.connect-timeout", Kind.DURATION),
             new Setting("jimeng.download.stall-timeout", Kind.DURATION),
@@ -70,7 +70,7 @@ public final class SettingChecks {
             new Setting("jimeng.api.read-timeout", Kind.DURATION),
             new Setting("jimeng.api.request-timeout", Kind.DURATION),
             new Setting("jimeng.api.max-answer-size", Kind.SIZE),
-            new Setting("jimeng.instance-id", Kind.NAME_OR_EMPTY),
+            new Setting("jimeng.store.instance-id", Kind.NAME_OR_EMPTY),
             new Setting("jimeng.store.lease-time", Kind.DURATION),
             new Setting("jimeng.log.format", Kind.LOG_FORMAT),
             new Setting("jimeng.kafka.brokers", Kind.BROKERS_OR_EMPTY),
@@ -87,8 +87,8 @@ public final class SettingChecks {
             String value = properties.resolveProperty(setting.key()).orElse("").strip();
             String problem = problem(setting.kind(), value);
             if (problem != null) {
-                throw new IllegalStateException(setting.key() + "=" + value + " " + problem
-                        + " (environment variable " + environmentVariable(setting.key()) + ")");
+                String written = RenamedSettings.nameWritten(properties, setting.key());
+                throw new IllegalStateException(written + "=" + value + " " + problem + " (" + whatItIs(written, setting.key()) + ")");
             }
         }
         checkPollBounds(properties);
@@ -110,17 +110,19 @@ public final class SettingChecks {
 
     /** The learned schedule's bounds around the interval: min <= interval <= max, set or derived. */
     static void checkPollBounds(PropertiesComponent properties) {
-        long interval = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.poll-interval").orElse("").strip());
-        String minSetting = properties.resolveProperty("jimeng.poll-interval.min").orElse("").strip();
-        String maxSetting = properties.resolveProperty("jimeng.poll-interval.max").orElse("").strip();
+        long interval = TimeUtils.toMilliSeconds(properties.resolveProperty("jimeng.fetch.interval").orElse("").strip());
+        String minSetting = properties.resolveProperty("jimeng.fetch.min-interval").orElse("").strip();
+        String maxSetting = properties.resolveProperty("jimeng.fetch.max-interval").orElse("").strip();
         long min = io.github.jimengfetcher.task.TaskPolicy.minGap(interval, minSetting);
         long max = io.github.jimengfetcher.task.TaskPolicy.maxGap(interval, maxSetting);
         if (min > interval || interval > max) {
-            throw new IllegalStateException("jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: "
+            throw new IllegalStateException(RenamedSettings.nameWritten(properties, "jimeng.fetch.min-interval") + " <= "
+                    + RenamedSettings.nameWritten(properties, "jimeng.fetch.interval") + " <= "
+                    + RenamedSettings.nameWritten(properties, "jimeng.fetch.max-interval") + " does not hold: "
                     + (minSetting.isEmpty() ? "(derived) " : "") + shortDuration(min) + ", "
                     + shortDuration(interval) + ", " + (maxSetting.isEmpty() ? "(derived) " : "")
-                    + shortDuration(max) + " (environment variables JIMENG_POLL_INTERVAL_MIN, JIMENG_POLL_INTERVAL, "
-                    + "JIMENG_POLL_INTERVAL_MAX; empty min or max: derived from the interval)");
+                    + shortDuration(max) + " (environment variables JIMENG_FETCH_MIN_INTERVAL, JIMENG_FETCH_INTERVAL, "
+                    + "JIMENG_FETCH_MAX_INTERVAL; empty min or max: derived from the interval)");
         }
     }
 
@@ -241,6 +243,11 @@ public final class SettingChecks {
             case KAFKA_NAME -> "use 1 to 249 letters, digits, '.', '_' or '-'";
             case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
         };
+    }
+
+    /** A complaint names the setting as the user wrote it; an old name is told with the new one. */
+    static String whatItIs(String written, String key) {
+        return written.equals(key) ? "environment variable " + environmentVariable(key) : "the old name of " + key;
     }
 
     static String environmentVariable(String key) {

@@ -99,7 +99,7 @@ public class ApiHealth {
     public void keyRefused(Lease lease, int statusCode) {
         keyRefused = true;
         if (startEpisode("key refused")) {
-            LOG.error("!!! The API refused the key (HTTP {}). Set a valid jimeng.api-key (env JIMENG_API_KEY) and restart. "
+            LOG.error("!!! The API refused the key (HTTP {}). Set a valid jimeng.api.key (env JIMENG_API_KEY) and restart. "
                     + "All tasks stay pending; polling retries every {}.", statusCode, TimeUtils.printDuration(keyRefusedPause, keyRefusedPause < 1000));
         }
         tasks.pauseFetches(lease, keyRefusedPause, "API refused the key (HTTP " + statusCode + ")");
@@ -132,10 +132,10 @@ public class ApiHealth {
     }
 
     /**
-     * HTTP 429 with Retry-After: nobody fetches before it has elapsed, or jimeng.rate-limit-max-pause if
+     * HTTP 429 with Retry-After: nobody fetches before it has elapsed, or jimeng.fetch.rate-limit-max-pause if
      * that comes first. Without Retry-After the fetch pace has slowed down already (FetchPace, told by
      * the HTTP client): this task is fetched again at its turn, nobody pauses and no fault episode
-     * begins, unless the pace is at its slowest already: then every fetch waits jimeng.rate-limit-pause.
+     * begins, unless the pace is at its slowest already: then every fetch waits jimeng.fetch.rate-limit-pause.
      */
     public void rateLimited(Lease lease, String retryAfter) {
         if ((retryAfter == null || retryAfter.isBlank()) && pace != null && !pace.atSlowestRate()) {
@@ -202,7 +202,7 @@ public class ApiHealth {
         return true;
     }
 
-    /** Retry-After (seconds or a date), at least jimeng.rate-limit-pause, at most jimeng.rate-limit-max-pause. */
+    /** Retry-After (seconds or a date), at least jimeng.fetch.rate-limit-pause, at most jimeng.fetch.rate-limit-max-pause. */
     long retryAfterMillis(String retryAfter) {
         long asked = rateLimitPause;
         if (retryAfter != null && !retryAfter.isBlank()) {

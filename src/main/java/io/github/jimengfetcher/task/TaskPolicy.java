@@ -17,7 +17,7 @@ import io.github.jimengfetcher.schedule.LearnedDurations;
  * enough, when a timed-out task is looked at again. Every task store applies this one policy,
  * so a second store (a shared database) cannot drift from the first.
  *
- * Its values come from application.properties (jimeng.poll-interval, jimeng.retry.*, ...),
+ * Its values come from application.properties (jimeng.fetch.interval, jimeng.fetch.retry-*, ...),
  * set through FetcherConfiguration; nothing here repeats their defaults.
  */
 public class TaskPolicy {
@@ -46,19 +46,19 @@ public class TaskPolicy {
         this.schedule = null;
     }
 
-    /** jimeng.poll-interval.adaptive: schedule fetches by the learned durations (false: the plain interval). */
+    /** jimeng.fetch.adaptive: schedule fetches by the learned durations (false: the plain interval). */
     public synchronized void setAdaptive(boolean adaptive) {
         this.adaptive = adaptive;
         this.schedule = null;
     }
 
-    /** jimeng.poll-interval.min; empty: derived, the interval / 5. */
+    /** jimeng.fetch.min-interval; empty: derived, the interval / 5. */
     public synchronized void setPollIntervalMin(String min) {
         this.pollIntervalMin = min == null ? "" : min.strip();
         this.schedule = null;
     }
 
-    /** jimeng.poll-interval.max; empty: derived, 6 x the interval. */
+    /** jimeng.fetch.max-interval; empty: derived, 6 x the interval. */
     public synchronized void setPollIntervalMax(String max) {
         this.pollIntervalMax = max == null ? "" : max.strip();
         this.schedule = null;
@@ -146,7 +146,7 @@ public class TaskPolicy {
 
     /**
      * The gap (ms) from the task's last answer to its next fetch: the plain interval, or with
-     * jimeng.poll-interval.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}).
+     * jimeng.fetch.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}).
      */
     public long fetchGap(Task task) {
         FetchSchedule plan = schedule();
@@ -210,8 +210,8 @@ public class TaskPolicy {
     }
 
     /**
-     * After the n-th fault in a row: exponential from jimeng.retry.initial-delay, capped at
-     * jimeng.retry.max-delay, with jitter so that a crowd of retries does not arrive together.
+     * After the n-th fault in a row: exponential from jimeng.fetch.retry-initial-delay, capped at
+     * jimeng.fetch.retry-max-delay, with jitter so that a crowd of retries does not arrive together.
      */
     public long retryAt(int faultsInARow, long now) {
         long delay = retryInitialDelay << Math.min(Math.max(faultsInARow - 1, 0), 20);
@@ -242,7 +242,7 @@ public class TaskPolicy {
         return waitedMillis > taskTimeout;
     }
 
-    /** A task that failed this way is kept for late fetches (jimeng.timeout-recheck). */
+    /** A task that failed this way is kept for late fetches (jimeng.fetch.timeout-recheck). */
     public boolean rechecksAfter(FailureClass failureClass) {
         return failureClass == FailureClass.TIMED_OUT && !timeoutRechecks.isEmpty();
     }
