@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -232,7 +233,9 @@ class RenamedSettingsTest extends AppTestSupport {
         settings.putAll(oldNames);
         Main main = JimengFetcherApplication.create();
         settings.forEach(main::addOverrideProperty);
-        return JimengFetcherApplication.reason(assertThrows(Exception.class, main::run));
+        // Bounded: a start that does not fail would run on.
+        return JimengFetcherApplication.reason(assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(Exception.class, main::run, oldNames + " must stop the start")));
     }
 
     @Test
