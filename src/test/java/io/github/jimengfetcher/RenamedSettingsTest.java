@@ -257,6 +257,9 @@ class RenamedSettingsTest extends AppTestSupport {
             assertEquals("5", app.context().resolvePropertyPlaceholders("{{jimeng.download.max-concurrent}}"));
             // Given with the new name too (the test settings have it): the new one counts.
             assertEquals("300ms", app.context().resolvePropertyPlaceholders("{{jimeng.fetch.interval}}"));
+            // A route written for an earlier version, with an old name in a placeholder, reads the new setting.
+            assertEquals("2h", app.context().resolvePropertyPlaceholders("{{jimeng.task-timeout}}"));
+            assertEquals(root.resolve("output").toString(), app.context().resolvePropertyPlaceholders("{{jimeng.output}}"));
             assertEquals(1, log.containing("jimeng.max-concurrent-downloads (override property) is the old name of "
                     + "jimeng.download.max-concurrent: its value is used; rename it").size(), log.all());
             assertEquals(1, log.containing("jimeng.poll-interval (override property) is the old name of jimeng.fetch.interval and is ignored: "

@@ -56,11 +56,14 @@ public final class RenamedSettings extends MainListenerSupport implements Proper
         apply(main.getCamelContext().getPropertiesComponent());
     }
 
+    private PropertiesComponent properties;
+
     /** Decides every renamed setting once and puts this source in front of the environment. */
     void apply(PropertiesComponent properties) {
         if (properties.getPropertiesSource(NAME) != null) {
             return;
         }
+        this.properties = properties;
         NEW_BY_OLD.forEach((old, key) -> decide(properties, old, key));
         properties.addPropertiesSource(this);
     }
@@ -135,9 +138,11 @@ public final class RenamedSettings extends MainListenerSupport implements Proper
         return NAME;
     }
 
+    /** A new name given under its old one; and an old name (in a route written for an earlier version) reads its new one. */
     @Override
     public String getProperty(String name) {
-        return values.get(name);
+        String key = NEW_BY_OLD.get(name);
+        return key == null ? values.get(name) : properties.resolveProperty(key).orElse(null);
     }
 
     /** Ahead of the environment (which is Ordered.HIGHEST + 1): its values were decided with the environment in view. */
