@@ -19,9 +19,9 @@ COPY --from=build /build/target/jimeng-fetcher.jar ./
 COPY --from=build /build/target/lib ./lib
 COPY application.properties ./
 COPY routes ./routes
-ENV JIMENG_INBOX=/data/inbox \
-    JIMENG_OUTPUT=/data/output \
-    JIMENG_WORK=/data/work \
+ENV JIMENG_INBOX_FOLDER=/data/inbox \
+    JIMENG_OUTPUT_FOLDER=/data/output \
+    JIMENG_WORK_FOLDER=/data/work \
     JIMENG_HTTP_HOST=0.0.0.0 \
     JIMENG_HTTP_PORT=8080
 VOLUME /data

@@ -34,7 +34,8 @@ free_port() {
 }
 
 # One start of a checkout's jar on the demo simulator, with its own routes and settings and empty
-# folders: milliseconds to health UP, and peak RSS (MB) then.
+# folders: milliseconds to health UP, and peak RSS (MB) then. The settings go by their first names,
+# which every build since understands.
 start_time() {
     local checkout=$1 dir port pid t0 ms=-1 rss=-1 i
     dir=$(mktemp -d "$OUT/start.XXXXXX")

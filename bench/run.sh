@@ -205,18 +205,18 @@ run_scenario() {
         app_log="$dir/app.log"; [ "$instances" -gt 1 ] && app_log="$dir/app-$n.log"
         (
             cd "$dir" || exit 1
-            export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="$interval"
+            export JIMENG_API_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_FETCH_INTERVAL="$interval"
             # A free port for the status page: a jimeng-fetcher already running here keeps 8080.
             export JIMENG_HTTP_PORT="$(free_port)"
             # These scenarios check the plain interval (fetches per task, gaps within 1.5 x interval):
             # the learned schedule is off unless asked for; the adaptive scenarios compare the two.
-            export JIMENG_POLL_INTERVAL_ADAPTIVE="${JIMENG_POLL_INTERVAL_ADAPTIVE:-false}"
+            export JIMENG_FETCH_ADAPTIVE="${JIMENG_FETCH_ADAPTIVE:-false}"
             # A scenario's tasks must not time out while it runs.
-            export JIMENG_TASK_TIMEOUT=2h
+            export JIMENG_FETCH_TASK_TIMEOUT=2h
             if [ -n "$store_url" ]; then
-                export JIMENG_STORE_URL="$store_url" JIMENG_STORE_USER=postgres JIMENG_INSTANCE_ID="bench-$n"
+                export JIMENG_STORE_URL="$store_url" JIMENG_STORE_USER=postgres JIMENG_STORE_INSTANCE_ID="bench-$n"
                 # One work folder each; inbox and output are shared.
-                export JIMENG_WORK="data/work-$n"
+                export JIMENG_WORK_FOLDER="data/work-$n"
             fi
             # shellcheck disable=SC2086
             exec java "-Xmx$xmx" ${BENCH_JAVA_OPTS:-} -jar "$JAR"
@@ -408,7 +408,7 @@ run_scenario() {
 }
 
 # Both fetch policies side by side on one fake gateway: two apps, each its own task ids, work and output,
-# one on the plain interval (JIMENG_POLL_INTERVAL_ADAPTIVE=false), one on the learned schedule. Each task's
+# one on the plain interval (JIMENG_FETCH_ADAPTIVE=false), one on the learned schedule. Each task's
 # duration is drawn by its number, so task N takes as long for both. Arguments: name load max_fetch_ratio
 # max_latency_ratio, where load is lognormal-tail, lognormal or uniform (see BenchTasks#durationOf in support/fake).
 # ADAPTIVE_TASKS (2000, arriving as a stream over ADAPTIVE_SPREAD, 600s), ADAPTIVE_TEACH (300: the first tasks to
@@ -440,13 +440,13 @@ run_adaptive() {
         cp -r "$ROOT/routes" "$ROOT/application.properties" "$dir/$policy/"
         (
             cd "$dir/$policy" || exit 1
-            export JIMENG_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_POLL_INTERVAL="${interval_ms}ms" JIMENG_TASK_TIMEOUT=2h
+            export JIMENG_API_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_FETCH_INTERVAL="${interval_ms}ms" JIMENG_FETCH_TASK_TIMEOUT=2h
             export JIMENG_HTTP_PORT="$(free_port)"
             if [ "$policy" = adaptive ]; then
-                export JIMENG_POLL_INTERVAL_ADAPTIVE=true
+                export JIMENG_FETCH_ADAPTIVE=true
                 plans="-Djimengfetcher.log.plans=DEBUG"
             else
-                export JIMENG_POLL_INTERVAL_ADAPTIVE=false
+                export JIMENG_FETCH_ADAPTIVE=false
                 plans=""
             fi
             # shellcheck disable=SC2086

@@ -43,10 +43,10 @@ public class ApiConfiguration {
         DemoGateway demo = registry.lookupByNameAndType("demoGateway", DemoGateway.class);
         LOG.warn("");
         LOG.warn("*****************************************************************************************");
-        LOG.warn("*  DEMO MODE: jimeng.base-url is not set, so tasks are fetched from a built-in simulator  *");
+        LOG.warn("*  DEMO MODE: jimeng.api.base-url is not set, so tasks are fetched from a built-in simulator  *");
         LOG.warn("*  at {}. Nothing real is downloaded.", demo.baseUrl());
         LOG.warn("*  Drop a file named like 'cgt-demo-1' into the inbox and watch output/ fill up.");
-        LOG.warn("*  Set jimeng.base-url and jimeng.api-key (or JIMENG_BASE_URL, JIMENG_API_KEY) for the real API.");
+        LOG.warn("*  Set jimeng.api.base-url and jimeng.api.key (or JIMENG_API_BASE_URL, JIMENG_API_KEY) for the real API.");
         LOG.warn("*****************************************************************************************");
         LOG.warn("");
         return ApiEndpoint.of(demo.baseUrl(), DemoGateway.DEMO_KEY);

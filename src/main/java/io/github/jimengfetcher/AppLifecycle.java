@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.ApiEndpoint;
 import io.github.jimengfetcher.config.AppSettings;
+import io.github.jimengfetcher.config.RenamedSettings;
 import io.github.jimengfetcher.config.EnvironmentSettings;
 import io.github.jimengfetcher.config.HttpSettings;
 import io.github.jimengfetcher.config.InstanceScope;
@@ -73,6 +74,7 @@ public class AppLifecycle extends MainListenerSupport {
     public void beforeConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         RouteTypes.install(context);
+        RenamedSettings.install(context.getPropertiesComponent());
         settings = AppSettings.read(context.getPropertiesComponent());
         LogFormat.apply(settings.console().logFormat(), context);
         InstanceScope scope = InstanceScope.of(settings.store(), settings.folders());

@@ -56,6 +56,8 @@ public final class JimengFetcherApplication {
     public static Main create() {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
+        // Camel masks a setting by the last part of its name: jimeng.api.key's is "key".
+        main.configure().setAdditionalSensitiveKeywords("key");
         main.addMainListener(new AppLifecycle(JimengFetcherApplication.class));
         return main;
     }

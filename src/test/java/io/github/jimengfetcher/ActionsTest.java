@@ -152,7 +152,7 @@ class ActionsTest extends AppTestSupport {
     void aTaskThatTimedOutAndWaitsToBeLookedAtLateIsRetriedAfresh() throws Exception {
         String id = "cgt-retry-timed-out";
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "50%"));
-        startApp(Map.of("jimeng.task-timeout", "1s", "jimeng.timeout-recheck", "1h"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s", "jimeng.fetch.timeout-recheck", "1h"));
         app.drop("ids.txt", id);
         awaitFailure(id);
         await().atMost(WAIT).until(() -> store().find(id).map(t -> t.timedOutAt != null).orElse(false));

@@ -118,7 +118,7 @@ class ApiFaultsTest extends AppTestSupport {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        startApp(Map.of("jimeng.base-url", "http://127.0.0.1:" + closedPort));
+        startApp(Map.of("jimeng.api.base-url", "http://127.0.0.1:" + closedPort));
 
         app.drop("ids.txt", "cgt-waiting-1\ncgt-waiting-2\n");
 
@@ -134,7 +134,7 @@ class ApiFaultsTest extends AppTestSupport {
         byte[] limited = answersThenSuccess("cgt-limited", Answer.status(429).header("Retry-After", "2"));
         api.answer("cgt-bystander", Answer.json(FakeGateway.status("cgt-bystander", "IN_PROGRESS", "5%")));
         // "Retry-After" as HTTP/1.1 gateways spell it.
-        startApp(Map.of("jimeng.base-url", api.plainApiUrl()));
+        startApp(Map.of("jimeng.api.base-url", api.plainApiUrl()));
 
         app.drop("ids.txt", "cgt-limited\ncgt-bystander\n");
 
@@ -158,7 +158,7 @@ class ApiFaultsTest extends AppTestSupport {
         String url = api.video("key.mp4", video);
         // The fake gateway answers 401 to any other key, as gateways do.
         api.answer(id, Answer.json(FakeGateway.success(id, url)));
-        Map<String, String> wrongKey = Map.of("jimeng.api-key", "sk-wrong-key-1234", "jimeng.task-timeout", "1s");
+        Map<String, String> wrongKey = Map.of("jimeng.api.key", "sk-wrong-key-1234", "jimeng.fetch.task-timeout", "1s");
         startApp(wrongKey);
 
         app.drop("ids.txt", id);
@@ -191,7 +191,7 @@ class ApiFaultsTest extends AppTestSupport {
         java.util.Arrays.fill(answers, FakeGateway.status(other, "IN_PROGRESS", "40%"));
         answers[8] = FakeGateway.success(other, api.video("other.mp4", video));
         api.statuses(other, answers);
-        startApp(Map.of("jimeng.poll-interval", "100ms"));
+        startApp(Map.of("jimeng.fetch.interval", "100ms"));
 
         app.drop("ids.txt", refused + "\n" + other + "\n");
 
@@ -211,7 +211,7 @@ class ApiFaultsTest extends AppTestSupport {
     void a403ForEveryTaskIsARefusedKeyAndWritesNothingOff() throws Exception {
         List<String> ids = List.of("cgt-banned-1", "cgt-banned-2", "cgt-banned-3");
         ids.forEach(id -> api.answer(id, forbidden("account banned")));
-        startApp(Map.of("jimeng.task-timeout", "1s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s"));
 
         app.drop("ids.txt", String.join("\n", ids) + "\n");
 
@@ -230,7 +230,7 @@ class ApiFaultsTest extends AppTestSupport {
         Path keys = Files.createTempDirectory("untrusted-tls");
         SSLServerSocket tls = untrustedTls(keys);
         try {
-            startApp(Map.of("jimeng.base-url", "https://127.0.0.1:" + tls.getLocalPort(), "jimeng.task-timeout", "1s"));
+            startApp(Map.of("jimeng.api.base-url", "https://127.0.0.1:" + tls.getLocalPort(), "jimeng.fetch.task-timeout", "1s"));
             app.drop("ids.txt", id);
             await().atMost(Duration.ofSeconds(20)).until(() -> store().find(id).map(t -> t.faultStreak >= 3).orElse(false));
             assertEquals(1, log.count("TLS with the API failed"), log.all());
@@ -288,7 +288,7 @@ class ApiFaultsTest extends AppTestSupport {
         String fine = "cgt-answered";
         api.answer(broken, Answer.status(200).header("Content-Type", "application/json").body("<html>busy</html>"));
         api.answer(fine, Answer.json(FakeGateway.status(fine, "IN_PROGRESS", "10%")));
-        startApp(Map.of("jimeng.task-timeout", "2s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "2s"));
 
         app.drop("ids.txt", broken + "\n" + fine + "\n");
 

@@ -122,7 +122,7 @@ class ApiLimitsTest extends AppTestSupport {
         List<Long> cutAt = new CopyOnWriteArrayList<>();
         long[] startedAt = new long[1];
         String base = slowApi(api.video("trickle.mp4", video), List.of(trickling(cutAt, startedAt)));
-        startApp(Map.of("jimeng.base-url", base, "jimeng.api.request-timeout", "2s"));
+        startApp(Map.of("jimeng.api.base-url", base, "jimeng.api.request-timeout", "2s"));
 
         app.drop("ids.txt", "cgt-trickle");
 
@@ -172,8 +172,8 @@ class ApiLimitsTest extends AppTestSupport {
         String base = slowApi(api.video("huge.mp4", video), List.of(
                 huge(false, chunkedSentWhole, chunkedCutOff),
                 huge(true, lengthSentWhole, lengthCutOff)));
-        startApp(Map.of("jimeng.base-url", base, "jimeng.api.max-answer-size", "64KB",
-                "jimeng.retry.initial-delay", "1s", "jimeng.retry.max-delay", "1s"));
+        startApp(Map.of("jimeng.api.base-url", base, "jimeng.api.max-answer-size", "64KB",
+                "jimeng.fetch.retry-initial-delay", "1s", "jimeng.fetch.retry-max-delay", "1s"));
 
         app.drop("ids.txt", "cgt-huge");
 
@@ -208,8 +208,8 @@ class ApiLimitsTest extends AppTestSupport {
     void aHugeAnswerSentAtOnceIsReportedAsTooLargeNamingTheLimitNotAsANetworkFault() throws Exception {
         byte[] video = Videos.mp4(20_000, 12);
         String base = slowApi(api.video("huge-at-once.mp4", video), List.of(hugeAtOnce(true), hugeAtOnce(false), hugeAtOnce(true), hugeAtOnce(false)));
-        startApp(Map.of("jimeng.base-url", base, "jimeng.api.max-answer-size", "64KB",
-                "jimeng.retry.initial-delay", "100ms", "jimeng.retry.max-delay", "100ms"));
+        startApp(Map.of("jimeng.api.base-url", base, "jimeng.api.max-answer-size", "64KB",
+                "jimeng.fetch.retry-initial-delay", "100ms", "jimeng.fetch.retry-max-delay", "100ms"));
 
         app.drop("ids.txt", "cgt-huge");
 
@@ -235,7 +235,7 @@ class ApiLimitsTest extends AppTestSupport {
         assertEquals(1, lines.size(), log.all());
         String line = lines.get(0);
         assertTrue(line.contains("https://api.example.com/jimeng/fetch/" + id), line);
-        assertTrue(line.contains("jimeng.base-url"), line);
+        assertTrue(line.contains("jimeng.api.base-url"), line);
         assertTrue(line.contains("http instead of https"), line);
         assertFalse(log.all().contains("s3cr3t-sig"), "the redirect's query is not logged");
     }
@@ -248,9 +248,9 @@ class ApiLimitsTest extends AppTestSupport {
         api.answers(id, io.github.jimengfetcher.support.fake.Answer.status(429).header("Retry-After", "3600"), io.github.jimengfetcher.support.fake.Answer.json(FakeGateway.success(id, url)));
         Map<String, String> settings = new HashMap<>();
         int port = Http.enable(settings);
-        settings.put("jimeng.rate-limit-max-pause", "3s");
+        settings.put("jimeng.fetch.rate-limit-max-pause", "3s");
         // "Retry-After" as HTTP/1.1 gateways spell it.
-        settings.put("jimeng.base-url", api.plainApiUrl());
+        settings.put("jimeng.api.base-url", api.plainApiUrl());
         startApp(settings);
 
         app.drop("ids.txt", id);

@@ -51,11 +51,11 @@ class AppIT {
     @Test
     void aConfiguredApiWithoutKeyRefusesToStartWithAClearMessage() throws Exception {
         Map<String, String> env = AppProcess.env(root);
-        env.put("JIMENG_BASE_URL", "https://api.example.com");
+        env.put("JIMENG_API_BASE_URL", "https://api.example.com");
         try (AppProcess app = AppProcess.start(root.resolve("app.log"), env)) {
             assertTrue(app.process().waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, app.process().exitValue());
-            assertTrue(app.log().contains("jimeng.base-url is set but jimeng.api-key is empty"), app.log());
+            assertTrue(app.log().contains("jimeng.api.base-url is set but jimeng.api.key is empty"), app.log());
         }
     }
 
@@ -65,7 +65,7 @@ class AppIT {
         try (AppProcess first = AppProcess.start(root.resolve("first.log"), env)) {
             first.awaitLog("Routes startup", Duration.ofSeconds(30));
             Map<String, String> second = AppProcess.env(root);
-            second.put("JIMENG_OUTPUT", root.resolve("second-output").toString());
+            second.put("JIMENG_OUTPUT_FOLDER", root.resolve("second-output").toString());
             try (AppProcess app = AppProcess.start(root.resolve("second.log"), second)) {
                 assertTrue(app.process().waitFor(30, TimeUnit.SECONDS), "exits by itself");
                 assertEquals(2, app.process().exitValue(), app.log());

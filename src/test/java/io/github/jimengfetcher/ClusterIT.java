@@ -49,7 +49,7 @@ class ClusterIT {
     private static final long LEASE_MS = 3_000;
     private static final long POLL_MS = 1_000;
     /**
-     * The learned schedule's shortest gap (jimeng.poll-interval.min): the cluster learns from the tasks it
+     * The learned schedule's shortest gap (jimeng.fetch.min-interval): the cluster learns from the tasks it
      * finishes, so once it has, a task may be fetched again this soon, and never sooner.
      */
     private static final long POLL_MIN_MS = 500;
@@ -221,7 +221,7 @@ class ClusterIT {
     }
 
     /**
-     * Across the cluster, no two fetches of one task closer than 0.9 x jimeng.poll-interval.min (the
+     * Across the cluster, no two fetches of one task closer than 0.9 x jimeng.fetch.min-interval (the
      * shortest gap the learned schedule plans, and what a claim moves a task's due time by), but for a
      * fresh video URL.
      */
@@ -273,18 +273,18 @@ class ClusterIT {
 
     private Map<String, String> env(String instance, String baseUrl) throws Exception {
         Map<String, String> env = AppProcess.env(root);
-        env.put("JIMENG_BASE_URL", baseUrl);
+        env.put("JIMENG_API_BASE_URL", baseUrl);
         env.put("JIMENG_API_KEY", FakeGateway.KEY);
         env.put("JIMENG_STORE_URL", "jdbc:postgresql://127.0.0.1:" + db.getPort() + "/postgres");
         env.put("JIMENG_STORE_USER", "postgres");
         env.put("JIMENG_STORE_PASSWORD", PASSWORD);
-        env.put("JIMENG_INSTANCE_ID", instance);
+        env.put("JIMENG_STORE_INSTANCE_ID", instance);
         env.put("JIMENG_STORE_LEASE_TIME", LEASE_MS + "ms");
-        env.put("JIMENG_POLL_INTERVAL", POLL_MS + "ms");
-        env.put("JIMENG_POLL_INTERVAL_MIN", POLL_MIN_MS + "ms");
-        env.put("JIMENG_SCHEDULER_TICK", "100ms");
+        env.put("JIMENG_FETCH_INTERVAL", POLL_MS + "ms");
+        env.put("JIMENG_FETCH_MIN_INTERVAL", POLL_MIN_MS + "ms");
+        env.put("JIMENG_FETCH_SCHEDULER_TICK", "100ms");
         // One work folder per instance (its downloads in progress); inbox and output are shared.
-        env.put("JIMENG_WORK", root.resolve("work-" + instance).toString());
+        env.put("JIMENG_WORK_FOLDER", root.resolve("work-" + instance).toString());
         return env;
     }
 

@@ -62,9 +62,9 @@ class CrashIT {
                 api.statuses(id, answers);
             }
             Map<String, String> env = AppProcess.env(root);
-            env.put("JIMENG_BASE_URL", api.baseUrl());
+            env.put("JIMENG_API_BASE_URL", api.baseUrl());
             env.put("JIMENG_API_KEY", FakeGateway.KEY);
-            env.put("JIMENG_MAX_CONCURRENT_DOWNLOADS", "3");
+            env.put("JIMENG_DOWNLOAD_MAX_CONCURRENT", "3");
             Files.createDirectories(root.resolve("inbox"));
 
             Random random = new Random(42);

@@ -71,7 +71,7 @@ class DeployFilesTest {
             }
         }
         String volume = single(lines, "VOLUME");
-        for (String folder : List.of("JIMENG_INBOX", "JIMENG_OUTPUT", "JIMENG_WORK")) {
+        for (String folder : List.of("JIMENG_INBOX_FOLDER", "JIMENG_OUTPUT_FOLDER", "JIMENG_WORK_FOLDER")) {
             assertNotNull(env.get(folder), folder + " is not set in the image");
             assertTrue(env.get(folder).startsWith(volume + "/"), folder + "=" + env.get(folder) + " is not under VOLUME " + volume);
         }
@@ -103,7 +103,7 @@ class DeployFilesTest {
         int port = Integer.parseInt(settings().getProperty("jimeng.http.port"));
         for (Map.Entry<String, Map<String, Object>> instance : instances.entrySet()) {
             Map<String, Object> env = map(instance.getValue().get("environment"));
-            ids.add(String.valueOf(env.get("JIMENG_INSTANCE_ID")));
+            ids.add(String.valueOf(env.get("JIMENG_STORE_INSTANCE_ID")));
             stores.add(String.valueOf(env.get("JIMENG_STORE_URL")));
             assertNotNull(env.get("JIMENG_HTTP_TOKEN"), instance.getKey() + " listens on 0.0.0.0 and needs a token");
             assertTrue(list(instance.getValue().get("volumes")).stream().anyMatch(v -> String.valueOf(v).endsWith(":/data")),
@@ -112,7 +112,7 @@ class DeployFilesTest {
                 assertTrue(String.valueOf(mapping).endsWith(":" + port), instance.getKey() + " publishes the app's port: " + mapping);
             }
         }
-        assertEquals(2, ids.size(), "each instance has its own JIMENG_INSTANCE_ID: " + ids);
+        assertEquals(2, ids.size(), "each instance has its own JIMENG_STORE_INSTANCE_ID: " + ids);
         assertEquals(1, stores.size(), "both use the same store: " + stores);
         assertTrue(stores.iterator().next().startsWith("jdbc:postgresql://db:5432/"), "the store is the db service: " + stores);
         assertEquals("postgres:16", map(services.get("db")).get("image"));

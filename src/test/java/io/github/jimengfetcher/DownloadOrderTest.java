@@ -58,7 +58,7 @@ class DownloadOrderTest extends AppTestSupport {
         }
         Map<String, String> settings = new HashMap<>();
         int port = Http.enable(settings);
-        settings.put("jimeng.max-concurrent-downloads", "1");
+        settings.put("jimeng.download.max-concurrent", "1");
         startApp(settings);
         app.drop("first.txt", blocker + "\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> !api.requestsTo("/videos/blocker.mp4").isEmpty());

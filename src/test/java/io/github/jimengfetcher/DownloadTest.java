@@ -96,7 +96,7 @@ class DownloadTest extends AppTestSupport {
 
     @Test
     void aDownloadSlotIsHeldUntilTheAsynchronousDownloadEnds() throws Exception {
-        startApp(Map.of("jimeng.max-concurrent-downloads", "1"));
+        startApp(Map.of("jimeng.download.max-concurrent", "1"));
         byte[] video = Videos.mp4(1_500_000, 21);
         List<String> ids = List.of("cgt-one-at-a-time-1", "cgt-one-at-a-time-2", "cgt-one-at-a-time-3");
         for (String id : ids) {
@@ -107,7 +107,7 @@ class DownloadTest extends AppTestSupport {
             awaitVideo(id, video);
         }
         // each transfer takes over a second on its I/O thread, long after its route's first steps ran
-        assertEquals(1, storage.mostAtOnce(), "one download at a time, as jimeng.max-concurrent-downloads says");
+        assertEquals(1, storage.mostAtOnce(), "one download at a time, as jimeng.download.max-concurrent says");
         DueWork dueWork = app.context().getRegistry().lookupByNameAndType("dueWork", DueWork.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> dueWork.downloadSlots().inUse() == 0 && dueWork.heldCount() == 0);
     }

@@ -56,8 +56,8 @@ class GatewayPaceTest extends AppTestSupport {
     void keepsToTheGatewaysRateWithFew429sAndFetchesEveryTask() throws Exception {
         startLimitedGateway();
         // 60 tasks on a 1 s interval want 60 fetches a second; the gateway admits 20.
-        startApp(Map.of("jimeng.base-url", "http://127.0.0.1:" + gateway.getAddress().getPort(),
-                "jimeng.poll-interval", "1s", "jimeng.task-timeout", "1h"));
+        startApp(Map.of("jimeng.api.base-url", "http://127.0.0.1:" + gateway.getAddress().getPort(),
+                "jimeng.fetch.interval", "1s", "jimeng.fetch.task-timeout", "1h"));
         List<String> ids = IntStream.range(0, TASKS).mapToObj(i -> "cgt-pace-" + i).toList();
         app.drop("ids.txt", String.join("\n", ids) + "\n");
         long start = System.currentTimeMillis();

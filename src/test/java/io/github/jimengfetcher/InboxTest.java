@@ -221,7 +221,7 @@ class InboxTest extends AppTestSupport {
         byte[] video = Videos.mp4(10_000, 9);
         String url = api.video("twice.mp4", video);
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "50%"), FakeGateway.success(id, url));
-        startApp(Map.of("jimeng.poll-interval", "1s"));
+        startApp(Map.of("jimeng.fetch.interval", "1s"));
 
         app.drop("first.txt", id + "\n" + id + "\n");
         app.drop("second.txt", id + "\n");

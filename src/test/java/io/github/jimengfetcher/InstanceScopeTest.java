@@ -65,7 +65,7 @@ class InstanceScopeTest extends AppTestSupport {
         settings.put("jimeng.store.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
         settings.put("jimeng.store.user", "postgres");
         settings.put("jimeng.store.password", PASSWORD);
-        settings.put("jimeng.instance-id", instance);
+        settings.put("jimeng.store.instance-id", instance);
         settings.put("jimeng.store.lease-time", "3s");
         return settings;
     }
@@ -97,7 +97,7 @@ class InstanceScopeTest extends AppTestSupport {
             again.forEach(main::addOverrideProperty);
             String reason = JimengFetcherApplication.reason(assertThrows(Exception.class, main::run));
             assertTrue(reason.contains("with the instance id studio-a is already running"), reason);
-            assertTrue(reason.contains("jimeng.instance-id"), reason);
+            assertTrue(reason.contains("jimeng.store.instance-id"), reason);
         }
     }
 

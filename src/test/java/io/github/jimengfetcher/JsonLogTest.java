@@ -92,7 +92,7 @@ class JsonLogTest extends AppTestSupport {
 
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>(AppProcess.env(root));
-        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_BASE_URL", api.baseUrl());
         env.put("JIMENG_API_KEY", FakeGateway.KEY);
         env.put("JIMENG_HTTP_ENABLED", "false");
         return env;

@@ -62,7 +62,7 @@ class KafkaIT {
             }
             broker.sendAll("jimeng-task-ids", ids);
             Map<String, String> env = AppProcess.env(root);
-            env.put("JIMENG_BASE_URL", api.baseUrl());
+            env.put("JIMENG_API_BASE_URL", api.baseUrl());
             env.put("JIMENG_API_KEY", FakeGateway.KEY);
             env.put("JIMENG_KAFKA_BROKERS", broker.bootstrap());
 

@@ -243,7 +243,7 @@ class KafkaTest extends AppTestSupport {
     @Test
     void aTaskWhoseRecordWasWrittenBeforeAKillSendsItsEventAtTheNextStart() throws Exception {
         Map<String, String> settings = kafkaSettings(broker);
-        settings.put("jimeng.poll-interval", "1h");
+        settings.put("jimeng.fetch.interval", "1h");
         startApp(settings);
         String id = "cgt-recorded-before-kill";
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "10%"));
@@ -277,8 +277,8 @@ class KafkaTest extends AppTestSupport {
         String id = "cgt-kafka-late";
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "99%")));
         Map<String, String> settings = kafkaSettings(broker);
-        settings.put("jimeng.task-timeout", "1s");
-        settings.put("jimeng.timeout-recheck", "1s,2s");
+        settings.put("jimeng.fetch.task-timeout", "1s");
+        settings.put("jimeng.fetch.timeout-recheck", "1s,2s");
         startApp(settings);
         broker.send(inboxTopic, id);
         awaitFailure(id);
@@ -323,7 +323,7 @@ class KafkaTest extends AppTestSupport {
             Map<String, String> settings = kafkaSettings(broker);
             settings.put("jimeng.store.url", "jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres");
             settings.put("jimeng.store.user", "postgres");
-            settings.put("jimeng.instance-id", "studio-k");
+            settings.put("jimeng.store.instance-id", "studio-k");
             startApp(settings);
             succeeds("cgt-kafka-shared");
             broker.send(inboxTopic, "cgt-kafka-shared");

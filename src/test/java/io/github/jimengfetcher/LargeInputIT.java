@@ -50,7 +50,7 @@ class LargeInputIT {
     private AppProcess start(FakeGateway api) throws Exception {
         Map<String, String> env = AppProcess.env(root);
         port = Integer.parseInt(env.get("JIMENG_HTTP_PORT"));
-        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_BASE_URL", api.baseUrl());
         env.put("JIMENG_API_KEY", FakeGateway.KEY);
         AppProcess app = AppProcess.start(root.resolve("app.log"), env, "-Xmx256m");
         app.awaitLog("Routes startup", Duration.ofSeconds(30));

@@ -40,8 +40,8 @@ class LocalFaultsTest extends AppTestSupport {
         assumeTrue(mountSmallDisk(disk, "6m"), "needs root and tmpfs to make a really full disk");
         try {
             Map<String, String> settings = new HashMap<>();
-            settings.put("jimeng.work", disk.resolve("work").toString());
-            settings.put("jimeng.output", disk.resolve("output").toString());
+            settings.put("jimeng.work.folder", disk.resolve("work").toString());
+            settings.put("jimeng.output.folder", disk.resolve("output").toString());
             settings.put("jimeng.health.min-free-space", "1MB");
             int port = Http.enable(settings);
             String[] ids = {"cgt-full-1", "cgt-full-2", "cgt-full-3"};
@@ -161,8 +161,8 @@ class LocalFaultsTest extends AppTestSupport {
     void aSecondProcessOnTheSameWorkFolderRefusesToStart() throws Exception {
         startApp(Map.of());
         Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.put("jimeng.inbox", root.resolve("other-inbox").toString());
-        settings.put("jimeng.output", root.resolve("other-output").toString());
+        settings.put("jimeng.inbox.folder", root.resolve("other-inbox").toString());
+        settings.put("jimeng.output.folder", root.resolve("other-output").toString());
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> RunningApp.start(root, settings));
         assertTrue(refused.getMessage().contains("already running on the work folder"), refused.getMessage());
         assertFalse(Files.exists(root.resolve("other-output")), "refused before touching any folder");
@@ -178,16 +178,16 @@ class LocalFaultsTest extends AppTestSupport {
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "40%"), FakeGateway.status(id, "IN_PROGRESS", "80%"),
                 FakeGateway.success(id, url));
         Map<String, String> settings = new HashMap<>();
-        settings.put("jimeng.task-timeout", "3s");
-        settings.put("jimeng.key-refused-pause", "1h");
-        settings.put("jimeng.api-key", "sk-wrong-key-5678");
+        settings.put("jimeng.fetch.task-timeout", "3s");
+        settings.put("jimeng.fetch.key-refused-pause", "1h");
+        settings.put("jimeng.api.key", "sk-wrong-key-5678");
         startApp(settings);
         app.drop("ids.txt", id);
         await().atMost(WAIT).until(() -> api.fetchesOf(id).size() >= 1);
         // The task's timeout passes while the key is refused.
         await().pollDelay(Duration.ofMillis(3500)).atMost(WAIT).until(() -> true);
 
-        settings.remove("jimeng.api-key");
+        settings.remove("jimeng.api.key");
         long restart = System.currentTimeMillis();
         startApp(settings);
 
@@ -201,11 +201,11 @@ class LocalFaultsTest extends AppTestSupport {
     void aShorterPollIntervalAppliesAtOnceAfterARestart() throws Exception {
         String id = "cgt-interval";
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
-        startApp(Map.of("jimeng.poll-interval", "1h"));
+        startApp(Map.of("jimeng.fetch.interval", "1h"));
         app.drop("ids.txt", id);
         await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1 && store().find(id).map(t -> t.fetches == 1).orElse(false));
 
-        startApp(Map.of("jimeng.poll-interval", "300ms"));
+        startApp(Map.of("jimeng.fetch.interval", "300ms"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> api.fetchesOf(id).size() >= 3);
     }

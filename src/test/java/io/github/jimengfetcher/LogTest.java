@@ -73,7 +73,7 @@ class LogTest extends AppTestSupport {
         Files.writeString(root.resolve("work/tasks.journal"), "{\"op\":\"put\",\"task\":{\"id\":\"cgt-log-bug\",\"phase\":\"DOWNLOAD\","
                 + "\"videoUrl\":\"not a url at all\",\"registeredAt\":" + now + ",\"nextAt\":" + now + "}}\n");
         Map<String, String> env = new HashMap<>(AppProcess.env(root));
-        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_BASE_URL", api.baseUrl());
         env.put("JIMENG_API_KEY", FakeGateway.KEY);
         env.put("JIMENG_HTTP_ENABLED", "false");
         Path log = root.resolve("text.log");

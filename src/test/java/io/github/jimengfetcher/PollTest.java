@@ -309,7 +309,7 @@ class PollTest extends AppTestSupport {
     void taskStillUnfinishedAfterTheTimeoutFailsAsTimedOut() throws Exception {
         String id = "cgt-slow";
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "12%")));
-        startApp(Map.of("jimeng.task-timeout", "1s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s"));
 
         app.drop("ids.txt", id);
 

@@ -29,13 +29,13 @@ class RestartTest extends AppTestSupport {
     void pendingTasksResumeAfterARestartKeepingTheirDeadline() throws Exception {
         String id = "cgt-long-running";
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "30%")));
-        startApp(Map.of("jimeng.task-timeout", "4s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "4s"));
         app.drop("ids.txt", id);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.fetchesOf(id).size() >= 2);
         long registeredAt = store().find(id).orElseThrow().registeredAt;
         int fetchesBefore = api.fetchesOf(id).size();
 
-        startApp(Map.of("jimeng.task-timeout", "4s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "4s"));
 
         assertEquals(registeredAt, store().find(id).orElseThrow().registeredAt, "the deadline counts from the first registration");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.failure(id)));

@@ -108,4 +108,44 @@ class SettingsDocTest {
         }
         assertEquals(List.copyOf(settings.keySet()), List.copyOf(table.keySet()), "the table follows the order of application.properties");
     }
+
+    /** Rows of the old names' table: old name to its cells after it. */
+    static Map<String, List<String>> oldNamesTable(Path doc) throws IOException {
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(doc)) {
+            if (line.matches("^\\|\\s*old name\\s*\\|.*")) {
+                inTable = true;
+                continue;
+            }
+            if (inTable && !line.startsWith("|")) {
+                inTable = false;
+            }
+            Matcher row = ROW.matcher(line);
+            if (inTable && row.matches()) {
+                List<String> cells = new ArrayList<>();
+                cells.add(row.group(2).strip());
+                for (String cell : row.group(3).split("\\|")) {
+                    cells.add(cell.strip());
+                }
+                rows.put(row.group(1), cells);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void everyOldNameIsDocumentedBesideItsNewNameAndEnvironmentVariable() throws IOException {
+        Map<String, String> settings = settings();
+        Map<String, List<String>> table = oldNamesTable(FULL_TABLE);
+        io.github.jimengfetcher.config.RenamedSettings.NEW_BY_OLD.forEach((old, key) -> {
+            assertTrue(settings.containsKey(key), "the new name " + key + " of " + old + " is in application.properties");
+            assertFalse(settings.containsKey(old), "the old name " + old + " is no longer in application.properties");
+            assertTrue(table.containsKey(old), FULL_TABLE + " lists the old name " + old + " in its table of old names");
+            assertTrue(table.get(old).get(0).startsWith(environmentVariable(old)), "old environment variable of " + old + " in " + FULL_TABLE);
+            assertEquals("`" + key + "`", table.get(old).get(1), "new name of " + old + " in " + FULL_TABLE);
+        });
+        assertEquals(List.copyOf(io.github.jimengfetcher.config.RenamedSettings.NEW_BY_OLD.keySet()), List.copyOf(table.keySet()),
+                "the table of old names is the list, in its order");
+    }
 }

@@ -52,11 +52,11 @@ class SharedStoreStopIT {
                 api.statuses(id, FakeGateway.success(id, storage.video(id + ".mp4", video, Behaviour.CRAWL)));
             }
             Map<String, String> env = new HashMap<>(AppProcess.env(root));
-            env.put("JIMENG_BASE_URL", api.baseUrl());
+            env.put("JIMENG_API_BASE_URL", api.baseUrl());
             env.put("JIMENG_API_KEY", FakeGateway.KEY);
             env.put("JIMENG_STORE_URL", "jdbc:postgresql://127.0.0.1:" + db.getPort() + "/postgres");
             env.put("JIMENG_STORE_USER", "postgres");
-            env.put("JIMENG_INSTANCE_ID", "a");
+            env.put("JIMENG_STORE_INSTANCE_ID", "a");
             Path parts = root.resolve("work").resolve("a").resolve("downloads");
             Files.createDirectories(root.resolve("inbox"));
             try (AppProcess app = AppProcess.start(root.resolve("a.log"), env)) {

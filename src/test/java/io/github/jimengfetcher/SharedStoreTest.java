@@ -72,7 +72,7 @@ class SharedStoreTest extends AppTestSupport {
         settings.put("jimeng.store.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
         settings.put("jimeng.store.user", "postgres");
         settings.put("jimeng.store.password", PASSWORD);
-        settings.put("jimeng.instance-id", "studio-a");
+        settings.put("jimeng.store.instance-id", "studio-a");
         settings.put("jimeng.store.lease-time", "3s");
         return settings;
     }
@@ -313,14 +313,14 @@ class SharedStoreTest extends AppTestSupport {
         Files.writeString(ownTemporary, "{");
 
         Map<String, String> env = new HashMap<>(io.github.jimengfetcher.support.AppProcess.env(root));
-        env.put("JIMENG_BASE_URL", api.baseUrl());
+        env.put("JIMENG_API_BASE_URL", api.baseUrl());
         env.put("JIMENG_API_KEY", FakeGateway.KEY);
         env.put("JIMENG_HTTP_ENABLED", "false");
-        env.put("JIMENG_WORK", root.resolve("other-work").toString());
+        env.put("JIMENG_WORK_FOLDER", root.resolve("other-work").toString());
         env.put("JIMENG_STORE_URL", shared().get("jimeng.store.url"));
         env.put("JIMENG_STORE_USER", "postgres");
         env.put("JIMENG_STORE_PASSWORD", PASSWORD);
-        env.put("JIMENG_INSTANCE_ID", "studio-a");
+        env.put("JIMENG_STORE_INSTANCE_ID", "studio-a");
         env.put("JIMENG_STORE_LEASE_TIME", "3s");
         Path log = root.resolve("same-id.log");
         Process second = io.github.jimengfetcher.support.AppProcess.startOnClassPath(log, env);
@@ -328,7 +328,7 @@ class SharedStoreTest extends AppTestSupport {
             assertTrue(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "exits by itself");
             String output = Files.readString(log);
             assertEquals(2, second.exitValue(), output);
-            assertTrue(output.contains("jimeng-fetcher cannot start: another jimeng-fetcher") && output.contains("jimeng.instance-id studio-a"), output);
+            assertTrue(output.contains("jimeng-fetcher cannot start: another jimeng-fetcher") && output.contains("jimeng.store.instance-id studio-a"), output);
             assertFalse(output.contains(PASSWORD), "the password is never logged");
         } finally {
             second.destroyForcibly();

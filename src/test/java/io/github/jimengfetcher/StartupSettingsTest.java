@@ -43,20 +43,20 @@ class StartupSettingsTest extends AppTestSupport {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "jimeng.task-timeout | 7200 | jimeng.task-timeout=7200 has no unit: write 7200s, 7200ms, 5m, 2h",
-        "jimeng.poll-interval | 10 | jimeng.poll-interval=10 has no unit: write 10s",
-        "jimeng.poll-interval.min | 2 | jimeng.poll-interval.min=2 has no unit: write 2s",
-        "jimeng.poll-interval.max | soon | jimeng.poll-interval.max=soon is not a duration",
-        "jimeng.poll-interval.adaptive | maybe | jimeng.poll-interval.adaptive=maybe is not true or false",
-        "jimeng.poll-interval.min | 1s | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: 1s, 300ms, (derived) 1800ms",
-        "jimeng.poll-interval.max | 200ms | jimeng.poll-interval.min <= jimeng.poll-interval <= jimeng.poll-interval.max does not hold: (derived) 60ms, 300ms, 200ms",
+        "jimeng.fetch.task-timeout | 7200 | jimeng.fetch.task-timeout=7200 has no unit: write 7200s, 7200ms, 5m, 2h",
+        "jimeng.fetch.interval | 10 | jimeng.fetch.interval=10 has no unit: write 10s",
+        "jimeng.fetch.min-interval | 2 | jimeng.fetch.min-interval=2 has no unit: write 2s",
+        "jimeng.fetch.max-interval | soon | jimeng.fetch.max-interval=soon is not a duration",
+        "jimeng.fetch.adaptive | maybe | jimeng.fetch.adaptive=maybe is not true or false",
+        "jimeng.fetch.min-interval | 1s | jimeng.fetch.min-interval <= jimeng.fetch.interval <= jimeng.fetch.max-interval does not hold: 1s, 300ms, (derived) 1800ms",
+        "jimeng.fetch.max-interval | 200ms | jimeng.fetch.min-interval <= jimeng.fetch.interval <= jimeng.fetch.max-interval does not hold: (derived) 60ms, 300ms, 200ms",
         "jimeng.api.request-timeout | 0s | jimeng.api.request-timeout=0s must be longer than zero",
         "jimeng.store.lease-time | 100ms | jimeng.store.lease-time=100ms is too short: write 2s or more",
         "jimeng.store.lease-time | 1999ms | jimeng.store.lease-time=1999ms is too short: write 2s or more",
-        "jimeng.rate-limit-max-pause | soon | jimeng.rate-limit-max-pause=soon is not a duration",
-        "jimeng.max-concurrent-fetches | 0 | jimeng.max-concurrent-fetches=0 is out of range: write a whole number of at least 1",
-        "jimeng.max-concurrent-fetches | -4 | jimeng.max-concurrent-fetches=-4 is out of range",
-        "jimeng.max-concurrent-downloads | many | jimeng.max-concurrent-downloads=many is not a whole number",
+        "jimeng.fetch.rate-limit-max-pause | soon | jimeng.fetch.rate-limit-max-pause=soon is not a duration",
+        "jimeng.fetch.max-concurrent | 0 | jimeng.fetch.max-concurrent=0 is out of range: write a whole number of at least 1",
+        "jimeng.fetch.max-concurrent | -4 | jimeng.fetch.max-concurrent=-4 is out of range",
+        "jimeng.download.max-concurrent | many | jimeng.download.max-concurrent=many is not a whole number",
         "jimeng.http.port | 70000 | jimeng.http.port=70000 is out of range: write a port from 1 to 65535",
         "jimeng.download.max-size | huge | jimeng.download.max-size=huge is not a size",
         "jimeng.api.max-answer-size | 0 | jimeng.api.max-answer-size=0 must be larger than zero",
@@ -69,10 +69,10 @@ class StartupSettingsTest extends AppTestSupport {
         "jimeng.http.allowed-hosts | fetcher.lan:8080 | jimeng.http.allowed-hosts=fetcher.lan:8080 ",
         "jimeng.http.rejected-shown | 0 | jimeng.http.rejected-shown=0 is out of range: write a whole number from 1 to 1000",
         "jimeng.http.rejected-shown | 1001 | jimeng.http.rejected-shown=1001 is out of range: write a whole number from 1 to 1000",
-        "jimeng.base-url | https://api.example.com/jimeng/fetch/ | jimeng.base-url is the API root, without /jimeng/fetch: write https://api.example.com",
-        "jimeng.base-url | https://api.example .com | jimeng.base-url is not a URL",
-        "jimeng.base-url | ftp://api.example.com | jimeng.base-url must be an http(s) URL",
-        "jimeng.api-key | 'sk-abc def' | jimeng.api-key contains spaces",
+        "jimeng.api.base-url | https://api.example.com/jimeng/fetch/ | jimeng.api.base-url is the API root, without /jimeng/fetch: write https://api.example.com",
+        "jimeng.api.base-url | https://api.example .com | jimeng.api.base-url is not a URL",
+        "jimeng.api.base-url | ftp://api.example.com | jimeng.api.base-url must be an http(s) URL",
+        "jimeng.api.key | 'sk-abc def' | jimeng.api.key contains spaces",
     })
     void aWrongSettingStopsTheStartWithOneLineSayingWhatToWrite(String key, String value, String expected) {
         String reason = startFailure(key, value);
@@ -93,7 +93,7 @@ class StartupSettingsTest extends AppTestSupport {
     void aBaseUrlWithSpacesAroundAndATrailingSlashIsUsedAsTheRoot() throws Exception {
         byte[] video = Videos.mp4(20_000, 3);
         api.answer("cgt-spaced", Answer.json(io.github.jimengfetcher.support.fake.FakeGateway.success("cgt-spaced", api.video("spaced.mp4", video))));
-        startApp(Map.of("jimeng.base-url", "  " + api.baseUrl() + "/  "));
+        startApp(Map.of("jimeng.api.base-url", "  " + api.baseUrl() + "/  "));
 
         app.drop("ids.txt", "cgt-spaced");
 
@@ -110,7 +110,7 @@ class StartupSettingsTest extends AppTestSupport {
     @Test
     void anEmptyBaseUrlVariableMeansTheDefaultTheDemo() throws Exception {
         Map<String, String> env = new HashMap<>(AppProcess.env(root));
-        env.put("JIMENG_BASE_URL", "");
+        env.put("JIMENG_API_BASE_URL", "");
         env.put("JIMENG_API_KEY", "");
         env.put("JIMENG_HTTP_ENABLED", "false");
         Path log = root.resolve("empty-base-url.log");
@@ -130,14 +130,14 @@ class StartupSettingsTest extends AppTestSupport {
     @Test
     void anEmptyKeyVariableWithABaseUrlExitsWithCode2AndSaysSo() throws Exception {
         Map<String, String> env = new HashMap<>(AppProcess.env(root));
-        env.put("JIMENG_BASE_URL", "https://api.example.com");
+        env.put("JIMENG_API_BASE_URL", "https://api.example.com");
         env.put("JIMENG_API_KEY", "");
         Path log = root.resolve("empty-key.log");
         Process process = AppProcess.startOnClassPath(log, env);
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
-            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.base-url is set but jimeng.api-key is empty"), read(log));
+            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.api.base-url is set but jimeng.api.key is empty"), read(log));
             assertFalse(read(log).contains("SIGTERM"), "no signal came: " + read(log));
         } finally {
             process.destroyForcibly();
@@ -162,13 +162,13 @@ class StartupSettingsTest extends AppTestSupport {
     @Test
     void aDurationVariableWithoutUnitExitsWithCode2() throws Exception {
         Map<String, String> env = new HashMap<>(AppProcess.env(root));
-        env.put("JIMENG_TASK_TIMEOUT", "7200");
+        env.put("JIMENG_FETCH_TASK_TIMEOUT", "7200");
         Path log = root.resolve("no-unit.log");
         Process process = AppProcess.startOnClassPath(log, env);
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
             assertEquals(2, process.exitValue(), read(log));
-            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.task-timeout=7200 has no unit: write 7200s"), read(log));
+            assertTrue(read(log).contains("jimeng-fetcher cannot start: jimeng.fetch.task-timeout=7200 has no unit: write 7200s"), read(log));
             assertFalse(read(log).toLowerCase(java.util.Locale.ROOT).contains("signal") || read(log).contains("SIGTERM"), "no signal came: " + read(log));
         } finally {
             process.destroyForcibly();

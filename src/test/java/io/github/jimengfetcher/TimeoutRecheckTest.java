@@ -31,7 +31,7 @@ class TimeoutRecheckTest extends AppTestSupport {
         String id = "cgt-late";
         byte[] video = Videos.mp4(30_000, 11);
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "99%")));
-        startApp(Map.of("jimeng.task-timeout", "1s", "jimeng.timeout-recheck", "1s,2s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s", "jimeng.fetch.timeout-recheck", "1s,2s"));
         app.drop("ids.txt", id);
         JsonNode failure = awaitFailure(id);
         assertEquals("timed_out", failure.path("reason_class").asText());
@@ -52,12 +52,12 @@ class TimeoutRecheckTest extends AppTestSupport {
     void aTimedOutTaskSurvivesARestartAndIsLetGoAfterItsLastLateFetch() throws Exception {
         String id = "cgt-never";
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
-        startApp(Map.of("jimeng.task-timeout", "1s", "jimeng.timeout-recheck", "1s,2s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s", "jimeng.fetch.timeout-recheck", "1s,2s"));
         app.drop("ids.txt", id);
         awaitFailure(id);
         assertTrue(isRechecking(id));
 
-        startApp(Map.of("jimeng.task-timeout", "1s", "jimeng.timeout-recheck", "1s,2s"));
+        startApp(Map.of("jimeng.fetch.task-timeout", "1s", "jimeng.fetch.timeout-recheck", "1s,2s"));
         assertTrue(isRechecking(id), "kept across a restart although its failure record exists");
         int fetchesAtFailure = api.fetchesOf(id).size();
 

@@ -28,27 +28,27 @@ public final class ApiEndpoint {
         try {
             uri = URI.create(baseUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("jimeng.base-url is not a URL: '" + baseUrl + "' (no spaces; write it like https://api.example.com)");
+            throw new IllegalStateException("jimeng.api.base-url is not a URL: '" + baseUrl + "' (no spaces; write it like https://api.example.com)");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new IllegalStateException("jimeng.base-url must be an http(s) URL such as https://api.example.com, not '" + baseUrl + "'");
+            throw new IllegalStateException("jimeng.api.base-url must be an http(s) URL such as https://api.example.com, not '" + baseUrl + "'");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalStateException("jimeng.base-url must be a plain API root without user, query or fragment");
+            throw new IllegalStateException("jimeng.api.base-url must be a plain API root without user, query or fragment");
         }
         // The app adds /jimeng/fetch/{id} itself: one slash only, and not twice.
         String root = baseUrl.replaceAll("/+$", "");
         if (uri.getRawPath() != null && uri.getRawPath().replaceAll("/+$", "").endsWith(FETCH_PATH)) {
-            throw new IllegalStateException("jimeng.base-url is the API root, without " + FETCH_PATH + ": write "
+            throw new IllegalStateException("jimeng.api.base-url is the API root, without " + FETCH_PATH + ": write "
                     + root.substring(0, root.length() - FETCH_PATH.length()) + ", not " + baseUrl);
         }
         if (apiKey.isEmpty()) {
-            throw new IllegalStateException("jimeng.base-url is set but jimeng.api-key is empty: set the key in application.properties "
+            throw new IllegalStateException("jimeng.api.base-url is set but jimeng.api.key is empty: set the key in application.properties "
                     + "or in the environment variable JIMENG_API_KEY");
         }
         if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw new IllegalStateException("jimeng.api-key contains spaces or characters that cannot go in an HTTP header: "
+            throw new IllegalStateException("jimeng.api.key contains spaces or characters that cannot go in an HTTP header: "
                     + "copy the key again, without quotes or line breaks");
         }
         return new ApiEndpoint(root, apiKey);

@@ -29,7 +29,7 @@ public final class Faults {
             case TIMEOUT -> cause instanceof ApiRequestLimits.RequestDeadlineException ? cause.getMessage() : "API timed out";
             case UNKNOWN_HOST -> "API host unknown (" + cause.getMessage() + ")";
             case TLS -> "TLS with the API failed (" + cause.getClass().getSimpleName() + "): its certificate is not trusted by this "
-                    + "Java, or jimeng.base-url says https where the API speaks http";
+                    + "Java, or jimeng.api.base-url says https where the API speaks http";
             case NETWORK -> cause instanceof ConnectException ? "API unreachable (connection refused)"
                     : "network fault (" + cause.getClass().getSimpleName() + ")";
             case OTHER -> cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
@@ -37,7 +37,7 @@ public final class Faults {
     }
 
     /**
-     * The API never redirects a fetch: a redirect means jimeng.base-url points somewhere else,
+     * The API never redirects a fetch: a redirect means jimeng.api.base-url points somewhere else,
      * typically http:// where the API answers on https://, or a wrong host or path.
      * Where it points is said without its query, which may carry secrets.
      */
@@ -45,7 +45,7 @@ public final class Faults {
         String location = http.getRedirectLocation();
         String target = location == null || location.isBlank() ? "no Location given" : "to " + withoutQuery(location.strip());
         return "HTTP " + http.getStatusCode() + " from the API, a redirect " + target
-                + ": jimeng.base-url probably points to the wrong place (http instead of https, or a wrong host or path); "
+                + ": jimeng.api.base-url probably points to the wrong place (http instead of https, or a wrong host or path); "
                 + "set it to the API root the redirect names";
     }
 

@@ -14,7 +14,7 @@ package io.github.jimengfetcher.api;
  * load, a busy CPU or a pause of its collector, which adds some tens of milliseconds to every answer,
  * from passing for the API's). The baseline is the least latency of the last one or two windows of
  * {@value #BASELINE_WINDOW_MILLIS} ms, so an API that turns slower for good becomes the new normal
- * within two windows. The limit stays between 1 and {@code jimeng.max-concurrent-fetches}. Not
+ * within two windows. The limit stays between 1 and {@code jimeng.fetch.max-concurrent}. Not
  * thread-safe on its own.
  */
 final class FetchConcurrency {

@@ -34,7 +34,7 @@ public class FetchPace {
     private int cutsSinceLog;
     private long lastLog = Long.MIN_VALUE / 2;
 
-    /** @param maxLimit jimeng.max-concurrent-fetches; @param clock milliseconds */
+    /** @param maxLimit jimeng.fetch.max-concurrent; @param clock milliseconds */
     public FetchPace(int maxLimit, LongSupplier clock) {
         this.clock = clock;
         long now = clock.getAsLong();

@@ -9,8 +9,8 @@ import java.time.Duration;
 public record ApiSettings(String baseUrl, String key, Duration connectTimeout, Duration readTimeout, Duration requestTimeout,
         long maxAnswerSize, Duration demoTaskTime) {
 
-    static final String BASE_URL = "jimeng.base-url";
-    static final String KEY = "jimeng.api-key";
+    static final String BASE_URL = "jimeng.api.base-url";
+    static final String KEY = "jimeng.api.key";
     static final String CONNECT_TIMEOUT = "jimeng.api.connect-timeout";
     static final String READ_TIMEOUT = "jimeng.api.read-timeout";
     static final String REQUEST_TIMEOUT = "jimeng.api.request-timeout";

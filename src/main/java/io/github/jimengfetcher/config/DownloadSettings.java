@@ -10,7 +10,7 @@ import java.util.List;
 public record DownloadSettings(int maxConcurrent, long maxSize, Duration connectTimeout, Duration stallTimeout, long minSpeed,
         int maxAttempts, int maxUrlRefreshes, List<String> allowedHosts) {
 
-    static final String MAX_CONCURRENT = "jimeng.max-concurrent-downloads";
+    static final String MAX_CONCURRENT = "jimeng.download.max-concurrent";
     static final String MAX_SIZE = "jimeng.download.max-size";
     static final String CONNECT_TIMEOUT = "jimeng.download.connect-timeout";
     static final String STALL_TIMEOUT = "jimeng.download.stall-timeout";

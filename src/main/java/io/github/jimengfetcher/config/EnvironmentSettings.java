@@ -6,9 +6,9 @@ import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.util.IOHelper;
 
 /**
- * Environment variables as settings (JIMENG_BASE_URL for jimeng.base-url), ahead of the
+ * Environment variables as settings (JIMENG_API_BASE_URL for jimeng.api.base-url), ahead of the
  * settings file, the way Camel reads them, but an empty variable counts as not set: the file's
- * value applies. (Camel's own lookup lets an empty variable win, so `JIMENG_BASE_URL=` would
+ * value applies. (Camel's own lookup lets an empty variable win, so `JIMENG_API_BASE_URL=` would
  * mean an empty base URL rather than the default.)
  */
 public final class EnvironmentSettings implements PropertiesSource, Ordered {
@@ -32,8 +32,9 @@ public final class EnvironmentSettings implements PropertiesSource, Ordered {
         return value == null || value.isBlank() ? null : value;
     }
 
+    /** Just after the values given under old names (RenamedSettings), which were decided with the environment in view. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST;
+        return Ordered.HIGHEST + 1;
     }
 }

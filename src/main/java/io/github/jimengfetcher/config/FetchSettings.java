@@ -15,19 +15,19 @@ public record FetchSettings(Duration interval, boolean adaptive, Duration minInt
         List<Duration> timeoutRechecks, int maxConcurrent, Duration retryInitialDelay, Duration retryMaxDelay,
         Duration rateLimitPause, Duration rateLimitMaxPause, Duration keyRefusedPause, Duration schedulerTick) {
 
-    static final String INTERVAL = "jimeng.poll-interval";
-    static final String ADAPTIVE = "jimeng.poll-interval.adaptive";
-    static final String MIN_INTERVAL = "jimeng.poll-interval.min";
-    static final String MAX_INTERVAL = "jimeng.poll-interval.max";
-    static final String TASK_TIMEOUT = "jimeng.task-timeout";
-    static final String TIMEOUT_RECHECK = "jimeng.timeout-recheck";
-    static final String MAX_CONCURRENT = "jimeng.max-concurrent-fetches";
-    static final String RETRY_INITIAL_DELAY = "jimeng.retry.initial-delay";
-    static final String RETRY_MAX_DELAY = "jimeng.retry.max-delay";
-    static final String RATE_LIMIT_PAUSE = "jimeng.rate-limit-pause";
-    static final String RATE_LIMIT_MAX_PAUSE = "jimeng.rate-limit-max-pause";
-    static final String KEY_REFUSED_PAUSE = "jimeng.key-refused-pause";
-    static final String SCHEDULER_TICK = "jimeng.scheduler-tick";
+    static final String INTERVAL = "jimeng.fetch.interval";
+    static final String ADAPTIVE = "jimeng.fetch.adaptive";
+    static final String MIN_INTERVAL = "jimeng.fetch.min-interval";
+    static final String MAX_INTERVAL = "jimeng.fetch.max-interval";
+    static final String TASK_TIMEOUT = "jimeng.fetch.task-timeout";
+    static final String TIMEOUT_RECHECK = "jimeng.fetch.timeout-recheck";
+    static final String MAX_CONCURRENT = "jimeng.fetch.max-concurrent";
+    static final String RETRY_INITIAL_DELAY = "jimeng.fetch.retry-initial-delay";
+    static final String RETRY_MAX_DELAY = "jimeng.fetch.retry-max-delay";
+    static final String RATE_LIMIT_PAUSE = "jimeng.fetch.rate-limit-pause";
+    static final String RATE_LIMIT_MAX_PAUSE = "jimeng.fetch.rate-limit-max-pause";
+    static final String KEY_REFUSED_PAUSE = "jimeng.fetch.key-refused-pause";
+    static final String SCHEDULER_TICK = "jimeng.fetch.scheduler-tick";
 
     public static FetchSettings read(SettingsReader settings) {
         Duration interval = settings.duration(INTERVAL);
@@ -46,7 +46,8 @@ public record FetchSettings(Duration interval, boolean adaptive, Duration minInt
         Duration minInterval = Duration.ofMillis(TaskPolicy.minGap(interval.toMillis(), min.orElse(null)));
         Duration maxInterval = Duration.ofMillis(TaskPolicy.maxGap(interval.toMillis(), max.orElse(null)));
         if (minInterval.compareTo(interval) > 0 || interval.compareTo(maxInterval) > 0) {
-            throw new IllegalStateException(MIN_INTERVAL + " <= " + INTERVAL + " <= " + MAX_INTERVAL + " does not hold: "
+            throw new IllegalStateException(settings.written(MIN_INTERVAL) + " <= " + settings.written(INTERVAL) + " <= "
+                    + settings.written(MAX_INTERVAL) + " does not hold: "
                     + (min.isEmpty() ? "(derived) " : "") + SettingChecks.shortDuration(minInterval.toMillis()) + ", "
                     + SettingChecks.shortDuration(interval.toMillis()) + ", " + (max.isEmpty() ? "(derived) " : "")
                     + SettingChecks.shortDuration(maxInterval.toMillis()) + " (environment variables "

@@ -2,7 +2,7 @@ package io.github.jimengfetcher.config;
 
 import java.net.InetAddress;
 
-/** This instance's name (jimeng.instance-id): the owner of its leases, shown in logs, status and metrics. */
+/** This instance's name (jimeng.store.instance-id): the owner of its leases, shown in logs, status and metrics. */
 public final class InstanceId {
 
     private InstanceId() {

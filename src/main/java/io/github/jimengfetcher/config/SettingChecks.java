@@ -33,7 +33,17 @@ public final class SettingChecks {
 
     /** The one line a bad value stops the start with: the setting, its value, what to write, its environment variable. */
     static String message(String key, String value, String problem) {
-        return key + "=" + value + " " + problem + " (environment variable " + environmentVariable(key) + ")";
+        return message(key, key, value, problem);
+    }
+
+    /** @param written the name the value came under: the key, or its old name, which the line then names with the new one */
+    static String message(String written, String key, String value, String problem) {
+        return written + "=" + value + " " + problem + " (" + whatItIs(written, key) + ")";
+    }
+
+    /** A complaint names the setting as the user wrote it; an old name is told with the new one. */
+    static String whatItIs(String written, String key) {
+        return written.equals(key) ? "environment variable " + environmentVariable(key) : "the old name of " + key;
     }
 
     /** 1800ms, 2s, 1m: as a setting would be written. */

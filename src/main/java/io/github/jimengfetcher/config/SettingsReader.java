@@ -20,13 +20,25 @@ import io.github.jimengfetcher.config.SettingChecks.Kind;
 public final class SettingsReader {
 
     private final Function<String, Optional<String>> source;
+    private final Function<String, String> written;
 
     public SettingsReader(Function<String, Optional<String>> source) {
+        this(source, Function.identity());
+    }
+
+    /** @param written the name a setting's value came under (an old name, see {@link RenamedSettings}), which a complaint names */
+    public SettingsReader(Function<String, Optional<String>> source, Function<String, String> written) {
         this.source = source;
+        this.written = written;
     }
 
     public static SettingsReader of(PropertiesComponent properties) {
-        return new SettingsReader(properties::resolveProperty);
+        return new SettingsReader(properties::resolveProperty, key -> RenamedSettings.nameWritten(properties, key));
+    }
+
+    /** The name the setting's value came under: the key, or the old name the user wrote. */
+    public String written(String key) {
+        return written.apply(key);
     }
 
     /** The value as written, spaces and all (a host with spaces around it is refused, not trimmed). */
@@ -43,7 +55,7 @@ public final class SettingsReader {
     public Path folder(String key) {
         String value = text(key);
         if (value.isEmpty()) {
-            throw new IllegalStateException(key + " is not set (environment variable " + SettingChecks.environmentVariable(key) + ")");
+            throw new IllegalStateException(written(key) + " is not set (" + SettingChecks.whatItIs(written(key), key) + ")");
         }
         return Path.of(value);
     }
@@ -146,7 +158,7 @@ public final class SettingsReader {
         String value = text(key);
         String problem = SettingChecks.problem(kind, value);
         if (problem != null) {
-            throw new IllegalStateException(SettingChecks.message(key, value, problem));
+            throw new IllegalStateException(SettingChecks.message(written(key), key, value, problem));
         }
         return value;
     }

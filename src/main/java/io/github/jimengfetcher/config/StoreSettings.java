@@ -8,7 +8,7 @@ import java.time.Duration;
  */
 public record StoreSettings(String instanceId, String url, String user, String password, Duration leaseTime) {
 
-    static final String INSTANCE_ID = "jimeng.instance-id";
+    static final String INSTANCE_ID = "jimeng.store.instance-id";
     static final String URL = "jimeng.store.url";
     static final String USER = "jimeng.store.user";
     static final String PASSWORD = "jimeng.store.password";
@@ -22,10 +22,10 @@ public record StoreSettings(String instanceId, String url, String user, String p
         Duration leaseTime = settings.duration(LEASE_TIME);
         // Either store: a shorter lease lapses under work in flight, which is then done again and again.
         if (leaseTime.toMillis() < SHORTEST_LEASE) {
-            throw new IllegalStateException(LEASE_TIME + "=" + settings.text(LEASE_TIME) + " is too short: write "
+            throw new IllegalStateException(settings.written(LEASE_TIME) + "=" + settings.text(LEASE_TIME) + " is too short: write "
                     + SettingChecks.shortDuration(SHORTEST_LEASE) + " or more, e.g. 30s (work in flight renews its lease every third"
-                    + " of it; a shorter lease runs out under running work, which another claim then does again) (environment variable "
-                    + SettingChecks.environmentVariable(LEASE_TIME) + ")");
+                    + " of it; a shorter lease runs out under running work, which another claim then does again) ("
+                    + SettingChecks.whatItIs(settings.written(LEASE_TIME), LEASE_TIME) + ")");
         }
         return new StoreSettings(instanceId, settings.text(URL), settings.text(USER), settings.text(PASSWORD), leaseTime);
     }

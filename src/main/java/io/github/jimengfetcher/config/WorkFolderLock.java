@@ -56,10 +56,10 @@ public class WorkFolderLock {
                 if (scope.shared()) {
                     throw new IllegalStateException("another jimeng-fetcher" + holder + " with the instance id " + scope.id()
                             + " is already running on the work folder " + scope.work().toAbsolutePath()
-                            + "; stop it first, or give this one its own jimeng.instance-id (env JIMENG_INSTANCE_ID)");
+                            + "; stop it first, or give this one its own jimeng.store.instance-id (env JIMENG_STORE_INSTANCE_ID)");
                 }
                 throw new IllegalStateException("another jimeng-fetcher" + holder + " is already running on the work folder "
-                        + folder.toAbsolutePath() + "; stop it first, or give this one its own jimeng.work (env JIMENG_WORK)");
+                        + folder.toAbsolutePath() + "; stop it first, or give this one its own jimeng.work.folder (env JIMENG_WORK_FOLDER)");
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

@@ -14,7 +14,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A stand-in for the real API, started only when jimeng.base-url is empty, so a
+ * A stand-in for the real API, started only when jimeng.api.base-url is empty, so a
  * newcomer can drop a file and watch a video land. It listens on loopback only.
  *
  * A task walks SUBMITTED, QUEUED and IN_PROGRESS over taskSeconds from its first

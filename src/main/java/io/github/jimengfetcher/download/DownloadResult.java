@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * How one download attempt ended. The download route decides on the outcome.
  *
- * @param file   the whole, verified video under jimeng.work (COMPLETE only)
+ * @param file   the whole, verified video under jimeng.work.folder (COMPLETE only)
  * @param detail what happened, for logs and failure records
  */
 public record DownloadResult(Outcome outcome, String taskId, Path file, long bytes, String sha256, String detail) {

@@ -24,7 +24,7 @@ import io.github.jimengfetcher.task.TaskState;
 
 /**
  * Finish events waiting for the broker (bean {@code kafkaOutbox}): one file each in
- * {jimeng.work}/kafka-outbox/ (the instance's own part of it with a shared store), written by
+ * {jimeng.work.folder}/kafka-outbox/ (the instance's own part of it with a shared store), written by
  * temporary file and rename before the store is told the task is done, removed once the broker
  * acknowledged the event. File names sort in the order the tasks finished, so a task's
  * {@code failed} event goes out before a later {@code succeeded} one.

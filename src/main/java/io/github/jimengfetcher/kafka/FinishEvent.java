@@ -21,7 +21,7 @@ public final class FinishEvent {
     private FinishEvent() {
     }
 
-    /** The event of a result record; paths are relative to the output folder (jimeng.output). */
+    /** The event of a result record; paths are relative to the output folder (jimeng.output.folder). */
     public static Map<String, Object> succeeded(Path resultFile, String instanceId) throws IOException {
         JsonNode record = JSON.readTree(resultFile.toFile());
         String id = record.path("task_id").asText();

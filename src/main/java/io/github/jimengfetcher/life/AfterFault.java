@@ -112,10 +112,10 @@ public class AfterFault {
     }
 
     /**
-     * HTTP 429 with Retry-After: nobody fetches before it has elapsed, or jimeng.rate-limit-max-pause if
+     * HTTP 429 with Retry-After: nobody fetches before it has elapsed, or jimeng.fetch.rate-limit-max-pause if
      * that comes first. Without Retry-After the fetch pace has slowed down already (FetchPace, told by
      * the HTTP client): this task is fetched again at its turn, nobody pauses and no fault episode
-     * begins, unless the pace is at its slowest already: then every fetch waits jimeng.rate-limit-pause.
+     * begins, unless the pace is at its slowest already: then every fetch waits jimeng.fetch.rate-limit-pause.
      */
     private FaultDecision rateLimited(HttpOperationFailedException http) {
         String retryAfter = retryAfter(http.getResponseHeaders());
@@ -165,7 +165,7 @@ public class AfterFault {
                 .findFirst().orElse(null);
     }
 
-    /** Retry-After (seconds or a date), at least jimeng.rate-limit-pause, at most jimeng.rate-limit-max-pause. */
+    /** Retry-After (seconds or a date), at least jimeng.fetch.rate-limit-pause, at most jimeng.fetch.rate-limit-max-pause. */
     long retryAfterMillis(String retryAfter) {
         long asked = rateLimitPause;
         if (retryAfter != null && !retryAfter.isBlank()) {

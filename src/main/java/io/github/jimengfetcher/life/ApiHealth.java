@@ -73,7 +73,7 @@ public class ApiHealth {
     public void keyRefused(String detail, long pause) {
         keyRefused = true;
         if (startEpisode("key refused")) {
-            LOG.error("!!! The {}. Set a valid jimeng.api-key (env JIMENG_API_KEY) and restart. "
+            LOG.error("!!! The {}. Set a valid jimeng.api.key (env JIMENG_API_KEY) and restart. "
                     + "All tasks stay pending; polling retries every {}.", detail, TimeUtils.printDuration(pause, pause < 1000));
         }
     }

@@ -61,7 +61,7 @@ public class DueWork {
 
     /**
      * The fetches keep to the pace learned from the API's answers: no more in flight than its limit
-     * allows, no faster than its rate. At the limit's ceiling (jimeng.max-concurrent-fetches) the
+     * allows, no faster than its rate. At the limit's ceiling (jimeng.fetch.max-concurrent) the
      * fetch slots keep a second fetch queued for each fetch thread, as with no pace, so that no
      * thread waits for the next claim; below it, the slots are the limit itself.
      */

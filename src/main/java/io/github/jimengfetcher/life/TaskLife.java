@@ -307,7 +307,7 @@ public class TaskLife {
 
     /**
      * The task's failure record is written: it is finished, except a task that timed out: that one
-     * stays to be fetched again at the jimeng.timeout-recheck times after its failure, in case it
+     * stays to be fetched again at the jimeng.fetch.timeout-recheck times after its failure, in case it
      * succeeds late (a video the user paid for).
      */
     public void finishFailed(Lease lease, FailureClass failureClass) {

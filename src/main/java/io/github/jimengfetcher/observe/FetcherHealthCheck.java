@@ -71,22 +71,22 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<String> problems = new ArrayList<>();
         if (api.isKeyRefused()) {
-            problems.add("the API refuses the key (HTTP 401 or 403 for every task): set a valid jimeng.api-key (env JIMENG_API_KEY)");
+            problems.add("the API refuses the key (HTTP 401 or 403 for every task): set a valid jimeng.api.key (env JIMENG_API_KEY)");
         }
         if (!outputs.isWritable()) {
-            problems.add("the output folder (jimeng.output) is not writable");
+            problems.add("the output folder (jimeng.output.folder) is not writable");
         } else {
             String fault = outputHealth.currentFault();
             if (fault != null) {
                 problems.add("tasks cannot be written out: " + withoutPaths(fault));
             }
         }
-        freeSpace("output folder (jimeng.output)", outputs.getRoot(), problems);
-        freeSpace("work folder (jimeng.work)", work, problems);
+        freeSpace("output folder (jimeng.output.folder)", outputs.getRoot(), problems);
+        freeSpace("work folder (jimeng.work.folder)", work, problems);
         long pausedUntil = api.rateLimitPausedUntil();
         if (pausedUntil > 0) {
             problems.add("fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
-                    + " (HTTP 429; at most jimeng.rate-limit-max-pause)");
+                    + " (HTTP 429; at most jimeng.fetch.rate-limit-max-pause)");
         }
         long failingSince = api.failingSince();
         if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {

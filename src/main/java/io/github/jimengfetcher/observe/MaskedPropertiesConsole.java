@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.impl.console.PropertiesDevConsole;
-import org.apache.camel.util.SensitiveUtils;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.util.json.JsonObject;
 
 /**
@@ -23,7 +23,7 @@ public class MaskedPropertiesConsole extends PropertiesDevConsole {
         JsonObject json = super.doCallJson(options);
         if (json.get("properties") instanceof Collection<?> properties) {
             for (Object property : properties) {
-                if (property instanceof Map<?, ?> entry && entry.get("key") instanceof String key && SensitiveUtils.containsSensitive(key)) {
+                if (property instanceof Map<?, ?> entry && entry.get("key") instanceof String key && CamelContextHelper.containsSensitive(getCamelContext(), key)) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> values = (Map<String, Object>) entry;
                     for (String field : List.of("value", "originalValue", "defaultValue")) {

@@ -147,7 +147,7 @@ public class TaskMetrics {
      */
     public void pace(FetchPace pace) {
         Gauge.builder("jimeng.fetch.pace.limit", pace, FetchPace::limit)
-                .description("Fetches allowed in flight at once, learned from the API's answers (at most jimeng.max-concurrent-fetches)")
+                .description("Fetches allowed in flight at once, learned from the API's answers (at most jimeng.fetch.max-concurrent)")
                 .strongReference(true)
                 .register(registry);
         Gauge.builder("jimeng.fetch.pace.rate", pace, p -> Double.isInfinite(p.rate()) ? 0 : p.rate())

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The learned durations of a single instance: one small JSON file under jimeng.work
+ * The learned durations of a single instance: one small JSON file under jimeng.work.folder
  * ({@value #FILE_NAME}), rewritten whole after each lesson by a temporary file and a rename, so a
  * kill leaves the old file or the new one, never half of one. A file that is missing starts an empty
  * history; one that cannot be read is set aside with a WARN (it is only advice, never worth a failed start).

@@ -3,7 +3,7 @@ package io.github.jimengfetcher.schedule;
 import java.util.List;
 import java.util.Map;
 
-/** Where the learned durations are kept between runs: a file under jimeng.work, or the shared store's table. */
+/** Where the learned durations are kept between runs: a file under jimeng.work.folder, or the shared store's table. */
 public interface DurationKeeper {
 
     /** Every kind's stored histogram; empty when nothing is stored (or it cannot be read: said with a WARN). */

@@ -6,7 +6,7 @@ import java.time.Duration;
  * Which finished tasks may teach the schedule their duration. A gateway's submit_time can be wrong
  * (1, a time in milliseconds read as seconds, a clock years off): a few such answers learned would
  * move the median to the histogram's far end, and every task would then be fetched only at
- * jimeng.poll-interval.max. So a duration is learned only when it is positive and at most
+ * jimeng.fetch.max-interval. So a duration is learned only when it is positive and at most
  * {@link #LONGEST} (the longest an Ark task runs), and its submit time, where the answers gave one,
  * is neither ahead of the moment the task was seen ready nor more than {@link #LONGEST} before the
  * task was registered here.

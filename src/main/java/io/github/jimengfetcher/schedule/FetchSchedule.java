@@ -18,7 +18,7 @@ package io.github.jimengfetcher.schedule;
  * <h2>How close together</h2>
  * The constant is chosen so that the expected latency equals that of the plain interval I (I / 2 on
  * average): with n(t) = sqrt(h(t)) / c the mean latency is c J / 2 with J = integral of sqrt(f S) dt,
- * so c = I / J. jimeng.poll-interval thus keeps its meaning (how long a ready task may wait, on
+ * so c = I / J. jimeng.fetch.interval thus keeps its meaning (how long a ready task may wait, on
  * average) and the schedule spends the fetches where they buy the most. The continuous model takes the
  * density as flat within a gap, and the history is learned only from tasks finished so far (the longest
  * are under-represented while they run), so c aims a little lower, at {@link #LATENCY_SHARE} of the
@@ -29,7 +29,7 @@ package io.github.jimengfetcher.schedule;
  * Rather than sampling the spacing at one age, the next fetch after age a is placed where the expected
  * number of fetches reaches one: integral from a to a + gap of n(t) dt = 1. That sees a rise in the
  * hazard ahead (a task early in its life is not left a long gap that jumps over where its kind finishes).
- * The gap is clamped to [jimeng.poll-interval.min, jimeng.poll-interval.max]. A task older than every
+ * The gap is clamped to [jimeng.fetch.min-interval, jimeng.fetch.max-interval]. A task older than every
  * task learned gets the plain interval: nothing is known of what comes next.
  *
  * <h2>Without history</h2>

@@ -60,7 +60,7 @@ public interface TaskStore {
 
     /**
      * This instance is alive: asked as often as the leases are looked at for renewal; a shared store
-     * keeps a heartbeat per jimeng.instance-id and writes it when due. Nothing for a local store.
+     * keeps a heartbeat per jimeng.store.instance-id and writes it when due. Nothing for a local store.
      */
     default void heartbeat() {
     }

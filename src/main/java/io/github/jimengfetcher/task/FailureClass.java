@@ -18,7 +18,7 @@ public enum FailureClass {
     NOT_FOUND,
     /** HTTP 403 for this task three times in a row while the API answered other tasks. */
     FORBIDDEN,
-    /** No final status within jimeng.task-timeout (outages not counted). */
+    /** No final status within jimeng.fetch.task-timeout (outages not counted). */
     TIMED_OUT,
     /** A success without a usable video URL. */
     NO_VIDEO_URL,

@@ -45,7 +45,7 @@ public class TaskPolicy {
         this.schedule = null;
     }
 
-    /** jimeng.poll-interval.adaptive: schedule fetches by the learned durations (false: the plain interval). */
+    /** jimeng.fetch.adaptive: schedule fetches by the learned durations (false: the plain interval). */
     public synchronized void setAdaptive(boolean adaptive) {
         this.adaptive = adaptive;
         this.schedule = null;
@@ -143,7 +143,7 @@ public class TaskPolicy {
 
     /**
      * The gap (ms) from the task's last answer to its next fetch: the plain interval, or with
-     * jimeng.poll-interval.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}).
+     * jimeng.fetch.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}).
      */
     public long fetchGap(Task task) {
         FetchSchedule plan = schedule();
@@ -207,8 +207,8 @@ public class TaskPolicy {
     }
 
     /**
-     * After the n-th fault in a row: exponential from jimeng.retry.initial-delay, capped at
-     * jimeng.retry.max-delay, with jitter so that a crowd of retries does not arrive together.
+     * After the n-th fault in a row: exponential from jimeng.fetch.retry-initial-delay, capped at
+     * jimeng.fetch.retry-max-delay, with jitter so that a crowd of retries does not arrive together.
      */
     public long retryAt(int faultsInARow, long now) {
         long delay = retryInitialDelay << Math.min(Math.max(faultsInARow - 1, 0), 20);
@@ -239,7 +239,7 @@ public class TaskPolicy {
         return waitedMillis > taskTimeout;
     }
 
-    /** A task that failed this way is kept for late fetches (jimeng.timeout-recheck). */
+    /** A task that failed this way is kept for late fetches (jimeng.fetch.timeout-recheck). */
     public boolean rechecksAfter(FailureClass failureClass) {
         return failureClass == FailureClass.TIMED_OUT && !timeoutRechecks.isEmpty();
     }

@@ -49,11 +49,11 @@ class AppSettingsTest {
     @Test
     void placeholdersAndCommaListsAreResolvedBeforeTheyAreTyped() throws Exception {
         AppSettings settings = read(Map.of(
-                "jimeng.task-timeout", "{{jimeng.retry.max-delay}}",
+                "jimeng.fetch.task-timeout", "{{jimeng.fetch.retry-max-delay}}",
                 "jimeng.download.allowed-hosts", " cdn.example.com , other.example.com,",
                 "jimeng.kafka.brokers", "kafka-1:9092, kafka-2:9092",
                 "jimeng.inbox.max-file-size", "512KB",
-                "jimeng.poll-interval.min", "3s"));
+                "jimeng.fetch.min-interval", "3s"));
         assertEquals(Duration.ofMinutes(5), settings.fetch().taskTimeout());
         assertEquals(List.of("cdn.example.com", "other.example.com"), settings.download().allowedHosts());
         assertEquals(List.of("kafka-1:9092", "kafka-2:9092"), settings.kafka().brokers());
@@ -68,13 +68,13 @@ class AppSettingsTest {
         assertEquals("jimeng.download.stall-timeout=30 has no unit: write 30s, 30ms, 5m, 2h, ... "
                 + "(environment variable JIMENG_DOWNLOAD_STALL_TIMEOUT)", bad.getMessage());
         IllegalStateException list = assertThrows(IllegalStateException.class,
-                () -> read(Map.of("jimeng.timeout-recheck", "1h,soon")));
-        assertTrue(list.getMessage().startsWith("jimeng.timeout-recheck=1h,soon 'soon' is not a duration"), list.getMessage());
+                () -> read(Map.of("jimeng.fetch.timeout-recheck", "1h,soon")));
+        assertTrue(list.getMessage().startsWith("jimeng.fetch.timeout-recheck=1h,soon 'soon' is not a duration"), list.getMessage());
     }
 
     @Test
     void secretsStayOutOfTheGroupsPrintedForm() throws Exception {
-        AppSettings settings = read(Map.of("jimeng.api-key", "sk-secret-1", "jimeng.store.password", "pw-secret-2",
+        AppSettings settings = read(Map.of("jimeng.api.key", "sk-secret-1", "jimeng.store.password", "pw-secret-2",
                 "jimeng.http.token", "token-secret-3-long-enough"));
         String printed = settings.toString();
         assertFalse(printed.contains("secret"), printed);

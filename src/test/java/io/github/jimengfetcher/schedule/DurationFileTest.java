@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The learned durations of one instance, kept in a file under jimeng.work across restarts. */
+/** The learned durations of one instance, kept in a file under jimeng.work.folder across restarts. */
 class DurationFileTest {
 
     @TempDir

@@ -1,6 +1,5 @@
 package io.github.jimengfetcher.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ public final class AppProcess implements AutoCloseable {
         java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(jvmOptions));
         arguments.add("-jar");
         arguments.add(jar.toString());
-        return new AppProcess(launch(log, env, arguments), log);
+        return new AppProcess(launch(Path.of("."), log, env, arguments), log);
     }
 
     /**
@@ -41,20 +40,25 @@ public final class AppProcess implements AutoCloseable {
      * path (no jar needed, so unit tests can start the app as a process of its own).
      */
     public static Process startOnClassPath(Path log, Map<String, String> env, String... jvmOptions) throws IOException {
+        return startOnClassPath(Path.of("."), log, env, jvmOptions);
+    }
+
+    /** The same, started from another folder: one holding its own application.properties and routes/. */
+    public static Process startOnClassPath(Path folder, Path log, Map<String, String> env, String... jvmOptions) throws IOException {
         java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of("-Xmx256m"));
         arguments.addAll(java.util.List.of(jvmOptions));
         arguments.add("-cp");
         arguments.add(System.getProperty("java.class.path"));
         arguments.add("io.github.jimengfetcher.JimengFetcherApplication");
-        return launch(log, env, arguments);
+        return launch(folder, log, env, arguments);
     }
 
-    /** A JVM run from the project root with these arguments, its output appended to log, JIMENG_* only as given. */
-    private static Process launch(Path log, Map<String, String> env, java.util.List<String> arguments) throws IOException {
+    /** A JVM run from this folder with these arguments, its output appended to log, JIMENG_* only as given. */
+    private static Process launch(Path folder, Path log, Map<String, String> env, java.util.List<String> arguments) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("JIMENG_"));
@@ -66,7 +70,7 @@ public final class AppProcess implements AutoCloseable {
     public static Map<String, String> env(Path root) {
         Map<String, String> env = new java.util.HashMap<>();
         RunningApp.testSettings(root, "").forEach((key, value) -> {
-            if (key.startsWith("jimeng.") && !key.equals("jimeng.base-url") && !key.equals("jimeng.api-key")) {
+            if (key.startsWith("jimeng.") && !key.equals("jimeng.api.base-url") && !key.equals("jimeng.api.key")) {
                 env.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value);
             }
         });

@@ -59,18 +59,18 @@ public final class RunningApp implements AutoCloseable {
     /** Fast timings for tests; each can be overridden. */
     public static Map<String, String> testSettings(Path root, String baseUrl) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("jimeng.base-url", baseUrl);
-        settings.put("jimeng.api-key", FakeGateway.KEY);
-        settings.put("jimeng.inbox", root.resolve("inbox").toString());
-        settings.put("jimeng.output", root.resolve("output").toString());
-        settings.put("jimeng.work", root.resolve("work").toString());
-        settings.put("jimeng.poll-interval", "300ms");
-        settings.put("jimeng.scheduler-tick", "50ms");
+        settings.put("jimeng.api.base-url", baseUrl);
+        settings.put("jimeng.api.key", FakeGateway.KEY);
+        settings.put("jimeng.inbox.folder", root.resolve("inbox").toString());
+        settings.put("jimeng.output.folder", root.resolve("output").toString());
+        settings.put("jimeng.work.folder", root.resolve("work").toString());
+        settings.put("jimeng.fetch.interval", "300ms");
+        settings.put("jimeng.fetch.scheduler-tick", "50ms");
         settings.put("jimeng.inbox.settle-time", "100ms");
-        settings.put("jimeng.retry.initial-delay", "100ms");
-        settings.put("jimeng.retry.max-delay", "1s");
-        settings.put("jimeng.rate-limit-pause", "200ms");
-        settings.put("jimeng.key-refused-pause", "300ms");
+        settings.put("jimeng.fetch.retry-initial-delay", "100ms");
+        settings.put("jimeng.fetch.retry-max-delay", "1s");
+        settings.put("jimeng.fetch.rate-limit-pause", "200ms");
+        settings.put("jimeng.fetch.key-refused-pause", "300ms");
         // No HTTP port unless a test asks for one (Http.enable): tests may run beside other apps.
         settings.put("jimeng.http.enabled", "false");
         // Queue consumers notice a stop within 100 ms instead of 1 s: each test stops an app.

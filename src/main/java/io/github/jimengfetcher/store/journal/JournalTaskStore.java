@@ -20,7 +20,7 @@ import io.github.jimengfetcher.task.TaskState;
 
 /**
  * The local task store, the embedded default for one instance: pending tasks and finished ids in
- * memory, every change in the journal under jimeng.work ({@link TaskJournal}). Leases live in
+ * memory, every change in the journal under jimeng.work.folder ({@link TaskJournal}). Leases live in
  * memory only: after a restart no holder from before is left, so every pending task is free.
  *
  * Registrations are forced to disk before they return; everything else is written to the

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
 /**
- * This instance's heartbeat in the shared store (jimeng_instances): one jimeng.instance-id, one
+ * This instance's heartbeat in the shared store (jimeng_instances): one jimeng.store.instance-id, one
  * running process. An id is live while its heartbeat is younger than the lease time; its temporary
  * names in the shared output and its leases are its own, so a second process with a live id would
  * clean up and write over the first one's work. A killed process leaves its row behind: it goes
@@ -45,12 +45,12 @@ final class InstanceHeartbeat {
         while (!tryTake()) {
             String holder = holder();
             if (System.nanoTime() >= deadline) {
-                throw new IllegalStateException("another jimeng-fetcher (" + holder + ") with jimeng.instance-id " + instanceId
+                throw new IllegalStateException("another jimeng-fetcher (" + holder + ") with jimeng.store.instance-id " + instanceId
                         + " is running on the shared store (its heartbeat stayed younger than jimeng.store.lease-time, "
-                        + leaseTime + " ms); stop it first, or give this one its own jimeng.instance-id (env JIMENG_INSTANCE_ID)");
+                        + leaseTime + " ms); stop it first, or give this one its own jimeng.store.instance-id (env JIMENG_STORE_INSTANCE_ID)");
             }
             if (!said) {
-                LOG.warn("jimeng.instance-id {} is live on the shared store ({}): waiting up to jimeng.store.lease-time ({} ms) "
+                LOG.warn("jimeng.store.instance-id {} is live on the shared store ({}): waiting up to jimeng.store.lease-time ({} ms) "
                         + "for its heartbeat to go stale (a process killed without a stop)", instanceId, holder, leaseTime);
                 said = true;
             }
@@ -58,12 +58,12 @@ final class InstanceHeartbeat {
                 Thread.sleep(step);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for jimeng.instance-id " + instanceId + " to be free", e);
+                throw new IllegalStateException("interrupted while waiting for jimeng.store.instance-id " + instanceId + " to be free", e);
             }
         }
         beatNanos = System.nanoTime();
         if (said) {
-            LOG.info("jimeng.instance-id {}: the earlier holder's heartbeat went stale; this process ({}) holds the id now",
+            LOG.info("jimeng.store.instance-id {}: the earlier holder's heartbeat went stale; this process ({}) holds the id now",
                     instanceId, process);
         }
     }
@@ -93,7 +93,7 @@ final class InstanceHeartbeat {
         int rows = sql.execute("UPDATE jimeng_instances SET beat_at = " + NOW + " WHERE instance_id = ? AND token = ?", instanceId, token);
         if (rows == 0 && !tryTakeIfFree()) {
             if (!takenOverSaid) {
-                LOG.error("jimeng.instance-id {} was taken by another process ({}) while this one could not renew its heartbeat: "
+                LOG.error("jimeng.store.instance-id {} was taken by another process ({}) while this one could not renew its heartbeat: "
                         + "two processes now run with the same id; stop one of them", instanceId, holder());
                 takenOverSaid = true;
             }
