@@ -90,8 +90,9 @@ public class LifeConfiguration {
 
     /** Applies a fault's decision: counts it on the task, tells the health classes, books the next step. */
     @BindToRegistry(lazy = true)
-    public FaultActions faultActions(TaskLife tasks, ApiHealth apiHealth, OutputHealth outputHealth, LocalFaults localFaults) {
-        return new FaultActions(tasks, apiHealth, outputHealth, localFaults);
+    public FaultActions faultActions(TaskLife tasks, TaskStore store, TaskPolicy policy, ApiHealth apiHealth, OutputHealth outputHealth,
+            LocalFaults localFaults) {
+        return new FaultActions(tasks, store, policy, apiHealth, outputHealth, localFaults);
     }
 
     @BindToRegistry(lazy = true)

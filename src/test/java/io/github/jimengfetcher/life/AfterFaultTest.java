@@ -86,7 +86,7 @@ class AfterFaultTest {
         afterFault.setLocalFaults(localFaults);
         afterFault.setPace(pace);
         afterFault.setPauses(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60));
-        actions = new FaultActions(tasks, health, outputHealth, localFaults);
+        actions = new FaultActions(tasks, store, policy, health, outputHealth, localFaults);
     }
 
     @AfterEach

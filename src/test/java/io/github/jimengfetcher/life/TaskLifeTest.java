@@ -38,6 +38,7 @@ class TaskLifeTest {
     private JournalTaskStore store;
     private TaskLife tasks;
     private TaskPolicy policy;
+    private FaultActions faults;
 
     @BeforeEach
     void start() throws Exception {
@@ -57,6 +58,7 @@ class TaskLifeTest {
         tasks = new TaskLife();
         tasks.setStore(store);
         tasks.setPolicy(policy);
+        faults = new FaultActions(tasks, store, policy, new ApiHealth(), new OutputHealth(), new LocalFaults());
     }
 
     @AfterEach
@@ -99,13 +101,13 @@ class TaskLifeTest {
     @Test
     void faultsBackOffExponentiallyAndAnAnswerResetsTheStreak() {
         Lease lease = claim("cgt-fault", Task.Phase.FETCH);
-        tasks.retryLater(lease, "HTTP 503 from the API");
+        faults.retryLater(lease, "HTTP 503 from the API");
         Task task = store.find("cgt-fault").orElseThrow();
         assertEquals(1, task.faultStreak);
         assertEquals("HTTP 503 from the API", task.lastError);
         assertTrue(task.nextAt >= clock.get() + 100 && task.nextAt <= clock.get() + 200, "half to all of the first delay");
         lease = claim("cgt-fault", Task.Phase.FETCH);
-        tasks.retryLater(lease, "HTTP 503 from the API");
+        faults.retryLater(lease, "HTTP 503 from the API");
         assertTrue(store.find("cgt-fault").orElseThrow().nextAt >= clock.get() + 200, "doubled");
         lease = claim("cgt-fault", Task.Phase.FETCH);
         tasks.recordAnswer(lease, answer("QUEUED", ""));
@@ -118,14 +120,14 @@ class TaskLifeTest {
     void aRetryAfterTheTaskWasGivenBackChangesNothing() {
         Lease lease = claim("cgt-done", Task.Phase.FETCH);
         tasks.finish(lease);
-        tasks.retryLater(lease, "a fault in a step after the finish");
+        faults.retryLater(lease, "a fault in a step after the finish");
         assertTrue(store.isFinished("cgt-done"));
     }
 
     @Test
     void aPauseIsTheStoresAndTheTaskStaysDue() {
         Lease lease = claim("cgt-limited", Task.Phase.FETCH);
-        tasks.pauseFetches(lease, 60_000, "rate limited by the API (HTTP 429)");
+        faults.pauseFetches(lease, 60_000, "rate limited by the API (HTTP 429)");
         assertEquals(clock.get() + 60_000, store.fetchesPausedUntil());
         Task task = store.find("cgt-limited").orElseThrow();
         assertTrue(task.nextAt <= clock.get(), "due the moment the pause ends");
@@ -135,17 +137,17 @@ class TaskLifeTest {
     @Test
     void taskNotExistIsBelievedTheSecondTime() {
         Lease lease = claim("cgt-missing", Task.Phase.FETCH);
-        assertFalse(tasks.notFoundConfirmed(lease));
-        assertTrue(tasks.notFoundConfirmed(lease));
+        assertFalse(faults.notFoundConfirmed(lease));
+        assertTrue(faults.notFoundConfirmed(lease));
     }
 
     @Test
     void refusalsAreCountedUntilAReadableAnswer() {
         Lease lease = claim("cgt-403", Task.Phase.FETCH);
-        assertEquals(1, tasks.refusedAnswer(lease, "forbidden"));
-        assertEquals(2, tasks.refusedAnswer(lease, "forbidden"));
+        assertEquals(1, faults.refusedAnswer(lease, "forbidden"));
+        assertEquals(2, faults.refusedAnswer(lease, "forbidden"));
         tasks.recordAnswer(lease, answer("IN_PROGRESS", ""));
-        assertEquals(1, tasks.refusedAnswer(lease, "forbidden"));
+        assertEquals(1, faults.refusedAnswer(lease, "forbidden"));
     }
 
     @Test
