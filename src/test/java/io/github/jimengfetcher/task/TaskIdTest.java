@@ -59,4 +59,13 @@ class TaskIdTest {
         assertEquals(TaskId.of("cgt-a"), JSON.readValue("\"cgt-a\"", TaskId.class));
         assertThrows(JsonMappingException.class, () -> JSON.readValue("\"../x\"", TaskId.class));
     }
+
+    @Test
+    void aTaskKeepsItsIdAsAStringInItsJson() throws Exception {
+        Task task = new Task(TaskId.of("cgt-a"), 5);
+        String json = JSON.writeValueAsString(task);
+        assertTrue(json.startsWith("{\"id\":\"cgt-a\","), json);
+        assertEquals(TaskId.of("cgt-a"), JSON.readValue(json, Task.class).id);
+        assertThrows(JsonMappingException.class, () -> JSON.readValue("{\"id\":\"../x\",\"phase\":\"FETCH\"}", Task.class));
+    }
 }
