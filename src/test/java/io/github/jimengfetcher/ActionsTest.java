@@ -122,6 +122,11 @@ class ActionsTest extends AppTestSupport {
         HttpResponse<String> invalid = retry("bad%20id");
         assertEquals(400, invalid.statusCode(), invalid.body());
         assertTrue(JSON.readTree(invalid.body()).path("reason").asText().contains("a space"), invalid.body());
+        // A path parameter that would climb out of a folder is refused where it enters, before any file or store is asked.
+        HttpResponse<String> climbing = retry("..%2Fx");
+        assertEquals(400, climbing.statusCode(), climbing.body());
+        assertTrue(JSON.readTree(climbing.body()).path("reason").asText().contains("only letters, digits"), climbing.body());
+
         assertTrue(store().find(taskId("cgt-never-seen")).isEmpty(), "an unknown id is not registered by a retry");
         HttpResponse<String> get = Http.get(port, "/tasks/" + pending + "/retry");
         assertTrue(get.statusCode() == 404 || get.statusCode() == 405, "only POST retries: " + get.statusCode());

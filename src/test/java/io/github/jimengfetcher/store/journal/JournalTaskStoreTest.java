@@ -72,6 +72,26 @@ class JournalTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void aHandEditedLineWhoseIdBreaksTheRulesIsQuarantinedWithTheRulesReason() throws Exception {
+        ((JournalTaskStore) store).stop();
+        Path journal = root.resolve("work/tasks.journal");
+        Files.writeString(journal, String.join("\n",
+                "{\"op\":\"put\",\"task\":{\"id\":\"../x\",\"phase\":\"FETCH\",\"registeredAt\":1}}",
+                "{\"op\":\"finished\",\"id\":\"..\\\\x\",\"outcome\":\"FAILED\"}",
+                "{\"op\":\"put\",\"task\":{\"phase\":\"FETCH\",\"registeredAt\":1}}",
+                "{\"op\":\"put\",\"task\":{\"id\":\"cgt-kept\",\"phase\":\"FETCH\",\"registeredAt\":1}}") + "\n");
+        store = startStore(root.resolve("work"), outputs);
+
+        assertEquals(1, store.pendingCount());
+        assertTrue(store.find(taskId("cgt-kept")).isPresent());
+        List<String> quarantined = Files.readAllLines(root.resolve("work/quarantine/journal-entries.jsonl"));
+        assertEquals(3, quarantined.size(), quarantined.toString());
+        assertTrue(quarantined.get(0).contains("journal line 1: task id contains '/'; only letters"), quarantined.get(0));
+        assertTrue(quarantined.get(1).contains("journal line 2: task id contains '\\\\'"), quarantined.get(1));
+        assertTrue(quarantined.get(2).contains("journal line 3: empty task id"), quarantined.get(2));
+    }
+
+    @Test
     void aLargeRegistrationLetsOtherWorkThroughBetweenItsSlices() throws Exception {
         List<String> many = IntStream.range(0, 200_000).mapToObj(i -> "cgt-many-" + i).toList();
         CompletableFuture<TaskStore.Registration> large =
