@@ -72,7 +72,7 @@ public class StoreConfiguration {
             journal.setInstanceId(scope.id());
             journal.setLeaseTime(settings.leaseTime());
             // A record written before a kill that came before the store was told: its finish event waits (again).
-            journal.setOnRecorded(outbox::recorded);
+            journal.setOnRecorded(id -> outbox.recorded(id.value()));
             store = journal;
         } else {
             PostgresTaskStore shared = new PostgresTaskStore();

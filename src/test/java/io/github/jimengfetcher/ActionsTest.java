@@ -25,6 +25,7 @@ import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,8 +122,12 @@ class ActionsTest extends AppTestSupport {
         HttpResponse<String> invalid = retry("bad%20id");
         assertEquals(400, invalid.statusCode(), invalid.body());
         assertTrue(JSON.readTree(invalid.body()).path("reason").asText().contains("a space"), invalid.body());
+        // A path parameter that would climb out of a folder is refused where it enters, before any file or store is asked.
+        HttpResponse<String> climbing = retry("..%2Fx");
+        assertEquals(400, climbing.statusCode(), climbing.body());
+        assertTrue(JSON.readTree(climbing.body()).path("reason").asText().contains("only letters, digits"), climbing.body());
 
-        assertTrue(store().find("cgt-never-seen").isEmpty(), "an unknown id is not registered by a retry");
+        assertTrue(store().find(taskId("cgt-never-seen")).isEmpty(), "an unknown id is not registered by a retry");
         HttpResponse<String> get = Http.get(port, "/tasks/" + pending + "/retry");
         assertTrue(get.statusCode() == 404 || get.statusCode() == 405, "only POST retries: " + get.statusCode());
     }
@@ -155,12 +160,12 @@ class ActionsTest extends AppTestSupport {
         startApp(Map.of("jimeng.fetch.task-timeout", "1s", "jimeng.fetch.timeout-recheck", "1h"));
         app.drop("ids.txt", id);
         awaitFailure(id);
-        await().atMost(WAIT).until(() -> store().find(id).map(t -> t.timedOutAt != null).orElse(false));
+        await().atMost(WAIT).until(() -> store().find(taskId(id)).map(t -> t.timedOutAt != null).orElse(false));
 
         HttpResponse<String> answer = retry(id);
 
         assertEquals(202, answer.statusCode(), answer.body());
-        assertTrue(store().find(id).map(t -> t.timedOutAt == null).orElse(false), "pending afresh, with a new deadline");
+        assertTrue(store().find(taskId(id)).map(t -> t.timedOutAt == null).orElse(false), "pending afresh, with a new deadline");
         assertEquals(1, superseded(id).size());
         assertFalse(Files.exists(app.failure(id)));
     }
@@ -193,9 +198,9 @@ class ActionsTest extends AppTestSupport {
         assertTrue(reasons.get(pending).contains("still pending"), reasons.toString());
         assertTrue(reasons.get("cgt-file-unknown").contains("no such task"), reasons.toString());
         assertTrue(reasons.get("not an id").contains("a space"), reasons.toString());
-        assertTrue(store().find("cgt-file-unknown").isEmpty() && !store().isFinished("cgt-file-unknown"),
+        assertTrue(store().find(taskId("cgt-file-unknown")).isEmpty() && !store().isFinished(taskId("cgt-file-unknown")),
                 "a .retry line is never registered as a new task");
-        assertTrue(store().find("again.retry").isEmpty(), "nor is the file's name");
+        assertTrue(store().find(taskId("again.retry")).isEmpty(), "nor is the file's name");
     }
 
     // ---- Add tasks over HTTP ----
@@ -207,7 +212,7 @@ class ActionsTest extends AppTestSupport {
         api.statuses("cgt-posted-known", FakeGateway.status("cgt-posted-known", "IN_PROGRESS", "1%"));
         startApp(Map.of());
         app.drop("ids.txt", "cgt-posted-known");
-        await().atMost(WAIT).until(() -> store().find("cgt-posted-known").isPresent());
+        await().atMost(WAIT).until(() -> store().find(taskId("cgt-posted-known")).isPresent());
 
         HttpResponse<String> answer = Http.post(port, "/tasks", "text/plain; charset=utf-8",
                 "# from a script\n" + id + "\ncgt-posted-known\nbad/id\n");
@@ -235,7 +240,7 @@ class ActionsTest extends AppTestSupport {
                 "{\"code\": \"success\", \"data\": {\"task_id\": \"cgt-json-3\"}}");
         assertEquals(200, submitted.statusCode(), submitted.body());
         assertEquals(JSON.readTree("[\"cgt-json-3\"]"), JSON.readTree(submitted.body()).path("registered"));
-        assertTrue(store().find("cgt-json-3").isPresent());
+        assertTrue(store().find(taskId("cgt-json-3")).isPresent());
     }
 
     @Test
@@ -245,7 +250,7 @@ class ActionsTest extends AppTestSupport {
                 "{\"task_id\": \"cgt-doc-1\"}\n{\"code\": \"success\", \"data\": {\"task_id\": \"cgt-doc-2\"}}\n");
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals(JSON.readTree("[\"cgt-doc-1\", \"cgt-doc-2\"]"), JSON.readTree(answer.body()).path("registered"));
-        assertTrue(store().find("cgt-doc-1").isPresent() && store().find("cgt-doc-2").isPresent());
+        assertTrue(store().find(taskId("cgt-doc-1")).isPresent() && store().find(taskId("cgt-doc-2")).isPresent());
     }
 
     @Test
@@ -280,7 +285,7 @@ class ActionsTest extends AppTestSupport {
 
         HttpResponse<String> large = Http.post(port, "/tasks", "text/plain", "cgt-large-1\n".repeat(200));
         assertEquals(413, large.statusCode(), large.body());
-        assertTrue(store().find("cgt-large-1").isEmpty());
+        assertTrue(store().find(taskId("cgt-large-1")).isEmpty());
 
         HttpResponse<String> form = Http.post(port, "/tasks", "application/x-www-form-urlencoded", "cgt-form-1");
         assertEquals(415, form.statusCode(), form.body());
@@ -302,7 +307,7 @@ class ActionsTest extends AppTestSupport {
 
             assertEquals(413, answer.statusCode(), answer.body());
             assertTrue(JSON.readTree(answer.body()).path("reason").asText().contains("jimeng.inbox.max-file-size"), answer.body());
-            assertTrue(store().find("cgt-chunked-1").isEmpty());
+            assertTrue(store().find(taskId("cgt-chunked-1")).isEmpty());
             assertTrue(log.lines().stream().noneMatch(line -> line.startsWith("ERROR")), String.join("\n", log.lines()));
         }
     }
@@ -317,14 +322,14 @@ class ActionsTest extends AppTestSupport {
         assertEquals(403, foreign.statusCode(), foreign.body());
         HttpResponse<String> foreignRetry = Http.post(port, "/tasks/cgt-origin-evil/retry", "text/plain", "", "Origin", "null");
         assertEquals(403, foreignRetry.statusCode(), foreignRetry.body());
-        assertTrue(store().find("cgt-origin-evil").isEmpty());
+        assertTrue(store().find(taskId("cgt-origin-evil")).isEmpty());
 
         HttpResponse<String> own = Http.post(port, "/tasks", "text/plain", "cgt-origin-own", "Origin", "http://127.0.0.1:" + port);
         assertEquals(200, own.statusCode(), own.body());
         HttpResponse<String> program = Http.post(port, "/tasks", "text/plain", "cgt-origin-program");
         assertEquals(200, program.statusCode(), program.body());
         assertEquals(200, Http.get(port, "/tasks", "Origin", "https://evil.example").statusCode(), "reading is not refused");
-        assertTrue(store().find("cgt-origin-own").isPresent() && store().find("cgt-origin-program").isPresent());
+        assertTrue(store().find(taskId("cgt-origin-own")).isPresent() && store().find(taskId("cgt-origin-program")).isPresent());
     }
 
     @Test
@@ -340,7 +345,7 @@ class ActionsTest extends AppTestSupport {
             assertEquals(401, Http.get(port, "/tasks", "Authorization", "Bearer " + token + "x").statusCode());
             assertEquals(401, Http.get(port, "/tasks", "Authorization", "Basic " + token).statusCode());
             assertEquals(401, Http.post(port, "/tasks", "text/plain", "cgt-no-token").statusCode());
-            assertTrue(store().find("cgt-no-token").isEmpty());
+            assertTrue(store().find(taskId("cgt-no-token")).isEmpty());
 
             HttpResponse<String> with = Http.get(port, "/tasks", "Authorization", "Bearer " + token);
             assertEquals(200, with.statusCode(), with.body());

@@ -28,6 +28,7 @@ import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.fake.Request;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,11 +123,11 @@ class ApiFaultsTest extends AppTestSupport {
 
         app.drop("ids.txt", "cgt-waiting-1\ncgt-waiting-2\n");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> store().find("cgt-waiting-1").map(t -> t.faultStreak >= 4).orElse(false));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store().find(taskId("cgt-waiting-1")).map(t -> t.faultStreak >= 4).orElse(false));
         assertEquals(2, store().pendingCount());
         assertEquals(0, app.filesIn("failed"));
         assertEquals(1, log.count("API fault: API unreachable"), log.all());
-        assertTrue(store().find("cgt-waiting-1").orElseThrow().lastError.contains("unreachable"));
+        assertTrue(store().find(taskId("cgt-waiting-1")).orElseThrow().lastError.contains("unreachable"));
     }
 
     @Test
@@ -232,9 +233,9 @@ class ApiFaultsTest extends AppTestSupport {
         try {
             startApp(Map.of("jimeng.api.base-url", "https://127.0.0.1:" + tls.getLocalPort(), "jimeng.fetch.task-timeout", "1s"));
             app.drop("ids.txt", id);
-            await().atMost(Duration.ofSeconds(20)).until(() -> store().find(id).map(t -> t.faultStreak >= 3).orElse(false));
+            await().atMost(Duration.ofSeconds(20)).until(() -> store().find(taskId(id)).map(t -> t.faultStreak >= 3).orElse(false));
             assertEquals(1, log.count("TLS with the API failed"), log.all());
-            assertTrue(store().find(id).orElseThrow().lastError.contains("certificate is not trusted"));
+            assertTrue(store().find(taskId(id)).orElseThrow().lastError.contains("certificate is not trusted"));
             assertEquals(0, app.filesIn("failed"), "a TLS fault is not the task's failure, even past its timeout");
         } finally {
             tls.close();

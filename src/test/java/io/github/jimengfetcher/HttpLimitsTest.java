@@ -29,6 +29,7 @@ import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -168,7 +169,7 @@ class HttpLimitsTest extends AppTestSupport {
         send(body, "POST /tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\ncgt-slow-body\n");
         String cut = readToEnd(body, Duration.ofSeconds(5));
         assertTrue(!cut.endsWith("<still open>"), "a body that never completes does not hold the connection: " + cut);
-        assertTrue(store().find("cgt-slow-body").isEmpty(), "nothing half read is registered");
+        assertTrue(store().find(taskId("cgt-slow-body")).isEmpty(), "nothing half read is registered");
     }
 
     @Test
@@ -209,7 +210,7 @@ class HttpLimitsTest extends AppTestSupport {
             HttpResponse<String> posted = Http.post(port, "/tasks", "text/plain", "cgt-flood-posted\n");
             assertEquals(200, posted.statusCode(), posted.body());
             assertTrue((System.nanoTime() - asked) / 1_000_000 < 3_000, "answered promptly");
-            assertTrue(store().find("cgt-flood-posted").isPresent());
+            assertTrue(store().find(taskId("cgt-flood-posted")).isPresent());
             awaitResult(dropped);
 
             // Beyond jimeng.http.max-connections: closed as soon as accepted.
@@ -245,7 +246,7 @@ class HttpLimitsTest extends AppTestSupport {
         String post = exchange("POST /tasks HTTP/1.1\r\nHost: evil.example\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
                 + "Connection: close\r\n\r\ncgt-rebound\n");
         assertEquals("HTTP/1.1 403 Forbidden", statusLine(post), post);
-        assertTrue(store().find("cgt-rebound").isEmpty());
+        assertTrue(store().find(taskId("cgt-rebound")).isEmpty());
         for (String foreign : new String[] {"evil.example", "127.0.0.1.evil.example", "localhost.evil.example:80", "other.lan", "[fd00::6]"}) {
             assertEquals("HTTP/1.1 403 Forbidden", statusLine(get("/observe/health", foreign)), foreign);
         }

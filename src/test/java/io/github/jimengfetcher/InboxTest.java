@@ -19,6 +19,7 @@ import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,9 +69,9 @@ class InboxTest extends AppTestSupport {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> store().pendingCount() == 7);
         for (String id : List.of("cgt-a", "cgt-b", "cgt-c", "cgt-empty-file", "cgt-json-1", "cgt-json-2", "cgt-bom")) {
-            assertTrue(store().find(id).isPresent(), id);
+            assertTrue(store().find(taskId(id)).isPresent(), id);
         }
-        assertFalse(store().find("cgt-commented-out").isPresent());
+        assertFalse(store().find(taskId("cgt-commented-out")).isPresent());
         awaitInboxEmpty();
         try (Stream<Path> done = Files.list(app.inbox().resolve(".done"))) {
             assertEquals(4, done.count(), "every processed file is kept in inbox/.done");
@@ -87,8 +88,8 @@ class InboxTest extends AppTestSupport {
         app.drop("mixed.txt", "cgt-good-1\n../../etc/passwd\ncgt bad\ncgt-%2e%2e\nid?x=1\nid#frag\na\\b\nctl\u0007char\n..\n" + tooLong + "\ncgt-good-2\n");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
-        assertTrue(store().find("cgt-good-1").isPresent());
-        assertTrue(store().find("cgt-good-2").isPresent());
+        assertTrue(store().find(taskId("cgt-good-1")).isPresent());
+        assertTrue(store().find(taskId("cgt-good-2")).isPresent());
         assertEquals(2, store().pendingCount());
         JsonNode record = rejectionRecords().get(0);
         assertEquals("mixed.txt", record.path("source").asText());
@@ -170,7 +171,7 @@ class InboxTest extends AppTestSupport {
         awaitInboxEmpty();
         assertEquals(0, app.filesIn("rejected"), "no half line was ever read");
         for (String id : ids) {
-            assertTrue(store().find(id).isPresent(), id);
+            assertTrue(store().find(taskId(id)).isPresent(), id);
         }
     }
 
@@ -181,16 +182,16 @@ class InboxTest extends AppTestSupport {
 
         app.drop("lines.txt", "# a batch\ncgt-lines-a\r\ncgt-lines-b\n");
         // Far sooner than the settle time: the file's lines are whole.
-        await().atMost(Duration.ofSeconds(4)).until(() -> store().find("cgt-lines-a").isPresent()
-                && store().find("cgt-lines-b").isPresent());
+        await().atMost(Duration.ofSeconds(4)).until(() -> store().find(taskId("cgt-lines-a")).isPresent()
+                && store().find(taskId("cgt-lines-b")).isPresent());
 
         // A last line without its line end, and a JSON document whose last line is not a whole
         // document: both may be half-written, so neither is read before it has not changed for the settle time.
         app.drop("partial.txt", "cgt-no-line-end");
         app.drop("doc.txt", "{\"task_ids\": [\n  \"cgt-json\"\n]}\n");
         long dropped = System.currentTimeMillis();
-        await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-no-line-end").isPresent()
-                && store().find("cgt-json").isPresent());
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-no-line-end")).isPresent()
+                && store().find(taskId("cgt-json")).isPresent());
         assertTrue(System.currentTimeMillis() - dropped >= 4_500, "read only once settled");
         awaitInboxEmpty();
         assertEquals(0, app.filesIn("rejected"));
@@ -208,8 +209,8 @@ class InboxTest extends AppTestSupport {
         app.drop("real.txt", "cgt-real\n");
         pendingForever("cgt-real");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-real").isPresent());
-        assertFalse(store().find("cgt-should-not-register").isPresent());
+        await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-real")).isPresent());
+        assertFalse(store().find(taskId("cgt-should-not-register")).isPresent());
         for (String name : List.of(".hidden", "upload.tmp", "video.part", "notes.txt~", "file.crdownload")) {
             assertTrue(Files.exists(app.inbox().resolve(name)), name + " stays in the inbox");
         }
@@ -258,7 +259,7 @@ class InboxTest extends AppTestSupport {
             try (OutputStream out = Files.newOutputStream(app.inbox().resolve("submitted.txt"))) {
                 out.write("cgt-first\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-first").isPresent()
+                await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-first")).isPresent()
                         && doneFiles().stream().anyMatch(f -> f.getFileName().toString().endsWith("-submitted.txt")));
 
                 out.write("cgt-appended\n".getBytes(StandardCharsets.UTF_8));
@@ -286,10 +287,10 @@ class InboxTest extends AppTestSupport {
             Thread.sleep(300);
             out.write("-two-pieces\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-second-in-two-pieces").isPresent());
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-second-in-two-pieces")).isPresent());
         }
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> app.filesIn("rejected") == 0);
-        assertFalse(store().find("cgt-second-in").isPresent());
+        assertFalse(store().find(taskId("cgt-second-in")).isPresent());
         assertEquals(2, store().pendingCount());
     }
 
@@ -319,8 +320,8 @@ class InboxTest extends AppTestSupport {
         app.drop("ids.txt", ".hidden\ncgt-visible\n");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
-        assertTrue(store().find("cgt-visible").isPresent());
-        assertFalse(store().find(".hidden").isPresent());
+        assertTrue(store().find(taskId("cgt-visible")).isPresent());
+        assertEquals(1, store().pendingCount(), "only the visible id is registered: no TaskId can even be made of '.hidden'");
         JsonNode rejected = rejectionRecords().get(0).path("rejected").get(0);
         assertEquals(".hidden", rejected.path("text").asText());
         assertTrue(rejected.path("reason").asText().contains("may not start with '.'"), rejected.toString());
@@ -351,8 +352,8 @@ class InboxTest extends AppTestSupport {
         app.drop("mixed.jsonl", "{\"task_id\":\"cgt-m-1\"}\n{\"task_id\": oops}\n{\"task_id\":\"cgt-m-3\"}\n{\"task_id\":\"cgt-m-4\"");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
-        assertTrue(store().find("cgt-m-1").isPresent());
-        assertTrue(store().find("cgt-m-3").isPresent());
+        assertTrue(store().find(taskId("cgt-m-1")).isPresent());
+        assertTrue(store().find(taskId("cgt-m-3")).isPresent());
         assertEquals(2, store().pendingCount());
         JsonNode record = rejectionRecords().get(0);
         assertEquals(2, record.path("rejected_count").asInt(), record.toString());
@@ -376,12 +377,12 @@ class InboxTest extends AppTestSupport {
             out.flush();
             Files.move(writing, app.inbox().resolve("answers.jsonl"));
             // Far sooner than the settle time: the file's lines are whole documents.
-            await().atMost(Duration.ofSeconds(4)).until(() -> store().find("cgt-json-first").isPresent()
+            await().atMost(Duration.ofSeconds(4)).until(() -> store().find(taskId("cgt-json-first")).isPresent()
                     && doneFiles().stream().anyMatch(f -> f.getFileName().toString().endsWith("-answers.jsonl")));
 
             out.write("{\"code\":\"success\",\"data\":{\"task_id\":\"cgt-json-appended\"}}\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-json-appended").isPresent());
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-json-appended")).isPresent());
         }
         assertEquals(0, app.filesIn("rejected"));
         assertEquals(2, store().pendingCount());
@@ -396,7 +397,7 @@ class InboxTest extends AppTestSupport {
             app.drop("many.txt", "bad!id\n".repeat(250) + "cgt-among-many\n");
 
             await().atMost(Duration.ofSeconds(15)).until(() -> app.filesIn("rejected") == 1);
-            assertTrue(store().find("cgt-among-many").isPresent());
+            assertTrue(store().find(taskId("cgt-among-many")).isPresent());
             JsonNode record = rejectionRecords().get(0);
             assertEquals(250, record.path("rejected_count").asInt(), record.toString());
             assertEquals(100, record.path("rejected").size());

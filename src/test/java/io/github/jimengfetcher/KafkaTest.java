@@ -33,6 +33,7 @@ import io.github.jimengfetcher.support.KafkaBroker;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -177,7 +178,7 @@ class KafkaTest extends AppTestSupport {
         startApp(kafkaSettings(broker));
         broker.send(inboxTopic, "{\"task_id\": \"cgt-kafka-doc-1\"}\n{\"task_id\": \"cgt-kafka-doc-2\"}\n{\"task_id\": \"cgt-kafka-");
 
-        await().atMost(WAIT).until(() -> store().find("cgt-kafka-doc-1").isPresent() && store().find("cgt-kafka-doc-2").isPresent()
+        await().atMost(WAIT).until(() -> store().find(taskId("cgt-kafka-doc-1")).isPresent() && store().find(taskId("cgt-kafka-doc-2")).isPresent()
                 && app.filesIn("rejected") == 1);
         JsonNode record = JSON.readTree(app.output("rejected").resolve(rejectedName(0)).toFile());
         assertEquals(2, record.path("accepted_ids").asInt(), record.toString());

@@ -21,6 +21,7 @@ import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +61,7 @@ class LocalFaultsTest extends AppTestSupport {
                 for (int i = 0; i < ids.length; i++) {
                     api.answer(ids[i], Answer.json(FakeGateway.success(ids[i], api.video(ids[i] + ".mp4", videos[i]))));
                 }
-                await().atMost(WAIT).until(() -> Stream.of(ids).allMatch(id -> store().find(id).map(t -> t.faultStreak >= 2).orElse(false)));
+                await().atMost(WAIT).until(() -> Stream.of(ids).allMatch(id -> store().find(taskId(id)).map(t -> t.faultStreak >= 2).orElse(false)));
                 String health = Http.get(port, "/observe/health?exposureLevel=full").body();
                 assertTrue(health.contains("DOWN") && health.contains("jimeng.health.min-free-space"), health);
                 assertFalse(Files.exists(disk.resolve("output/failed")) && Files.list(disk.resolve("output/failed")).findAny().isPresent(),
@@ -203,7 +204,7 @@ class LocalFaultsTest extends AppTestSupport {
         api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
         startApp(Map.of("jimeng.fetch.interval", "1h"));
         app.drop("ids.txt", id);
-        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1 && store().find(id).map(t -> t.fetches == 1).orElse(false));
+        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1 && store().find(taskId(id)).map(t -> t.fetches == 1).orElse(false));
 
         startApp(Map.of("jimeng.fetch.interval", "300ms"));
 
@@ -276,7 +277,7 @@ class LocalFaultsTest extends AppTestSupport {
 
         await().atMost(WAIT).until(() -> Files.exists(app.work().resolve("tasks.journal")));
         startApp(Map.of());
-        assertTrue(store().find(id).isPresent(), "still pending after a restart");
+        assertTrue(store().find(taskId(id)).isPresent(), "still pending after a restart");
     }
 
     @Test
@@ -300,7 +301,7 @@ class LocalFaultsTest extends AppTestSupport {
             startApp(Map.of());
             assertEquals(2, log.count("unreadable entry quarantined"), log.all());
         }
-        assertTrue(store().find("cgt-kept").isPresent());
+        assertTrue(store().find(taskId("cgt-kept")).isPresent());
         await().atMost(WAIT).until(() -> !api.fetchesOf("cgt-kept").isEmpty());
     }
 

@@ -16,6 +16,7 @@ import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,12 +33,12 @@ class RestartTest extends AppTestSupport {
         startApp(Map.of("jimeng.fetch.task-timeout", "4s"));
         app.drop("ids.txt", id);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.fetchesOf(id).size() >= 2);
-        long registeredAt = store().find(id).orElseThrow().registeredAt;
+        long registeredAt = store().find(taskId(id)).orElseThrow().registeredAt;
         int fetchesBefore = api.fetchesOf(id).size();
 
         startApp(Map.of("jimeng.fetch.task-timeout", "4s"));
 
-        assertEquals(registeredAt, store().find(id).orElseThrow().registeredAt, "the deadline counts from the first registration");
+        assertEquals(registeredAt, store().find(taskId(id)).orElseThrow().registeredAt, "the deadline counts from the first registration");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.failure(id)));
         JsonNode failure = JSON.readTree(app.failure(id).toFile());
         assertEquals("timed_out", failure.path("reason_class").asText());
@@ -59,7 +60,7 @@ class RestartTest extends AppTestSupport {
         try (CapturedLog log = CapturedLog.capture()) {
             startApp(Map.of());
             assertEquals(1, store().pendingCount());
-            assertTrue(store().find("cgt-good").isPresent());
+            assertTrue(store().find(taskId("cgt-good")).isPresent());
             assertEquals(3, log.count("unreadable entry quarantined"), log.all());
         }
         List<String> quarantined = Files.readAllLines(root.resolve("work/quarantine/journal-entries.jsonl"));
@@ -95,8 +96,8 @@ class RestartTest extends AppTestSupport {
             assertEquals(1, log.count(failed + " RECORDED before a stop"), log.all());
             assertEquals(0, log.count(done + " DONE"), log.all());
         }
-        assertTrue(store().isFinished(done));
-        assertTrue(store().isFinished(failed));
+        assertTrue(store().isFinished(taskId(done)));
+        assertTrue(store().isFinished(taskId(failed)));
         assertEquals(List.of(), api.fetchesOf(failed), "nothing fetched again");
         assertEquals("{\"task_id\":\"written before the kill\"}", Files.readString(app.result(done)), "the record is left as it was");
     }
@@ -128,11 +129,11 @@ class RestartTest extends AppTestSupport {
 
         try (CapturedLog log = CapturedLog.capture()) {
             app.drop("ids.txt", id);
-            await().atMost(Duration.ofSeconds(15)).until(() -> store().find(id).map(t -> t.faultStreak >= 3).orElse(false));
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId(id)).map(t -> t.faultStreak >= 3).orElse(false));
             assertEquals(1, log.count(id + " cannot be completed now"), "logged once per episode: " + log.all());
         }
-        assertTrue(store().find(id).orElseThrow().lastError.startsWith("cannot write output"));
-        assertTrue(store().find(id).isPresent(), "still pending");
+        assertTrue(store().find(taskId(id)).orElseThrow().lastError.startsWith("cannot write output"));
+        assertTrue(store().find(taskId(id)).isPresent(), "still pending");
         assertEquals(0, app.filesIn("failed"), "nothing written off");
 
         Files.delete(results);

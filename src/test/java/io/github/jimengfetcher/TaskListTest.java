@@ -24,6 +24,7 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
+import static io.github.jimengfetcher.support.Ids.taskIds;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -227,10 +228,10 @@ class TaskListTest extends AppTestSupport {
                 ids.add(String.format("cgt-bulk-done-%05d", i));
                 ids.add(String.format("cgt-bulk-pending-%05d", i));
             }
-            store.register(ids);
+            store.register(taskIds(ids));
             String now = Instant.now().toString();
             for (Lease lease : store.claimDue(Task.Phase.FETCH, 2 * each, Duration.ofHours(1).toMillis())) {
-                String id = lease.task().id;
+                String id = lease.task().id.value();
                 if (id.startsWith("cgt-bulk-pending-")) {
                     store.release(lease);
                     continue;

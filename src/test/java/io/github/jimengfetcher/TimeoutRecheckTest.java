@@ -15,6 +15,7 @@ import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,6 +79,6 @@ class TimeoutRecheckTest extends AppTestSupport {
     }
 
     private boolean isRechecking(String id) {
-        return store().find(id).map(task -> task.timedOutAt != null).orElse(false);
+        return store().find(taskId(id)).map(task -> task.timedOutAt != null).orElse(false);
     }
 }

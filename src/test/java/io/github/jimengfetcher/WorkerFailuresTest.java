@@ -27,6 +27,7 @@ import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,11 +82,11 @@ class WorkerFailuresTest extends AppTestSupport {
         try (OutputStream out = Files.newOutputStream(app.inbox().resolve("submitted.txt"))) {
             out.write((first + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(first).isPresent());
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId(first)).isPresent());
             // What the first route does: lines appended after the read are registered.
             out.write((appended + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(appended).isPresent());
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId(appended)).isPresent());
         }
         // What the second route does: a folder in the inbox is recorded as not taken.
         Files.createDirectories(app.inbox().resolve("batch"));
@@ -146,7 +147,7 @@ class WorkerFailuresTest extends AppTestSupport {
             app.drop("ids.txt", id + "\n");
             await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> tries.get() >= 5);
             failing.set(false);
-            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(id).isPresent());
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId(id)).isPresent());
 
             List<String> warned = log.containing("inbox ids.txt not registered yet");
             assertEquals(1, warned.size(), log.all());

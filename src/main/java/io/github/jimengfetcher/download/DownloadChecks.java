@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.github.jimengfetcher.task.TaskId;
+
 /**
  * The checks on a transfer that has ended, before its video may be published: still the file
  * that was written, as long as announced, a whole MP4 ({@link Mp4Check}). A part that fails
@@ -21,7 +23,7 @@ final class DownloadChecks {
      * @param written       the bytes the transfer wrote in all (resumed ones included)
      * @param expectedTotal the video's length as the host announced it, -1 when it did not
      */
-    static Optional<DownloadResult> problem(String id, PartFile partFile, long written, long expectedTotal) throws IOException {
+    static Optional<DownloadResult> problem(TaskId id, PartFile partFile, long written, long expectedTotal) throws IOException {
         Path part = partFile.path();
         if (!Files.exists(part) || Files.size(part) != written) {
             partFile.delete();
@@ -53,7 +55,7 @@ final class DownloadChecks {
      *
      * @param total the total in the 416's Content-Range ("bytes *\/N"), or -1 when it names none
      */
-    static Optional<DownloadResult> nothingLeftToSend(String id, PartFile partFile, long offset, long total) throws IOException {
+    static Optional<DownloadResult> nothingLeftToSend(TaskId id, PartFile partFile, long offset, long total) throws IOException {
         boolean whole = offset > 0 && (total >= 0
                 ? total == offset
                 : Mp4Check.check(partFile.path()).verdict() == Mp4Check.Verdict.WHOLE);
@@ -65,7 +67,7 @@ final class DownloadChecks {
                 + " (HTTP 416" + (total >= 0 ? ", video is " + total + " bytes" : "") + "); starting over");
     }
 
-    private static Optional<DownloadResult> retry(String id, String detail) {
+    private static Optional<DownloadResult> retry(TaskId id, String detail) {
         return Optional.of(DownloadResult.of(DownloadResult.Outcome.RETRY, id, detail));
     }
 }

@@ -2,13 +2,15 @@ package io.github.jimengfetcher.download;
 
 import java.nio.file.Path;
 
+import io.github.jimengfetcher.task.TaskId;
+
 /**
  * How one download attempt ended. The download route decides on the outcome.
  *
  * @param file   the whole, verified video under jimeng.work.folder (COMPLETE only)
  * @param detail what happened, for logs and failure records
  */
-public record DownloadResult(Outcome outcome, String taskId, Path file, long bytes, String sha256, String detail) {
+public record DownloadResult(Outcome outcome, TaskId taskId, Path file, long bytes, String sha256, String detail) {
 
     public enum Outcome {
         /** Whole and an MP4: ready to publish. */
@@ -25,7 +27,7 @@ public record DownloadResult(Outcome outcome, String taskId, Path file, long byt
         STOPPED
     }
 
-    static DownloadResult of(Outcome outcome, String taskId, String detail) {
+    static DownloadResult of(Outcome outcome, TaskId taskId, String detail) {
         return new DownloadResult(outcome, taskId, null, 0, null, detail);
     }
 }

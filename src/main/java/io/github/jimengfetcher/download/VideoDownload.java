@@ -37,7 +37,7 @@ import org.apache.hc.core5.util.Timeout;
 
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.task.Lease;
-import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * Streams a video from the storage host to work/downloads/{id}.mp4.part, resuming
@@ -74,7 +74,7 @@ public class VideoDownload {
     private ExecutorService finishing;
     private final DownloadMetrics metrics = new DownloadMetrics();
     /** The transfer in flight for each task, with the epoch of the lease it runs under. */
-    private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+    private final Map<TaskId, Running> inFlight = new ConcurrentHashMap<>();
     /** The app stops: no transfer starts, and those cut off end as {@link DownloadResult.Outcome#STOPPED}. */
     private volatile boolean stopping;
 
@@ -137,12 +137,12 @@ public class VideoDownload {
         }
     }
 
-    Path partFile(String id) {
-        return folder.resolve(TaskIds.require(id) + ".mp4.part");
+    Path partFile(TaskId id) {
+        return folder.resolve(id + ".mp4.part");
     }
 
     /** Discards what is on disk for a task, e.g. once it failed for good. */
-    public void discard(@Variable("taskId") String id) throws IOException {
+    public void discard(@Variable("taskId") TaskId id) throws IOException {
         new PartFile(partFile(id)).delete();
     }
 
@@ -159,7 +159,7 @@ public class VideoDownload {
      * @param epoch the epoch of the task's lease: a transfer of an earlier lease of the task, still
      *              in flight (its lease ran out unrenewed), is stopped before this one touches the file
      */
-    private CompletableFuture<DownloadResult> transfer(String id, String url, long epoch) throws IOException {
+    private CompletableFuture<DownloadResult> transfer(TaskId id, String url, long epoch) throws IOException {
         if (stopping) {
             return CompletableFuture.completedFuture(DownloadResult.of(DownloadResult.Outcome.STOPPED, id, "not started: the app stops"));
         }

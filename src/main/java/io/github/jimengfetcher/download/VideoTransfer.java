@@ -22,6 +22,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.task.TaskId;
+
 /**
  * One download attempt: the storage host's answer and body handled on an I/O thread, each
  * chunk written to the part file before the next is read (no more than one network buffer in
@@ -38,7 +40,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
     record Limits(long maxSize, long stallTimeout, long minSpeed) {
     }
 
-    private final String id;
+    private final TaskId id;
     private final PartFile partFile;
     private final Path part;
     private final Limits limits;
@@ -56,7 +58,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
     private FutureCallback<VideoTransfer> done;
 
     /** @param finishing where the checksum is computed while the bytes arrive */
-    VideoTransfer(String id, PartFile part, long offset, Limits limits, Executor finishing, DownloadMetrics metrics) {
+    VideoTransfer(TaskId id, PartFile part, long offset, Limits limits, Executor finishing, DownloadMetrics metrics) {
         this.id = id;
         this.partFile = part;
         this.part = part.path();

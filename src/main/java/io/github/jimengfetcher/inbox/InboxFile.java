@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.jimengfetcher.task.TaskId;
+
 /**
  * What one inbox file holds: the valid task ids, in order and without repeats, how many pieces
  * of it were rejected, and the first {@link Rejections#KEPT} of those with the reason.
@@ -17,7 +19,7 @@ import java.util.Map;
  *                     byte offset they start at
  * @param rejectedCount how many pieces were rejected, of which rejections holds the first ones
  */
-public record InboxFile(String source, List<String> ids, List<Rejection> rejections, long linesEnd, long appendedFrom,
+public record InboxFile(String source, List<TaskId> ids, List<Rejection> rejections, long linesEnd, long appendedFrom,
                         int rejectedCount) {
 
     /** One rejected piece of input; line is 0 when the whole file was rejected. */
@@ -25,16 +27,16 @@ public record InboxFile(String source, List<String> ids, List<Rejection> rejecti
     }
 
     /** Every rejection kept. */
-    public InboxFile(String source, List<String> ids, List<Rejection> rejections, long linesEnd, long appendedFrom) {
+    public InboxFile(String source, List<TaskId> ids, List<Rejection> rejections, long linesEnd, long appendedFrom) {
         this(source, ids, rejections, linesEnd, appendedFrom, rejections.size());
     }
 
-    public InboxFile(String source, List<String> ids, Rejections rejections, long linesEnd, long appendedFrom) {
+    public InboxFile(String source, List<TaskId> ids, Rejections rejections, long linesEnd, long appendedFrom) {
         this(source, ids, rejections.kept(), linesEnd, appendedFrom, rejections.count());
     }
 
     /** A whole file whose appends are not followed. */
-    public InboxFile(String source, List<String> ids, List<Rejection> rejections) {
+    public InboxFile(String source, List<TaskId> ids, List<Rejection> rejections) {
         this(source, ids, rejections, -1, -1);
     }
 

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.jimengfetcher.task.TaskId;
+
 /**
  * Task ids handed in, whichever way they came: an inbox file (or lines appended to it, or an
  * entry the inbox does not take), the body of {@code POST /tasks}, or a record of the Kafka inbox
@@ -35,7 +37,7 @@ public record Submission(Kind kind, String name, Instant received, InboxFile rea
         return new Submission(kind, name, received, other, origin);
     }
 
-    public List<String> ids() {
+    public List<TaskId> ids() {
         return read.ids();
     }
 

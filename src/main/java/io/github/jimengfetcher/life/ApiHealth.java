@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.ApiFault;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * How the API is answering, as episodes: a fault is logged when its episode starts and when
@@ -30,7 +31,7 @@ public class ApiHealth {
     private long firstFaultSinceAnswer;
     private volatile boolean keyRefused;
     /** Tasks answered with HTTP 403 since the last answer. */
-    private final Set<String> forbiddenSinceAnswer = new HashSet<>();
+    private final Set<TaskId> forbiddenSinceAnswer = new HashSet<>();
 
     public void setStore(TaskStore store) {
         this.store = store;
@@ -53,7 +54,7 @@ public class ApiHealth {
     }
 
     /** A fault of a fetch of this task, noted before its fate is decided: a 403 counts towards a refused key. */
-    public synchronized void faultOf(String taskId, Throwable fault) {
+    public synchronized void faultOf(TaskId taskId, Throwable fault) {
         if (ApiFault.classify(fault) == ApiFault.FORBIDDEN) {
             forbiddenSinceAnswer.add(taskId);
         }

@@ -20,6 +20,7 @@ import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskPolicy;
 
 /**
@@ -37,7 +38,7 @@ public class DueWork {
     private final WorkSlots fetchSlots;
     private final WorkSlots downloadSlots;
     private final long claimWait;
-    private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    private final Map<TaskId, Lease> held = new ConcurrentHashMap<>();
     /** Every claim not yet given back, with its slot and the thread its exchange began on. */
     private final Map<Lease, Claim> claims = new ConcurrentHashMap<>();
     private Consumer<Lease> onLeaseLost = lease -> { };

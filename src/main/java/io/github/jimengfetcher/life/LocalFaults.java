@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskFailure;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * Tells a fault of this machine from a fault of this program. A full disk, an unwritable or
@@ -27,7 +28,7 @@ public class LocalFaults {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFaults.class);
 
     /** Bugs met per task, while it is retried. */
-    private final Map<String, Integer> bugs = new ConcurrentHashMap<>();
+    private final Map<TaskId, Integer> bugs = new ConcurrentHashMap<>();
 
     /** WAIT_FOR_MACHINE, or a bug: RETRY_LATER, FAIL (keeping the lease) when it hits the task for the third time. */
     public FaultDecision decide(Lease lease, Throwable fault) {
@@ -43,7 +44,7 @@ public class LocalFaults {
     }
 
     /** Counts a bug that hit the task: its stack trace is logged the first time; forgotten once the task fails of it. */
-    public void bugHit(String taskId, Throwable fault) {
+    public void bugHit(TaskId taskId, Throwable fault) {
         int tries = bugs.merge(taskId, 1, Integer::sum);
         if (tries == 1) {
             LOG.error("{} hit an internal error (tried again, at most {} times in all): {}", taskId, BUG_TRIES, fault.toString(), fault);

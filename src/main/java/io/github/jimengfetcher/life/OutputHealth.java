@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * Faults of this machine rather than of the API: a full disk, an unwritable output
@@ -24,7 +25,7 @@ public class OutputHealth {
     private static final Logger LOG = LoggerFactory.getLogger(OutputHealth.class);
 
     private TaskStore store;
-    private final Map<String, String> failingTasks = new HashMap<>();
+    private final Map<TaskId, String> failingTasks = new HashMap<>();
     private final Set<String> messagesLogged = new HashSet<>();
     private long faults;
 
@@ -33,7 +34,7 @@ public class OutputHealth {
     }
 
     /** A task cannot be completed now for this fault of the machine (it waits: see {@link LocalFaults}). */
-    public void fault(String taskId, Throwable fault) {
+    public void fault(TaskId taskId, Throwable fault) {
         String message = describe(fault);
         boolean log;
         synchronized (this) {
@@ -50,7 +51,7 @@ public class OutputHealth {
     }
 
     /** A task's record was written: its part of any fault episode is over. */
-    public void written(@Variable("taskId") String taskId) {
+    public void written(@Variable("taskId") TaskId taskId) {
         synchronized (this) {
             if (failingTasks.remove(taskId) == null || !failingTasks.isEmpty()) {
                 return;

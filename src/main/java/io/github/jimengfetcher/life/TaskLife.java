@@ -226,7 +226,7 @@ public class TaskLife {
         if (verdict == DurationRule.Verdict.LEARNED) {
             policy.durations().learn(task.kind, TaskPolicy.readyDuration(task));
         } else {
-            policy.durations().ignore(task.id, verdict);
+            policy.durations().ignore(task.id.value(), verdict);
         }
     }
 

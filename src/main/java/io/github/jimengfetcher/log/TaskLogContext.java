@@ -17,10 +17,9 @@ public final class TaskLogContext implements LogListener {
 
     @Override
     public String onLog(Exchange exchange, CamelLogger camelLogger, String message) {
-        String id = exchange.getVariable("taskId", String.class);
-        if (id == null) {
-            id = exchange.getMessage().getHeader("JimengTaskId", String.class);
-        }
+        // The variable holds a TaskId, whose text is the bare id; no type conversion on every log line.
+        Object variable = exchange.getVariable("taskId");
+        String id = variable != null ? variable.toString() : exchange.getMessage().getHeader("JimengTaskId", String.class);
         if (id == null) {
             MDC.remove(KEY);
         } else {

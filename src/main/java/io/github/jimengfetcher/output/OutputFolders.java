@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.store.FinishedRecords;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
@@ -126,13 +127,13 @@ public class OutputFolders implements FinishedRecords {
 
     /** A task is finished exactly when its result or failure record exists. */
     @Override
-    public boolean isFinished(String id) {
-        return Files.isRegularFile(resultFile(id)) || Files.isRegularFile(failureFile(id));
+    public boolean isFinished(TaskId id) {
+        return Files.isRegularFile(resultFile(id.value())) || Files.isRegularFile(failureFile(id.value()));
     }
 
     @Override
-    public boolean hasResult(String id) {
-        return Files.isRegularFile(resultFile(id));
+    public boolean hasResult(TaskId id) {
+        return Files.isRegularFile(resultFile(id.value()));
     }
 
     /**

@@ -51,7 +51,7 @@ public class OutputRecords {
      */
     public byte[] finished(@Variable("outcome") TaskState outcome, @Variable("lease") Lease lease,
                            @Variable("download") DownloadResult download, @Variable("failure") TaskFailure failure) throws IOException {
-        String id = lease.taskId();
+        String id = lease.taskId().value();
         folders.supersedeFailure(id);
         return outcome == TaskState.SUCCEEDED
                 ? write(folders.resultFile(id), "." + id, documents.success(lease, download))

@@ -1,5 +1,7 @@
 package io.github.jimengfetcher.store;
 
+import io.github.jimengfetcher.task.TaskId;
+
 /**
  * Where a task's end is written for users (the output folder): the store asks it whether a task's
  * record exists, since a record is written before the store hears of the finish (a stop in
@@ -8,8 +10,8 @@ package io.github.jimengfetcher.store;
 public interface FinishedRecords {
 
     /** The task's result record exists: it succeeded. */
-    boolean hasResult(String id);
+    boolean hasResult(TaskId id);
 
     /** The task's result or failure record exists. */
-    boolean isFinished(String id);
+    boolean isFinished(TaskId id);
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -25,7 +26,7 @@ import io.github.jimengfetcher.task.TaskState;
 public interface TaskStore {
 
     /** Registers new ids; ids pending or finished already are counted, not registered again. */
-    Registration register(List<String> ids);
+    Registration register(List<TaskId> ids);
 
     record Registration(int registered, int alreadyPending, int alreadyFinished) {
         public int duplicates() {
@@ -38,7 +39,7 @@ public interface TaskStore {
      * an explicit retry. A task that timed out and is only looked at late starts afresh too, unless
      * it is being looked at right now (leased). False, changing nothing, for any other pending task.
      */
-    boolean reopen(String id);
+    boolean reopen(TaskId id);
 
     /**
      * Leases up to max tasks of the phase that are due by the store's clock, earliest first:
@@ -104,10 +105,10 @@ public interface TaskStore {
     long leaseTimeMillis();
 
     /** A copy of the pending task, leased or not. */
-    Optional<Task> find(String id);
+    Optional<Task> find(TaskId id);
 
     /** Has the id finished (result or failure written), here or before? */
-    boolean isFinished(String id);
+    boolean isFinished(TaskId id);
 
     /** Copies of all pending tasks, for status pages. */
     List<Task> pendingTasks();
@@ -125,7 +126,7 @@ public interface TaskStore {
     }
 
     /** A task on a page: its id and state, and for a pending one a copy of it (null once finished). */
-    record ListedTask(String id, TaskState state, Task pending) {
+    record ListedTask(TaskId id, TaskState state, Task pending) {
     }
 
     int pendingCount();

@@ -11,7 +11,7 @@ package io.github.jimengfetcher.task;
  */
 public final class Lease {
 
-    private final String taskId;
+    private final TaskId taskId;
     private final String owner;
     private final long epoch;
     private final Task task;
@@ -26,7 +26,7 @@ public final class Lease {
         this.expiresAt = expiresAt;
     }
 
-    public String taskId() {
+    public TaskId taskId() {
         return taskId;
     }
 

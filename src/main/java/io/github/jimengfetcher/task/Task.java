@@ -11,7 +11,8 @@ public class Task {
 
     public enum Phase { FETCH, DOWNLOAD }
 
-    public String id;
+    /** Checked where it entered (TaskId.of); written to JSON as the plain string. */
+    public TaskId id;
     public Phase phase = Phase.FETCH;
     /** When the id was first registered (epoch ms); the task timeout counts from here, across restarts. */
     public long registeredAt;
@@ -60,7 +61,7 @@ public class Task {
     public Task() {
     }
 
-    public Task(String id, long now) {
+    public Task(TaskId id, long now) {
         this.id = id;
         this.registeredAt = now;
         this.nextAt = now;

@@ -38,7 +38,7 @@ public final class TaskIds {
         return null;
     }
 
-    /** Throws when the id is not valid; a guard for every place that builds a path or URL. */
+    /** Throws when the id is not valid: what {@link TaskId#of} checks, and a guard where a path is built from text. */
     public static String require(String id) {
         String problem = problemWith(id);
         if (problem != null) {

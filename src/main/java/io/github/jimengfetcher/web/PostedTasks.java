@@ -12,6 +12,7 @@ import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.inbox.Submission;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * Task ids sent with {@code POST /tasks}: read by the inbox's own rules ({@link InboxFileReader}),
@@ -65,7 +66,7 @@ public class PostedTasks {
     }
 
     /** Which of the ids the store knows already (pending or finished), asked before they are registered. */
-    public List<String> known(Submission posted) {
+    public List<TaskId> known(Submission posted) {
         return posted.ids().stream().filter(id -> store.find(id).isPresent() || store.isFinished(id)).toList();
     }
 
@@ -74,12 +75,12 @@ public class PostedTasks {
      * "rejected_count": n, "rejected_left_out": m}; rejected holds the first rejections only, and an
      * id is in one list alone.
      */
-    public Map<String, Object> answer(Submission submission, List<String> known) {
+    public Map<String, Object> answer(Submission submission, List<TaskId> known) {
         InboxFile posted = submission.read();
         Map<String, Object> answer = new LinkedHashMap<>();
-        java.util.Set<String> knownIds = new java.util.HashSet<>(known);
-        answer.put("registered", posted.ids().stream().filter(id -> !knownIds.contains(id)).toList());
-        answer.put("known", known);
+        java.util.Set<TaskId> knownIds = new java.util.HashSet<>(known);
+        answer.put("registered", posted.ids().stream().filter(id -> !knownIds.contains(id)).map(TaskId::value).toList());
+        answer.put("known", known.stream().map(TaskId::value).toList());
         answer.put("rejected", posted.rejections().stream().map(r -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("text", r.text());

@@ -161,7 +161,7 @@ public class TaskBoard {
         Task task = listed.pending();
         boolean downloading = task.phase == Task.Phase.DOWNLOAD;
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", task.id);
+        entry.put("id", task.id.value());
         entry.put("state", listed.state().wireName());
         entry.put("status", task.status == null ? "REGISTERED" : task.status);
         // The API says 100% once the video exists; the download has not reached it yet.
@@ -188,7 +188,7 @@ public class TaskBoard {
         if (task.timedOutAt != null) {
             // Failed (timed out, its failure record written) and still looked at now and then, late.
             entry.put("rechecking", true);
-            facts.record(task.id, false).ifPresent(record -> {
+            facts.record(task.id.value(), false).ifPresent(record -> {
                 entry.put("reason_class", record.reasonClass());
                 entry.put("reason", record.reason());
             });
@@ -198,9 +198,9 @@ public class TaskBoard {
 
     private Map<String, Object> finishedEntry(TaskStore.ListedTask listed, long now) {
         boolean succeeded = listed.state() == TaskState.SUCCEEDED;
-        FinishedTask record = facts.record(listed.id(), succeeded).orElse(null);
+        FinishedTask record = facts.record(listed.id().value(), succeeded).orElse(null);
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", listed.id());
+        entry.put("id", listed.id().value());
         entry.put("state", listed.state().wireName());
         entry.put("status", succeeded ? "SUCCESS" : "FAILED");
         entry.put("progress", succeeded ? "100%" : "");
@@ -215,11 +215,11 @@ public class TaskBoard {
         entry.put("finished_at", record == null ? null : record.finishedAt().toString());
         entry.put("duration_seconds", record == null || record.duration() == null ? null : record.duration().toSeconds());
         if (succeeded) {
-            FinishedFacts.Video video = facts.video(listed.id());
-            entry.put("video_url", video == null ? null : "/videos/" + listed.id() + ".mp4");
+            FinishedFacts.Video video = facts.video(listed.id().value());
+            entry.put("video_url", video == null ? null : "/videos/" + listed.id().value() + ".mp4");
             entry.put("video_bytes", video == null ? null : video.bytes());
             entry.put("video_seconds", video == null || video.duration() == null ? null : video.duration().toMillis() / 1000.0);
-            entry.put("poster_url", video == null || posters == null ? null : posters.urlOf(listed.id()));
+            entry.put("poster_url", video == null || posters == null ? null : posters.urlOf(listed.id().value()));
         } else {
             entry.put("reason_class", record == null ? null : record.reasonClass());
             entry.put("reason", record == null ? null : record.reason());

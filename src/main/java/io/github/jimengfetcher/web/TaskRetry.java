@@ -18,7 +18,7 @@ import io.github.jimengfetcher.inbox.Submission;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
-import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * Whether a task may be fetched again, and if so starts it afresh: the one behaviour behind
@@ -88,30 +88,36 @@ public class TaskRetry {
 
     /** Retries the task if it failed (or succeeded but lost its video); says why not otherwise. */
     public synchronized Result retry(String id) throws IOException {
-        String problem = TaskIds.problemWith(id);
-        if (problem != null) {
-            return new Result(id, Outcome.INVALID, problem);
+        TaskId valid;
+        try {
+            valid = TaskId.of(id);
+        } catch (IllegalArgumentException invalid) {
+            return new Result(id, Outcome.INVALID, invalid.getMessage());
         }
+        return retryValid(valid);
+    }
+
+    private synchronized Result retryValid(TaskId id) throws IOException {
         Optional<Task> pending = store.find(id);
         if (pending.isPresent() && pending.get().timedOutAt == null) {
-            return new Result(id, Outcome.PENDING, "the task is still pending: it has not failed");
+            return new Result(id.value(), Outcome.PENDING, "the task is still pending: it has not failed");
         }
         if (pending.isPresent() && isHeld(pending.get())) {
             return held(id);
         }
         if (outputs.hasResult(id)) {
-            if (Files.isRegularFile(outputs.videoFile(id))) {
-                return new Result(id, Outcome.SUCCEEDED, "the task succeeded and its video is in output/videos: nothing to retry");
+            if (Files.isRegularFile(outputs.videoFile(id.value()))) {
+                return new Result(id.value(), Outcome.SUCCEEDED, "the task succeeded and its video is in output/videos: nothing to retry");
             }
             if (pending.isPresent()) {
-                return new Result(id, Outcome.PENDING, "the task's late success is being published right now");
+                return new Result(id.value(), Outcome.PENDING, "the task's late success is being published right now");
             }
-            return reopen(id, outputs.resultFile(id), Outcome.DOWNLOAD_AGAIN, "its video was gone from output/videos, so it is downloaded again; its result record is now");
+            return reopen(id, outputs.resultFile(id.value()), Outcome.DOWNLOAD_AGAIN, "its video was gone from output/videos, so it is downloaded again; its result record is now");
         }
-        if (Files.exists(outputs.failureFile(id)) || pending.isPresent() || store.isFinished(id)) {
-            return reopen(id, outputs.failureFile(id), Outcome.RETRIED, "its failure record is now");
+        if (Files.exists(outputs.failureFile(id.value())) || pending.isPresent() || store.isFinished(id)) {
+            return reopen(id, outputs.failureFile(id.value()), Outcome.RETRIED, "its failure record is now");
         }
-        return new Result(id, Outcome.UNKNOWN, "no such task: it was never registered here");
+        return new Result(id.value(), Outcome.UNKNOWN, "no such task: it was never registered here");
     }
 
     /**
@@ -120,22 +126,22 @@ public class TaskRetry {
      */
     public Submission retryAll(Submission submission) throws IOException {
         InboxFile file = submission.read();
-        List<String> retried = new ArrayList<>();
+        List<TaskId> retried = new ArrayList<>();
         Rejections rejections = new Rejections();
         rejections.addAll(file);
-        for (String id : file.ids()) {
-            Result result = retry(id);
+        for (TaskId id : file.ids()) {
+            Result result = retryValid(id);
             if (result.retried()) {
                 retried.add(id);
             } else {
-                rejections.add(new InboxFile.Rejection(0, id, result.reason()));
+                rejections.add(new InboxFile.Rejection(0, id.value(), result.reason()));
             }
         }
         return submission.withRead(new InboxFile(file.source(), retried, rejections, file.linesEnd(), file.appendedFrom()));
     }
 
-    private Result reopen(String id, Path record, Outcome outcome, String movedSaying) throws IOException {
-        Path setAside = outputs.setAside(record, id);
+    private Result reopen(TaskId id, Path record, Outcome outcome, String movedSaying) throws IOException {
+        Path setAside = outputs.setAside(record, id.value());
         boolean reopened;
         try {
             reopened = store.reopen(id);
@@ -148,14 +154,14 @@ public class TaskRetry {
             return held(id);
         }
         LOG.info("{} retried: pending again with a new deadline{}", id, setAside == null ? "" : "; " + movedSaying + " " + setAside);
-        return new Result(id, outcome, null);
+        return new Result(id.value(), outcome, null);
     }
 
     private boolean isHeld(Task task) {
         return task.leaseOwner != null && task.leaseUntil > store.now();
     }
 
-    private static Result held(String id) {
-        return new Result(id, Outcome.HELD, "the task timed out and is being looked at again right now: try again in a moment");
+    private static Result held(TaskId id) {
+        return new Result(id.value(), Outcome.HELD, "the task timed out and is being looked at again right now: try again in a moment");
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.support.Videos;
+import io.github.jimengfetcher.task.TaskId;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The checks on a finished transfer, on real part files. */
 class DownloadChecksTest {
 
+    private static final TaskId ID = TaskId.of("cgt-1");
     private static final byte[] VIDEO = Videos.mp4(40_000, 3);
 
     @TempDir
@@ -37,14 +39,14 @@ class DownloadChecksTest {
     @Test
     void aWholeVideoAsLongAsAnnouncedPasses() throws Exception {
         onDisk(VIDEO);
-        assertEquals(Optional.empty(), DownloadChecks.problem("cgt-1", part, VIDEO.length, VIDEO.length));
-        assertEquals(Optional.empty(), DownloadChecks.problem("cgt-1", part, VIDEO.length, -1), "no length announced");
+        assertEquals(Optional.empty(), DownloadChecks.problem(ID, part, VIDEO.length, VIDEO.length));
+        assertEquals(Optional.empty(), DownloadChecks.problem(ID, part, VIDEO.length, -1), "no length announced");
     }
 
     @Test
     void aShortTransferIsRetriedWithItsBytesKept() throws Exception {
         onDisk(Arrays.copyOf(VIDEO, 10_000));
-        DownloadResult result = DownloadChecks.problem("cgt-1", part, 10_000, VIDEO.length).orElseThrow();
+        DownloadResult result = DownloadChecks.problem(ID, part, 10_000, VIDEO.length).orElseThrow();
         assertEquals(DownloadResult.Outcome.RETRY, result.outcome());
         assertEquals("transfer cut short: 10000 of 40000 bytes", result.detail());
         assertTrue(Files.exists(part.path()), "the next attempt resumes from these bytes");
@@ -53,7 +55,7 @@ class DownloadChecksTest {
     @Test
     void aCutShortVideoWithoutAnnouncedLengthIsRetriedNotRefused() throws Exception {
         onDisk(Arrays.copyOf(VIDEO, 10_000));
-        DownloadResult result = DownloadChecks.problem("cgt-1", part, 10_000, -1).orElseThrow();
+        DownloadResult result = DownloadChecks.problem(ID, part, 10_000, -1).orElseThrow();
         assertEquals(DownloadResult.Outcome.RETRY, result.outcome());
         assertTrue(result.detail().startsWith("transfer ended before the video did: "), result.detail());
         assertTrue(Files.exists(part.path()));
@@ -62,7 +64,7 @@ class DownloadChecksTest {
     @Test
     void aPartChangedOnDiskStartsOver() throws Exception {
         onDisk(VIDEO);
-        DownloadResult result = DownloadChecks.problem("cgt-1", part, VIDEO.length - 1, VIDEO.length).orElseThrow();
+        DownloadResult result = DownloadChecks.problem(ID, part, VIDEO.length - 1, VIDEO.length).orElseThrow();
         assertEquals(DownloadResult.Outcome.RETRY, result.outcome());
         assertFalse(Files.exists(part.path()));
         assertFalse(part.announcedTotal().isPresent(), "its remembered total goes with it");
@@ -72,7 +74,7 @@ class DownloadChecksTest {
     void somethingThatIsNotAnMp4IsRefusedAndDeleted() throws Exception {
         byte[] page = Videos.html("x".repeat(1000));
         onDisk(page);
-        DownloadResult result = DownloadChecks.problem("cgt-1", part, page.length, page.length).orElseThrow();
+        DownloadResult result = DownloadChecks.problem(ID, part, page.length, page.length).orElseThrow();
         assertEquals(DownloadResult.Outcome.NOT_VIDEO, result.outcome());
         assertFalse(Files.exists(part.path()));
     }
@@ -80,8 +82,8 @@ class DownloadChecksTest {
     @Test
     void a416OnAWholePartMeansTheDownloadIsDone() throws Exception {
         onDisk(VIDEO);
-        assertEquals(Optional.empty(), DownloadChecks.nothingLeftToSend("cgt-1", part, VIDEO.length, VIDEO.length));
-        assertEquals(Optional.empty(), DownloadChecks.nothingLeftToSend("cgt-1", part, VIDEO.length, -1),
+        assertEquals(Optional.empty(), DownloadChecks.nothingLeftToSend(ID, part, VIDEO.length, VIDEO.length));
+        assertEquals(Optional.empty(), DownloadChecks.nothingLeftToSend(ID, part, VIDEO.length, -1),
                 "no total in the 416: the part is a whole MP4");
         assertTrue(Files.exists(part.path()));
     }
@@ -89,7 +91,7 @@ class DownloadChecksTest {
     @Test
     void a416OnAPartOfAnotherLengthStartsOver() throws Exception {
         onDisk(Arrays.copyOf(VIDEO, 10_000));
-        DownloadResult result = DownloadChecks.nothingLeftToSend("cgt-1", part, 10_000, VIDEO.length).orElseThrow();
+        DownloadResult result = DownloadChecks.nothingLeftToSend(ID, part, 10_000, VIDEO.length).orElseThrow();
         assertEquals(DownloadResult.Outcome.RETRY, result.outcome());
         assertEquals("storage host refused to resume at byte 10000 (HTTP 416, video is 40000 bytes); starting over", result.detail());
         assertFalse(Files.exists(part.path()));
@@ -98,7 +100,7 @@ class DownloadChecksTest {
     @Test
     void a416WithoutTotalOnACutShortPartStartsOver() throws Exception {
         onDisk(Arrays.copyOf(VIDEO, 10_000));
-        DownloadResult result = DownloadChecks.nothingLeftToSend("cgt-1", part, 10_000, -1).orElseThrow();
+        DownloadResult result = DownloadChecks.nothingLeftToSend(ID, part, 10_000, -1).orElseThrow();
         assertEquals("storage host refused to resume at byte 10000 (HTTP 416); starting over", result.detail());
         assertFalse(Files.exists(part.path()));
     }

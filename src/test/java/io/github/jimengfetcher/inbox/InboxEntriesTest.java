@@ -18,6 +18,7 @@ import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.FakeGateway;
 
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,7 +72,7 @@ class InboxEntriesTest extends AppTestSupport {
 
             app.drop("ids.txt", "cgt-after-the-pipe\n");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> store().find("cgt-after-the-pipe").isPresent());
+            await().atMost(Duration.ofSeconds(10)).until(() -> store().find(taskId("cgt-after-the-pipe")).isPresent());
             awaitRecordedOnce("pipe");
             assertTrue(reasonFor("pipe").contains("a named pipe"), reasonFor("pipe"));
             assertTrue(Files.readAttributes(pipe, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther(),
@@ -91,11 +92,11 @@ class InboxEntriesTest extends AppTestSupport {
                     .directory(app.inbox().toFile()).start().waitFor());
             app.drop("ids.txt", "cgt-after-the-bad-name\n");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> store().find("cgt-after-the-bad-name").isPresent());
+            await().atMost(Duration.ofSeconds(10)).until(() -> store().find(taskId("cgt-after-the-bad-name")).isPresent());
             String source = "\ufffd\ufffd.txt";
             awaitRecordedOnce(source);
             assertTrue(reasonFor(source).contains("its name is not valid"), reasonFor(source));
-            assertFalse(store().find("cgt-in-a-bad-name").isPresent());
+            assertFalse(store().find(taskId("cgt-in-a-bad-name")).isPresent());
             try (Stream<Path> entries = Files.list(app.inbox())) {
                 assertEquals(1, entries.filter(f -> f.getFileName().toString().equals(source)).count(), "the file is left where it is");
             }
@@ -113,7 +114,7 @@ class InboxEntriesTest extends AppTestSupport {
 
         awaitRecordedOnce("link.txt");
         assertTrue(reasonFor("link.txt").contains("symbolic link"), reasonFor("link.txt"));
-        assertFalse(store().find("cgt-from-outside").isPresent());
+        assertFalse(store().find(taskId("cgt-from-outside")).isPresent());
         assertTrue(Files.isSymbolicLink(link), "the link stays");
         assertEquals("cgt-from-outside\n", Files.readString(outside), "the target is untouched");
         try (Stream<Path> rejected = Files.list(app.output("rejected"))) {
@@ -132,7 +133,7 @@ class InboxEntriesTest extends AppTestSupport {
         awaitRecordedOnce("batch-2");
         assertTrue(reasonFor("batch-2").contains("a folder"), reasonFor("batch-2"));
         assertTrue(Files.exists(folder.resolve("ids.txt")));
-        assertFalse(store().find("cgt-in-a-folder").isPresent());
+        assertFalse(store().find(taskId("cgt-in-a-folder")).isPresent());
 
         // Restarted: reported once more, under the same name (the folder's own time), so still one record.
         Path record;
@@ -168,7 +169,7 @@ class InboxEntriesTest extends AppTestSupport {
             startApp(Map.of());
             app.drop(name, "cgt-long-name\nnot an id\n");
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-long-name").isPresent()
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-long-name")).isPresent()
                     && !Files.exists(app.inbox().resolve(name)));
             List<Path> done;
             try (Stream<Path> files = Files.list(app.inbox().resolve(".done"))) {
@@ -198,7 +199,7 @@ class InboxEntriesTest extends AppTestSupport {
             Path tmp = Files.writeString(app.inbox().resolve(".incoming"), "cgt-longest-name\n");
             Files.move(tmp, app.inbox().resolve(name));
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> store().find("cgt-longest-name").isPresent()
+            await().atMost(Duration.ofSeconds(15)).until(() -> store().find(taskId("cgt-longest-name")).isPresent()
                     && !Files.exists(app.inbox().resolve(name)));
             assertEquals(0, log.lines().stream().filter(l -> l.startsWith("ERROR") || l.startsWith("WARN")).count(), log.all());
         }

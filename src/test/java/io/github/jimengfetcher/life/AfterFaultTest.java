@@ -25,6 +25,8 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 
+import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -103,13 +105,13 @@ class AfterFaultTest {
         assertEquals("API refused the key (HTTP 401)", decision.detail());
         assertTrue(health.isKeyRefused());
         assertTrue(store.fetchesPausedUntil() > clock.get());
-        assertFalse(store.isFinished("cgt-401"));
+        assertFalse(store.isFinished(taskId("cgt-401")));
     }
 
     @Test
     void a403OfOneTaskWhileTheApiAnswersOthersFailsItTheThirdTime() {
         // The store's clock is an hour behind: the API answered after each of this task's refusals.
-        store.register(List.of("cgt-403", "cgt-other-1", "cgt-other-2"));
+        store.register(taskIds("cgt-403", "cgt-other-1", "cgt-other-2"));
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-403"), forbidden()).fate());
         FaultDecision second = decideAndApply(claim("cgt-403"), forbidden());
         assertEquals(Fate.RETRY_LATER, second.fate());
@@ -126,7 +128,7 @@ class AfterFaultTest {
     void a403ForEveryTaskIsARefusedKeyAndFailsNone() {
         // The store's clock is an hour ahead: nothing was answered since these refusals.
         clock.set(System.currentTimeMillis() + 3_600_000);
-        store.register(List.of("cgt-a", "cgt-b", "cgt-c"));
+        store.register(taskIds("cgt-a", "cgt-b", "cgt-c"));
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-a"), forbidden()).fate());
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-b"), forbidden()).fate());
         FaultDecision third = decideAndApply(claim("cgt-c"), forbidden());
@@ -194,7 +196,7 @@ class AfterFaultTest {
         assertEquals(Tally.NONE, serverError.tally());
         assertEquals("HTTP 503 from the API", serverError.detail());
         assertEquals("HTTP 503 from the API", serverError.episode());
-        assertEquals(1, store.find("cgt-5xx").orElseThrow().faultStreak);
+        assertEquals(1, store.find(taskId("cgt-5xx")).orElseThrow().faultStreak);
 
         FaultDecision timeout = decideAndApply(claim("cgt-5xx"), new SocketTimeoutException("Read timed out"));
         assertEquals(Fate.RETRY_LATER, timeout.fate());
@@ -225,7 +227,7 @@ class AfterFaultTest {
     void aFaultOfThisMachineWaitsAndABugFailsTheTaskTheThirdTime() {
         FaultDecision disk = decideAndApply(claim("cgt-local"), new IOException("No space left on device"));
         assertEquals(Fate.WAIT_FOR_MACHINE, disk.fate());
-        assertTrue(store.find("cgt-local").orElseThrow().lastError.contains("No space left"));
+        assertTrue(store.find(taskId("cgt-local")).orElseThrow().lastError.contains("No space left"));
 
         IllegalStateException bug = new IllegalStateException("broken");
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-local"), bug).fate());
@@ -236,7 +238,7 @@ class AfterFaultTest {
 
     @Test
     void decidingChangesNothing() {
-        store.register(List.of("cgt-still", "cgt-other"));
+        store.register(taskIds("cgt-still", "cgt-other"));
         Lease lease = claim("cgt-still");
         for (Throwable fault : List.of(forbidden(), http(401, "", Map.of()), http(429, "", Map.of("Retry-After", "5")),
                 http(400, NOT_FOUND_BODY, Map.of()), new IllegalStateException("bug"))) {
@@ -257,7 +259,7 @@ class AfterFaultTest {
         AfterDownload afterDownload = new AfterDownload(policy);
         for (String status : List.of("403", "404")) {
             String id = "cgt-url-" + status;
-            DownloadResult refused = new DownloadResult(DownloadResult.Outcome.URL_REFUSED, id, null, 0, null,
+            DownloadResult refused = new DownloadResult(DownloadResult.Outcome.URL_REFUSED, taskId(id), null, 0, null,
                     "storage host answered HTTP " + status + " (signed URL expired?)");
             Lease lease = claim(id);
             assertEquals(DownloadDecision.REFRESH_URL, afterDownload.decide(lease, refused));
@@ -280,12 +282,12 @@ class AfterFaultTest {
     }
 
     private Lease claim(String id) {
-        if (store.find(id).isEmpty()) {
-            store.register(List.of(id));
+        if (store.find(taskId(id)).isEmpty()) {
+            store.register(taskIds(id));
         }
         clock.addAndGet(10_000); // past any backoff
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 10, 300).stream().filter(l -> {
-            if (l.taskId().equals(id)) {
+            if (l.taskId().value().equals(id)) {
                 return true;
             }
             store.release(l);

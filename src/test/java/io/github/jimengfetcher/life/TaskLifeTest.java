@@ -20,6 +20,8 @@ import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 
+import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -67,8 +69,8 @@ class TaskLifeTest {
     }
 
     private Lease claim(String id, Task.Phase phase) {
-        if (store.find(id).isEmpty()) {
-            store.register(List.of(id));
+        if (store.find(taskId(id)).isEmpty()) {
+            store.register(taskIds(id));
         }
         clock.addAndGet(10_000); // past any backoff
         List<Lease> leases = store.claimDue(phase, 1, INTERVAL);
@@ -91,7 +93,7 @@ class TaskLifeTest {
         assertFalse(tasks.recordAnswer(lease, answer("IN_PROGRESS", "10%")), "nothing changed");
         long answeredAt = clock.get();
         tasks.scheduleNextFetch(lease);
-        Task task = store.find("cgt-wait").orElseThrow();
+        Task task = store.find(taskId("cgt-wait")).orElseThrow();
         assertEquals(answeredAt + INTERVAL, task.nextAt);
         assertEquals(2, task.fetches);
         assertEquals("IN_PROGRESS", task.status);
@@ -102,18 +104,18 @@ class TaskLifeTest {
     void faultsBackOffExponentiallyAndAnAnswerResetsTheStreak() {
         Lease lease = claim("cgt-fault", Task.Phase.FETCH);
         faults.retryLater(lease, "HTTP 503 from the API");
-        Task task = store.find("cgt-fault").orElseThrow();
+        Task task = store.find(taskId("cgt-fault")).orElseThrow();
         assertEquals(1, task.faultStreak);
         assertEquals("HTTP 503 from the API", task.lastError);
         assertTrue(task.nextAt >= clock.get() + 100 && task.nextAt <= clock.get() + 200, "half to all of the first delay");
         lease = claim("cgt-fault", Task.Phase.FETCH);
         faults.retryLater(lease, "HTTP 503 from the API");
-        assertTrue(store.find("cgt-fault").orElseThrow().nextAt >= clock.get() + 200, "doubled");
+        assertTrue(store.find(taskId("cgt-fault")).orElseThrow().nextAt >= clock.get() + 200, "doubled");
         lease = claim("cgt-fault", Task.Phase.FETCH);
         tasks.recordAnswer(lease, answer("QUEUED", ""));
         tasks.scheduleNextFetch(lease);
-        assertEquals(0, store.find("cgt-fault").orElseThrow().faultStreak);
-        assertNull(store.find("cgt-fault").orElseThrow().lastError);
+        assertEquals(0, store.find(taskId("cgt-fault")).orElseThrow().faultStreak);
+        assertNull(store.find(taskId("cgt-fault")).orElseThrow().lastError);
     }
 
     @Test
@@ -121,7 +123,7 @@ class TaskLifeTest {
         Lease lease = claim("cgt-done", Task.Phase.FETCH);
         tasks.finish(lease);
         faults.retryLater(lease, "a fault in a step after the finish");
-        assertTrue(store.isFinished("cgt-done"));
+        assertTrue(store.isFinished(taskId("cgt-done")));
     }
 
     @Test
@@ -129,7 +131,7 @@ class TaskLifeTest {
         Lease lease = claim("cgt-limited", Task.Phase.FETCH);
         faults.pauseFetches(lease, 60_000, "rate limited by the API (HTTP 429)");
         assertEquals(clock.get() + 60_000, store.fetchesPausedUntil());
-        Task task = store.find("cgt-limited").orElseThrow();
+        Task task = store.find(taskId("cgt-limited")).orElseThrow();
         assertTrue(task.nextAt <= clock.get(), "due the moment the pause ends");
         assertEquals("rate limited by the API (HTTP 429)", task.lastError);
     }
@@ -153,8 +155,8 @@ class TaskLifeTest {
     @Test
     void aSuccessMovesTheTaskToItsDownloadAndUrlRefreshesAndAttemptsAreBounded() {
         AfterDownload after = new AfterDownload(policy);
-        DownloadResult refused = new DownloadResult(DownloadResult.Outcome.URL_REFUSED, "cgt-url", null, 0, null, "HTTP 403");
-        DownloadResult cut = new DownloadResult(DownloadResult.Outcome.RETRY, "cgt-url", null, 0, null, "cut short");
+        DownloadResult refused = new DownloadResult(DownloadResult.Outcome.URL_REFUSED, taskId("cgt-url"), null, 0, null, "HTTP 403");
+        DownloadResult cut = new DownloadResult(DownloadResult.Outcome.RETRY, taskId("cgt-url"), null, 0, null, "cut short");
         Lease lease = claim("cgt-url", Task.Phase.FETCH);
         tasks.startDownload(lease, success("https://storage.example.com/a.mp4"));
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, INTERVAL).isEmpty());
@@ -162,7 +164,7 @@ class TaskLifeTest {
         assertEquals("https://storage.example.com/a.mp4", lease.videoUrl());
         assertEquals(DownloadDecision.REFRESH_URL, after.decide(lease, refused));
         tasks.refreshVideoUrl(lease, "HTTP 403");
-        assertEquals(Task.Phase.FETCH, store.find("cgt-url").orElseThrow().phase);
+        assertEquals(Task.Phase.FETCH, store.find(taskId("cgt-url")).orElseThrow().phase);
         for (String url : List.of("b", "c")) {
             tasks.startDownload(claim("cgt-url", Task.Phase.FETCH), success("https://storage.example.com/" + url + ".mp4"));
             lease = claim("cgt-url", Task.Phase.DOWNLOAD);
@@ -187,21 +189,21 @@ class TaskLifeTest {
     void aTimedOutTaskStaysForLateFetchesAndOtherFailuresFinish() {
         Lease other = claim("cgt-api", Task.Phase.FETCH);
         tasks.finishFailed(other, FailureClass.API_FAILURE);
-        assertTrue(store.isFinished("cgt-api"));
+        assertTrue(store.isFinished(taskId("cgt-api")));
 
         Lease lease = claim("cgt-late", Task.Phase.FETCH);
         tasks.finishFailed(lease, FailureClass.TIMED_OUT);
-        Task task = store.find("cgt-late").orElseThrow();
+        Task task = store.find(taskId("cgt-late")).orElseThrow();
         assertEquals(clock.get() + 3_600_000L, task.nextAt, "next look an hour later");
         clock.addAndGet(3_600_000L);
         lease = claim("cgt-late", Task.Phase.FETCH);
         assertTrue(tasks.isRechecking(lease));
         assertFalse(tasks.isPastDeadline(lease), "a task rechecked late has no deadline left to pass");
         tasks.recheckLater(lease);
-        assertFalse(store.isFinished("cgt-late"), "a second late fetch is due later");
+        assertFalse(store.isFinished(taskId("cgt-late")), "a second late fetch is due later");
         clock.addAndGet(6 * 3_600_000L);
         tasks.recheckLater(claim("cgt-late", Task.Phase.FETCH));
-        assertTrue(store.isFinished("cgt-late"), "let go after the last");
+        assertTrue(store.isFinished(taskId("cgt-late")), "let go after the last");
     }
 
     @Test
@@ -261,7 +263,7 @@ class TaskLifeTest {
         var durations = new io.github.jimengfetcher.schedule.LearnedDurations(io.github.jimengfetcher.schedule.DurationKeeper.IN_MEMORY);
         learnedPolicy(durations);
         Lease lease = claim("cgt-halfway", Task.Phase.FETCH);
-        long registered = store.find("cgt-halfway").orElseThrow().registeredAt;
+        long registered = store.find(taskId("cgt-halfway")).orElseThrow().registeredAt;
         tasks.recordAnswer(lease, timed("IN_PROGRESS", StatusFamily.WAITING, null, null));
         long first = clock.get();
         tasks.scheduleNextFetch(lease);
@@ -289,14 +291,14 @@ class TaskLifeTest {
         Lease lease = claim("cgt-young", Task.Phase.FETCH);
         tasks.recordAnswer(lease, timed("IN_PROGRESS", StatusFamily.WAITING, clock.get(), null));
         tasks.scheduleNextFetch(lease);
-        Task young = store.find("cgt-young").orElseThrow();
+        Task young = store.find(taskId("cgt-young")).orElseThrow();
         assertTrue(young.plannedGap > 10_000, "a task just submitted is left alone longer than the interval: " + young.plannedGap);
         assertEquals(young.lastFetchAt + young.plannedGap, young.nextAt);
 
         Lease near = claim("cgt-near-median", Task.Phase.FETCH);
         tasks.recordAnswer(near, timed("IN_PROGRESS", StatusFamily.WAITING, clock.get() - 60_000, null));
         tasks.scheduleNextFetch(near);
-        Task nearMedian = store.find("cgt-near-median").orElseThrow();
+        Task nearMedian = store.find(taskId("cgt-near-median")).orElseThrow();
         assertTrue(nearMedian.plannedGap < 10_000 && nearMedian.plannedGap >= 2_000, "close where tasks finish: " + nearMedian.plannedGap);
 
         Long estimate = policy.estimatedReadyAt(young, young.lastFetchAt);

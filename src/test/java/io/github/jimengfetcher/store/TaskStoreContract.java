@@ -16,6 +16,8 @@ import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
+import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,55 +82,55 @@ public abstract class TaskStoreContract {
 
     @Test
     public void newIdsAreRegisteredAndKnownOnesCounted() throws Exception {
-        assertEquals(new TaskStore.Registration(2, 0, 0), store.register(List.of("cgt-a", "cgt-b")));
+        assertEquals(new TaskStore.Registration(2, 0, 0), store.register(taskIds("cgt-a", "cgt-b")));
         Files.writeString(outputs.resultFile("cgt-done"), "{}");
-        assertEquals(new TaskStore.Registration(1, 1, 1), store.register(List.of("cgt-a", "cgt-done", "cgt-c")));
+        assertEquals(new TaskStore.Registration(1, 1, 1), store.register(taskIds("cgt-a", "cgt-done", "cgt-c")));
         assertEquals(3, store.pendingCount());
     }
 
     @Test
     public void aFinishedIdStaysKnownAndComesBackOnlyWhenReopened() {
-        store.register(List.of("cgt-once"));
+        store.register(taskIds("cgt-once"));
         store.finish(claimOne(Task.Phase.FETCH), TaskState.FAILED);
-        assertTrue(store.isFinished("cgt-once"));
-        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-once")), "finished in the store, no file needed");
+        assertTrue(store.isFinished(taskId("cgt-once")));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(taskIds("cgt-once")), "finished in the store, no file needed");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
 
-        assertTrue(store.reopen("cgt-once"));
-        assertFalse(store.isFinished("cgt-once"));
-        assertFalse(store.reopen("cgt-once"), "pending already: nothing to reopen");
+        assertTrue(store.reopen(taskId("cgt-once")));
+        assertFalse(store.isFinished(taskId("cgt-once")));
+        assertFalse(store.reopen(taskId("cgt-once")), "pending already: nothing to reopen");
         Lease again = claimOne(Task.Phase.FETCH);
-        assertEquals("cgt-once", again.taskId());
+        assertEquals("cgt-once", again.taskId().value());
         assertEquals(0, again.task().fetches, "a fresh start");
     }
 
     @Test
     public void aTaskLookedAtLateAfterItsTimeoutCanBeReopenedUnlessItIsHeldRightNow() {
-        store.register(List.of("cgt-timed-out"));
+        store.register(taskIds("cgt-timed-out"));
         Lease lease = claimOne(Task.Phase.FETCH);
         lease.task().timedOutAt = store.now();
         lease.task().fetches = 40;
         lease.task().nextAt = store.now();
         store.release(lease);
         Lease looking = claimOne(Task.Phase.FETCH);
-        assertFalse(store.reopen("cgt-timed-out"), "held right now");
+        assertFalse(store.reopen(taskId("cgt-timed-out")), "held right now");
         looking.task().nextAt = store.now() + 3_600_000L;
         store.release(looking);
-        assertTrue(store.reopen("cgt-timed-out"));
-        Task fresh = store.find("cgt-timed-out").orElseThrow();
+        assertTrue(store.reopen(taskId("cgt-timed-out")));
+        Task fresh = store.find(taskId("cgt-timed-out")).orElseThrow();
         assertEquals(null, fresh.timedOutAt);
         assertEquals(0, fresh.fetches);
-        assertEquals("cgt-timed-out", claimOne(Task.Phase.FETCH).taskId(), "due at once");
+        assertEquals("cgt-timed-out", claimOne(Task.Phase.FETCH).taskId().value(), "due at once");
     }
 
     @Test
     public void dueTasksAreLeasedEarliestFirstUpToTheAskedNumberAndNeverTwice() {
-        store.register(List.of("cgt-1"));
+        store.register(taskIds("cgt-1"));
         passTime(10);
-        store.register(List.of("cgt-2", "cgt-3"));
+        store.register(taskIds("cgt-2", "cgt-3"));
         assertTrue(store.claimDue(Task.Phase.FETCH, 0, GAP).isEmpty());
         List<Lease> first = store.claimDue(Task.Phase.FETCH, 2, GAP);
-        assertEquals("cgt-1", first.get(0).taskId());
+        assertEquals("cgt-1", first.get(0).taskId().value());
         assertEquals(2, first.size());
         List<Lease> rest = store.claimDue(Task.Phase.FETCH, 5, GAP);
         assertEquals(1, rest.size());
@@ -138,26 +140,26 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aClaimNamesTheOwnerGrowsTheEpochAndMovesTheDueTimeOneGapOn() {
-        store.register(List.of("cgt-epoch"));
+        store.register(taskIds("cgt-epoch"));
         long claimedAt = store.now();
         Lease first = claimOne(Task.Phase.FETCH);
         assertEquals(owner(), first.owner());
         assertAbout(claimedAt + LEASE_TIME, first.expiresAt());
-        Task held = store.find("cgt-epoch").orElseThrow();
+        Task held = store.find(taskId("cgt-epoch")).orElseThrow();
         assertEquals(owner(), held.leaseOwner);
         assertAbout(claimedAt + GAP, held.nextAt); // a holder that dies leaves the task due no earlier than its next turn
 
         first.task().nextAt = store.now();
         store.release(first);
         assertTrue(first.ended());
-        assertEquals(null, store.find("cgt-epoch").orElseThrow().leaseOwner);
+        assertEquals(null, store.find(taskId("cgt-epoch")).orElseThrow().leaseOwner);
         Lease second = claimOne(Task.Phase.FETCH);
         assertTrue(second.epoch() > first.epoch());
     }
 
     @Test
     public void anExpiredLeaseIsTakenOverAndTheOldHolderChangesNothing() {
-        store.register(List.of("cgt-stalled"));
+        store.register(taskIds("cgt-stalled"));
         Lease stalled = claimOne(Task.Phase.FETCH);
         passTime(GAP / 2);
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "not due before its gap");
@@ -172,30 +174,30 @@ public abstract class TaskStoreContract {
         for (Consumer<Lease> change : changes(store)) {
             assertThrows(LeaseLostException.class, () -> change.accept(stalled));
         }
-        Task now = store.find("cgt-stalled").orElseThrow();
+        Task now = store.find(taskId("cgt-stalled")).orElseThrow();
         assertEquals(0, now.fetches);
         assertEquals(null, now.lastError);
         assertEquals(takeover.epoch(), now.epoch);
 
         takeover.task().fetches = 1;
         store.update(takeover);
-        assertEquals(1, store.find("cgt-stalled").orElseThrow().fetches, "the new holder's changes count");
+        assertEquals(1, store.find(taskId("cgt-stalled")).orElseThrow().fetches, "the new holder's changes count");
     }
 
     @Test
     public void anExpiredLeaseIsLostEvenBeforeAnyoneTakesTheTaskOver() {
-        store.register(List.of("cgt-late"));
+        store.register(taskIds("cgt-late"));
         Lease late = claimOne(Task.Phase.FETCH);
         passTime(LEASE_TIME + 1);
         for (Consumer<Lease> change : changes(store)) {
             assertThrows(LeaseLostException.class, () -> change.accept(late));
         }
-        assertTrue(store.find("cgt-late").isPresent(), "still pending, for whoever claims it next");
+        assertTrue(store.find(taskId("cgt-late")).isPresent(), "still pending, for whoever claims it next");
     }
 
     @Test
     public void aRenewedLeaseHoldsPastItsFirstExpiry() {
-        store.register(List.of("cgt-long"));
+        store.register(taskIds("cgt-long"));
         Lease download = claimOne(Task.Phase.FETCH);
         for (int i = 0; i < 5; i++) {
             passTime(LEASE_TIME / 2);
@@ -206,14 +208,14 @@ public abstract class TaskStoreContract {
         List<Lease> lost = store.renewAll(List.of(download));
         assertTrue(lost.isEmpty());
         store.finish(download, TaskState.SUCCEEDED);
-        assertTrue(store.isFinished("cgt-long"));
+        assertTrue(store.isFinished(taskId("cgt-long")));
     }
 
     @Test
     public void renewAllReportsTheLeasesThatNoLongerHold() {
-        store.register(List.of("cgt-kept", "cgt-lapsed"));
+        store.register(taskIds("cgt-kept", "cgt-lapsed"));
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 2, GAP);
-        Lease kept = leases.get(0).taskId().equals("cgt-kept") ? leases.get(0) : leases.get(1);
+        Lease kept = leases.get(0).taskId().value().equals("cgt-kept") ? leases.get(0) : leases.get(1);
         Lease lapsed = kept == leases.get(0) ? leases.get(1) : leases.get(0);
         passTime(LEASE_TIME / 2);
         store.renew(kept);
@@ -225,7 +227,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aLeaseGivenBackCannotBeUsedAgain() {
-        store.register(List.of("cgt-back"));
+        store.register(taskIds("cgt-back"));
         Lease lease = claimOne(Task.Phase.FETCH);
         lease.task().nextAt = store.now() + 5_000;
         store.release(lease);
@@ -234,18 +236,18 @@ public abstract class TaskStoreContract {
         }
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "waits for its due time");
         passTime(5_000);
-        assertEquals("cgt-back", claimOne(Task.Phase.FETCH).taskId());
+        assertEquals("cgt-back", claimOne(Task.Phase.FETCH).taskId().value());
     }
 
     @Test
     public void anUpdateKeepsTheChangeAndTheLease() {
-        store.register(List.of("cgt-upd"));
+        store.register(taskIds("cgt-upd"));
         Lease lease = claimOne(Task.Phase.FETCH);
         lease.task().status = "IN_PROGRESS";
         lease.task().progress = "40%";
         lease.task().fetches = 3;
         store.update(lease);
-        Task stored = store.find("cgt-upd").orElseThrow();
+        Task stored = store.find(taskId("cgt-upd")).orElseThrow();
         assertEquals("IN_PROGRESS", stored.status);
         assertEquals(3, stored.fetches);
         assertEquals(owner(), stored.leaseOwner);
@@ -254,7 +256,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aTaskInItsDownloadIsClaimedOnlyAsADownload() {
-        store.register(List.of("cgt-video"));
+        store.register(taskIds("cgt-video"));
         Lease fetch = claimOne(Task.Phase.FETCH);
         fetch.task().phase = Task.Phase.DOWNLOAD;
         fetch.task().videoUrl = "https://storage.example.com/v.mp4";
@@ -272,7 +274,7 @@ public abstract class TaskStoreContract {
         String[] ids = {"cgt-dl-unknown", "cgt-dl-2h", "cgt-dl-20m", "cgt-dl-1h"};
         Long[] expiries = {null, now + 7_200_000, now + 1_200_000, now + 3_600_000};
         for (int i = 0; i < ids.length; i++) {
-            store.register(List.of(ids[i]));
+            store.register(taskIds(ids[i]));
             Lease fetch = claimOne(Task.Phase.FETCH);
             fetch.task().phase = Task.Phase.DOWNLOAD;
             fetch.task().videoUrl = "https://storage.example.com/" + ids[i] + ".mp4";
@@ -281,10 +283,10 @@ public abstract class TaskStoreContract {
             store.release(fetch);
             passTime(10);
         }
-        assertEquals("cgt-dl-20m", claimOne(Task.Phase.DOWNLOAD).taskId());
-        assertEquals(List.of("cgt-dl-1h", "cgt-dl-2h"), store.claimDue(Task.Phase.DOWNLOAD, 2, GAP).stream().map(Lease::taskId).toList());
+        assertEquals("cgt-dl-20m", claimOne(Task.Phase.DOWNLOAD).taskId().value());
+        assertEquals(List.of("cgt-dl-1h", "cgt-dl-2h"), store.claimDue(Task.Phase.DOWNLOAD, 2, GAP).stream().map(lease -> lease.taskId().value()).toList());
         Lease last = claimOne(Task.Phase.DOWNLOAD);
-        assertEquals("cgt-dl-unknown", last.taskId(), "a URL that does not say when it lapses comes after those that do");
+        assertEquals("cgt-dl-unknown", last.taskId().value(), "a URL that does not say when it lapses comes after those that do");
         assertEquals(null, last.task().videoUrlExpiresAt);
         // The expiry is kept with the task.
         assertTrue(store.claimDue(Task.Phase.DOWNLOAD, 5, GAP).isEmpty());
@@ -292,9 +294,9 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aDownloadNotDueYetWaitsWhateverItsUrlsExpiry() {
-        store.register(List.of("cgt-dl-later", "cgt-dl-now"));
+        store.register(taskIds("cgt-dl-later", "cgt-dl-now"));
         for (Lease fetch : store.claimDue(Task.Phase.FETCH, 2, GAP)) {
-            boolean later = fetch.taskId().equals("cgt-dl-later");
+            boolean later = fetch.taskId().value().equals("cgt-dl-later");
             fetch.task().phase = Task.Phase.DOWNLOAD;
             fetch.task().videoUrl = "https://storage.example.com/" + fetch.taskId() + ".mp4";
             fetch.task().videoUrlExpiresAt = store.now() + (later ? 60_000 : 3_600_000);
@@ -302,17 +304,17 @@ public abstract class TaskStoreContract {
             store.release(fetch);
         }
         Lease first = claimOne(Task.Phase.DOWNLOAD);
-        assertEquals("cgt-dl-now", first.taskId());
+        assertEquals("cgt-dl-now", first.taskId().value());
         assertEquals(store.now() + 3_600_000, first.task().videoUrlExpiresAt, 1_000);
         assertTrue(store.claimDue(Task.Phase.DOWNLOAD, 5, GAP).isEmpty(), "a retry waits for its time");
         passTime(5_000);
-        assertEquals("cgt-dl-later", claimOne(Task.Phase.DOWNLOAD).taskId());
+        assertEquals("cgt-dl-later", claimOne(Task.Phase.DOWNLOAD).taskId().value());
     }
 
     @Test
     public void aPauseHoldsEveryFetchButNoDownload() {
-        store.register(List.of("cgt-fetch", "cgt-dl"));
-        Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();
+        store.register(taskIds("cgt-fetch", "cgt-dl"));
+        Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().value().equals("cgt-dl")).findFirst().orElseThrow();
         dl.task().phase = Task.Phase.DOWNLOAD;
         dl.task().videoUrl = "https://storage.example.com/dl.mp4";
         dl.task().nextAt = store.now();
@@ -324,50 +326,50 @@ public abstract class TaskStoreContract {
         store.pauseFetches(store.now() + 1_000);
         assertTrue(store.fetchesPausedUntil() >= store.now() + 59_000, "a shorter pause does not cut a longer one short");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "paused, though cgt-fetch is due");
-        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId());
+        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId().value());
         passTime(60_001);
-        assertEquals("cgt-fetch", claimOne(Task.Phase.FETCH).taskId());
+        assertEquals("cgt-fetch", claimOne(Task.Phase.FETCH).taskId().value());
     }
 
     @Test
     public void everyStateSurvivesARestart() throws Exception {
-        store.register(List.of("cgt-keep", "cgt-dl", "cgt-gone", "cgt-held"));
+        store.register(taskIds("cgt-keep", "cgt-dl", "cgt-gone", "cgt-held"));
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 4, GAP);
-        Lease keep = leases.stream().filter(l -> l.taskId().equals("cgt-keep")).findFirst().orElseThrow();
+        Lease keep = leases.stream().filter(l -> l.taskId().value().equals("cgt-keep")).findFirst().orElseThrow();
         keep.task().lastError = "HTTP 500 from the API";
         keep.task().faultStreak = 2;
         store.release(keep);
-        Lease dl = leases.stream().filter(l -> l.taskId().equals("cgt-dl")).findFirst().orElseThrow();
+        Lease dl = leases.stream().filter(l -> l.taskId().value().equals("cgt-dl")).findFirst().orElseThrow();
         dl.task().phase = Task.Phase.DOWNLOAD;
         dl.task().videoUrl = "https://storage.example.com/dl.mp4";
         store.update(dl);
-        store.finish(leases.stream().filter(l -> l.taskId().equals("cgt-gone")).findFirst().orElseThrow(), TaskState.SUCCEEDED);
-        long registeredAt = store.find("cgt-keep").orElseThrow().registeredAt;
+        store.finish(leases.stream().filter(l -> l.taskId().value().equals("cgt-gone")).findFirst().orElseThrow(), TaskState.SUCCEEDED);
+        long registeredAt = store.find(taskId("cgt-keep")).orElseThrow().registeredAt;
 
         restart();
 
         assertEquals(3, store.pendingCount());
-        Task kept = store.find("cgt-keep").orElseThrow();
+        Task kept = store.find(taskId("cgt-keep")).orElseThrow();
         assertEquals(registeredAt, kept.registeredAt);
         assertEquals("HTTP 500 from the API", kept.lastError);
         assertEquals(2, kept.faultStreak);
-        Task download = store.find("cgt-dl").orElseThrow();
+        Task download = store.find(taskId("cgt-dl")).orElseThrow();
         assertEquals(Task.Phase.DOWNLOAD, download.phase);
         assertEquals("https://storage.example.com/dl.mp4", download.videoUrl);
-        assertTrue(store.isFinished("cgt-gone"));
+        assertTrue(store.isFinished(taskId("cgt-gone")));
         assertEquals(TaskState.SUCCEEDED, store.page(null, "cgt-gone", 0, 10).tasks().get(0).state(), "the outcome too");
-        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(List.of("cgt-gone")));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(taskIds("cgt-gone")));
         passTime(LEASE_TIME + GAP);
-        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId(), "a download cut off by the stop is due again");
-        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).stream().anyMatch(l -> l.taskId().equals("cgt-held")),
+        assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId().value(), "a download cut off by the stop is due again");
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).stream().anyMatch(l -> l.taskId().value().equals("cgt-held")),
                 "a task held at the stop is free again");
     }
 
     @Test
     public void everyTaskTheStoreKnowsCanBePagedByStateAndIdInIdOrder() {
-        store.register(List.of("cgt-p-1", "cgt-p-2", "cgt-dl", "cgt-ok", "cgt-bad", "cgt-late"));
+        store.register(taskIds("cgt-p-1", "cgt-p-2", "cgt-dl", "cgt-ok", "cgt-bad", "cgt-late"));
         for (Lease lease : store.claimDue(Task.Phase.FETCH, 6, GAP)) {
-            switch (lease.taskId()) {
+            switch (lease.taskId().value()) {
                 case "cgt-dl" -> {
                     lease.task().phase = Task.Phase.DOWNLOAD;
                     lease.task().videoUrl = "https://storage.example.com/dl.mp4";
@@ -385,7 +387,7 @@ public abstract class TaskStoreContract {
         TaskStore.TaskPage all = store.page(null, null, 0, 100);
         assertEquals(6, all.total());
         assertEquals(List.of("cgt-bad", "cgt-dl", "cgt-late", "cgt-ok", "cgt-p-1", "cgt-p-2"),
-                all.tasks().stream().map(TaskStore.ListedTask::id).toList());
+                all.tasks().stream().map(listed -> listed.id().value()).toList());
         assertEquals(List.of("cgt-p-1", "cgt-p-2"), ids(store.page(TaskState.PENDING, null, 0, 100)));
         assertEquals(List.of("cgt-dl"), ids(store.page(TaskState.DOWNLOADING, "", 0, 100)));
         assertEquals(List.of("cgt-ok"), ids(store.page(TaskState.SUCCEEDED, null, 0, 100)));
@@ -395,11 +397,11 @@ public abstract class TaskStoreContract {
         assertEquals(6, second.total());
         assertEquals(List.of("cgt-late", "cgt-ok"), ids(second));
         assertTrue(store.page(null, null, 10, 5).tasks().isEmpty());
-        assertEquals("cgt-dl", store.page(TaskState.DOWNLOADING, null, 0, 1).tasks().get(0).pending().id, "a pending task comes with its copy");
+        assertEquals("cgt-dl", store.page(TaskState.DOWNLOADING, null, 0, 1).tasks().get(0).pending().id.value(), "a pending task comes with its copy");
     }
 
     private static List<String> ids(TaskStore.TaskPage page) {
-        return page.tasks().stream().map(TaskStore.ListedTask::id).toList();
+        return page.tasks().stream().map(listed -> listed.id().value()).toList();
     }
 
     /** Equal within a second: a store on a real clock has moved on a little between the two readings. */

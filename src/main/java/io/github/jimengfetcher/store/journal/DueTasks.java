@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * Which pending tasks wait for their turn, in the order they come due, and which are leased
@@ -28,7 +29,7 @@ final class DueTasks {
     private final TreeSet<Task> downloads = new TreeSet<>(BY_DUE_TIME);
     /** ... and those due, moved here as they come due (on a claim), in the order of their URL's expiry. */
     private final TreeSet<Task> downloadsDue = new TreeSet<>(BY_URL_EXPIRY);
-    private final Map<String, Task> leased = new HashMap<>();
+    private final Map<TaskId, Task> leased = new HashMap<>();
 
     /** Waits for its turn (again). */
     void index(Task task) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -30,10 +31,10 @@ final class JournalLines {
     }
 
     /** @param outcome null for ids finished before outcomes were kept */
-    static String finished(String id, TaskState outcome) {
+    static String finished(TaskId id, TaskState outcome) {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("op", "finished");
-        entry.put("id", id);
+        entry.put("id", id.value());
         if (outcome != null) {
             entry.put("outcome", outcome.name());
         }

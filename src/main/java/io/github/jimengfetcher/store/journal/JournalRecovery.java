@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -17,8 +18,8 @@ import io.github.jimengfetcher.task.TaskState;
 record JournalRecovery(FinishedRecords outputs, TaskPolicy policy, ActiveClock activeClock) {
 
     /** Repairs the pending tasks in place; returns the ids of those that had finished before the stop. */
-    List<String> recover(Map<String, Task> tasks, Map<String, TaskState> finished, long now) {
-        List<String> alreadyDone = new ArrayList<>();
+    List<TaskId> recover(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, long now) {
+        List<TaskId> alreadyDone = new ArrayList<>();
         for (Task task : new ArrayList<>(tasks.values())) {
             if (finishedBeforeTheStop(task)) {
                 tasks.remove(task.id);

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
 import io.github.jimengfetcher.task.Task;
-import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -24,15 +24,15 @@ final class JournalRegistrations {
     /** Ids registered under one hold of the lock. */
     static final int SLICE = 2_000;
 
-    private final Map<String, Task> tasks;
-    private final Map<String, TaskState> finished;
+    private final Map<TaskId, Task> tasks;
+    private final Map<TaskId, TaskState> finished;
     private final DueTasks due;
     private final ActiveClock activeClock;
     private final TaskJournal journal;
     private final Consumer<Task> waiting;
 
     /** @param waiting puts a task among the waiting ones and wakes a claim waiting for due work */
-    JournalRegistrations(Map<String, Task> tasks, Map<String, TaskState> finished, DueTasks due,
+    JournalRegistrations(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, DueTasks due,
                          ActiveClock activeClock, TaskJournal journal, Consumer<Task> waiting) {
         this.tasks = tasks;
         this.finished = finished;
@@ -51,16 +51,14 @@ final class JournalRegistrations {
      *
      * @param lock the store's lock, taken for each slice
      */
-    Registration registerInSlices(List<String> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
+    Registration registerInSlices(List<TaskId> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
         int registered = 0;
         int pending = 0;
         int known = 0;
         for (int from = 0; from < ids.size() || from == 0; from += SLICE) {
-            List<String> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
-            Set<String> recorded = new HashSet<>();
-            for (String id : slice) {
-                // Checked before the id names a file, and before it is registered.
-                TaskIds.require(id);
+            List<TaskId> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
+            Set<TaskId> recorded = new HashSet<>();
+            for (TaskId id : slice) {
                 if (outputs != null && outputs.isFinished(id)) {
                     recorded.add(id);
                 }
@@ -79,14 +77,14 @@ final class JournalRegistrations {
     /**
      * One slice, under the store's lock.
      *
-     * @param ids      valid ids (the store checked them)
+     * @param ids      the ids of the slice
      * @param recorded the ids among these whose result or failure record exists in the output folder
      */
-    Registration register(List<String> ids, Set<String> recorded, long now) {
+    Registration register(List<TaskId> ids, Set<TaskId> recorded, long now) {
         int pending = 0;
         int known = 0;
         List<Task> added = new ArrayList<>();
-        for (String id : ids) {
+        for (TaskId id : ids) {
             if (tasks.containsKey(id)) {
                 pending++;
             } else if (finished.containsKey(id) || recorded.contains(id)) {
@@ -100,8 +98,7 @@ final class JournalRegistrations {
     }
 
     /** See {@link io.github.jimengfetcher.store.TaskStore#reopen}. */
-    boolean reopen(String id, long now) {
-        TaskIds.require(id);
+    boolean reopen(TaskId id, long now) {
         Task pending = tasks.get(id);
         if (pending != null) {
             if (pending.timedOutAt == null || pending.leaseOwner != null && pending.leaseUntil > now) {
@@ -127,7 +124,7 @@ final class JournalRegistrations {
         return true;
     }
 
-    private Task add(String id, long now) {
+    private Task add(TaskId id, long now) {
         Task task = new Task(id, now);
         task.activeAt = activeClock.reading(now);
         tasks.put(id, task);

@@ -15,6 +15,7 @@ import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -39,9 +40,9 @@ public class JournalTaskStore implements TaskStore {
     private long leaseTime = 30_000;
     private LongSupplier clock = System::currentTimeMillis;
 
-    private final Map<String, Task> tasks = new HashMap<>();
+    private final Map<TaskId, Task> tasks = new HashMap<>();
     /** Finished ids and how they ended (null: finished before outcomes were kept; the output folder says). */
-    private final Map<String, TaskState> finished = new HashMap<>();
+    private final Map<TaskId, TaskState> finished = new HashMap<>();
     private final DueTasks due = new DueTasks();
 
     /** Read by every fetch: never behind the store's lock. */
@@ -91,9 +92,9 @@ public class JournalTaskStore implements TaskStore {
         journal.read(tasks, finished);
         long now = now();
         activeClock.start(now);
-        List<String> alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
+        List<TaskId> alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
         alreadyDone.forEach(id -> LOG.info("{} RECORDED before a stop: finished as its output record says", id));
-        for (String id : alreadyDone) {
+        for (TaskId id : alreadyDone) {
             onRecorded.accept(id);
         }
         tasks.values().forEach(due::index);
@@ -112,12 +113,12 @@ public class JournalTaskStore implements TaskStore {
 
     /** In slices, each under the lock (see {@link JournalRegistrations#registerInSlices}). */
     @Override
-    public Registration register(List<String> ids) {
+    public Registration register(List<TaskId> ids) {
         return registrations.registerInSlices(ids, outputs, this, this::now);
     }
 
     @Override
-    public synchronized boolean reopen(String id) {
+    public synchronized boolean reopen(TaskId id) {
         return registrations.reopen(id, now());
     }
 
@@ -254,12 +255,12 @@ public class JournalTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized Optional<Task> find(String id) {
+    public synchronized Optional<Task> find(TaskId id) {
         return Optional.ofNullable(tasks.get(id)).map(Task::copy);
     }
 
     @Override
-    public synchronized boolean isFinished(String id) {
+    public synchronized boolean isFinished(TaskId id) {
         return finished.containsKey(id);
     }
 

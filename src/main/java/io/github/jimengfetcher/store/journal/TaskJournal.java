@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -41,7 +42,7 @@ final class TaskJournal {
     private final Path folder;
     private final ActiveClock clock;
     private final Supplier<Collection<Task>> snapshot;
-    private final Supplier<Map<String, TaskState>> finishedIds;
+    private final Supplier<Map<TaskId, TaskState>> finishedIds;
     private final TaskJournalReader reader;
 
     private FileOutputStream file;
@@ -56,7 +57,7 @@ final class TaskJournal {
     private long lastPlaceCheck;
 
     /** @param snapshot the pending tasks, and finishedIds the finished ids, for a compaction */
-    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Map<String, TaskState>> finishedIds) {
+    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Map<TaskId, TaskState>> finishedIds) {
         this.folder = folder;
         this.clock = clock;
         this.snapshot = snapshot;
@@ -69,7 +70,7 @@ final class TaskJournal {
     }
 
     /** Reads the journal into these: the pending tasks and finished ids its lines leave; restores the clock's last reading. */
-    void read(Map<String, Task> tasks, Map<String, TaskState> finished) throws IOException {
+    void read(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished) throws IOException {
         Files.createDirectories(folder);
         reader.read(path(), tasks, finished);
     }
@@ -91,7 +92,7 @@ final class TaskJournal {
         return JournalLines.put(task);
     }
 
-    void finished(String id, TaskState outcome) {
+    void finished(TaskId id, TaskState outcome) {
         append(JournalLines.finished(id, outcome));
     }
 
@@ -235,7 +236,7 @@ final class TaskJournal {
         Files.createDirectories(folder);
         Path tmp = folder.resolve("tasks.journal.tmp");
         Collection<Task> tasks = snapshot.get();
-        Map<String, TaskState> finished = finishedIds.get();
+        Map<TaskId, TaskState> finished = finishedIds.get();
         try (FileOutputStream out = new FileOutputStream(tmp.toFile());
              BufferedWriter next = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
             next.write(JournalLines.clock(clock.reading(System.currentTimeMillis())));
@@ -244,7 +245,7 @@ final class TaskJournal {
                 next.write(putLine(task));
                 next.write('\n');
             }
-            for (Map.Entry<String, TaskState> done : finished.entrySet()) {
+            for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
                 next.write(JournalLines.finished(done.getKey(), done.getValue()));
                 next.write('\n');
             }

@@ -13,11 +13,13 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -48,7 +50,7 @@ final class TaskJournalReader {
     }
 
     /** Puts what the journal's lines leave into tasks and finished; restores the clock's last reading. */
-    void read(Path journal, Map<String, Task> tasks, Map<String, TaskState> finished) throws IOException {
+    void read(Path journal, Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished) throws IOException {
         if (!Files.exists(journal)) {
             return;
         }
@@ -96,13 +98,15 @@ final class TaskJournalReader {
         return tooLong ? TOO_LONG : line.toString().replace("\r", "");
     }
 
-    private void replay(String line, Map<String, Task> tasks, Map<String, TaskState> finished) throws IOException {
+    private void replay(String line, Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished) throws IOException {
         JsonNode entry = json.readTree(line);
         String op = entry.path("op").asText();
         switch (op) {
             case "put" -> {
-                Task task = json.treeToValue(entry.path("task"), Task.class);
-                TaskIds.require(task.id);
+                Task task = task(entry.path("task"));
+                if (task.id == null) {
+                    throw new IllegalArgumentException(TaskIds.problemWith(null));
+                }
                 if (task.phase == null) {
                     throw new IllegalArgumentException("task has no phase");
                 }
@@ -112,12 +116,24 @@ final class TaskJournalReader {
             case "clock" -> clock.restore(entry.path("active").asLong());
             // "remove": what earlier versions wrote for a finished task
             case "finished", "remove" -> {
-                String id = TaskIds.require(entry.path("id").asText());
+                TaskId id = TaskId.of(entry.path("id").asText());
                 tasks.remove(id);
                 String outcome = entry.path("outcome").asText("");
                 finished.put(id, outcome.isEmpty() ? null : TaskState.valueOf(outcome));
             }
             default -> throw new IllegalArgumentException("unknown journal entry '" + op + "'");
+        }
+    }
+
+    /** A task as a put line holds it; an id that breaks the rules is named as TaskIds says, not as Jackson wraps it. */
+    private Task task(JsonNode put) throws IOException {
+        try {
+            return json.treeToValue(put, Task.class);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw invalid;
+            }
+            throw e;
         }
     }
 

@@ -10,6 +10,7 @@ import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.ListedTask;
 import io.github.jimengfetcher.store.TaskStore.TaskPage;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 /** Pages over every task the journal store knows, pending and finished, in id order. */
@@ -18,7 +19,7 @@ final class TaskPages {
     private TaskPages() {
     }
 
-    static TaskPage page(Collection<Task> pending, Map<String, TaskState> finished, FinishedRecords outputs,
+    static TaskPage page(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedRecords outputs,
                          TaskState state, String idContains, int offset, int limit) {
         String part = idContains == null ? "" : idContains;
         if (limit <= 0) {
@@ -27,12 +28,12 @@ final class TaskPages {
         List<ListedTask> matching = new ArrayList<>();
         for (Task task : pending) {
             TaskState now = TaskState.of(task);
-            if ((state == null || state == now) && task.id.contains(part)) {
+            if ((state == null || state == now) && task.id.value().contains(part)) {
                 matching.add(new ListedTask(task.id, now, task.copy()));
             }
         }
-        for (Map.Entry<String, TaskState> done : finished.entrySet()) {
-            if (!done.getKey().contains(part)) {
+        for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
+            if (!done.getKey().value().contains(part)) {
                 continue;
             }
             TaskState outcome = outcome(done.getKey(), done.getValue(), outputs);
@@ -46,17 +47,17 @@ final class TaskPages {
         return new TaskPage(matching.size(), List.copyOf(matching.subList(from, to)));
     }
 
-    private static long count(Collection<Task> pending, Map<String, TaskState> finished, FinishedRecords outputs, TaskState state, String part) {
-        long count = pending.stream().filter(task -> (state == null || state == TaskState.of(task)) && task.id.contains(part)).count();
-        for (Map.Entry<String, TaskState> done : finished.entrySet()) {
-            if (done.getKey().contains(part) && (state == null || state == outcome(done.getKey(), done.getValue(), outputs))) {
+    private static long count(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedRecords outputs, TaskState state, String part) {
+        long count = pending.stream().filter(task -> (state == null || state == TaskState.of(task)) && task.id.value().contains(part)).count();
+        for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
+            if (done.getKey().value().contains(part) && (state == null || state == outcome(done.getKey(), done.getValue(), outputs))) {
                 count++;
             }
         }
         return count;
     }
 
-    private static TaskState outcome(String id, TaskState kept, FinishedRecords outputs) {
+    private static TaskState outcome(TaskId id, TaskState kept, FinishedRecords outputs) {
         return kept != null ? kept : outputs != null && outputs.hasResult(id) ? TaskState.SUCCEEDED : TaskState.FAILED;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 
 import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
@@ -85,20 +86,20 @@ final class LeaseClaims {
         if (asked.isEmpty()) {
             return List.of();
         }
-        Set<String> renewed = new HashSet<>();
-        java.util.Map<String, Lease> byId = new java.util.HashMap<>();
+        Set<TaskId> renewed = new HashSet<>();
+        java.util.Map<TaskId, Lease> byId = new java.util.HashMap<>();
         asked.forEach(lease -> byId.put(lease.taskId(), lease));
         try (Connection c = sql.connection(); PreparedStatement renew = c.prepareStatement(
                 "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ? FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
                         + "WHERE t.id = l.id AND t.lease_epoch = l.epoch AND t.lease_owner = ? AND t.lease_until > " + NOW
                         + " AND NOT t.finished RETURNING t.id, t.lease_until")) {
             renew.setLong(1, leaseTime);
-            renew.setArray(2, c.createArrayOf("text", asked.stream().map(Lease::taskId).toArray()));
+            renew.setArray(2, c.createArrayOf("text", asked.stream().map(lease -> lease.taskId().value()).toArray()));
             renew.setArray(3, c.createArrayOf("bigint", asked.stream().map(Lease::epoch).toArray()));
             renew.setString(4, instanceId);
             try (ResultSet rows = renew.executeQuery()) {
                 while (rows.next()) {
-                    String id = rows.getString(1);
+                    TaskId id = TaskDocuments.id(rows.getString(1));
                     renewed.add(id);
                     byId.get(id).renewedUntil(rows.getLong(2));
                 }

@@ -11,6 +11,7 @@ import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -122,12 +123,12 @@ public class PostgresTaskStore implements TaskStore {
     // ---- registration ----
 
     @Override
-    public Registration register(List<String> ids) {
+    public Registration register(List<TaskId> ids) {
         return registrations.register(ids);
     }
 
     @Override
-    public boolean reopen(String id) {
+    public boolean reopen(TaskId id) {
         return registrations.reopen(id);
     }
 
@@ -228,13 +229,13 @@ public class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public Optional<Task> find(String id) {
+    public Optional<Task> find(TaskId id) {
         List<Task> found = sql.tasks("WHERE id = ? AND NOT finished", id);
         return found.stream().findFirst();
     }
 
     @Override
-    public boolean isFinished(String id) {
+    public boolean isFinished(TaskId id) {
         return sql.queryLong("SELECT 1 FROM jimeng_tasks WHERE id = ? AND finished", id) != null;
     }
 

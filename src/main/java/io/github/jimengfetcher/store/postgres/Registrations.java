@@ -12,7 +12,7 @@ import java.util.Set;
 
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
-import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskId;
 
 import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
@@ -23,11 +23,10 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  */
 record Registrations(StoreSql sql, StoreClock clock, FinishedRecords outputs) {
 
-    Registration register(List<String> ids) {
-        List<String> candidates = new ArrayList<>();
+    Registration register(List<TaskId> ids) {
+        List<TaskId> candidates = new ArrayList<>();
         int knownByRecord = 0;
-        for (String id : new LinkedHashSet<>(ids)) {
-            TaskIds.require(id);
+        for (TaskId id : new LinkedHashSet<>(ids)) {
             if (outputs != null && outputs.isFinished(id)) {
                 knownByRecord++;
             } else {
@@ -35,23 +34,23 @@ record Registrations(StoreSql sql, StoreClock clock, FinishedRecords outputs) {
             }
         }
         int duplicatesInInput = ids.size() - new HashSet<>(ids).size();
-        Set<String> added = new HashSet<>();
+        Set<TaskId> added = new HashSet<>();
         int finished = 0;
         try (Connection c = sql.connection()) {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO jimeng_tasks (id, next_at, task) "
                     + "SELECT t.id, " + NOW + ", jsonb_build_object('id', t.id, 'registeredAt', " + NOW + ", 'activeAt', ?::bigint) "
                     + "FROM unnest(?::text[]) AS t(id) ON CONFLICT (id) DO NOTHING RETURNING id")) {
                 insert.setLong(1, clock.activeNow());
-                insert.setArray(2, c.createArrayOf("text", candidates.toArray()));
+                insert.setArray(2, c.createArrayOf("text", candidates.stream().map(TaskId::value).toArray()));
                 try (ResultSet rows = insert.executeQuery()) {
                     while (rows.next()) {
-                        added.add(rows.getString(1));
+                        added.add(TaskDocuments.id(rows.getString(1)));
                     }
                 }
             }
             if (added.size() < candidates.size()) {
                 try (PreparedStatement known = c.prepareStatement("SELECT count(*) FROM jimeng_tasks WHERE id = ANY(?) AND finished")) {
-                    known.setArray(1, c.createArrayOf("text", candidates.stream().filter(id -> !added.contains(id)).toArray()));
+                    known.setArray(1, c.createArrayOf("text", candidates.stream().filter(id -> !added.contains(id)).map(TaskId::value).toArray()));
                     try (ResultSet rows = known.executeQuery()) {
                         rows.next();
                         finished = rows.getInt(1);
@@ -65,8 +64,7 @@ record Registrations(StoreSql sql, StoreClock clock, FinishedRecords outputs) {
         return new Registration(added.size(), pending, finished + knownByRecord);
     }
 
-    boolean reopen(String id) {
-        TaskIds.require(id);
+    boolean reopen(TaskId id) {
         return sql.execute("INSERT INTO jimeng_tasks (id, next_at, task) VALUES (?, " + NOW + ", jsonb_build_object('id', ?::text, "
                 + "'registeredAt', " + NOW + ", 'activeAt', ?::bigint)) ON CONFLICT (id) DO UPDATE SET finished = false, "
                 + "phase = 'FETCH', next_at = EXCLUDED.next_at, lease_owner = NULL, lease_until = NULL, task = EXCLUDED.task "

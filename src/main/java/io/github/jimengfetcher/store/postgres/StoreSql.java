@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 
 /** Statements against the shared store: a connection from the pool for each, and back; any SQL fault means the store is unavailable. */
 final class StoreSql {
@@ -93,7 +94,8 @@ final class StoreSql {
 
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
+            // a task id goes to the database as its text
+            statement.setObject(i + 1, parameters[i] instanceof TaskId id ? id.value() : parameters[i]);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 
 /**
  * A task as a row: the columns a claim needs (phase, due time, lease) and the rest of the task as
@@ -25,13 +26,25 @@ final class TaskDocuments {
         } catch (JsonProcessingException e) {
             throw new SQLException("task " + row.getString(1) + " has an unreadable document: " + e.getOriginalMessage(), e);
         }
-        task.id = row.getString(1);
+        task.id = id(row.getString(1));
         task.phase = Task.Phase.valueOf(row.getString(2));
         task.nextAt = row.getLong(3);
         task.leaseOwner = row.getString(4);
         task.leaseUntil = row.getLong(5);
         task.epoch = row.getLong(6);
         return task;
+    }
+
+    /**
+     * A row's id, checked as it comes out of the database: a row written by hand with an id against
+     * the rules is refused as an unreadable document is.
+     */
+    static TaskId id(String column) throws SQLException {
+        try {
+            return TaskId.of(column);
+        } catch (IllegalArgumentException invalid) {
+            throw new SQLException("a task row has an invalid id: " + invalid.getMessage(), invalid);
+        }
     }
 
     /** The document of a task: everything but what its columns hold. */

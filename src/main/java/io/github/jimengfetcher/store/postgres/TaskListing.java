@@ -37,7 +37,7 @@ final class TaskListing {
                 while (rows.next()) {
                     if (rows.getBoolean(8)) {
                         String outcome = rows.getString(9);
-                        tasks.add(new ListedTask(rows.getString(1), outcome == null ? TaskState.FAILED : TaskState.valueOf(outcome), null));
+                        tasks.add(new ListedTask(TaskDocuments.id(rows.getString(1)), outcome == null ? TaskState.FAILED : TaskState.valueOf(outcome), null));
                     } else {
                         Task task = sql.task(rows);
                         tasks.add(new ListedTask(task.id, TaskState.of(task), task));

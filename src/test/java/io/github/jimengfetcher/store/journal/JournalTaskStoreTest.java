@@ -16,6 +16,8 @@ import io.github.jimengfetcher.store.TaskStoreContract;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
+import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +56,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
 
     @Test
     void finishedIdsOutliveACompactionAndAJournalOfAnEarlierVersionIsRead() throws Exception {
-        store.register(List.of("cgt-done"));
+        store.register(taskIds("cgt-done"));
         store.finish(store.claimDue(Task.Phase.FETCH, 1, GAP).get(0), TaskState.SUCCEEDED);
         ((JournalTaskStore) store).stop();
         Path journal = root.resolve("work/tasks.journal");
@@ -63,21 +65,41 @@ class JournalTaskStoreTest extends TaskStoreContract {
                 + "{\"op\":\"remove\",\"id\":\"cgt-old\"}\n");
         store = startStore(root.resolve("work"), outputs); // start compacts the journal
         restart();
-        assertTrue(store.isFinished("cgt-done"));
-        assertTrue(store.isFinished("cgt-old"));
-        assertEquals(new TaskStore.Registration(0, 0, 2), store.register(List.of("cgt-done", "cgt-old")));
+        assertTrue(store.isFinished(taskId("cgt-done")));
+        assertTrue(store.isFinished(taskId("cgt-old")));
+        assertEquals(new TaskStore.Registration(0, 0, 2), store.register(taskIds("cgt-done", "cgt-old")));
         assertEquals(0, store.pendingCount());
+    }
+
+    @Test
+    void aHandEditedLineWhoseIdBreaksTheRulesIsQuarantinedWithTheRulesReason() throws Exception {
+        ((JournalTaskStore) store).stop();
+        Path journal = root.resolve("work/tasks.journal");
+        Files.writeString(journal, String.join("\n",
+                "{\"op\":\"put\",\"task\":{\"id\":\"../x\",\"phase\":\"FETCH\",\"registeredAt\":1}}",
+                "{\"op\":\"finished\",\"id\":\"..\\\\x\",\"outcome\":\"FAILED\"}",
+                "{\"op\":\"put\",\"task\":{\"phase\":\"FETCH\",\"registeredAt\":1}}",
+                "{\"op\":\"put\",\"task\":{\"id\":\"cgt-kept\",\"phase\":\"FETCH\",\"registeredAt\":1}}") + "\n");
+        store = startStore(root.resolve("work"), outputs);
+
+        assertEquals(1, store.pendingCount());
+        assertTrue(store.find(taskId("cgt-kept")).isPresent());
+        List<String> quarantined = Files.readAllLines(root.resolve("work/quarantine/journal-entries.jsonl"));
+        assertEquals(3, quarantined.size(), quarantined.toString());
+        assertTrue(quarantined.get(0).contains("journal line 1: task id contains '/'; only letters"), quarantined.get(0));
+        assertTrue(quarantined.get(1).contains("journal line 2: task id contains '\\\\'"), quarantined.get(1));
+        assertTrue(quarantined.get(2).contains("journal line 3: empty task id"), quarantined.get(2));
     }
 
     @Test
     void aLargeRegistrationLetsOtherWorkThroughBetweenItsSlices() throws Exception {
         List<String> many = IntStream.range(0, 200_000).mapToObj(i -> "cgt-many-" + i).toList();
         CompletableFuture<TaskStore.Registration> large =
-                CompletableFuture.supplyAsync(() -> store.register(many));
+                CompletableFuture.supplyAsync(() -> store.register(taskIds(many)));
         await().atMost(Duration.ofSeconds(30)).until(() -> store.pendingCount() > 0);
 
         // Held for the whole registration, the lock would keep this waiting until every id was in.
-        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(List.of("cgt-meanwhile")));
+        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(taskIds("cgt-meanwhile")));
         assertTrue(store.pendingCount() < many.size(), "registered while the large registration was still going on");
 
         assertEquals(new TaskStore.Registration(many.size(), 0, 0), large.get());
@@ -86,8 +108,8 @@ class JournalTaskStoreTest extends TaskStoreContract {
 
     @Test
     void theTimeoutClockStopsWhileAnyOutageLasts() {
-        store.register(List.of("cgt-clock"));
-        Task task = store.find("cgt-clock").orElseThrow();
+        store.register(taskIds("cgt-clock"));
+        Task task = store.find(taskId("cgt-clock")).orElseThrow();
         passTime(1_000);
         assertEquals(1_000, store.waitedMillis(task));
         store.outageBegan("api");

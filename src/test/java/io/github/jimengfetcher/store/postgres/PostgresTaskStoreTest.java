@@ -25,7 +25,10 @@ import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.store.TaskStoreContract;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 
+import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,9 +161,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         for (int i = 0; i < 300; i++) {
             ids.add("cgt-shared-" + i);
         }
-        store.register(ids);
+        store.register(taskIds(ids));
         PostgresTaskStore other = store("studio-3", outputs);
-        Set<String> claimed = Collections.synchronizedSet(new HashSet<>());
+        Set<TaskId> claimed = Collections.synchronizedSet(new HashSet<>());
         AtomicInteger twice = new AtomicInteger();
         AtomicInteger claimer = new AtomicInteger();
         Runnable claimAll = () -> {
@@ -186,7 +189,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     @Test
     void aPauseOneInstanceRecordsHoldsEveryInstanceOnTheSameKey() {
         PostgresTaskStore other = store("studio-3", outputs);
-        store.register(List.of("cgt-paused"));
+        store.register(taskIds("cgt-paused"));
         other.pauseFetches(other.now() + 60_000);
         assertTrue(store.fetchesPausedUntil() > store.now() + 50_000);
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
@@ -198,8 +201,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     @Test
     void theTimeoutClockRunsAndStandsStillWhileThisInstanceIsInAnOutage() {
-        store.register(List.of("cgt-clock"));
-        Task task = store.find("cgt-clock").orElseThrow();
+        store.register(taskIds("cgt-clock"));
+        Task task = store.find(taskId("cgt-clock")).orElseThrow();
         await().atMost(Duration.ofSeconds(5)).until(() -> store.waitedMillis(task) >= 300);
         store.outageBegan("api");
         long during = store.waitedMillis(task);
