@@ -261,6 +261,9 @@ class ClusterIT {
         try (Stream<Path> rejected = Files.list(root.resolve("output/rejected"))) {
             for (Path record : rejected.toList()) {
                 String name = record.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith("@a.json.tmp")) {
+                    continue; // the killed instance's record cut off mid-write: its own next start removes it
+                }
                 assertTrue(!name.startsWith("."), "a temporary record left: " + name);
                 records.merge(name.substring(0, name.indexOf(".txt") + 4), 1, Integer::sum);
                 assertTrue(Files.readString(record).contains("not a task id"), name);

@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 
 import io.github.jimengfetcher.config.InboxSettings;
 
@@ -35,10 +38,15 @@ public class InboxFileReader {
         this.followsAppends = settings.followUpTime().toMillis() > 0;
     }
 
-    /** The file as a submission, named by its own time: instances sharing the inbox that read it at once write one record. */
-    public Submission read(@Body java.io.File inboxFile) throws IOException {
+    /**
+     * The file as a submission, named by its own time: instances sharing the inbox that read it at once
+     * write one record. The time is the one the file consumer saw as it listed the file (another
+     * instance may move the file away while this one reads it); else taken before the file is read.
+     */
+    public Submission read(@Body java.io.File inboxFile, @Header(Exchange.FILE_LAST_MODIFIED) Long listedModified) throws IOException {
         Path file = inboxFile.toPath();
-        return Submission.inboxFile(readFile(file), InboxEntries.modified(file));
+        Instant received = listedModified != null && listedModified > 0 ? Instant.ofEpochMilli(listedModified) : InboxEntries.modified(file);
+        return Submission.inboxFile(readFile(file), received);
     }
 
     private InboxFile readFile(Path file) throws IOException {
