@@ -2,8 +2,6 @@ package io.github.jimengfetcher.support.fake;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -15,67 +13,39 @@ import java.nio.charset.StandardCharsets;
 final class PlainApiDoor implements AutoCloseable {
 
     private final FakeApi api;
-    private final ServerSocket socket;
+    private final PlainDoor door;
 
     PlainApiDoor(FakeApi api) {
         this.api = api;
-        try {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new IllegalStateException("no loopback port for the plain API door", e);
-        }
-        Thread acceptor = new Thread(this::accept, "fake-api-plain");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.door = new PlainDoor("fake-api-plain", this::answer);
     }
 
     String base() {
-        return "http://127.0.0.1:" + socket.getLocalPort();
+        return door.base();
     }
 
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket connection = socket.accept();
-                Thread t = new Thread(() -> answer(connection), "fake-api-plain-answer");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException closed) {
-                return;
-            }
+    private void answer(Socket connection) throws IOException {
+        long now = System.currentTimeMillis();
+        Request request = Requests.readHead(connection.getInputStream(), now);
+        Answer answer = request.path().startsWith(FakeApi.PATH) ? api.respond(request, now) : Answer.status(404);
+        if (answer.delayMillis() > 0 && !Transfers.pause(answer.delayMillis(), 0) || answer.fault() == Answer.Fault.NO_ANSWER) {
+            return;
         }
-    }
-
-    private void answer(Socket connection) {
-        try (connection) {
-            long now = System.currentTimeMillis();
-            Request request = Requests.readHead(connection.getInputStream(), now);
-            Answer answer = request.path().startsWith(FakeApi.PATH) ? api.respond(request, now) : Answer.status(404);
-            if (answer.delayMillis() > 0 && !Transfers.pause(answer.delayMillis(), 0) || answer.fault() == Answer.Fault.NO_ANSWER) {
-                return;
-            }
-            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" Answer\r\n");
-            answer.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-            head.append("Content-Length: ").append(answer.fault() == Answer.Fault.CUT_OFF ? 1_000 : body.length).append("\r\n");
-            head.append("Connection: close\r\n\r\n");
-            OutputStream out = connection.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            if (answer.fault() != Answer.Fault.CUT_OFF) {
-                out.write(body);
-            }
-            out.flush();
-        } catch (IOException | RuntimeException clientWentAway) {
-            // the client gave up, or sent something this door does not read
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" Answer\r\n");
+        answer.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Content-Length: ").append(answer.fault() == Answer.Fault.CUT_OFF ? 1_000 : body.length).append("\r\n");
+        head.append("Connection: close\r\n\r\n");
+        OutputStream out = connection.getOutputStream();
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        if (answer.fault() != Answer.Fault.CUT_OFF) {
+            out.write(body);
         }
+        out.flush();
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        door.close();
     }
 }

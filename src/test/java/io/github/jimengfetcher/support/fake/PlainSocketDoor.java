@@ -2,8 +2,6 @@ package io.github.jimengfetcher.support.fake;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -15,83 +13,55 @@ import java.nio.charset.StandardCharsets;
 final class PlainSocketDoor implements AutoCloseable {
 
     private final StorageHost host;
-    private final ServerSocket socket;
+    private final PlainDoor door;
 
     PlainSocketDoor(StorageHost host) {
         this.host = host;
-        try {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new IllegalStateException("no loopback port for the plain socket door", e);
-        }
-        Thread acceptor = new Thread(this::accept, "storage-host-plain");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.door = new PlainDoor("storage-host-plain", this::answer);
     }
 
     String base() {
-        return "http://127.0.0.1:" + socket.getLocalPort();
+        return door.base();
     }
 
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket connection = socket.accept();
-                Thread t = new Thread(() -> answer(connection), "storage-host-plain-answer");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException closed) {
-                return;
-            }
+    private void answer(Socket connection) throws IOException {
+        Request request = Requests.readHead(connection.getInputStream(), System.currentTimeMillis());
+        String path = request.path();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        host.record(request);
+        StorageHost.Video video = host.video(name);
+        StorageHost.Behaviour behaviour = host.next(video, path);
+        OutputStream out = connection.getOutputStream();
+        if (behaviour == null) {
+            out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return;
         }
-    }
-
-    private void answer(Socket connection) {
-        try (connection) {
-            Request request = Requests.readHead(connection.getInputStream(), System.currentTimeMillis());
-            String path = request.path();
-            String name = path.substring(path.lastIndexOf('/') + 1);
-            host.record(request);
-            StorageHost.Video video = host.video(name);
-            StorageHost.Behaviour behaviour = host.next(video, path);
-            OutputStream out = connection.getOutputStream();
-            if (behaviour == null) {
-                out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
-            long length = video.content().length();
-            long from = behaviour == StorageHost.Behaviour.SERVE ? Transfers.rangeStart(request.range()) : 0;
-            long to = behaviour == StorageHost.Behaviour.CLOSE_EARLY ? length / 2 : length;
-            String status;
-            if (from >= length) {
-                status = "416 Range Not Satisfiable\r\nContent-Range: bytes */" + length + "\r\nContent-Length: 0";
-                to = from;
-            } else if (behaviour != StorageHost.Behaviour.SERVE) {
-                status = "200 OK"; // no length: the close ends the body
-            } else if (from > 0) {
-                status = "206 Partial Content\r\nContent-Range: bytes " + from + "-" + (length - 1) + "/" + length
-                        + "\r\nContent-Length: " + (length - from);
-            } else {
-                status = "200 OK\r\nContent-Length: " + length;
-            }
-            out.write(("HTTP/1.1 " + status + "\r\nContent-Type: video/mp4\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            if (to > from) {
-                video.content().write(out, from, to);
-            }
-            out.flush();
-            host.counter(video).accept(Math.max(0, to - from));
-        } catch (IOException | RuntimeException clientWentAway) {
-            // the client gave up, or sent something this door does not read
+        long length = video.content().length();
+        long from = behaviour == StorageHost.Behaviour.SERVE ? Transfers.rangeStart(request.range()) : 0;
+        long to = behaviour == StorageHost.Behaviour.CLOSE_EARLY ? length / 2 : length;
+        String status;
+        if (from >= length) {
+            status = "416 Range Not Satisfiable\r\nContent-Range: bytes */" + length + "\r\nContent-Length: 0";
+            to = from;
+        } else if (behaviour != StorageHost.Behaviour.SERVE) {
+            status = "200 OK"; // no length: the close ends the body
+        } else if (from > 0) {
+            status = "206 Partial Content\r\nContent-Range: bytes " + from + "-" + (length - 1) + "/" + length
+                    + "\r\nContent-Length: " + (length - from);
+        } else {
+            status = "200 OK\r\nContent-Length: " + length;
         }
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: video/mp4\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        if (to > from) {
+            video.content().write(out, from, to);
+        }
+        out.flush();
+        host.counter(video).accept(Math.max(0, to - from));
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        door.close();
     }
 }
