@@ -30,28 +30,44 @@ final class JournalRegistrations {
     private final ActiveClock activeClock;
     private final TaskJournal journal;
     private final Consumer<Task> waiting;
+    private final RegistrationFirst first;
 
     /** @param waiting puts a task among the waiting ones and wakes a claim waiting for due work */
     JournalRegistrations(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, DueTasks due,
-                         ActiveClock activeClock, TaskJournal journal, Consumer<Task> waiting) {
+                         ActiveClock activeClock, TaskJournal journal, Consumer<Task> waiting, RegistrationFirst first) {
         this.tasks = tasks;
         this.finished = finished;
         this.due = due;
         this.activeClock = activeClock;
         this.journal = journal;
         this.waiting = waiting;
+        this.first = first;
     }
 
     /**
      * Registers ids in slices of {@value #SLICE}, each under the lock and forced to disk on its own,
      * with the look-ups of the output folder (whether a task's record exists) made between them,
      * outside the lock: a file of hundreds of thousands of ids does not hold every fetch, claim and
-     * /tasks for the whole of its registration. Should a slice fail, the slices before it are
+     * /tasks for the whole of its registration, though new fetches wait ({@link RegistrationFirst}). Should a slice fail, the slices before it are
      * registered and the caller's next try counts them as known.
      *
      * @param lock the store's lock, taken for each slice
      */
     Registration registerInSlices(List<TaskId> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
+        synchronized (lock) {
+            first.begin(now.getAsLong());
+        }
+        try {
+            return slices(ids, outputs, lock, now);
+        } finally {
+            synchronized (lock) {
+                first.end();
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private Registration slices(List<TaskId> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
         int registered = 0;
         int pending = 0;
         int known = 0;

@@ -49,6 +49,7 @@ public class JournalTaskStore implements TaskStore {
     private volatile long fetchesPausedUntil;
 
     private final ActiveClock activeClock = new ActiveClock();
+    private final RegistrationFirst registrationFirst = new RegistrationFirst();
     private TaskJournal journal;
     private JournalRegistrations registrations;
     private RecordedListener onRecorded = id -> { };
@@ -88,7 +89,7 @@ public class JournalTaskStore implements TaskStore {
 
     public synchronized void start() throws IOException {
         journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
-        registrations = new JournalRegistrations(tasks, finished, due, activeClock, journal, this::waiting);
+        registrations = new JournalRegistrations(tasks, finished, due, activeClock, journal, this::waiting, registrationFirst);
         journal.read(tasks, finished);
         long now = now();
         activeClock.start(now);
@@ -111,7 +112,7 @@ public class JournalTaskStore implements TaskStore {
 
     // ---- registration ----
 
-    /** In slices, each under the lock (see {@link JournalRegistrations#registerInSlices}). */
+    /** In slices, each under the lock (see {@link JournalRegistrations#registerInSlices}); new fetches wait meanwhile ({@link RegistrationFirst}). */
     @Override
     public Registration register(List<TaskId> ids) {
         return registrations.registerInSlices(ids, outputs, this, this::now);
@@ -129,7 +130,7 @@ public class JournalTaskStore implements TaskStore {
         journal.maintain();
         long now = now();
         due.expireLeases(now);
-        if (max <= 0 || phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
+        if (max <= 0 || phase == Task.Phase.FETCH && (now < fetchesPausedUntil || registrationFirst.fetchesHeldUntil(now) > 0)) {
             return List.of();
         }
         return JournalLeases.lease(due.claim(phase, now, max), instanceId, now, leaseTime, gapMillis);
@@ -143,8 +144,9 @@ public class JournalTaskStore implements TaskStore {
             if (phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
                 return false;
             }
-            long first = due.firstDueAt(phase);
-            if (first >= 0 && first <= now) {
+            long held = phase == Task.Phase.FETCH ? registrationFirst.fetchesHeldUntil(now) : 0;
+            long first = held > 0 ? held : due.firstDueAt(phase);
+            if (held == 0 && first >= 0 && first <= now) {
                 return true;
             }
             if (now >= deadline) {

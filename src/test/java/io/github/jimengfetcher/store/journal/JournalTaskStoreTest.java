@@ -5,21 +5,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.store.TaskStoreContract;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 import static io.github.jimengfetcher.support.Ids.taskIds;
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The task store contract, against the local journal, on a clock the test moves; and what is the journal's own. */
@@ -104,6 +110,73 @@ class JournalTaskStoreTest extends TaskStoreContract {
 
         assertEquals(new TaskStore.Registration(many.size(), 0, 0), large.get());
         assertEquals(many.size() + 1, store.pendingCount());
+    }
+
+    @Test
+    void newFetchesWaitWhileIdsRegisterAtMostForTheHold() throws Exception {
+        AtomicReference<CountDownLatch> looking = new AtomicReference<>(new CountDownLatch(1));
+        AtomicReference<CountDownLatch> goOn = new AtomicReference<>(new CountDownLatch(1));
+        JournalTaskStore journal = new JournalTaskStore();
+        journal.setFolder(root.resolve("work-held").toString());
+        journal.setOutputs(new FinishedRecords() {
+            @Override
+            public boolean hasResult(TaskId id) {
+                return false;
+            }
+
+            @Override
+            public boolean isFinished(TaskId id) {
+                if (id.value().startsWith("cgt-slow")) { // the registration goes on until the test says
+                    looking.get().countDown();
+                    awaitQuietly(goOn.get());
+                }
+                return false;
+            }
+        });
+        journal.setClock(clock::get);
+        journal.start();
+        try {
+            journal.register(taskIds("cgt-due-1", "cgt-due-2"));
+            CompletableFuture<TaskStore.Registration> slow = CompletableFuture.supplyAsync(() -> journal.register(taskIds("cgt-slow-1")));
+            assertTrue(looking.get().await(10, TimeUnit.SECONDS));
+
+            assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held while the ids register");
+            assertFalse(journal.awaitDue(Task.Phase.FETCH, clock.get()), "a due task does not end the wait while held");
+            CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> awaitDue(journal, clock.get() + 60_000));
+            goOn.get().countDown();
+            assertTrue(waiting.get(10, TimeUnit.SECONDS), "woken when the registration ends");
+            assertEquals(new TaskStore.Registration(1, 0, 0), slow.get(10, TimeUnit.SECONDS));
+            assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size());
+
+            looking.set(new CountDownLatch(1));
+            goOn.set(new CountDownLatch(1));
+            CompletableFuture<TaskStore.Registration> longOne = CompletableFuture.supplyAsync(() -> journal.register(taskIds("cgt-slow-2")));
+            assertTrue(looking.get().await(10, TimeUnit.SECONDS));
+            assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held while the ids register");
+            passTime(RegistrationFirst.MAX_HOLD_MILLIS);
+            assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size(), "a hold lasts a second at most");
+            goOn.get().countDown();
+            assertEquals(new TaskStore.Registration(1, 0, 0), longOne.get(10, TimeUnit.SECONDS));
+        } finally {
+            journal.stop();
+        }
+    }
+
+    private static boolean awaitDue(JournalTaskStore journal, long deadline) {
+        try {
+            return journal.awaitDue(Task.Phase.FETCH, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
