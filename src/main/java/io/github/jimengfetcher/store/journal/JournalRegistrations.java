@@ -61,7 +61,7 @@ final class JournalRegistrations {
             return slices(ids, outputs, lock, now);
         } finally {
             synchronized (lock) {
-                first.end();
+                first.end(now.getAsLong(), ids.size());
                 lock.notifyAll();
             }
         }

@@ -113,7 +113,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
-    void newFetchesWaitWhileIdsRegisterAtMostForTheHold() throws Exception {
+    void newFetchesWaitWhileIdsRegisterAndAMomentAfterManyForASecondAtMostThenRunForASecond() throws Exception {
         AtomicReference<CountDownLatch> looking = new AtomicReference<>(new CountDownLatch(1));
         AtomicReference<CountDownLatch> goOn = new AtomicReference<>(new CountDownLatch(1));
         JournalTaskStore journal = new JournalTaskStore();
@@ -136,7 +136,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
         journal.setClock(clock::get);
         journal.start();
         try {
-            journal.register(taskIds("cgt-due-1", "cgt-due-2"));
+            journal.register(taskIds("cgt-due-1", "cgt-due-2", "cgt-due-3"));
             CompletableFuture<TaskStore.Registration> slow = CompletableFuture.supplyAsync(() -> journal.register(taskIds("cgt-slow-1")));
             assertTrue(looking.get().await(10, TimeUnit.SECONDS));
 
@@ -144,8 +144,14 @@ class JournalTaskStoreTest extends TaskStoreContract {
             assertFalse(journal.awaitDue(Task.Phase.FETCH, clock.get()), "a due task does not end the wait while held");
             CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> awaitDue(journal, clock.get() + 60_000));
             goOn.get().countDown();
-            assertTrue(waiting.get(10, TimeUnit.SECONDS), "woken when the registration ends");
             assertEquals(new TaskStore.Registration(1, 0, 0), slow.get(10, TimeUnit.SECONDS));
+            assertTrue(waiting.get(10, TimeUnit.SECONDS), "woken when the registration ends");
+            assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size());
+
+            List<String> bulk = IntStream.range(0, RegistrationFirst.BULK_IDS).mapToObj(i -> "cgt-bulk-" + i).toList();
+            journal.register(taskIds(bulk));
+            assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held a moment after many ids, more may follow");
+            passTime(RegistrationFirst.GRACE_MILLIS);
             assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size());
 
             looking.set(new CountDownLatch(1));
@@ -155,6 +161,10 @@ class JournalTaskStoreTest extends TaskStoreContract {
             assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held while the ids register");
             passTime(RegistrationFirst.MAX_HOLD_MILLIS);
             assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size(), "a hold lasts a second at most");
+            passTime(RegistrationFirst.FREE_MILLIS - 1);
+            assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size(), "then fetches run, the registration still going on");
+            passTime(1);
+            assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "and the next hold begins");
             goOn.get().countDown();
             assertEquals(new TaskStore.Registration(1, 0, 0), longOne.get(10, TimeUnit.SECONDS));
         } finally {
