@@ -230,7 +230,10 @@ class TaskListTest extends AppTestSupport {
             }
             store.register(taskIds(ids));
             String now = Instant.now().toString();
-            for (Lease lease : store.claimDue(Task.Phase.FETCH, 2 * each, Duration.ofHours(1).toMillis())) {
+            // New fetches wait a moment after a registration of many ids (more may follow).
+            List<Lease> leases = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> store.claimDue(Task.Phase.FETCH, 2 * each, Duration.ofHours(1).toMillis()), claimed -> !claimed.isEmpty());
+            for (Lease lease : leases) {
                 String id = lease.task().id.value();
                 if (id.startsWith("cgt-bulk-pending-")) {
                     store.release(lease);
