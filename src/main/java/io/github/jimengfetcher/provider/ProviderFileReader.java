@@ -41,7 +41,7 @@ public final class ProviderFileReader {
         try {
             document = new Load(LoadSettings.builder().setLabel(source).build()).loadFromString(text);
         } catch (YamlEngineException e) {
-            throw new IllegalStateException(source + ": not readable YAML: " + e.getMessage().replaceAll("\\s+", " ").strip());
+            throw new IllegalStateException(source + ": not readable YAML: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ").strip());
         }
         FileFields file = FileFields.of(source, document)
                 .known(Set.of("description", "base-url", "request", "answer", "status", "not-found", "download", "list"));
