@@ -16,6 +16,7 @@ import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.Request;
+import io.github.jimengfetcher.support.fake.StorageHost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,6 +99,25 @@ class OwnProviderTest extends AppTestSupport {
         assertEquals("not_found", failure.path("reason_class").asText(), failure.toString());
         assertEquals("task not found (the API answered HTTP 404 NoSuchJob)", failure.path("reason").asText());
         assertEquals(2, api.requestsTo("/acme/jobs/" + id).size(), "believed when a second fetch says it again, as task_not_exist");
+    }
+
+    @Test
+    void aVideoBehindTheProvidersKeyGetsItOnTheProvidersVideoPathOnly() throws Exception {
+        String id = "acme-keyed";
+        byte[] video = Videos.mp4(64 * 1024, 5);
+        api.video(id + ".mp4", video, StorageHost.Behaviour.REDIRECT);
+        api.listen("/acme/jobs/", Answer.json("{\"job\":{\"id\":\"" + id + "\",\"state\":\"ready\"}}"));
+        startApp(Map.of("jimeng.provider-files", providerFiles(ACME.replace("  video-url: /job/outputs/0/url\n", "")
+                + "download:\n  needs-key: true\n  path: /videos/{id}.mp4\n").toString(), "jimeng.provider", "acme",
+                "jimeng.providers.acme.api-key", "acme-key-1"));
+        app.drop("ids.txt", id + "\n");
+
+        awaitResult(id);
+        assertEquals(video.length, Files.size(app.video(id)));
+        assertEquals("acme-key-1", api.requestsTo("/videos/" + id + ".mp4").get(0).header("X-Api-Key"), "the provider's video path gets its key");
+        List<Request> moved = api.requestsTo("/moved/videos/" + id + ".mp4");
+        assertFalse(moved.isEmpty(), "the video was redirected");
+        assertFalse(moved.get(0).hasHeader("X-Api-Key"), "a redirect away from the provider's video path carries no key");
     }
 
     /** Runs the app in this thread; returns the one line main() prints before it exits with code 2. */
