@@ -10,6 +10,9 @@ import io.github.jimengfetcher.inbox.InboxFaults;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.inbox.InboxFollowUp;
 import io.github.jimengfetcher.inbox.InboxReadLock;
+import io.github.jimengfetcher.inbox.ProviderConflicts;
+import io.github.jimengfetcher.task.KnownProviders;
+import io.github.jimengfetcher.task.ShippedProviders;
 
 /** The inbox: how its files are read, followed and told apart from what is not input. */
 @Configuration
@@ -17,8 +20,19 @@ public class InboxConfiguration {
 
     /** One reader for the inbox, posted lists and Kafka records alike. */
     @BindToRegistry(lazy = true)
-    public InboxFileReader inboxFileReader(InboxSettings inbox) {
-        return new InboxFileReader(inbox);
+    public InboxFileReader inboxFileReader(InboxSettings inbox, KnownProviders providers) {
+        return new InboxFileReader(inbox, providers);
+    }
+
+    /** The provider names shipped with the app, until the registry of provider files is bound in its place. */
+    @BindToRegistry(lazy = true)
+    public KnownProviders shippedProviders() {
+        return new ShippedProviders();
+    }
+
+    @BindToRegistry(lazy = true)
+    public ProviderConflicts providerConflicts() {
+        return new ProviderConflicts();
     }
 
     @BindToRegistry(lazy = true)
