@@ -10,6 +10,8 @@ import io.github.jimengfetcher.inbox.InboxFaults;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.inbox.InboxFollowUp;
 import io.github.jimengfetcher.inbox.InboxReadLock;
+import io.github.jimengfetcher.inbox.ProviderConflicts;
+import io.github.jimengfetcher.task.KnownProviders;
 
 /** The inbox: how its files are read, followed and told apart from what is not input. */
 @Configuration
@@ -17,8 +19,13 @@ public class InboxConfiguration {
 
     /** One reader for the inbox, posted lists and Kafka records alike. */
     @BindToRegistry(lazy = true)
-    public InboxFileReader inboxFileReader(InboxSettings inbox) {
-        return new InboxFileReader(inbox);
+    public InboxFileReader inboxFileReader(InboxSettings inbox, KnownProviders providers) {
+        return new InboxFileReader(inbox, providers);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ProviderConflicts providerConflicts() {
+        return new ProviderConflicts();
     }
 
     @BindToRegistry(lazy = true)

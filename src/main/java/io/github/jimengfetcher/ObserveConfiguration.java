@@ -27,6 +27,7 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.KnownProviders;
 
 /**
  * What /observe/health and /observe/metrics need: the metrics the routes feed ({@code ref: taskMetrics}),
@@ -39,10 +40,10 @@ public class ObserveConfiguration {
     /** Every jimeng metric names its instance ("instance" itself is Prometheus's own label, overwritten at scrape). */
     @BindToRegistry(lazy = true)
     public TaskMetrics taskMetrics(Registry registry, TaskStore store, VideoDownload download, InstanceScope scope, FetchPace pace,
-            LearnedDurations durations, TaskLife tasks) {
+            LearnedDurations durations, TaskLife tasks, KnownProviders providers) {
         MeterRegistry meters = meterRegistry(registry);
         meters.config().commonTags("instance_id", scope.id());
-        TaskMetrics metrics = new TaskMetrics(meters, store, download.getMetrics());
+        TaskMetrics metrics = new TaskMetrics(meters, store, download.getMetrics(), providers.defaultProvider());
         metrics.pace(pace);
         metrics.watch(durations);
         tasks.setOnGapPlanned(metrics::gapPlanned);

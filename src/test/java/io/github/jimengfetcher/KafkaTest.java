@@ -32,6 +32,7 @@ import io.github.jimengfetcher.support.Http;
 import io.github.jimengfetcher.support.KafkaBroker;
 import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
+import io.github.jimengfetcher.task.ProviderName;
 
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
@@ -122,8 +123,9 @@ class KafkaTest extends AppTestSupport {
         events.forEach((id, list) -> assertEquals(1, list.size(), "one event for " + id + ": " + list));
 
         JsonNode succeeded = json(events.get("cgt-kafka-1").get(0));
-        assertEquals(List.of("task_id", "outcome", "result_file", "video_file", "video_sha256", "video_bytes", "instance_id", "finished_at"),
-                fieldNames(succeeded));
+        assertEquals(List.of("task_id", "provider", "outcome", "result_file", "video_file", "video_sha256", "video_bytes", "instance_id",
+                "finished_at"), fieldNames(succeeded));
+        assertEquals("jimeng-gateway", succeeded.path("provider").asText(), "the event names the provider, as the record does");
         assertEquals("cgt-kafka-1", succeeded.path("task_id").asText());
         assertEquals("succeeded", succeeded.path("outcome").asText());
         assertEquals("results/cgt-kafka-1.json", succeeded.path("result_file").asText());
@@ -134,7 +136,9 @@ class KafkaTest extends AppTestSupport {
         assertFalse(succeeded.path("instance_id").asText().isBlank());
 
         JsonNode failed = json(events.get("cgt-kafka-3").get(0));
-        assertEquals(List.of("task_id", "outcome", "reason_class", "reason", "failure_file", "instance_id", "finished_at"), fieldNames(failed));
+        assertEquals(List.of("task_id", "provider", "outcome", "reason_class", "reason", "failure_file", "instance_id", "finished_at"),
+                fieldNames(failed));
+        assertEquals("jimeng-gateway", failed.path("provider").asText());
         assertEquals("failed", failed.path("outcome").asText());
         JsonNode failure = JSON.readTree(app.failure("cgt-kafka-3").toFile());
         assertEquals(failure.path("reason_class").asText(), failed.path("reason_class").asText());
@@ -186,6 +190,27 @@ class KafkaTest extends AppTestSupport {
         assertEquals(3, record.path("rejected").get(0).path("line").asInt(), record.toString());
         assertTrue(record.path("rejected").get(0).path("reason").asText().contains("cut short"), record.toString());
         await().atMost(WAIT).until(() -> committed(inboxTopic, "fetcher-" + topics) == 1);
+    }
+
+    @Test
+    void aRecordsIdsNameTheirProviderAndAnUnknownProviderIsRecordedAsRejected() throws Exception {
+        startApp(kafkaSettings(broker));
+        for (String id : List.of("cgt-kafka-ark", "cgt-kafka-json")) {
+            api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "1%")));
+        }
+        broker.send(inboxTopic, "ark:cgt-kafka-ark\nnosuch:cgt-kafka-nosuch\n");
+        broker.send(inboxTopic, "{\"task_id\": \"cgt-kafka-json\", \"provider\": \"new-api\"}");
+
+        await().atMost(WAIT).until(() -> store().find(taskId("cgt-kafka-ark")).isPresent() && store().find(taskId("cgt-kafka-json")).isPresent()
+                && app.filesIn("rejected") == 1);
+        assertEquals(new ProviderName("ark"), store().find(taskId("cgt-kafka-ark")).orElseThrow().provider);
+        assertEquals(new ProviderName("new-api"), store().find(taskId("cgt-kafka-json")).orElseThrow().provider);
+        assertFalse(store().providerOf(taskId("cgt-kafka-nosuch")).isPresent(), "nothing registered for an unknown provider");
+        JsonNode record = JSON.readTree(app.output("rejected").resolve(rejectedName(0)).toFile());
+        assertEquals(1, record.path("accepted_ids").asInt(), record.toString());
+        assertEquals("nosuch:cgt-kafka-nosuch", record.path("rejected").get(0).path("text").asText(), record.toString());
+        assertTrue(record.path("rejected").get(0).path("reason").asText().contains("unknown provider 'nosuch'"), record.toString());
+        await().atMost(WAIT).until(() -> committed(inboxTopic, "fetcher-" + topics) == 2);
     }
 
     private String rejectedName(int offset) throws Exception {

@@ -42,7 +42,7 @@ class ObserveIT {
             assertEquals("cgt-demo-observed", task.path("id").asText());
             assertEquals("succeeded", task.path("state").asText());
             String metrics = Http.get(port, "/observe/metrics").body();
-            assertTrue(metrics.lines().anyMatch(line -> line.matches("jimeng_tasks_succeeded_total\\{instance_id=\"[^\"]+\"} 1\\.0")), metrics);
+            assertTrue(metrics.lines().anyMatch(line -> line.matches("jimeng_tasks_succeeded_total\\{instance_id=\"[^\"]+\",provider=\"jimeng-gateway\"} 1\\.0")), metrics);
             assertTrue(Http.get(port, "/").body().contains("<title>jimeng-fetcher</title>"));
 
             app.terminate(Duration.ofSeconds(15));

@@ -243,18 +243,18 @@ class ObserveTest extends AppTestSupport {
         assertEquals(0.0, m.get("jimeng_tasks_pending"));
         assertEquals(3.0, m.get("jimeng_tasks_registered_total"));
         assertEquals(1.0, m.get("jimeng_inputs_rejected_total"));
-        assertEquals(1.0, m.get("jimeng_tasks_succeeded_total"));
-        assertEquals(1.0, m.get("jimeng_tasks_failed_total{reason_class=\"api_failure\"}"));
-        assertEquals(1.0, m.get("jimeng_tasks_failed_total{reason_class=\"not_found\"}"));
-        assertEquals(0.0, m.get("jimeng_tasks_failed_total{reason_class=\"timed_out\"}"), "known classes are there from the start");
+        assertEquals(1.0, m.get("jimeng_tasks_succeeded_total{provider=\"jimeng-gateway\"}"));
+        assertEquals(1.0, m.get("jimeng_tasks_failed_total{provider=\"jimeng-gateway\",reason_class=\"api_failure\"}"));
+        assertEquals(1.0, m.get("jimeng_tasks_failed_total{provider=\"jimeng-gateway\",reason_class=\"not_found\"}"));
+        assertEquals(0.0, m.get("jimeng_tasks_failed_total{provider=\"jimeng-gateway\",reason_class=\"timed_out\"}"), "known classes are there from the start");
         assertEquals(3.0, m.get("jimeng_fetches_total{outcome=\"answered\"}"), "two for the good task, one for the failed one");
         assertEquals(2.0, m.get("jimeng_fetches_total{outcome=\"not_found\"}"), "asked twice to confirm");
         assertEquals(1.0, m.get("jimeng_downloads_total"));
         assertEquals((double) video.length, m.get("jimeng_download_bytes_total"));
-        assertEquals(1.0, m.get("jimeng_task_duration_seconds_count{outcome=\"succeeded\"}"));
-        assertEquals(2.0, m.get("jimeng_task_duration_seconds_count{outcome=\"failed\"}"));
-        assertEquals(1.0, m.get("jimeng_task_duration_seconds_bucket{outcome=\"succeeded\",le=\"10.0\"}"), "a histogram, in seconds");
-        assertEquals(1.0, m.get("jimeng_task_duration_seconds_bucket{outcome=\"succeeded\",le=\"+Inf\"}"));
+        assertEquals(1.0, m.get("jimeng_task_duration_seconds_count{outcome=\"succeeded\",provider=\"jimeng-gateway\"}"));
+        assertEquals(2.0, m.get("jimeng_task_duration_seconds_count{outcome=\"failed\",provider=\"jimeng-gateway\"}"));
+        assertEquals(1.0, m.get("jimeng_task_duration_seconds_bucket{outcome=\"succeeded\",provider=\"jimeng-gateway\",le=\"10.0\"}"), "a histogram, in seconds");
+        assertEquals(1.0, m.get("jimeng_task_duration_seconds_bucket{outcome=\"succeeded\",provider=\"jimeng-gateway\",le=\"+Inf\"}"));
     }
 
     @Test

@@ -24,7 +24,6 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
-import static io.github.jimengfetcher.support.Ids.taskIds;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -228,7 +227,7 @@ class TaskListTest extends AppTestSupport {
                 ids.add(String.format("cgt-bulk-done-%05d", i));
                 ids.add(String.format("cgt-bulk-pending-%05d", i));
             }
-            store.register(taskIds(ids));
+            store.register(io.github.jimengfetcher.support.Ids.tasks(ids));
             String now = Instant.now().toString();
             // New fetches wait a moment after a registration of many ids (more may follow).
             List<Lease> leases = await().atMost(Duration.ofSeconds(10))

@@ -2,7 +2,7 @@ package io.github.jimengfetcher.inbox;
 
 import java.nio.charset.StandardCharsets;
 
-/** Id lines: one id a line, '#' comments and blank lines ignored; read a line at a time. */
+/** Id lines: one id a line (perhaps after its provider's name: ark:cgt-...), '#' comments and blank lines ignored; read a line at a time. */
 final class IdLines {
 
     private IdLines() {

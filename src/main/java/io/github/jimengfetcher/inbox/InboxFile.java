@@ -4,12 +4,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
+import io.github.jimengfetcher.task.ProviderConflict;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskRef;
 
 /**
- * What one inbox file holds: the valid task ids, in order and without repeats, how many pieces
- * of it were rejected, and the first {@link Rejections#KEPT} of those with the reason.
+ * What one inbox file holds: the valid task ids with their providers, in order and without
+ * repeats, how many pieces of it were rejected, and the first {@link Rejections#KEPT} of those
+ * with the reason.
  *
  * @param linesEnd     how many bytes of the file were read as id lines, so that lines appended
  *                     later can be read from there; -1 when the file is not in line form
@@ -19,7 +24,7 @@ import io.github.jimengfetcher.task.TaskId;
  *                     byte offset they start at
  * @param rejectedCount how many pieces were rejected, of which rejections holds the first ones
  */
-public record InboxFile(String source, List<TaskId> ids, List<Rejection> rejections, long linesEnd, long appendedFrom,
+public record InboxFile(String source, List<TaskRef> tasks, List<Rejection> rejections, long linesEnd, long appendedFrom,
                         int rejectedCount) {
 
     /** One rejected piece of input; line is 0 when the whole file was rejected. */
@@ -27,17 +32,37 @@ public record InboxFile(String source, List<TaskId> ids, List<Rejection> rejecti
     }
 
     /** Every rejection kept. */
-    public InboxFile(String source, List<TaskId> ids, List<Rejection> rejections, long linesEnd, long appendedFrom) {
-        this(source, ids, rejections, linesEnd, appendedFrom, rejections.size());
+    public InboxFile(String source, List<TaskRef> tasks, List<Rejection> rejections, long linesEnd, long appendedFrom) {
+        this(source, tasks, rejections, linesEnd, appendedFrom, rejections.size());
     }
 
-    public InboxFile(String source, List<TaskId> ids, Rejections rejections, long linesEnd, long appendedFrom) {
-        this(source, ids, rejections.kept(), linesEnd, appendedFrom, rejections.count());
+    public InboxFile(String source, List<TaskRef> tasks, Rejections rejections, long linesEnd, long appendedFrom) {
+        this(source, tasks, rejections.kept(), linesEnd, appendedFrom, rejections.count());
     }
 
     /** A whole file whose appends are not followed. */
-    public InboxFile(String source, List<TaskId> ids, List<Rejection> rejections) {
-        this(source, ids, rejections, -1, -1);
+    public InboxFile(String source, List<TaskRef> tasks, List<Rejection> rejections) {
+        this(source, tasks, rejections, -1, -1);
+    }
+
+    /** The valid ids, in order. */
+    public List<TaskId> ids() {
+        return tasks.stream().map(TaskRef::id).toList();
+    }
+
+    /**
+     * The same, but for the ids the store refused, as it has them for another provider: those are
+     * rejected with the reason, as a bad line is.
+     */
+    public InboxFile refusing(List<ProviderConflict> conflicts) {
+        if (conflicts.isEmpty()) {
+            return this;
+        }
+        Set<TaskRef> refused = conflicts.stream().map(c -> new TaskRef(c.id(), c.asked())).collect(Collectors.toSet());
+        Rejections all = new Rejections();
+        all.addAll(this);
+        conflicts.forEach(c -> all.add(new Rejection(0, new TaskRef(c.id(), c.asked()).toString(), c.reason())));
+        return new InboxFile(source, tasks.stream().filter(task -> !refused.contains(task)).toList(), all, linesEnd, appendedFrom);
     }
 
     /** Something in the inbox that is not taken at all, for the reason given. */
@@ -103,7 +128,7 @@ public record InboxFile(String source, List<TaskId> ids, List<Rejection> rejecti
             report.put("appended_from_byte", appendedFrom);
         }
         report.put("rejected_at", Instant.now().toString());
-        report.put("accepted_ids", ids.size());
+        report.put("accepted_ids", tasks.size());
         report.put("rejected_count", rejectedCount);
         if (rejectedLeftOut() > 0) {
             report.put("rejected_left_out", rejectedLeftOut());

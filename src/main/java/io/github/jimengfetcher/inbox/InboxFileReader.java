@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 import io.github.jimengfetcher.config.InboxSettings;
+import io.github.jimengfetcher.task.KnownProviders;
 
 /**
  * Reads one inbox file into task ids. Reading is bounded: a file over the size
@@ -21,7 +22,8 @@ import io.github.jimengfetcher.config.InboxSettings;
  * others counted.
  *
  * Forms: one id a line ('#' comments and blank lines ignored), JSON documents one after
- * another (JSON lines) holding task_id fields, or an empty file whose own name is the id.
+ * another (JSON lines) holding task_id fields, or an empty file whose own name is the id. An id
+ * may name its provider ({@code ark:cgt-...}, or a JSON provider field): one this instance knows.
  * Lines appended to a file after it was read are read by {@link #readAppended}.
  */
 public class InboxFileReader {
@@ -31,8 +33,10 @@ public class InboxFileReader {
     private final long settleTime;
     /** Lines appended after a read are read later ({@link InboxFollowUp}). */
     private final boolean followsAppends;
+    private final KnownProviders providers;
 
-    public InboxFileReader(InboxSettings settings) {
+    public InboxFileReader(InboxSettings settings, KnownProviders providers) {
+        this.providers = providers;
         this.maxFileSize = settings.maxFileSize();
         this.settleTime = settings.settleTime().toMillis();
         this.followsAppends = settings.followUpTime().toMillis() > 0;
@@ -64,7 +68,7 @@ public class InboxFileReader {
         if (bytes.length > maxFileSize) {
             return rejectedWhole(name, "file grew past the limit of " + maxFileSize + " bytes while being read");
         }
-        Reading reading = new Reading();
+        Reading reading = new Reading(providers);
         if (bytes.length == 0) {
             reading.accept(name, 0, "the file is empty, so its name is taken as the task id: ");
             return reading.result(name, 0, -1);
@@ -96,7 +100,7 @@ public class InboxFileReader {
         if (!text.isText()) {
             return rejectedWhole(source, "not text (" + text.problem() + ")");
         }
-        Reading reading = new Reading();
+        Reading reading = new Reading(providers);
         readText(text, "", json, 1, true, reading);
         return reading.result(source, -1, -1);
     }
@@ -112,7 +116,7 @@ public class InboxFileReader {
     public InboxFile readAppended(java.io.File done, String source, long from) throws IOException {
         Path file = done.toPath();
         boolean settled = hasSettled(file);
-        Reading reading = new Reading();
+        Reading reading = new Reading(providers);
         byte[] bytes = Files.size(file) > maxFileSize ? null : readBounded(file);
         if (bytes == null || bytes.length > maxFileSize) {
             reading.reject(0, null, "lines appended after the file was read took it past the limit of "

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskRef;
 
 /**
  * Task ids handed in, whichever way they came: an inbox file (or lines appended to it, or an
@@ -39,6 +41,16 @@ public record Submission(Kind kind, String name, Instant received, InboxFile rea
 
     public List<TaskId> ids() {
         return read.ids();
+    }
+
+    /** Its ids with their providers, as they are registered. */
+    public List<TaskRef> tasks() {
+        return read.tasks();
+    }
+
+    /** The same submission, the ids the registration refused (registered already for another provider) rejected with the reason. */
+    public Submission refusing(TaskStore.Registration registration) {
+        return registration.conflicts().isEmpty() ? this : withRead(read.refusing(registration.conflicts()));
     }
 
     public boolean hasRejections() {

@@ -27,6 +27,7 @@ public final class FinishEvent {
         String id = record.path("task_id").asText();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("task_id", id);
+        event.put("provider", provider(record));
         event.put("outcome", "succeeded");
         event.put("result_file", "results/" + id + ".json");
         event.put("video_file", record.path("video_file").asText("videos/" + id + ".mp4"));
@@ -43,6 +44,7 @@ public final class FinishEvent {
         String id = record.path("task_id").asText();
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("task_id", id);
+        event.put("provider", provider(record));
         event.put("outcome", "failed");
         event.put("reason_class", record.path("reason_class").asText(null));
         event.put("reason", record.path("reason").asText(null));
@@ -50,6 +52,11 @@ public final class FinishEvent {
         event.put("instance_id", instanceId);
         event.put("finished_at", record.path("finished_at").asText(null));
         return event;
+    }
+
+    /** The record's provider; a record written before records named one is jimeng-gateway's. */
+    private static String provider(JsonNode record) {
+        return record.path("provider").asText("jimeng-gateway");
     }
 
     static byte[] bytes(Map<String, Object> event) throws IOException {

@@ -152,7 +152,7 @@ public class DueWork {
 
     /**
      * The fetch exchange of a lease (its body) begins: its slot and lease are given back when it ends,
-     * however it ends. Sets the route's variables lease and taskId.
+     * however it ends. Sets the route's variables lease, taskId and provider.
      */
     public void fetchBegins(Exchange exchange) {
         givenBackAtTheEnd(exchange, fetchSlots);
@@ -160,7 +160,7 @@ public class DueWork {
 
     /**
      * The download exchange of a lease (its body) begins: its slot and lease are given back when it ends,
-     * on whatever thread. Sets the route's variables lease and taskId.
+     * on whatever thread. Sets the route's variables lease, taskId and provider.
      */
     public void downloadBegins(Exchange exchange) {
         givenBackAtTheEnd(exchange, downloadSlots);
@@ -176,6 +176,7 @@ public class DueWork {
         // Simple expression cost a third of a fetch thread's time (the bench's flight recordings).
         exchange.setVariable("lease", lease);
         exchange.setVariable("taskId", lease.taskId());
+        exchange.setVariable("provider", lease.task().provider);
         Claim claim = claims.computeIfAbsent(lease, claimed -> new Claim(claimed, slots));
         claim.beganOn = Thread.currentThread();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
@@ -19,9 +20,10 @@ import io.github.jimengfetcher.task.TaskIds;
  * @param reasonClass for a failure, e.g. api_failure; null for a success
  * @param reason      for a failure, the reason as written in its record; null for a success
  * @param duration    from registration to the record, or null when the record has no times
+ * @param provider    the task API it was fetched from (jimeng-gateway for a record written before records named one)
  */
 public record FinishedTask(String id, boolean succeeded, String reasonClass, String reason, int fetches,
-                           Instant registeredAt, Instant finishedAt, Duration duration) {
+                           Instant registeredAt, Instant finishedAt, Duration duration, String provider) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,7 +40,13 @@ public record FinishedTask(String id, boolean succeeded, String reasonClass, Str
                 record.path("fetches").asInt(),
                 registered,
                 finished == null ? Instant.now() : finished,
-                registered == null || finished == null ? null : Duration.between(registered, finished));
+                registered == null || finished == null ? null : Duration.between(registered, finished),
+                provider(record.path("provider").asText("")));
+    }
+
+    /** A record's provider; one it does not name, or names wrongly, is counted as jimeng-gateway's (labels stay a small set). */
+    private static String provider(String named) {
+        return ProviderName.problem(named) == null ? named : ProviderName.JIMENG_GATEWAY.value();
     }
 
     /**

@@ -21,11 +21,13 @@ import io.github.jimengfetcher.schedule.DurationHistogram;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.FailureClass;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 
 /**
  * The jimeng_* metrics, next to Camel's own in the same Micrometer registry, scraped at
- * /observe/metrics. Task ids are never labels: the label values are small fixed sets.
+ * /observe/metrics. Task ids are never labels: the label values are small fixed sets (providers are
+ * those with a provider file). Finished tasks are counted by outcome and provider.
  */
 public class TaskMetrics {
 
@@ -43,12 +45,16 @@ public class TaskMetrics {
     private LearnedDurations learnedDurations;
     private final Counter registered;
     private final Counter rejected;
-    private final Counter succeeded;
+    /** By provider. */
+    private final Map<String, Counter> succeeded = new ConcurrentHashMap<>();
+    /** By provider and reason class ("provider reason_class"). */
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
     private final Map<String, Counter> fetches = new ConcurrentHashMap<>();
+    /** By outcome and provider ("outcome provider"). */
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
-    public TaskMetrics(MeterRegistry registry, TaskStore store, DownloadMetrics downloads) {
+    /** @param defaultProvider the provider of ids that name none: its counters are there from the start */
+    public TaskMetrics(MeterRegistry registry, TaskStore store, DownloadMetrics downloads, ProviderName defaultProvider) {
         this.registry = registry;
         Gauge.builder("jimeng.tasks.pending", store, TaskStore::pendingCount)
                 .description("Tasks registered and not finished yet")
@@ -60,9 +66,8 @@ public class TaskMetrics {
         rejected = Counter.builder("jimeng.inputs.rejected")
                 .description("Inbox lines or files rejected as invalid input (see output/rejected/)")
                 .register(registry);
-        succeeded = Counter.builder("jimeng.tasks.succeeded")
-                .description("Tasks finished with their video and result JSON in place")
-                .register(registry);
+        String provider = defaultProvider.value();
+        succeededCounter(provider);
         FunctionCounter.builder("jimeng.downloads", downloads, DownloadMetrics::downloadsCompleted)
                 .description("Videos downloaded whole and verified")
                 .register(registry);
@@ -72,10 +77,10 @@ public class TaskMetrics {
                 .register(registry);
         // Every class is there from the start; a class read from a record that is not one of them still counts.
         for (FailureClass failureClass : FailureClass.values()) {
-            failedCounter(failureClass.wireName());
+            failedCounter(provider, failureClass.wireName());
         }
         FetchOutcomes.OUTCOMES.forEach(this::fetchCounter);
-        List.of("succeeded", "failed").forEach(this::durationTimer);
+        List.of("succeeded", "failed").forEach(outcome -> durationTimer(outcome, provider));
         plannedGaps = DistributionSummary.builder("jimeng.fetch.planned.gap")
                 .description("The gaps planned between two fetches of a task (the plain interval, or the learned schedule's)")
                 .baseUnit("seconds")
@@ -175,19 +180,27 @@ public class TaskMetrics {
     /** A task is done: its result or failure record is written. */
     public void finished(@Variable("finishedTask") FinishedTask task) {
         if (task.succeeded()) {
-            succeeded.increment();
+            succeededCounter(task.provider()).increment();
         } else {
-            failedCounter(task.reasonClass() == null ? "unknown" : task.reasonClass()).increment();
+            failedCounter(task.provider(), task.reasonClass() == null ? "unknown" : task.reasonClass()).increment();
         }
         if (task.duration() != null) {
-            durationTimer(task.succeeded() ? "succeeded" : "failed").record(task.duration());
+            durationTimer(task.succeeded() ? "succeeded" : "failed", task.provider()).record(task.duration());
         }
     }
 
-    private Counter failedCounter(String reasonClass) {
-        return failed.computeIfAbsent(reasonClass, c -> Counter.builder("jimeng.tasks.failed")
-                .description("Tasks finished without a video, by reason class")
-                .tag("reason_class", c)
+    private Counter succeededCounter(String provider) {
+        return succeeded.computeIfAbsent(provider, p -> Counter.builder("jimeng.tasks.succeeded")
+                .description("Tasks finished with their video and result JSON in place, by provider")
+                .tag("provider", p)
+                .register(registry));
+    }
+
+    private Counter failedCounter(String provider, String reasonClass) {
+        return failed.computeIfAbsent(provider + " " + reasonClass, key -> Counter.builder("jimeng.tasks.failed")
+                .description("Tasks finished without a video, by provider and reason class")
+                .tag("provider", provider)
+                .tag("reason_class", reasonClass)
                 .register(registry));
     }
 
@@ -198,10 +211,11 @@ public class TaskMetrics {
                 .register(registry));
     }
 
-    private Timer durationTimer(String outcome) {
-        return durations.computeIfAbsent(outcome, o -> Timer.builder("jimeng.task.duration")
-                .description("Time from a task's registration to its result or failure record")
-                .tag("outcome", o)
+    private Timer durationTimer(String outcome, String provider) {
+        return durations.computeIfAbsent(outcome + " " + provider, key -> Timer.builder("jimeng.task.duration")
+                .description("Time from a task's registration to its result or failure record, by outcome and provider")
+                .tag("outcome", outcome)
+                .tag("provider", provider)
                 .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry));
     }

@@ -49,6 +49,7 @@ class TaskRecords {
     private static Map<String, Object> begin(Task task, String status) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("task_id", task.id.value());
+        record.put("provider", task.ref().provider().value());
         record.put("status", status);
         return record;
     }

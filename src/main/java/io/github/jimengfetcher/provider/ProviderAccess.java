@@ -27,6 +27,11 @@ public final class ProviderAccess {
                 + ProviderSettings.environmentVariable(ProviderSettings.baseUrlSetting(name.value())) + ")";
     }
 
+    static String apiKeySetting(ProviderName name) {
+        return ProviderSettings.apiKeySetting(name.value()) + " (environment variable "
+                + ProviderSettings.environmentVariable(ProviderSettings.apiKeySetting(name.value())) + ")";
+    }
+
     /** @param demo the simulator's endpoint, started only when asked for */
     public static Providers resolve(Map<ProviderName, Provider> files, ProviderSettings settings, ApiSettings api, Supplier<ApiEndpoint> demo) {
         ProviderName defaultProvider = new ProviderName(settings.provider());

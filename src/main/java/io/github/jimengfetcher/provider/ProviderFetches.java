@@ -14,7 +14,9 @@ import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.FetchAnswerReader;
 import io.github.jimengfetcher.api.NotFoundAnswerException;
 import io.github.jimengfetcher.api.VideoUrlCandidates;
+import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.ProviderName;
+import io.github.jimengfetcher.task.TaskFailure;
 
 /**
  * One fetch as the task's provider wants it (bean {@code providerFetches}, routes/poll.yaml): the
@@ -42,6 +44,19 @@ public final class ProviderFetches {
                 readers.put(name, new PointerAnswerReader(provider, providers.endpoint(name).baseUrl(), videoUrls));
             }
         }
+    }
+
+    /**
+     * Why the task's provider cannot be asked from here (no base URL, or a key missing where the
+     * provider needs one): the failure the task ends with; null when it can be asked.
+     */
+    public TaskFailure notConfigured(@Variable("provider") Object provider) {
+        ProviderName name = nameOf(provider);
+        if (providers.isConfigured(name)) {
+            return null;
+        }
+        return new TaskFailure(FailureClass.PROVIDER_NOT_CONFIGURED, "provider " + name + " is not configured on this instance: set "
+                + ProviderAccess.baseUrlSetting(name) + " and its key " + ProviderAccess.apiKeySetting(name), null);
     }
 
     /** CamelHttpUri: the provider's root. */

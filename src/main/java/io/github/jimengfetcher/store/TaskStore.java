@@ -6,8 +6,11 @@ import java.util.Optional;
 
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.ProviderConflict;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskRef;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -25,17 +28,32 @@ import io.github.jimengfetcher.task.TaskState;
  */
 public interface TaskStore {
 
-    /** Registers new ids; ids pending or finished already are counted, not registered again. */
-    Registration register(List<TaskId> ids);
+    /**
+     * Registers new ids, each for its provider; ids pending or finished already for the same provider
+     * are counted, not registered again. An id the store has for another provider is refused: nothing
+     * changes for it, and the registration names it among its conflicts.
+     */
+    Registration register(List<TaskRef> tasks);
 
-    record Registration(int registered, int alreadyPending, int alreadyFinished) {
+    /** @param conflicts the ids refused, as the store has them for another provider */
+    record Registration(int registered, int alreadyPending, int alreadyFinished, List<ProviderConflict> conflicts) {
+
+        /** Nothing refused. */
+        public Registration(int registered, int alreadyPending, int alreadyFinished) {
+            this(registered, alreadyPending, alreadyFinished, List.of());
+        }
+
         public int duplicates() {
             return alreadyPending + alreadyFinished;
         }
     }
 
+    /** The provider the store has the id for, pending or finished; empty for an id it does not know. */
+    Optional<ProviderName> providerOf(TaskId id);
+
     /**
-     * Makes a finished (or unknown) id pending again, due now, with a fresh start (a new deadline):
+     * Makes a finished (or unknown) id pending again, due now, with a fresh start (a new deadline),
+     * for the provider it had (an unknown id: jimeng-gateway):
      * an explicit retry. A task that timed out and is only looked at late starts afresh too, unless
      * it is being looked at right now (leased). False, changing nothing, for any other pending task.
      */
@@ -125,8 +143,8 @@ public interface TaskStore {
     record TaskPage(long total, List<ListedTask> tasks) {
     }
 
-    /** A task on a page: its id and state, and for a pending one a copy of it (null once finished). */
-    record ListedTask(TaskId id, TaskState state, Task pending) {
+    /** A task on a page: its id, state and provider, and for a pending one a copy of it (null once finished). */
+    record ListedTask(TaskId id, TaskState state, Task pending, ProviderName provider) {
     }
 
     int pendingCount();

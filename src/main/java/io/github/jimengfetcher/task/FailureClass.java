@@ -28,6 +28,8 @@ public enum FailureClass {
     TOO_LARGE,
     /** The download was cut off jimeng.download.max-attempts times. */
     DOWNLOAD_FAILED,
+    /** The task's provider has no base URL or no key on this instance (jimeng.providers.{name}.*). */
+    PROVIDER_NOT_CONFIGURED,
     /** A fault of this program rather than of the API, the storage host or the disk, three times in a row. */
     INTERNAL_ERROR;
 

@@ -1,6 +1,10 @@
 package io.github.jimengfetcher.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.util.StdConverter;
 
 /**
  * A task that is not finished yet, as the task store keeps it. A finished task is only an id
@@ -13,6 +17,13 @@ public class Task {
 
     /** Checked where it entered (TaskId.of); written to JSON as the plain string. */
     public TaskId id;
+    /**
+     * The task API it belongs to, written to JSON as its name. An entry or row written before tasks
+     * named one reads as jimeng-gateway, the one API there was.
+     */
+    @JsonSerialize(using = ToStringSerializer.class)
+    @JsonDeserialize(converter = ProviderText.class)
+    public ProviderName provider = ProviderName.JIMENG_GATEWAY;
     public Phase phase = Phase.FETCH;
     /** When the id was first registered (epoch ms); the task timeout counts from here, across restarts. */
     public long registeredAt;
@@ -67,9 +78,20 @@ public class Task {
         this.nextAt = now;
     }
 
+    public Task(TaskRef ref, long now) {
+        this(ref.id(), now);
+        this.provider = ref.provider();
+    }
+
+    /** This task's id and provider. */
+    public TaskRef ref() {
+        return new TaskRef(id, provider == null ? ProviderName.JIMENG_GATEWAY : provider);
+    }
+
     public Task copy() {
         Task t = new Task();
         t.id = id;
+        t.provider = provider;
         t.phase = phase;
         t.registeredAt = registeredAt;
         t.activeAt = activeAt;
@@ -97,5 +119,13 @@ public class Task {
         t.leaseOwner = leaseOwner;
         t.leaseUntil = leaseUntil;
         return t;
+    }
+
+    /** A provider's name in JSON, checked as it is read. */
+    public static final class ProviderText extends StdConverter<String, ProviderName> {
+        @Override
+        public ProviderName convert(String value) {
+            return new ProviderName(value);
+        }
     }
 }

@@ -73,14 +73,18 @@ public class PostedTasks {
     /**
      * The answer: {"registered": [...], "known": [...], "rejected": [{"text", "reason"}],
      * "rejected_count": n, "rejected_left_out": m}; rejected holds the first rejections only, and an
-     * id is in one list alone.
+     * id is in one list alone (one the store has for another provider is rejected, not known).
+     *
+     * @param submission as registered: without the ids the store refused
      */
     public Map<String, Object> answer(Submission submission, List<TaskId> known) {
         InboxFile posted = submission.read();
         Map<String, Object> answer = new LinkedHashMap<>();
         java.util.Set<TaskId> knownIds = new java.util.HashSet<>(known);
-        answer.put("registered", posted.ids().stream().filter(id -> !knownIds.contains(id)).map(TaskId::value).toList());
-        answer.put("known", known.stream().map(TaskId::value).toList());
+        List<TaskId> taken = posted.ids();
+        java.util.Set<TaskId> takenIds = new java.util.HashSet<>(taken);
+        answer.put("registered", taken.stream().filter(id -> !knownIds.contains(id)).map(TaskId::value).toList());
+        answer.put("known", known.stream().filter(takenIds::contains).map(TaskId::value).toList());
         answer.put("rejected", posted.rejections().stream().map(r -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("text", r.text());

@@ -162,6 +162,7 @@ public class TaskBoard {
         boolean downloading = task.phase == Task.Phase.DOWNLOAD;
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", task.id.value());
+        entry.put("provider", listed.provider().value());
         entry.put("state", listed.state().wireName());
         entry.put("status", task.status == null ? "REGISTERED" : task.status);
         // The API says 100% once the video exists; the download has not reached it yet.
@@ -201,6 +202,7 @@ public class TaskBoard {
         FinishedTask record = facts.record(listed.id().value(), succeeded).orElse(null);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", listed.id().value());
+        entry.put("provider", listed.provider().value());
         entry.put("state", listed.state().wireName());
         entry.put("status", succeeded ? "SUCCESS" : "FAILED");
         entry.put("progress", succeeded ? "100%" : "");

@@ -18,7 +18,10 @@ import io.github.jimengfetcher.inbox.Submission;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.ProviderConflict;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskRef;
 
 /**
  * Whether a task may be fetched again, and if so starts it afresh: the one behaviour behind
@@ -122,19 +125,22 @@ public class TaskRetry {
 
     /**
      * Retries each id of a {@code .retry} inbox file. What comes back holds the ids retried, and as
-     * rejections the file's own plus every id not retried with the reason.
+     * rejections the file's own plus every id not retried with the reason: also one the store has
+     * for another provider than its line names.
      */
     public Submission retryAll(Submission submission) throws IOException {
         InboxFile file = submission.read();
-        List<TaskId> retried = new ArrayList<>();
+        List<TaskRef> retried = new ArrayList<>();
         Rejections rejections = new Rejections();
         rejections.addAll(file);
-        for (TaskId id : file.ids()) {
-            Result result = retryValid(id);
+        for (TaskRef task : file.tasks()) {
+            ProviderName kept = store.providerOf(task.id()).orElse(task.provider());
+            Result result = kept.equals(task.provider()) ? retryValid(task.id())
+                    : new Result(task.id().value(), Outcome.INVALID, new ProviderConflict(task.id(), task.provider(), kept).reason());
             if (result.retried()) {
-                retried.add(id);
+                retried.add(task);
             } else {
-                rejections.add(new InboxFile.Rejection(0, id.value(), result.reason()));
+                rejections.add(new InboxFile.Rejection(0, task.id().value(), result.reason()));
             }
         }
         return submission.withRead(new InboxFile(file.source(), retried, rejections, file.linesEnd(), file.appendedFrom()));

@@ -25,7 +25,7 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 
-import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.tasks;
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -111,7 +111,7 @@ class AfterFaultTest {
     @Test
     void a403OfOneTaskWhileTheApiAnswersOthersFailsItTheThirdTime() {
         // The store's clock is an hour behind: the API answered after each of this task's refusals.
-        store.register(taskIds("cgt-403", "cgt-other-1", "cgt-other-2"));
+        store.register(tasks("cgt-403", "cgt-other-1", "cgt-other-2"));
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-403"), forbidden()).fate());
         FaultDecision second = decideAndApply(claim("cgt-403"), forbidden());
         assertEquals(Fate.RETRY_LATER, second.fate());
@@ -128,7 +128,7 @@ class AfterFaultTest {
     void a403ForEveryTaskIsARefusedKeyAndFailsNone() {
         // The store's clock is an hour ahead: nothing was answered since these refusals.
         clock.set(System.currentTimeMillis() + 3_600_000);
-        store.register(taskIds("cgt-a", "cgt-b", "cgt-c"));
+        store.register(tasks("cgt-a", "cgt-b", "cgt-c"));
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-a"), forbidden()).fate());
         assertEquals(Fate.RETRY_LATER, decideAndApply(claim("cgt-b"), forbidden()).fate());
         FaultDecision third = decideAndApply(claim("cgt-c"), forbidden());
@@ -238,7 +238,7 @@ class AfterFaultTest {
 
     @Test
     void decidingChangesNothing() {
-        store.register(taskIds("cgt-still", "cgt-other"));
+        store.register(tasks("cgt-still", "cgt-other"));
         Lease lease = claim("cgt-still");
         for (Throwable fault : List.of(forbidden(), http(401, "", Map.of()), http(429, "", Map.of("Retry-After", "5")),
                 http(400, NOT_FOUND_BODY, Map.of()), new IllegalStateException("bug"))) {
@@ -283,7 +283,7 @@ class AfterFaultTest {
 
     private Lease claim(String id) {
         if (store.find(taskId(id)).isEmpty()) {
-            store.register(taskIds(id));
+            store.register(tasks(id));
         }
         clock.addAndGet(10_000); // past any backoff
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 10, 300).stream().filter(l -> {

@@ -20,7 +20,7 @@ import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 
-import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.tasks;
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,7 +70,7 @@ class TaskLifeTest {
 
     private Lease claim(String id, Task.Phase phase) {
         if (store.find(taskId(id)).isEmpty()) {
-            store.register(taskIds(id));
+            store.register(tasks(id));
         }
         clock.addAndGet(10_000); // past any backoff
         List<Lease> leases = store.claimDue(phase, 1, INTERVAL);

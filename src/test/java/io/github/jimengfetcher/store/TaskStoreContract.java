@@ -13,10 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.ProviderConflict;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskState;
 
-import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.task;
+import static io.github.jimengfetcher.support.Ids.tasks;
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,18 +85,18 @@ public abstract class TaskStoreContract {
 
     @Test
     public void newIdsAreRegisteredAndKnownOnesCounted() throws Exception {
-        assertEquals(new TaskStore.Registration(2, 0, 0), store.register(taskIds("cgt-a", "cgt-b")));
+        assertEquals(new TaskStore.Registration(2, 0, 0), store.register(tasks("cgt-a", "cgt-b")));
         Files.writeString(outputs.resultFile("cgt-done"), "{}");
-        assertEquals(new TaskStore.Registration(1, 1, 1), store.register(taskIds("cgt-a", "cgt-done", "cgt-c")));
+        assertEquals(new TaskStore.Registration(1, 1, 1), store.register(tasks("cgt-a", "cgt-done", "cgt-c")));
         assertEquals(3, store.pendingCount());
     }
 
     @Test
     public void aFinishedIdStaysKnownAndComesBackOnlyWhenReopened() {
-        store.register(taskIds("cgt-once"));
+        store.register(tasks("cgt-once"));
         store.finish(claimOne(Task.Phase.FETCH), TaskState.FAILED);
         assertTrue(store.isFinished(taskId("cgt-once")));
-        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(taskIds("cgt-once")), "finished in the store, no file needed");
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(tasks("cgt-once")), "finished in the store, no file needed");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
 
         assertTrue(store.reopen(taskId("cgt-once")));
@@ -105,8 +108,65 @@ public abstract class TaskStoreContract {
     }
 
     @Test
+    public void aTaskKeepsItsProviderWhilePendingOnceFinishedAndAcrossARestart() throws Exception {
+        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(List.of(task("ark", "cgt-ark"))));
+        passTime(10);
+        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(List.of(task("jimeng-gateway", "cgt-gw"))));
+        assertEquals(new ProviderName("ark"), store.find(taskId("cgt-ark")).orElseThrow().provider);
+        Lease lease = claimOne(Task.Phase.FETCH);
+        assertEquals("cgt-ark", lease.taskId().value(), "registered first, due first");
+        assertEquals(new ProviderName("ark"), lease.task().provider, "a claim hands the task out with its provider");
+        store.finish(lease, TaskState.SUCCEEDED);
+
+        restart();
+        assertEquals(java.util.Optional.of(new ProviderName("ark")), store.providerOf(taskId("cgt-ark")), "finished, and remembered");
+        assertEquals(java.util.Optional.of(ProviderName.JIMENG_GATEWAY), store.providerOf(taskId("cgt-gw")));
+        assertEquals(java.util.Optional.empty(), store.providerOf(taskId("cgt-never")));
+        List<TaskStore.ListedTask> listed = store.page(null, "cgt-", 0, 10).tasks();
+        assertEquals(List.of("ark", "jimeng-gateway"), listed.stream().map(t -> t.provider().value()).toList(), "the list names them, finished or pending");
+    }
+
+    @Test
+    public void theSameIdForAnotherProviderIsRefusedWhetherPendingOrFinished() {
+        store.register(List.of(task("ark", "cgt-pending"), task("ark", "cgt-finished")));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        store.finish(lease, TaskState.FAILED);
+        String finishedId = lease.taskId().value();
+        String pendingId = finishedId.equals("cgt-pending") ? "cgt-finished" : "cgt-pending";
+
+        TaskStore.Registration again = store.register(List.of(task("new-api", pendingId), task("jimeng-gateway", finishedId),
+                task("ark", pendingId), task("ark", finishedId), task("openai-videos", "cgt-new")));
+        assertEquals(1, again.registered(), "only the new id");
+        assertEquals(1, again.alreadyPending());
+        assertEquals(1, again.alreadyFinished());
+        assertEquals(List.of(new ProviderConflict(taskId(pendingId), new ProviderName("new-api"), new ProviderName("ark")),
+                new ProviderConflict(taskId(finishedId), ProviderName.JIMENG_GATEWAY, new ProviderName("ark"))), again.conflicts());
+        assertTrue(again.conflicts().get(0).reason().contains("registered for provider ark, not new-api"), again.conflicts().get(0).reason());
+        assertEquals(new ProviderName("ark"), store.find(taskId(pendingId)).orElseThrow().provider, "nothing changed for it");
+        assertTrue(store.isFinished(taskId(finishedId)));
+        assertEquals(java.util.Optional.of(new ProviderName("ark")), store.providerOf(taskId(finishedId)));
+    }
+
+    @Test
+    public void anIdListedForTwoProvidersInOneRegistrationIsTakenForTheFirst() {
+        TaskStore.Registration registration = store.register(List.of(task("ark", "cgt-twice"), task("new-api", "cgt-twice")));
+        assertEquals(1, registration.registered());
+        assertEquals(List.of(new ProviderConflict(taskId("cgt-twice"), new ProviderName("new-api"), new ProviderName("ark"))),
+                registration.conflicts());
+        assertEquals(new ProviderName("ark"), store.find(taskId("cgt-twice")).orElseThrow().provider);
+    }
+
+    @Test
+    public void aReopenedTaskKeepsItsProvider() {
+        store.register(List.of(task("ark", "cgt-again")));
+        store.finish(claimOne(Task.Phase.FETCH), TaskState.FAILED);
+        assertTrue(store.reopen(taskId("cgt-again")));
+        assertEquals(new ProviderName("ark"), claimOne(Task.Phase.FETCH).task().provider);
+    }
+
+    @Test
     public void aTaskLookedAtLateAfterItsTimeoutCanBeReopenedUnlessItIsHeldRightNow() {
-        store.register(taskIds("cgt-timed-out"));
+        store.register(tasks("cgt-timed-out"));
         Lease lease = claimOne(Task.Phase.FETCH);
         lease.task().timedOutAt = store.now();
         lease.task().fetches = 40;
@@ -125,9 +185,9 @@ public abstract class TaskStoreContract {
 
     @Test
     public void dueTasksAreLeasedEarliestFirstUpToTheAskedNumberAndNeverTwice() {
-        store.register(taskIds("cgt-1"));
+        store.register(tasks("cgt-1"));
         passTime(10);
-        store.register(taskIds("cgt-2", "cgt-3"));
+        store.register(tasks("cgt-2", "cgt-3"));
         assertTrue(store.claimDue(Task.Phase.FETCH, 0, GAP).isEmpty());
         List<Lease> first = store.claimDue(Task.Phase.FETCH, 2, GAP);
         assertEquals("cgt-1", first.get(0).taskId().value());
@@ -140,7 +200,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aClaimNamesTheOwnerGrowsTheEpochAndMovesTheDueTimeOneGapOn() {
-        store.register(taskIds("cgt-epoch"));
+        store.register(tasks("cgt-epoch"));
         long claimedAt = store.now();
         Lease first = claimOne(Task.Phase.FETCH);
         assertEquals(owner(), first.owner());
@@ -159,7 +219,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void anExpiredLeaseIsTakenOverAndTheOldHolderChangesNothing() {
-        store.register(taskIds("cgt-stalled"));
+        store.register(tasks("cgt-stalled"));
         Lease stalled = claimOne(Task.Phase.FETCH);
         passTime(GAP / 2);
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "not due before its gap");
@@ -186,7 +246,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void anExpiredLeaseIsLostEvenBeforeAnyoneTakesTheTaskOver() {
-        store.register(taskIds("cgt-late"));
+        store.register(tasks("cgt-late"));
         Lease late = claimOne(Task.Phase.FETCH);
         passTime(LEASE_TIME + 1);
         for (Consumer<Lease> change : changes(store)) {
@@ -197,7 +257,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aRenewedLeaseHoldsPastItsFirstExpiry() {
-        store.register(taskIds("cgt-long"));
+        store.register(tasks("cgt-long"));
         Lease download = claimOne(Task.Phase.FETCH);
         for (int i = 0; i < 5; i++) {
             passTime(LEASE_TIME / 2);
@@ -213,7 +273,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void renewAllReportsTheLeasesThatNoLongerHold() {
-        store.register(taskIds("cgt-kept", "cgt-lapsed"));
+        store.register(tasks("cgt-kept", "cgt-lapsed"));
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 2, GAP);
         Lease kept = leases.get(0).taskId().value().equals("cgt-kept") ? leases.get(0) : leases.get(1);
         Lease lapsed = kept == leases.get(0) ? leases.get(1) : leases.get(0);
@@ -227,7 +287,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aLeaseGivenBackCannotBeUsedAgain() {
-        store.register(taskIds("cgt-back"));
+        store.register(tasks("cgt-back"));
         Lease lease = claimOne(Task.Phase.FETCH);
         lease.task().nextAt = store.now() + 5_000;
         store.release(lease);
@@ -241,7 +301,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void anUpdateKeepsTheChangeAndTheLease() {
-        store.register(taskIds("cgt-upd"));
+        store.register(tasks("cgt-upd"));
         Lease lease = claimOne(Task.Phase.FETCH);
         lease.task().status = "IN_PROGRESS";
         lease.task().progress = "40%";
@@ -256,7 +316,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aTaskInItsDownloadIsClaimedOnlyAsADownload() {
-        store.register(taskIds("cgt-video"));
+        store.register(tasks("cgt-video"));
         Lease fetch = claimOne(Task.Phase.FETCH);
         fetch.task().phase = Task.Phase.DOWNLOAD;
         fetch.task().videoUrl = "https://storage.example.com/v.mp4";
@@ -274,7 +334,7 @@ public abstract class TaskStoreContract {
         String[] ids = {"cgt-dl-unknown", "cgt-dl-2h", "cgt-dl-20m", "cgt-dl-1h"};
         Long[] expiries = {null, now + 7_200_000, now + 1_200_000, now + 3_600_000};
         for (int i = 0; i < ids.length; i++) {
-            store.register(taskIds(ids[i]));
+            store.register(tasks(ids[i]));
             Lease fetch = claimOne(Task.Phase.FETCH);
             fetch.task().phase = Task.Phase.DOWNLOAD;
             fetch.task().videoUrl = "https://storage.example.com/" + ids[i] + ".mp4";
@@ -294,7 +354,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aDownloadNotDueYetWaitsWhateverItsUrlsExpiry() {
-        store.register(taskIds("cgt-dl-later", "cgt-dl-now"));
+        store.register(tasks("cgt-dl-later", "cgt-dl-now"));
         for (Lease fetch : store.claimDue(Task.Phase.FETCH, 2, GAP)) {
             boolean later = fetch.taskId().value().equals("cgt-dl-later");
             fetch.task().phase = Task.Phase.DOWNLOAD;
@@ -313,7 +373,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void aPauseHoldsEveryFetchButNoDownload() {
-        store.register(taskIds("cgt-fetch", "cgt-dl"));
+        store.register(tasks("cgt-fetch", "cgt-dl"));
         Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().value().equals("cgt-dl")).findFirst().orElseThrow();
         dl.task().phase = Task.Phase.DOWNLOAD;
         dl.task().videoUrl = "https://storage.example.com/dl.mp4";
@@ -333,7 +393,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void everyStateSurvivesARestart() throws Exception {
-        store.register(taskIds("cgt-keep", "cgt-dl", "cgt-gone", "cgt-held"));
+        store.register(tasks("cgt-keep", "cgt-dl", "cgt-gone", "cgt-held"));
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 4, GAP);
         Lease keep = leases.stream().filter(l -> l.taskId().value().equals("cgt-keep")).findFirst().orElseThrow();
         keep.task().lastError = "HTTP 500 from the API";
@@ -358,7 +418,7 @@ public abstract class TaskStoreContract {
         assertEquals("https://storage.example.com/dl.mp4", download.videoUrl);
         assertTrue(store.isFinished(taskId("cgt-gone")));
         assertEquals(TaskState.SUCCEEDED, store.page(null, "cgt-gone", 0, 10).tasks().get(0).state(), "the outcome too");
-        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(taskIds("cgt-gone")));
+        assertEquals(new TaskStore.Registration(0, 0, 1), store.register(tasks("cgt-gone")));
         passTime(LEASE_TIME + GAP);
         assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId().value(), "a download cut off by the stop is due again");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).stream().anyMatch(l -> l.taskId().value().equals("cgt-held")),
@@ -367,7 +427,7 @@ public abstract class TaskStoreContract {
 
     @Test
     public void everyTaskTheStoreKnowsCanBePagedByStateAndIdInIdOrder() {
-        store.register(taskIds("cgt-p-1", "cgt-p-2", "cgt-dl", "cgt-ok", "cgt-bad", "cgt-late"));
+        store.register(tasks("cgt-p-1", "cgt-p-2", "cgt-dl", "cgt-ok", "cgt-bad", "cgt-late"));
         for (Lease lease : store.claimDue(Task.Phase.FETCH, 6, GAP)) {
             switch (lease.taskId().value()) {
                 case "cgt-dl" -> {

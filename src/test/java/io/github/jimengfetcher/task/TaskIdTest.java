@@ -68,4 +68,14 @@ class TaskIdTest {
         assertEquals(TaskId.of("cgt-a"), JSON.readValue(json, Task.class).id);
         assertThrows(JsonMappingException.class, () -> JSON.readValue("{\"id\":\"../x\",\"phase\":\"FETCH\"}", Task.class));
     }
+
+    @Test
+    void aTaskKeepsItsProviderAsItsNameInItsJsonAndOneWithoutReadsAsJimengGateways() throws Exception {
+        Task task = new Task(new TaskRef(TaskId.of("cgt-a"), new ProviderName("ark")), 5);
+        String json = JSON.writeValueAsString(task);
+        assertTrue(json.contains("\"provider\":\"ark\""), json);
+        assertEquals(new ProviderName("ark"), JSON.readValue(json, Task.class).provider);
+        assertEquals(ProviderName.JIMENG_GATEWAY, JSON.readValue("{\"id\":\"cgt-a\",\"phase\":\"FETCH\"}", Task.class).provider);
+        assertThrows(JsonMappingException.class, () -> JSON.readValue("{\"id\":\"cgt-a\",\"provider\":\"Ark!\"}", Task.class));
+    }
 }

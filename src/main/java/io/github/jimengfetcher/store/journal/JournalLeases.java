@@ -47,6 +47,7 @@ final class JournalLeases {
     static Task kept(Task current, Lease lease) {
         Task next = lease.task().copy();
         next.id = current.id;
+        next.provider = current.provider;
         next.epoch = current.epoch;
         next.leaseOwner = current.leaseOwner;
         next.leaseUntil = current.leaseUntil;

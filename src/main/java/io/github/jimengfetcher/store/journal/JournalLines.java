@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
  * The journal's three kinds of line, one JSON object each: {"op":"put","task":{...}},
- * {"op":"finished","id":...,"outcome":...} and {"op":"clock","active":...} (read back by
+ * {"op":"finished","id":...,"outcome":...,"provider":...} and {"op":"clock","active":...} (read back by
  * {@link TaskJournalReader}).
  */
 final class JournalLines {
@@ -31,13 +32,14 @@ final class JournalLines {
     }
 
     /** @param outcome null for ids finished before outcomes were kept */
-    static String finished(TaskId id, TaskState outcome) {
+    static String finished(TaskId id, TaskState outcome, ProviderName provider) {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("op", "finished");
         entry.put("id", id.value());
         if (outcome != null) {
             entry.put("outcome", outcome.name());
         }
+        entry.put("provider", provider.value());
         return entry.toString();
     }
 

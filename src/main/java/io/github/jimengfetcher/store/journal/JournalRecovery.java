@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.jimengfetcher.store.FinishedRecords;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -18,12 +19,13 @@ import io.github.jimengfetcher.task.TaskState;
 record JournalRecovery(FinishedRecords outputs, TaskPolicy policy, ActiveClock activeClock) {
 
     /** Repairs the pending tasks in place; returns the ids of those that had finished before the stop. */
-    List<TaskId> recover(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, long now) {
+    List<TaskId> recover(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, FinishedProviders providers, long now) {
         List<TaskId> alreadyDone = new ArrayList<>();
         for (Task task : new ArrayList<>(tasks.values())) {
             if (finishedBeforeTheStop(task)) {
                 tasks.remove(task.id);
                 finished.put(task.id, outputs.hasResult(task.id) ? TaskState.SUCCEEDED : TaskState.FAILED);
+                providers.put(task.id, task.provider);
                 alreadyDone.add(task.id);
             } else {
                 makeSane(task, now);
@@ -45,6 +47,9 @@ record JournalRecovery(FinishedRecords outputs, TaskPolicy policy, ActiveClock a
 
     /** A shorter poll interval also applies at once, rather than after the old schedule ran out. */
     private void makeSane(Task task, long now) {
+        if (task.provider == null) {
+            task.provider = ProviderName.JIMENG_GATEWAY; // written before tasks named one
+        }
         if (task.activeAt == null) {
             // written before the clock existed: counts from registration, as it did then
             task.activeAt = activeClock.reading(now) - Math.max(0, now - task.registeredAt);

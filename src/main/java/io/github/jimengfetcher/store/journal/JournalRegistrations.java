@@ -5,14 +5,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore.Registration;
+import io.github.jimengfetcher.task.ProviderConflict;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskRef;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
@@ -26,6 +30,7 @@ final class JournalRegistrations {
 
     private final Map<TaskId, Task> tasks;
     private final Map<TaskId, TaskState> finished;
+    private final FinishedProviders providers;
     private final DueTasks due;
     private final ActiveClock activeClock;
     private final TaskJournal journal;
@@ -33,10 +38,11 @@ final class JournalRegistrations {
     private final RegistrationFirst first;
 
     /** @param waiting puts a task among the waiting ones and wakes a claim waiting for due work */
-    JournalRegistrations(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, DueTasks due,
+    JournalRegistrations(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, FinishedProviders providers, DueTasks due,
                          ActiveClock activeClock, TaskJournal journal, Consumer<Task> waiting, RegistrationFirst first) {
         this.tasks = tasks;
         this.finished = finished;
+        this.providers = providers;
         this.due = due;
         this.activeClock = activeClock;
         this.journal = journal;
@@ -53,7 +59,7 @@ final class JournalRegistrations {
      *
      * @param lock the store's lock, taken for each slice
      */
-    Registration registerInSlices(List<TaskId> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
+    Registration registerInSlices(List<TaskRef> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
         synchronized (lock) {
             first.begin(now.getAsLong());
         }
@@ -67,16 +73,17 @@ final class JournalRegistrations {
         }
     }
 
-    private Registration slices(List<TaskId> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
+    private Registration slices(List<TaskRef> ids, FinishedRecords outputs, Object lock, LongSupplier now) {
         int registered = 0;
         int pending = 0;
         int known = 0;
+        List<ProviderConflict> conflicts = new ArrayList<>();
         for (int from = 0; from < ids.size() || from == 0; from += SLICE) {
-            List<TaskId> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
+            List<TaskRef> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
             Set<TaskId> recorded = new HashSet<>();
-            for (TaskId id : slice) {
-                if (outputs != null && outputs.isFinished(id)) {
-                    recorded.add(id);
+            for (TaskRef ref : slice) {
+                if (outputs != null && outputs.isFinished(ref.id())) {
+                    recorded.add(ref.id());
                 }
             }
             Registration part;
@@ -86,8 +93,9 @@ final class JournalRegistrations {
             registered += part.registered();
             pending += part.alreadyPending();
             known += part.alreadyFinished();
+            conflicts.addAll(part.conflicts());
         }
-        return new Registration(registered, pending, known);
+        return new Registration(registered, pending, known, conflicts);
     }
 
     /**
@@ -96,21 +104,33 @@ final class JournalRegistrations {
      * @param ids      the ids of the slice
      * @param recorded the ids among these whose result or failure record exists in the output folder
      */
-    Registration register(List<TaskId> ids, Set<TaskId> recorded, long now) {
+    Registration register(List<TaskRef> ids, Set<TaskId> recorded, long now) {
         int pending = 0;
         int known = 0;
         List<Task> added = new ArrayList<>();
-        for (TaskId id : ids) {
-            if (tasks.containsKey(id)) {
+        List<ProviderConflict> conflicts = new ArrayList<>();
+        for (TaskRef ref : ids) {
+            TaskId id = ref.id();
+            Task task = tasks.get(id);
+            ProviderName kept = task != null ? task.provider : finished.containsKey(id) ? providers.of(id) : null;
+            if (kept != null && !kept.equals(ref.provider())) {
+                conflicts.add(new ProviderConflict(id, ref.provider(), kept));
+            } else if (task != null) {
                 pending++;
             } else if (finished.containsKey(id) || recorded.contains(id)) {
                 known++;
             } else {
-                added.add(add(id, now));
+                added.add(add(ref, now));
             }
         }
         durably(added);
-        return new Registration(added.size(), pending, known);
+        return new Registration(added.size(), pending, known, conflicts);
+    }
+
+    /** See {@link io.github.jimengfetcher.store.TaskStore#providerOf}. */
+    Optional<ProviderName> providerOf(TaskId id) {
+        Task task = tasks.get(id);
+        return task != null ? Optional.of(task.provider) : finished.containsKey(id) ? Optional.of(providers.of(id)) : Optional.empty();
     }
 
     /** See {@link io.github.jimengfetcher.store.TaskStore#reopen}. */
@@ -124,12 +144,15 @@ final class JournalRegistrations {
             due.take(pending);
         }
         boolean wasFinished = finished.containsKey(id);
+        ProviderName provider = pending != null ? pending.provider : providers.of(id);
         TaskState outcome = finished.remove(id);
+        providers.remove(id);
         try {
-            durably(List.of(add(id, now)));
+            durably(List.of(add(new TaskRef(id, provider), now)));
         } catch (UncheckedIOException e) {
             if (wasFinished) {
                 finished.put(id, outcome);
+                providers.put(id, provider);
             }
             if (pending != null) {
                 tasks.put(id, pending);
@@ -140,10 +163,10 @@ final class JournalRegistrations {
         return true;
     }
 
-    private Task add(TaskId id, long now) {
-        Task task = new Task(id, now);
+    private Task add(TaskRef ref, long now) {
+        Task task = new Task(ref, now);
         task.activeAt = activeClock.reading(now);
-        tasks.put(id, task);
+        tasks.put(task.id, task);
         journal.put(task);
         waiting.accept(task);
         return task;

@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskRef;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
 
@@ -43,6 +45,7 @@ public class JournalTaskStore implements TaskStore {
     private final Map<TaskId, Task> tasks = new HashMap<>();
     /** Finished ids and how they ended (null: finished before outcomes were kept; the output folder says). */
     private final Map<TaskId, TaskState> finished = new HashMap<>();
+    private final FinishedProviders finishedProviders = new FinishedProviders();
     private final DueTasks due = new DueTasks();
 
     /** Read by every fetch: never behind the store's lock. */
@@ -88,14 +91,14 @@ public class JournalTaskStore implements TaskStore {
     // ---- life cycle ----
 
     public synchronized void start() throws IOException {
-        journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished);
-        registrations = new JournalRegistrations(tasks, finished, due, activeClock, journal, this::waiting, registrationFirst);
+        journal = new TaskJournal(folder, activeClock, tasks::values, () -> finished, finishedProviders);
+        registrations = new JournalRegistrations(tasks, finished, finishedProviders, due, activeClock, journal, this::waiting, registrationFirst);
         journal.read(tasks, finished);
         long now = now();
         activeClock.start(now);
-        List<TaskId> alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, now);
-        alreadyDone.forEach(id -> LOG.info("{} RECORDED before a stop: finished as its output record says", id));
+        List<TaskId> alreadyDone = new JournalRecovery(outputs, policy, activeClock).recover(tasks, finished, finishedProviders, now);
         for (TaskId id : alreadyDone) {
+            LOG.info("{} RECORDED before a stop: finished as its output record says", id);
             onRecorded.accept(id);
         }
         tasks.values().forEach(due::index);
@@ -114,8 +117,13 @@ public class JournalTaskStore implements TaskStore {
 
     /** In slices, each under the lock (see {@link JournalRegistrations#registerInSlices}); new fetches wait meanwhile ({@link RegistrationFirst}). */
     @Override
-    public Registration register(List<TaskId> ids) {
-        return registrations.registerInSlices(ids, outputs, this, this::now);
+    public Registration register(List<TaskRef> tasks) {
+        return registrations.registerInSlices(tasks, outputs, this, this::now);
+    }
+
+    @Override
+    public synchronized Optional<ProviderName> providerOf(TaskId id) {
+        return registrations.providerOf(id);
     }
 
     @Override
@@ -175,11 +183,16 @@ public class JournalTaskStore implements TaskStore {
         return TaskStore.super.renewAll(leases.stream().filter(lease -> !lease.ended()).toList());
     }
 
+    /** The lease's working copy becomes the store's, the store's own lease fields kept. */
     @Override
     public synchronized void update(Lease lease) {
-        Task stored = keep(lease);
+        Task current = held(lease);
+        Task stored = JournalLeases.kept(current, lease);
+        due.take(current);
+        tasks.put(stored.id, stored);
         due.leased(stored);
-        written(stored);
+        journal.put(stored);
+        journal.flush();
     }
 
     @Override
@@ -204,34 +217,21 @@ public class JournalTaskStore implements TaskStore {
         }
     }
 
-    private void written(Task task) {
-        journal.put(task);
-        journal.flush();
-    }
-
     @Override
     public synchronized void finish(Lease lease, TaskState outcome) {
         Task task = held(lease);
         tasks.remove(task.id);
         due.take(task);
         finished.put(task.id, outcome);
+        finishedProviders.put(task.id, task.provider);
         lease.end();
-        journal.finished(task.id, outcome);
+        journal.finished(task.id, outcome, task.provider);
         journal.flush();
     }
 
     /** The store's task under the lease; throws, changing nothing, when the lease does not hold. */
     private Task held(Lease lease) {
         return JournalLeases.held(tasks.get(lease.taskId()), lease, now());
-    }
-
-    /** The lease's working copy becomes the store's, the store's own lease fields kept. */
-    private Task keep(Lease lease) {
-        Task current = held(lease);
-        Task next = JournalLeases.kept(current, lease);
-        due.take(current);
-        tasks.put(next.id, next);
-        return next;
     }
 
     // ---- facts ----
@@ -273,7 +273,7 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized TaskPage page(TaskState state, String idContains, int offset, int limit) {
-        return TaskPages.page(tasks.values(), finished, outputs, state, idContains, offset, limit);
+        return TaskPages.page(tasks.values(), finished, finishedProviders, outputs, state, idContains, offset, limit);
     }
 
     @Override

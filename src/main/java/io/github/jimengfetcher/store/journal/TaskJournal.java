@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
@@ -43,6 +44,7 @@ final class TaskJournal {
     private final ActiveClock clock;
     private final Supplier<Collection<Task>> snapshot;
     private final Supplier<Map<TaskId, TaskState>> finishedIds;
+    private final FinishedProviders providers;
     private final TaskJournalReader reader;
 
     private FileOutputStream file;
@@ -56,12 +58,14 @@ final class TaskJournal {
     private Object fileKey;
     private long lastPlaceCheck;
 
-    /** @param snapshot the pending tasks, and finishedIds the finished ids, for a compaction */
-    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Map<TaskId, TaskState>> finishedIds) {
+    /** @param snapshot the pending tasks, and finishedIds the finished ids with their providers, for a compaction */
+    TaskJournal(Path folder, ActiveClock clock, Supplier<Collection<Task>> snapshot, Supplier<Map<TaskId, TaskState>> finishedIds,
+                FinishedProviders providers) {
         this.folder = folder;
         this.clock = clock;
         this.snapshot = snapshot;
         this.finishedIds = finishedIds;
+        this.providers = providers;
         this.reader = new TaskJournalReader(folder, clock, JournalLines.JSON);
     }
 
@@ -72,7 +76,7 @@ final class TaskJournal {
     /** Reads the journal into these: the pending tasks and finished ids its lines leave; restores the clock's last reading. */
     void read(Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished) throws IOException {
         Files.createDirectories(folder);
-        reader.read(path(), tasks, finished);
+        reader.read(path(), tasks, finished, providers);
     }
 
     int loaded() {
@@ -92,8 +96,8 @@ final class TaskJournal {
         return JournalLines.put(task);
     }
 
-    void finished(TaskId id, TaskState outcome) {
-        append(JournalLines.finished(id, outcome));
+    void finished(TaskId id, TaskState outcome, ProviderName provider) {
+        append(JournalLines.finished(id, outcome, provider));
     }
 
     /** Appends one line (a put made by {@link #putLine}). */
@@ -246,7 +250,7 @@ final class TaskJournal {
                 next.write('\n');
             }
             for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
-                next.write(JournalLines.finished(done.getKey(), done.getValue()));
+                next.write(JournalLines.finished(done.getKey(), done.getValue(), providers.of(done.getKey())));
                 next.write('\n');
             }
             next.flush();

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
@@ -49,8 +50,8 @@ final class TaskJournalReader {
         this.json = json;
     }
 
-    /** Puts what the journal's lines leave into tasks and finished; restores the clock's last reading. */
-    void read(Path journal, Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished) throws IOException {
+    /** Puts what the journal's lines leave into tasks and finished (with providers); restores the clock's last reading. */
+    void read(Path journal, Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, FinishedProviders providers) throws IOException {
         if (!Files.exists(journal)) {
             return;
         }
@@ -70,7 +71,7 @@ final class TaskJournalReader {
                     continue;
                 }
                 try {
-                    replay(line, tasks, finished);
+                    replay(line, tasks, finished, providers);
                     loaded++;
                 } catch (RuntimeException | IOException e) {
                     quarantined++;
@@ -98,7 +99,7 @@ final class TaskJournalReader {
         return tooLong ? TOO_LONG : line.toString().replace("\r", "");
     }
 
-    private void replay(String line, Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished) throws IOException {
+    private void replay(String line, Map<TaskId, Task> tasks, Map<TaskId, TaskState> finished, FinishedProviders providers) throws IOException {
         JsonNode entry = json.readTree(line);
         String op = entry.path("op").asText();
         switch (op) {
@@ -110,8 +111,12 @@ final class TaskJournalReader {
                 if (task.phase == null) {
                     throw new IllegalArgumentException("task has no phase");
                 }
+                if (task.provider == null) {
+                    task.provider = ProviderName.JIMENG_GATEWAY;
+                }
                 tasks.put(task.id, task);
                 finished.remove(task.id); // reopened
+                providers.remove(task.id);
             }
             case "clock" -> clock.restore(entry.path("active").asLong());
             // "remove": what earlier versions wrote for a finished task
@@ -119,7 +124,11 @@ final class TaskJournalReader {
                 TaskId id = TaskId.of(entry.path("id").asText());
                 tasks.remove(id);
                 String outcome = entry.path("outcome").asText("");
+                // written before tasks named a provider: jimeng-gateway's
+                String provider = entry.path("provider").asText("");
+                ProviderName named = provider.isEmpty() ? ProviderName.JIMENG_GATEWAY : new ProviderName(provider);
                 finished.put(id, outcome.isEmpty() ? null : TaskState.valueOf(outcome));
+                providers.put(id, named);
             }
             default -> throw new IllegalArgumentException("unknown journal entry '" + op + "'");
         }

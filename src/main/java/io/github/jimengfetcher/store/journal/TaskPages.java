@@ -19,7 +19,7 @@ final class TaskPages {
     private TaskPages() {
     }
 
-    static TaskPage page(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedRecords outputs,
+    static TaskPage page(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedProviders providers, FinishedRecords outputs,
                          TaskState state, String idContains, int offset, int limit) {
         String part = idContains == null ? "" : idContains;
         if (limit <= 0) {
@@ -29,7 +29,7 @@ final class TaskPages {
         for (Task task : pending) {
             TaskState now = TaskState.of(task);
             if ((state == null || state == now) && task.id.value().contains(part)) {
-                matching.add(new ListedTask(task.id, now, task.copy()));
+                matching.add(new ListedTask(task.id, now, task.copy(), task.provider));
             }
         }
         for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
@@ -38,7 +38,7 @@ final class TaskPages {
             }
             TaskState outcome = outcome(done.getKey(), done.getValue(), outputs);
             if (state == null || state == outcome) {
-                matching.add(new ListedTask(done.getKey(), outcome, null));
+                matching.add(new ListedTask(done.getKey(), outcome, null, providers.of(done.getKey())));
             }
         }
         matching.sort(Comparator.comparing(ListedTask::id));

@@ -10,9 +10,11 @@ import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
+import io.github.jimengfetcher.task.TaskRef;
 import io.github.jimengfetcher.task.TaskState;
 
 import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
@@ -123,8 +125,17 @@ public class PostgresTaskStore implements TaskStore {
     // ---- registration ----
 
     @Override
-    public Registration register(List<TaskId> ids) {
-        return registrations.register(ids);
+    public Registration register(List<TaskRef> tasks) {
+        return registrations.register(tasks);
+    }
+
+    @Override
+    public Optional<ProviderName> providerOf(TaskId id) {
+        try {
+            return Optional.ofNullable(registrations.providerOf(id));
+        } catch (java.sql.SQLException e) {
+            throw StoreSql.unavailable(e);
+        }
     }
 
     @Override

@@ -45,7 +45,7 @@ final class StoreSql {
     List<Task> tasks(String where, Object... parameters) {
         List<Task> found = new ArrayList<>();
         try (Connection c = connection(); PreparedStatement select = c.prepareStatement(
-                "SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task FROM jimeng_tasks " + where)) {
+                "SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task, provider FROM jimeng_tasks " + where)) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -7,18 +7,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 
 /**
- * A task as a row: the columns a claim needs (phase, due time, lease) and the rest of the task as
- * a JSON document. The columns are the truth for what they hold.
+ * A task as a row: the columns a claim needs (phase, due time, lease), its provider, and the rest of
+ * the task as a JSON document. The columns are the truth for what they hold.
  */
 final class TaskDocuments {
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** A task from a row of id, phase, next_at, lease_owner, lease_until, lease_epoch, task (in that order). */
+    /** A task from a row of id, phase, next_at, lease_owner, lease_until, lease_epoch, task (in that order) and provider. */
     Task read(ResultSet row) throws SQLException {
         Task task;
         try {
@@ -32,6 +33,7 @@ final class TaskDocuments {
         task.leaseOwner = row.getString(4);
         task.leaseUntil = row.getLong(5);
         task.epoch = row.getLong(6);
+        task.provider = provider(row.getString("provider"));
         return task;
     }
 
@@ -44,6 +46,15 @@ final class TaskDocuments {
             return TaskId.of(column);
         } catch (IllegalArgumentException invalid) {
             throw new SQLException("a task row has an invalid id: " + invalid.getMessage(), invalid);
+        }
+    }
+
+    /** A row's provider, checked as it comes out of the database (a hand-written row, as for its id). */
+    static ProviderName provider(String column) throws SQLException {
+        try {
+            return new ProviderName(column);
+        } catch (IllegalArgumentException invalid) {
+            throw new SQLException("a task row has an invalid provider: " + invalid.getMessage(), invalid);
         }
     }
 

@@ -29,7 +29,7 @@ final class TaskListing {
         List<ListedTask> tasks = new ArrayList<>();
         try (Connection c = sql.connection();
              PreparedStatement select = c.prepareStatement("SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task, "
-                     + "finished, outcome FROM jimeng_tasks" + where + " ORDER BY id OFFSET ? LIMIT ?")) {
+                     + "finished, outcome, provider FROM jimeng_tasks" + where + " ORDER BY id OFFSET ? LIMIT ?")) {
             select.setString(1, part);
             select.setInt(2, Math.max(0, offset));
             select.setInt(3, Math.max(0, limit));
@@ -37,10 +37,11 @@ final class TaskListing {
                 while (rows.next()) {
                     if (rows.getBoolean(8)) {
                         String outcome = rows.getString(9);
-                        tasks.add(new ListedTask(TaskDocuments.id(rows.getString(1)), outcome == null ? TaskState.FAILED : TaskState.valueOf(outcome), null));
+                        tasks.add(new ListedTask(TaskDocuments.id(rows.getString(1)), outcome == null ? TaskState.FAILED : TaskState.valueOf(outcome), null,
+                                TaskDocuments.provider(rows.getString(10))));
                     } else {
                         Task task = sql.task(rows);
-                        tasks.add(new ListedTask(task.id, TaskState.of(task), task));
+                        tasks.add(new ListedTask(task.id, TaskState.of(task), task, task.provider));
                     }
                 }
             }

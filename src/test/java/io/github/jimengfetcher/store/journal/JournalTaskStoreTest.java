@@ -17,11 +17,14 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.store.TaskStoreContract;
+import io.github.jimengfetcher.task.ProviderConflict;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskState;
 
-import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.task;
+import static io.github.jimengfetcher.support.Ids.tasks;
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,8 +64,27 @@ class JournalTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void tasksOfAJournalWrittenBeforeTasksNamedAProviderAreJimengGateways() throws Exception {
+        ((JournalTaskStore) store).stop();
+        Path journal = root.resolve("work/tasks.journal");
+        // lines as the store wrote them before: no provider in a put, none in a finished line
+        Files.writeString(journal, "{\"op\":\"put\",\"task\":{\"id\":\"cgt-old-pending\",\"phase\":\"FETCH\",\"registeredAt\":1,\"activeAt\":0}}\n"
+                + "{\"op\":\"put\",\"task\":{\"id\":\"cgt-old-done\",\"phase\":\"FETCH\",\"registeredAt\":1}}\n"
+                + "{\"op\":\"finished\",\"id\":\"cgt-old-done\",\"outcome\":\"SUCCEEDED\"}\n");
+        store = startStore(root.resolve("work"), outputs);
+        assertEquals(ProviderName.JIMENG_GATEWAY, store.find(taskId("cgt-old-pending")).orElseThrow().provider);
+        assertEquals(java.util.Optional.of(ProviderName.JIMENG_GATEWAY), store.providerOf(taskId("cgt-old-done")));
+        TaskStore.Registration again = store.register(List.of(task("jimeng-gateway", "cgt-old-pending"), task("ark", "cgt-old-done")));
+        assertEquals(1, again.alreadyPending());
+        assertEquals(List.of(new ProviderConflict(taskId("cgt-old-done"), new ProviderName("ark"), ProviderName.JIMENG_GATEWAY)), again.conflicts());
+        restart(); // the compacted journal names them
+        assertTrue(Files.readString(journal).contains("\"provider\":\"jimeng-gateway\""), Files.readString(journal));
+        assertEquals(java.util.Optional.of(ProviderName.JIMENG_GATEWAY), store.providerOf(taskId("cgt-old-done")));
+    }
+
+    @Test
     void finishedIdsOutliveACompactionAndAJournalOfAnEarlierVersionIsRead() throws Exception {
-        store.register(taskIds("cgt-done"));
+        store.register(tasks("cgt-done"));
         store.finish(store.claimDue(Task.Phase.FETCH, 1, GAP).get(0), TaskState.SUCCEEDED);
         ((JournalTaskStore) store).stop();
         Path journal = root.resolve("work/tasks.journal");
@@ -73,7 +95,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
         restart();
         assertTrue(store.isFinished(taskId("cgt-done")));
         assertTrue(store.isFinished(taskId("cgt-old")));
-        assertEquals(new TaskStore.Registration(0, 0, 2), store.register(taskIds("cgt-done", "cgt-old")));
+        assertEquals(new TaskStore.Registration(0, 0, 2), store.register(tasks("cgt-done", "cgt-old")));
         assertEquals(0, store.pendingCount());
     }
 
@@ -101,11 +123,11 @@ class JournalTaskStoreTest extends TaskStoreContract {
     void aLargeRegistrationLetsOtherWorkThroughBetweenItsSlices() throws Exception {
         List<String> many = IntStream.range(0, 200_000).mapToObj(i -> "cgt-many-" + i).toList();
         CompletableFuture<TaskStore.Registration> large =
-                CompletableFuture.supplyAsync(() -> store.register(taskIds(many)));
+                CompletableFuture.supplyAsync(() -> store.register(tasks(many)));
         await().atMost(Duration.ofSeconds(30)).until(() -> store.pendingCount() > 0);
 
         // Held for the whole registration, the lock would keep this waiting until every id was in.
-        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(taskIds("cgt-meanwhile")));
+        assertEquals(new TaskStore.Registration(1, 0, 0), store.register(tasks("cgt-meanwhile")));
         assertTrue(store.pendingCount() < many.size(), "registered while the large registration was still going on");
 
         assertEquals(new TaskStore.Registration(many.size(), 0, 0), large.get());
@@ -136,8 +158,8 @@ class JournalTaskStoreTest extends TaskStoreContract {
         journal.setClock(clock::get);
         journal.start();
         try {
-            journal.register(taskIds("cgt-due-1", "cgt-due-2", "cgt-due-3"));
-            CompletableFuture<TaskStore.Registration> slow = CompletableFuture.supplyAsync(() -> journal.register(taskIds("cgt-slow-1")));
+            journal.register(tasks("cgt-due-1", "cgt-due-2", "cgt-due-3"));
+            CompletableFuture<TaskStore.Registration> slow = CompletableFuture.supplyAsync(() -> journal.register(tasks("cgt-slow-1")));
             assertTrue(looking.get().await(10, TimeUnit.SECONDS));
 
             assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held while the ids register");
@@ -149,14 +171,14 @@ class JournalTaskStoreTest extends TaskStoreContract {
             assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size());
 
             List<String> bulk = IntStream.range(0, RegistrationFirst.BULK_IDS).mapToObj(i -> "cgt-bulk-" + i).toList();
-            journal.register(taskIds(bulk));
+            journal.register(tasks(bulk));
             assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held a moment after many ids, more may follow");
             passTime(RegistrationFirst.GRACE_MILLIS);
             assertEquals(1, journal.claimDue(Task.Phase.FETCH, 1, GAP).size());
 
             looking.set(new CountDownLatch(1));
             goOn.set(new CountDownLatch(1));
-            CompletableFuture<TaskStore.Registration> longOne = CompletableFuture.supplyAsync(() -> journal.register(taskIds("cgt-slow-2")));
+            CompletableFuture<TaskStore.Registration> longOne = CompletableFuture.supplyAsync(() -> journal.register(tasks("cgt-slow-2")));
             assertTrue(looking.get().await(10, TimeUnit.SECONDS));
             assertEquals(List.of(), journal.claimDue(Task.Phase.FETCH, 1, GAP), "held while the ids register");
             passTime(RegistrationFirst.MAX_HOLD_MILLIS);
@@ -191,7 +213,7 @@ class JournalTaskStoreTest extends TaskStoreContract {
 
     @Test
     void theTimeoutClockStopsWhileAnyOutageLasts() {
-        store.register(taskIds("cgt-clock"));
+        store.register(tasks("cgt-clock"));
         Task task = store.find(taskId("cgt-clock")).orElseThrow();
         passTime(1_000);
         assertEquals(1_000, store.waitedMillis(task));

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +26,13 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.store.TaskStoreContract;
 import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.ProviderConflict;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 
-import static io.github.jimengfetcher.support.Ids.taskIds;
+import static io.github.jimengfetcher.support.Ids.task;
+import static io.github.jimengfetcher.support.Ids.tasks;
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,6 +70,10 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     private PostgresTaskStore store(String instance, OutputFolders outputs) {
+        return store(database, instance, outputs);
+    }
+
+    private static PostgresTaskStore store(DataSource database, String instance, OutputFolders outputs) {
         PostgresTaskStore store = new PostgresTaskStore();
         store.setDataSource(database);
         store.setOutputs(outputs);
@@ -101,6 +110,30 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         } catch (SQLException e) {
             throw new IllegalStateException(statement, e);
         }
+    }
+
+    @Test
+    void rowsWrittenBeforeTasksNamedAProviderAreJimengGatewaysOnceTheSchemaIsMigrated() {
+        String name = "before_providers_" + DATABASES.incrementAndGet();
+        sql(server.getPostgresDatabase(), "CREATE DATABASE " + name);
+        DataSource before = server.getDatabase("postgres", name);
+        Flyway.configure().dataSource(before).locations("classpath:db/migration").table("jimeng_schema_history")
+                .target("4").load().migrate();
+        // rows as the store wrote them then: one pending, one finished
+        sql(before, "INSERT INTO jimeng_tasks (id, next_at, task) VALUES ('cgt-old-pending', 0, "
+                + "'{\"id\":\"cgt-old-pending\",\"registeredAt\":1,\"activeAt\":0}')");
+        sql(before, "INSERT INTO jimeng_tasks (id, finished, outcome, next_at, task) VALUES ('cgt-old-done', true, 'SUCCEEDED', 0, "
+                + "'{\"id\":\"cgt-old-done\"}')");
+
+        PostgresTaskStore migrated = store(before, "studio-9", outputs);
+        assertEquals(ProviderName.JIMENG_GATEWAY, migrated.find(taskId("cgt-old-pending")).orElseThrow().provider);
+        assertEquals(Optional.of(ProviderName.JIMENG_GATEWAY), migrated.providerOf(taskId("cgt-old-done")));
+        TaskStore.Registration again = migrated.register(List.of(task("jimeng-gateway", "cgt-old-pending"), task("ark", "cgt-old-done")));
+        assertEquals(1, again.alreadyPending());
+        assertEquals(List.of(new ProviderConflict(taskId("cgt-old-done"), new ProviderName("ark"), ProviderName.JIMENG_GATEWAY)), again.conflicts());
+        Lease lease = migrated.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        assertEquals(ProviderName.JIMENG_GATEWAY, lease.task().provider, "a claim reads it from the column");
+        migrated.stop();
     }
 
     @Test
@@ -161,7 +194,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         for (int i = 0; i < 300; i++) {
             ids.add("cgt-shared-" + i);
         }
-        store.register(taskIds(ids));
+        store.register(tasks(ids));
         PostgresTaskStore other = store("studio-3", outputs);
         Set<TaskId> claimed = Collections.synchronizedSet(new HashSet<>());
         AtomicInteger twice = new AtomicInteger();
@@ -189,7 +222,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     @Test
     void aPauseOneInstanceRecordsHoldsEveryInstanceOnTheSameKey() {
         PostgresTaskStore other = store("studio-3", outputs);
-        store.register(taskIds("cgt-paused"));
+        store.register(tasks("cgt-paused"));
         other.pauseFetches(other.now() + 60_000);
         assertTrue(store.fetchesPausedUntil() > store.now() + 50_000);
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
@@ -201,7 +234,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     @Test
     void theTimeoutClockRunsAndStandsStillWhileThisInstanceIsInAnOutage() {
-        store.register(taskIds("cgt-clock"));
+        store.register(tasks("cgt-clock"));
         Task task = store.find(taskId("cgt-clock")).orElseThrow();
         await().atMost(Duration.ofSeconds(5)).until(() -> store.waitedMillis(task) >= 300);
         store.outageBegan("api");
