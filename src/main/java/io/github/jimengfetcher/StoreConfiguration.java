@@ -12,6 +12,7 @@ import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.config.StoreSettings;
 import io.github.jimengfetcher.kafka.EventOutbox;
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.provider.Providers;
 import io.github.jimengfetcher.schedule.DurationFile;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.store.StoreHealth;
@@ -61,7 +62,7 @@ public class StoreConfiguration {
      */
     @BindToRegistry(lazy = true, initMethod = "start", destroyMethod = "stop")
     public TaskStore taskStore(StoreSettings settings, ApiSettings api, FetchSettings fetch, InstanceScope scope, TaskPolicy policy,
-            OutputFolders outputs, EventOutbox outbox) throws IOException {
+            OutputFolders outputs, EventOutbox outbox, Providers providers) throws IOException {
         TaskStore store;
         if (!scope.shared()) {
             outputs.start();
@@ -82,6 +83,8 @@ public class StoreConfiguration {
             shared.setInstanceId(scope.id());
             shared.setLeaseTime(settings.leaseTime());
             shared.setApiKey(api.baseUrl(), api.key());
+            // Tasks of a provider not configured here wait for an instance that is.
+            shared.setProviders(providers.configured());
             // Started here, before the output folders start; its init method then does nothing.
             shared.start();
             outputs.start();

@@ -63,6 +63,11 @@ public final class Providers implements KnownProviders {
         return endpoints.containsKey(name);
     }
 
+    /** The providers this instance can ask: those with a base URL and, where they need one, a key. */
+    public List<ProviderName> configured() {
+        return List.copyOf(endpoints.keySet());
+    }
+
     /** Where this provider is asked, with its key. */
     public ApiEndpoint endpoint(ProviderName name) {
         ApiEndpoint endpoint = endpoints.get(name);

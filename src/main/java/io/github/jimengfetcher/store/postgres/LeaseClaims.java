@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 
@@ -26,12 +27,15 @@ final class LeaseClaims {
     private final StoreClock clock;
     private final String instanceId;
     private final long leaseTime;
+    /** The providers whose tasks this instance can ask (configured here); empty: every task. */
+    private final String[] providers;
 
-    LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime) {
+    LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime, java.util.Collection<ProviderName> providers) {
         this.sql = sql;
         this.clock = clock;
         this.instanceId = instanceId;
         this.leaseTime = leaseTime;
+        this.providers = providers.stream().map(ProviderName::value).sorted().toArray(String[]::new);
     }
 
     /**
@@ -41,7 +45,7 @@ final class LeaseClaims {
      */
     private static final String BY_URL_EXPIRY = "(task->>'videoUrlExpiresAt')::bigint NULLS LAST, next_at";
 
-    /** Claims up to max due tasks of the phase (fetches: not while the key's fetches are paused) in one statement, leased for the lease time, due again after gapMillis. */
+    /** Claims up to max due tasks of the phase (of the providers configured here; fetches: not while the key's fetches are paused) in one statement, leased for the lease time, due again after gapMillis. */
     List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, String keyHash) {
         clock.tickIfDue(sql.dataSource());
         if (max <= 0) {
@@ -51,6 +55,7 @@ final class LeaseClaims {
                 ? " AND NOT EXISTS (SELECT 1 FROM jimeng_pauses WHERE key_hash = ? AND until_at > " + NOW + ")" : "";
         String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
                 + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + paused
+                + (providers.length == 0 ? "" : " AND provider = ANY(?)")
                 + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
                 + "next_at = " + NOW + " + ? FROM due WHERE t.id = due.id "
@@ -61,6 +66,9 @@ final class LeaseClaims {
             claim.setString(i++, phase.name());
             if (phase == Task.Phase.FETCH) {
                 claim.setString(i++, keyHash);
+            }
+            if (providers.length > 0) {
+                claim.setArray(i++, c.createArrayOf("text", providers));
             }
             claim.setInt(i++, max);
             claim.setString(i++, instanceId);

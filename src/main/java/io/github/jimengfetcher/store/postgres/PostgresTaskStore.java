@@ -41,6 +41,7 @@ public class PostgresTaskStore implements TaskStore {
     private final StoreClock clock = new StoreClock();
     private InstanceHeartbeat heartbeat;
     private LeaseClaims claims;
+    private java.util.Set<ProviderName> providers = java.util.Set.of();
     private boolean started;
     /** Every fetch asks: read twice a second, so a pause another instance records holds here within a second. */
     private final RecentValue pausedUntil = new RecentValue(500);
@@ -72,6 +73,14 @@ public class PostgresTaskStore implements TaskStore {
         this.keyHash = StoreSchema.keyHash(baseUrl + " " + apiKey);
     }
 
+    /**
+     * Only tasks of these providers are claimed here (those this instance has a base URL and key
+     * for): another instance may be configured for the rest. Not called: every task.
+     */
+    public void setProviders(java.util.Collection<ProviderName> providers) {
+        this.providers = java.util.Set.copyOf(providers);
+    }
+
     /** The learned task durations, kept in this store for every instance (jimeng_fetch_durations). */
     public io.github.jimengfetcher.schedule.DurationKeeper durations() {
         return new SharedDurations(sql);
@@ -83,7 +92,7 @@ public class PostgresTaskStore implements TaskStore {
             return;
         }
         registrations = new Registrations(sql, clock, outputs);
-        claims = new LeaseClaims(sql, clock, instanceId, leaseTime);
+        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers);
         DataSource dataSource = sql.dataSource();
         try {
             StoreSchema.migrate(dataSource);

@@ -137,6 +137,28 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void anInstanceClaimsOnlyTasksOfTheProvidersConfiguredThereAndLeavesTheRestToOthers() {
+        store.register(List.of(task("ark", "cgt-only-ark"), task("jimeng-gateway", "cgt-only-gateway")));
+        PostgresTaskStore gatewayOnly = new PostgresTaskStore();
+        gatewayOnly.setDataSource(database);
+        gatewayOnly.setOutputs(outputs);
+        gatewayOnly.setInstanceId("studio-gateway-only");
+        gatewayOnly.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        gatewayOnly.setKeyHash(StoreSchema.keyHash("sk-test"));
+        gatewayOnly.setProviders(List.of(ProviderName.JIMENG_GATEWAY));
+        gatewayOnly.start();
+        try {
+            List<Lease> mine = gatewayOnly.claimDue(Task.Phase.FETCH, 10, GAP);
+            assertEquals(List.of("cgt-only-gateway"), mine.stream().map(l -> l.taskId().value()).toList());
+            assertEquals(List.of(), gatewayOnly.claimDue(Task.Phase.FETCH, 10, GAP), "the ark task is not this instance's");
+            List<Lease> others = store.claimDue(Task.Phase.FETCH, 10, GAP);
+            assertEquals(List.of("cgt-only-ark"), others.stream().map(l -> l.taskId().value()).toList(), "an instance told of no providers claims any");
+        } finally {
+            gatewayOnly.stop();
+        }
+    }
+
+    @Test
     void everyInstanceLearnsTaskDurationsIntoTheSameRows() throws Exception {
         PostgresTaskStore other = store("studio-3", outputs);
         io.github.jimengfetcher.schedule.LearnedDurations here = new io.github.jimengfetcher.schedule.LearnedDurations(
