@@ -59,12 +59,29 @@ class KlingProviderFilesTest extends AppTestSupport {
         assertTrue(api.kling().requests(KlingShape.IMAGE2VIDEO) >= 2);
     }
 
+    @Test
+    void theFilesAreTheExampleTheDocsShow() throws Exception {
+        String docs = Files.readString(Path.of("docs/providers.md"));
+        int heading = docs.indexOf("`providers/kling-text2video.yaml`:");
+        assertTrue(heading >= 0, "docs/providers.md shows the Kling example");
+        int from = docs.indexOf("```yaml\n", heading) + "```yaml\n".length();
+        String shown = docs.substring(from, docs.indexOf("```", from));
+        String text2video = Files.readString(file("kling-text2video.yaml"));
+        assertEquals(shown, text2video);
+        assertEquals(text2video.replace("text2video", "image2video").replace("Kling text to video", "Kling image to video"),
+                Files.readString(file("kling-image2video.yaml")), "the same but for its path and description, as the docs say");
+    }
+
+    private static Path file(String name) throws Exception {
+        return Path.of(KlingProviderFilesTest.class.getResource("/providers-kling/" + name).toURI());
+    }
+
     private void startWith(String provider) throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("jimeng.provider", provider);
         settings.put("jimeng.providers." + provider + ".base-url", api.baseUrl());
         settings.put("jimeng.providers." + provider + ".api-key", FakeGateway.KEY);
-        settings.put("jimeng.provider-files", Path.of(getClass().getResource("/providers-kling").toURI()).toString());
+        settings.put("jimeng.provider-files", file("kling-text2video.yaml").getParent().toString());
         startApp(settings);
     }
 }
