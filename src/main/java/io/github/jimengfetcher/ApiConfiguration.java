@@ -15,6 +15,8 @@ import io.github.jimengfetcher.config.ApiSettings;
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.config.FetchSettings;
 import io.github.jimengfetcher.demo.DemoGateway;
+import io.github.jimengfetcher.provider.Providers;
+import io.github.jimengfetcher.task.ProviderName;
 
 /**
  * The gateway's API as the routes call it ({@code {{bean:apiEndpoint.fetchUrl}}},
@@ -33,11 +35,13 @@ public class ApiConfiguration {
         return DemoGateway.start(api.demoTaskTime().toMillis());
     }
 
+    /** The default provider's root and key (jimeng.provider); no root for jimeng-gateway means the demo. */
     @BindToRegistry(lazy = true)
-    public ApiEndpoint apiEndpoint(ApiSettings api, org.apache.camel.spi.Registry registry) {
-        if (!api.demo()) {
-            ApiEndpoint endpoint = ApiEndpoint.of(api.baseUrl(), api.key());
-            LOG.info("Fetching tasks from {}", endpoint.baseUrl());
+    public ApiEndpoint apiEndpoint(Providers providers, org.apache.camel.spi.Registry registry) {
+        ApiEndpoint endpoint = providers.endpoint(providers.defaultProvider());
+        if (!providers.demo()) {
+            LOG.info("Fetching tasks from {}{}", endpoint.baseUrl(), providers.defaultProvider().equals(ProviderName.JIMENG_GATEWAY) ? ""
+                    : " (provider " + providers.defaultProvider() + ")");
             return endpoint;
         }
         DemoGateway demo = registry.lookupByNameAndType("demoGateway", DemoGateway.class);
@@ -49,7 +53,7 @@ public class ApiConfiguration {
         LOG.warn("*  Set jimeng.api.base-url and jimeng.api.key (or JIMENG_API_BASE_URL, JIMENG_API_KEY) for the real API.");
         LOG.warn("*****************************************************************************************");
         LOG.warn("");
-        return ApiEndpoint.of(demo.baseUrl(), DemoGateway.DEMO_KEY);
+        return endpoint;
     }
 
     /** The pace of the fetches, learned from the API's answers: the claims keep to it (DueWork). */
@@ -59,9 +63,10 @@ public class ApiConfiguration {
     }
 
     @BindToRegistry(lazy = true, destroyMethod = "close")
-    public ApiRequestLimits apiRequestLimits(ApiSettings api, FetchSettings fetch, ApiEndpoint endpoint, FetchPace pace) {
+    public ApiRequestLimits apiRequestLimits(ApiSettings api, FetchSettings fetch, Providers providers, FetchPace pace) {
+        // Every provider's key, each only for requests to its own host and paths.
         ApiRequestLimits limits = new ApiRequestLimits(api.connectTimeout().toMillis(), api.readTimeout().toMillis(),
-                api.requestTimeout().toMillis(), api.maxAnswerSize(), fetch.maxConcurrent(), endpoint.authorization());
+                api.requestTimeout().toMillis(), api.maxAnswerSize(), fetch.maxConcurrent(), providers.authorization());
         limits.setPace(pace);
         return limits;
     }

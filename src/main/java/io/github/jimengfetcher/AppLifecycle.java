@@ -36,6 +36,7 @@ import io.github.jimengfetcher.observe.HookEventsOnStop;
 import io.github.jimengfetcher.observe.MaskedPropertiesConsole;
 import io.github.jimengfetcher.observe.TaskMetrics;
 import io.github.jimengfetcher.observe.WorkerFailures;
+import io.github.jimengfetcher.provider.Providers;
 import io.github.jimengfetcher.store.TaskStore;
 
 /**
@@ -130,8 +131,10 @@ public class AppLifecycle extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         Registry registry = context.getRegistry();
+        // Every provider file read and checked first: a bad one stops the start naming the file and the field.
+        Providers providers = require(registry, Providers.class);
         require(registry, ApiEndpoint.class);
-        if (settings.api().demo()) {
+        if (providers.demo()) {
             demo = require(registry, DemoGateway.class);
         }
         require(registry, TaskStore.class);

@@ -6,14 +6,22 @@ import org.apache.camel.Configuration;
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.download.VideoDownload;
+import io.github.jimengfetcher.provider.Providers;
 
 /** The video downloads. */
 @Configuration
 public class DownloadConfiguration {
 
-    /** Partial downloads under the instance's own part of the work folder. */
+    /**
+     * Partial downloads under the instance's own part of the work folder. A provider whose videos are
+     * behind its key (download.needs-key) gets it on those requests only.
+     */
     @BindToRegistry(lazy = true, initMethod = "start", destroyMethod = "stop")
-    public VideoDownload videoDownload(DownloadSettings download, InstanceScope scope) {
-        return new VideoDownload(download, scope.ownFolder().resolve("downloads"));
+    public VideoDownload videoDownload(DownloadSettings download, InstanceScope scope, Providers providers) {
+        VideoDownload downloads = new VideoDownload(download, scope.ownFolder().resolve("downloads"));
+        if (providers.hasKeyedDownloads()) {
+            downloads.setProviderKeys(providers.downloadAuthorization());
+        }
+        return downloads;
     }
 }

@@ -79,6 +79,18 @@ class LayersTest {
     static final ArchRule lifeUsesNoEdgeButWhatItDecidesOn = noClasses().that().resideInAPackage(ROOT + ".life..")
             .should().dependOnClassesThat().resideInAnyPackage(packages("inbox", "output", "web", "observe", "kafka"));
 
+    /**
+     * The task APIs' files (provider) read what the api reads, into the api's answers, from the settings;
+     * only the wiring uses them: the rest knows a provider by its name and task.KnownProviders.
+     */
+    @ArchTest
+    static final ArchRule providerFilesUseOnlyApiTaskAndSettings = onlyUses("provider", "api", "task", "config");
+
+    @ArchTest
+    static final ArchRule onlyTheWiringUsesTheProviderFiles = noClasses().that().resideOutsideOfPackage(ROOT)
+            .and().resideOutsideOfPackage(ROOT + ".provider..")
+            .should().dependOnClassesThat().resideInAPackage(ROOT + ".provider..");
+
     @ArchTest
     static final ArchRule taskAndScheduleAtTheBottom = CompositeArchRule
             .of(onlyUses("task", "schedule"))

@@ -109,6 +109,20 @@ class SettingsDocTest {
         assertEquals(List.copyOf(settings.keySet()), List.copyOf(table.keySet()), "the table follows the order of application.properties");
     }
 
+    /** Each provider's own root and key are one pair per provider file: a pattern, documented as one, not rows of the file. */
+    @Test
+    void thePerProviderSettingsAreDocumentedAsTheirPattern() throws IOException {
+        String doc = Files.readString(FULL_TABLE);
+        for (String pattern : List.of("`jimeng.providers.{name}.base-url`", "`JIMENG_PROVIDERS_{NAME}_BASE_URL`",
+                "`jimeng.providers.{name}.api-key`", "`JIMENG_PROVIDERS_{NAME}_API_KEY`")) {
+            assertTrue(doc.contains(pattern), FULL_TABLE + " documents " + pattern);
+        }
+        assertEquals("JIMENG_PROVIDERS_NEW_API_API_KEY",
+                io.github.jimengfetcher.config.ProviderSettings.environmentVariable(io.github.jimengfetcher.config.ProviderSettings.apiKeySetting("new-api")));
+        assertFalse(settings().keySet().stream().anyMatch(key -> key.startsWith("jimeng.providers.")),
+                "per-provider settings are a pattern, not lines of application.properties");
+    }
+
     /** Rows of the old names' table: old name to its cells after it. */
     static Map<String, List<String>> oldNamesTable(Path doc) throws IOException {
         Map<String, List<String>> rows = new LinkedHashMap<>();

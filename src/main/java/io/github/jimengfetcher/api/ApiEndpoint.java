@@ -22,33 +22,41 @@ public final class ApiEndpoint {
 
     /** The API at this root with this key, or a one-line reason why the settings cannot be used. */
     public static ApiEndpoint of(String baseUrlSetting, String apiKeySetting) {
+        return of(baseUrlSetting, apiKeySetting, "jimeng.api.base-url", "jimeng.api.key");
+    }
+
+    /**
+     * A task API's root and key, from the settings named (a provider's own, say), or a one-line reason
+     * naming them why they cannot be used.
+     */
+    public static ApiEndpoint of(String baseUrlSetting, String apiKeySetting, String baseUrlName, String keyName) {
         String baseUrl = baseUrlSetting.strip();
         String apiKey = apiKeySetting.strip();
         URI uri;
         try {
             uri = URI.create(baseUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("jimeng.api.base-url is not a URL: '" + baseUrl + "' (no spaces; write it like https://api.example.com)");
+            throw new IllegalStateException(baseUrlName + " is not a URL: '" + baseUrl + "' (no spaces; write it like https://api.example.com)");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new IllegalStateException("jimeng.api.base-url must be an http(s) URL such as https://api.example.com, not '" + baseUrl + "'");
+            throw new IllegalStateException(baseUrlName + " must be an http(s) URL such as https://api.example.com, not '" + baseUrl + "'");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalStateException("jimeng.api.base-url must be a plain API root without user, query or fragment");
+            throw new IllegalStateException(baseUrlName + " must be a plain API root without user, query or fragment");
         }
         // The app adds /jimeng/fetch/{id} itself: one slash only, and not twice.
         String root = baseUrl.replaceAll("/+$", "");
         if (uri.getRawPath() != null && uri.getRawPath().replaceAll("/+$", "").endsWith(FETCH_PATH)) {
-            throw new IllegalStateException("jimeng.api.base-url is the API root, without " + FETCH_PATH + ": write "
+            throw new IllegalStateException(baseUrlName + " is the API root, without " + FETCH_PATH + ": write "
                     + root.substring(0, root.length() - FETCH_PATH.length()) + ", not " + baseUrl);
         }
         if (apiKey.isEmpty()) {
-            throw new IllegalStateException("jimeng.api.base-url is set but jimeng.api.key is empty: set the key in application.properties "
-                    + "or in the environment variable JIMENG_API_KEY");
+            throw new IllegalStateException(baseUrlName + " is set but " + keyName + " is empty: set the key in application.properties "
+                    + "or in the environment variable " + keyName.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
         }
         if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw new IllegalStateException("jimeng.api.key contains spaces or characters that cannot go in an HTTP header: "
+            throw new IllegalStateException(keyName + " contains spaces or characters that cannot go in an HTTP header: "
                     + "copy the key again, without quotes or line breaks");
         }
         return new ApiEndpoint(root, apiKey);
@@ -65,6 +73,14 @@ public final class ApiEndpoint {
      */
     public ApiAuthorization authorization() {
         return new ApiAuthorization(fetchUrl(), "Bearer " + apiKey);
+    }
+
+    /**
+     * The key as a task API's requests carry it: under this path of the root, in this header, after
+     * this prefix ("Bearer ").
+     */
+    public ApiAuthorization.Grant grant(String path, String header, String prefix) {
+        return new ApiAuthorization.Grant(baseUrl + path, header, prefix + apiKey);
     }
 
     public String baseUrl() {

@@ -26,7 +26,7 @@ public enum ApiFault {
     FORBIDDEN("forbidden", false),
     /** HTTP 429. */
     RATE_LIMITED("rate_limited", false),
-    /** HTTP 400 task_not_exist. */
+    /** HTTP 400 task_not_exist, or a provider's own answer for no such task ({@link NotFoundAnswerException}). */
     NOT_FOUND("not_found", false),
     /** Any other HTTP error, redirects included. */
     HTTP_ERROR("http_error", true),
@@ -78,6 +78,9 @@ public enum ApiFault {
     private static ApiFault kindOf(Throwable cause) {
         if (cause == null) {
             return OTHER;
+        }
+        if (cause instanceof NotFoundAnswerException) {
+            return NOT_FOUND;
         }
         if (cause instanceof HttpOperationFailedException http) {
             return switch (http.getStatusCode()) {

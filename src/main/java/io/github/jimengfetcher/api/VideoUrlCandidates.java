@@ -21,9 +21,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Where a successful answer may hold its video URL, in which order they are tried, and which
- * of them may be followed: only http(s), and only to the allowed hosts when any are set.
+ * of them may be followed: only http(s), and only to the allowed hosts when any are set (also for
+ * the URLs a provider file's pointers find).
  */
-final class VideoUrlCandidates {
+public final class VideoUrlCandidates {
 
     private static final Pattern HTTP_URL = Pattern.compile("https?://\\S+", Pattern.CASE_INSENSITIVE);
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
@@ -35,7 +36,7 @@ final class VideoUrlCandidates {
     private final Set<String> allowedHosts;
 
     /** @param hosts comma-separated host names the video may come from; null or blank allows any host */
-    VideoUrlCandidates(String hosts) {
+    public VideoUrlCandidates(String hosts) {
         this.allowedHosts = hosts == null || hosts.isBlank() ? Set.of()
                 : Stream.of(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty())
                         .map(h -> IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
@@ -123,7 +124,7 @@ final class VideoUrlCandidates {
      *
      * @throws IllegalArgumentException with the reason, for the failure record
      */
-    String wireForm(String candidate) {
+    public String wireForm(String candidate) {
         Matcher scheme = SCHEME.matcher(candidate);
         String name = scheme.find() ? scheme.group(1).toLowerCase(Locale.ROOT) : "";
         if (!name.equals("http") && !name.equals("https")) {

@@ -9,7 +9,8 @@ import org.apache.camel.spi.Registry;
  * the configuration classes' bean methods receive them as parameters; no piece reads a setting itself.
  */
 public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSettings fetch, DownloadSettings download,
-        InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders) {
+        InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders,
+        ProviderSettings providers) {
 
     public static AppSettings read(PropertiesComponent properties) {
         return read(SettingsReader.of(properties));
@@ -18,7 +19,7 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
     public static AppSettings read(SettingsReader settings) {
         return new AppSettings(ConsoleSettings.read(settings), ApiSettings.read(settings), FetchSettings.read(settings),
                 DownloadSettings.read(settings), InboxSettings.read(settings), HttpSettings.read(settings), HealthSettings.read(settings),
-                StoreSettings.read(settings), KafkaSettings.read(settings), Folders.read(settings));
+                StoreSettings.read(settings), KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings));
     }
 
     /** Each group under its own name (apiSettings, fetchSettings, ...), found by its type. */
@@ -33,5 +34,6 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         registry.bind("storeSettings", StoreSettings.class, store);
         registry.bind("kafkaSettings", KafkaSettings.class, kafka);
         registry.bind("folders", Folders.class, folders);
+        registry.bind("providerSettings", ProviderSettings.class, providers);
     }
 }

@@ -135,6 +135,11 @@ public final class SettingsReader {
         return checked(key, Kind.NAME_OR_EMPTY);
     }
 
+    /** A provider's name: the shape of one (whether a file has it is known once the files are read). */
+    public String providerName(String key) {
+        return checked(key, Kind.PROVIDER_NAME);
+    }
+
     public String logFormat(String key) {
         return checked(key, Kind.LOG_FORMAT);
     }

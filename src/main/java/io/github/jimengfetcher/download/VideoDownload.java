@@ -25,10 +25,12 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpRequestInterceptor;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
@@ -53,8 +55,10 @@ import io.github.jimengfetcher.task.TaskId;
  * which it would otherwise slow down by a third), and once a transfer has ended forces
  * the file to disk, checks it ({@link DownloadChecks}) and carries on with the route.
  *
- * The signed URL needs no credentials: this client has no Authorization header
- * to send, and keeps none across redirects.
+ * The signed URL needs no credentials: this client sends no key, and keeps none across
+ * redirects, except to a provider whose videos are on its own host behind its key
+ * ({@code download.needs-key}): only requests to that host under that path carry it, added
+ * as each goes out, a redirect elsewhere none.
  */
 public class VideoDownload {
 
@@ -71,6 +75,7 @@ public class VideoDownload {
     private final long maxSize;
     private final int maxConcurrent;
     private CloseableHttpAsyncClient client;
+    private HttpRequestInterceptor providerKeys;
     private ExecutorService finishing;
     private final DownloadMetrics metrics = new DownloadMetrics();
     /** The transfer in flight for each task, with the epoch of the lease it runs under. */
@@ -91,6 +96,11 @@ public class VideoDownload {
         this.maxConcurrent = settings.maxConcurrent();
     }
 
+    /** Adds the providers' keys to requests for their own video paths (see the class comment); before {@link #start()}. */
+    public void setProviderKeys(HttpRequestInterceptor keys) {
+        this.providerKeys = keys;
+    }
+
     public DownloadMetrics getMetrics() {
         return metrics;
     }
@@ -101,7 +111,11 @@ public class VideoDownload {
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("video-finish", true));
         finishing = pool;
         finishing.execute(PartHasher::warmUp);
-        client = HttpAsyncClients.custom()
+        HttpAsyncClientBuilder builder = HttpAsyncClients.custom();
+        if (providerKeys != null) {
+            builder.addRequestInterceptorLast(providerKeys);
+        }
+        client = builder
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
                 .setIOReactorConfig(IOReactorConfig.custom()
                         .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))

@@ -12,6 +12,7 @@ import io.github.jimengfetcher.api.ApiFault;
 import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.api.FetchAnswerReader;
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.NotFoundAnswerException;
 import io.github.jimengfetcher.life.FaultDecision.Fate;
 import io.github.jimengfetcher.life.FaultDecision.Tally;
 import io.github.jimengfetcher.store.TaskStore;
@@ -125,11 +126,12 @@ public class AfterFault {
         return FaultDecision.of(Fate.PAUSE_FETCHES, Tally.NONE, null, "rate limited by the API (HTTP 429)", retryAfterMillis(retryAfter));
     }
 
-    /** task_not_exist: believed when a second fetch, one interval later, says it again. */
+    /** task_not_exist (or a provider's own answer for it): believed when a second fetch, one interval later, says it again. */
     private FaultDecision notFound(Lease lease, HttpOperationFailedException http) {
         if (policy.isNotFoundConfirmed(lease.task().notFoundAnswers + 1)) {
+            String answered = http instanceof NotFoundAnswerException provider ? provider.answered() : "task_not_exist";
             return FaultDecision.fail(Tally.NOT_FOUND_ANSWER, null,
-                    new TaskFailure(FailureClass.NOT_FOUND, "task not found (the API answered task_not_exist)", http.getResponseBody()));
+                    new TaskFailure(FailureClass.NOT_FOUND, "task not found (the API answered " + answered + ")", http.getResponseBody()));
         }
         return FaultDecision.of(Fate.FETCH_AGAIN, Tally.NOT_FOUND_ANSWER, null, null, 0);
     }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public record ProviderName(String value) {
 
     public static final int MAX_LENGTH = 40;
-    /** Before the constant below: making it checks its name against this. */
+    /** Before JIMENG_GATEWAY: static fields are set in order, and making it checks its shape. */
     private static final Pattern SHAPE = Pattern.compile("[a-z0-9][a-z0-9-]*");
     /** Tasks with no provider named, and every task stored before providers were named, are this one's. */
     public static final ProviderName JIMENG_GATEWAY = new ProviderName("jimeng-gateway");

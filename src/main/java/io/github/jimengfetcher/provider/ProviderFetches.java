@@ -1,0 +1,96 @@
+package io.github.jimengfetcher.provider;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
+
+import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.api.FetchAnswerReader;
+import io.github.jimengfetcher.api.NotFoundAnswerException;
+import io.github.jimengfetcher.api.VideoUrlCandidates;
+import io.github.jimengfetcher.task.ProviderName;
+
+/**
+ * One fetch as the task's provider wants it (bean {@code providerFetches}, routes/poll.yaml): the
+ * camel-http headers of its request (root, path with the id, method, query; never the key, which
+ * the API's HTTP client adds), its answer read by its reader, and its own "no such task" answer.
+ * The provider is the exchange's variable {@code provider} (a {@link ProviderName} or its text);
+ * without one, the default provider.
+ */
+public final class ProviderFetches {
+
+    private final Providers providers;
+    private final FetchAnswerReader gatewayReader;
+    private final Map<ProviderName, PointerAnswerReader> readers = new LinkedHashMap<>();
+
+    /**
+     * @param gatewayReader jimeng-gateway's reader ({@code reader: gateway})
+     * @param videoUrls     the video URLs that may be followed (jimeng.download.allowed-hosts)
+     */
+    public ProviderFetches(Providers providers, FetchAnswerReader gatewayReader, VideoUrlCandidates videoUrls) {
+        this.providers = providers;
+        this.gatewayReader = gatewayReader;
+        for (ProviderName name : providers.names()) {
+            Provider provider = providers.get(name);
+            if (!provider.readsLikeTheGateway() && providers.isConfigured(name)) {
+                readers.put(name, new PointerAnswerReader(provider, providers.endpoint(name).baseUrl(), videoUrls));
+            }
+        }
+    }
+
+    /** CamelHttpUri: the provider's root. */
+    public String root(@Variable("provider") Object provider) {
+        return providers.endpoint(nameOf(provider)).baseUrl();
+    }
+
+    /** CamelHttpPath: the task's path under the root, its id encoded. */
+    public String path(@Variable("taskId") String taskId, @Variable("provider") Object provider) {
+        return providers.get(nameOf(provider)).request().pathOf(taskId);
+    }
+
+    /** CamelHttpMethod: GET, or POST (without a body). */
+    public String method(@Variable("provider") Object provider) {
+        return providers.get(nameOf(provider)).request().method();
+    }
+
+    /** CamelHttpQuery: the provider's extra parameters, or null for none. */
+    public String query(@Variable("taskId") String taskId, @Variable("provider") Object provider) {
+        return providers.get(nameOf(provider)).request().queryOf(taskId);
+    }
+
+    /** The answer, by the provider's reader; it throws for an answer the task cannot act on, as the gateway's reader does. */
+    public FetchAnswer read(@Variable("taskId") String taskId, @Variable("provider") Object provider, @Body String raw) {
+        PointerAnswerReader reader = readers.get(nameOf(provider));
+        return reader != null ? reader.read(taskId, raw) : gatewayReader.read(taskId, raw);
+    }
+
+    /**
+     * The fault as the fault route decides on it: an HTTP error answer matching the provider's
+     * not-found rule becomes the API's word that there is no such task; any other fault stays as it is.
+     */
+    public Throwable fault(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable fault, @Variable("provider") Object provider) {
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, fault);
+        if (http == null || http instanceof NotFoundAnswerException) {
+            return fault;
+        }
+        Provider file = providers.get(nameOf(provider));
+        NotFoundRule rule = file.notFound();
+        if (rule == null || !rule.matches(http.getStatusCode(), http.getResponseBody(), file.answer().failureCode())) {
+            return fault;
+        }
+        return new NotFoundAnswerException(http, rule.describe());
+    }
+
+    private ProviderName nameOf(Object provider) {
+        if (provider == null || provider.toString().isBlank()) {
+            return providers.defaultProvider();
+        }
+        return provider instanceof ProviderName name ? name : new ProviderName(provider.toString().strip());
+    }
+}
