@@ -6,6 +6,7 @@
 #   bench/run.sh smoke           one or more of: smoke scale gateway ideal big ingest pace cluster
 #   bench/run.sh adaptive        the learned schedule against the plain interval (also adaptive-notail,
 #                                adaptive-uniform); TIME_SCALE=4 runs them four times faster, ADAPTIVE_TASKS=2000
+#   bench/run.sh ark             Ark's provider with and without its list query (ARK_TASKS=2000; TIME_SCALE as for adaptive)
 #   bench/run.sh custom          one scenario from the variables below
 #
 # Variables (for "custom", or to change a preset: SCALE_TASKS=20000 bench/run.sh scale):
@@ -149,6 +150,8 @@ printf '%-8s %6s %6s %8s %7s %6s %12s %7s %8s %7s %5s %8s %8s %6s %8s %8s\n' \
 : > "$CHECKS"
 ADAPTIVE_TABLE="$WORK/adaptive-table.txt"
 printf '%-15s %6s %5s %9s %9s %6s %9s %9s %6s %9s %9s\n' scenario tasks scale fetch_fix fetch_ada ratio lat_fix_ms lat_ada_ms ratio p95_fix p95_ada > "$ADAPTIVE_TABLE"
+ARK_TABLE="$WORK/ark-table.txt"
+printf '%-8s %6s %5s %9s %9s %9s %9s %9s %9s %9s %9s\n' scenario tasks scale req_off req_on fetch_off fetch_on gap_off_ms gap_on_ms wall_off_s wall_on_s > "$ARK_TABLE"
 
 check() { # scenario, description, awk condition, measured text
     local verdict=FAIL
@@ -524,6 +527,126 @@ run_adaptive() {
     log "$name: done in $(( ($(now_ms) - t0) / 1000 )) s"
 }
 
+# Ark's provider fetching one task a request ("off") against its list query, many tasks a request ("on"):
+# ARK_TASKS (2000) Ark-shaped tasks (ArkShape in support/fake), durations drawn log-normal (median 60 s)
+# by each task's number, so task N takes as long in both runs; polled every 10 s on the plain interval;
+# TIME_SCALE divides both. Each run has its own app and fake gateway; the app reads providers/ark.yaml
+# from its working folder: the shipped file without its list: section, then with it (the format's own
+# list: section added when the shipped file has none). An app that does not use the list query (no
+# list request reached the fake) gets a dash for "on".
+run_ark() {
+    local tasks=${ARK_TASKS:-2000} scale=${TIME_SCALE:-1}
+    local shipped="$ROOT/src/main/resources/providers/ark.yaml" interval_ms mode
+    interval_ms=$(awk -v s="$scale" 'BEGIN { printf "%.0f", 10000 / s }')
+    if [ ! -f "$shipped" ]; then
+        log "ark: no $shipped: this app has no provider files"
+        check ark "the app has Ark's provider file" "0" "no src/main/resources/providers/ark.yaml"
+        return 1
+    fi
+    log "ark: $tasks tasks, durations lognormal (time scale $scale), plain interval ${interval_ms} ms, without then with the list query"
+    for mode in off on; do
+        run_ark_once "$mode" "$tasks" "$scale" "$interval_ms" "$shipped"
+    done
+    local off on
+    off=$(cat "$WORK/ark-off.txt"); on=$(cat "$WORK/ark-on.txt")
+    # shellcheck disable=SC2086
+    set -- $off $on
+    # each: requests fetches gap_mean_ms wall_ms results list_requests
+    local on_req=$7 on_fetch=$8 on_gap=$9 on_wall=${10}
+    if [ "${12}" = 0 ] || [ "${12}" = - ]; then
+        on_req=-; on_fetch=-; on_gap=-; on_wall=-
+        log "ark: the app asked no list query with the list: section: 'on' is a dash"
+    else
+        on_wall=$(awk -v w="$on_wall" 'BEGIN { printf "%.1f", w / 1000 }')
+    fi
+    check ark "all tasks done without the list query" "$5 == $tasks" "$5 of $tasks"
+    [ "$on_req" = - ] || check ark "all tasks done with the list query" "${11} == $tasks" "${11} of $tasks"
+    printf '%-8s %6s %5s %9s %9s %9s %9s %9s %9s %9s %9s\n' ark "$tasks" "$scale" "$1" "$on_req" "$2" "$on_fetch" "$3" "$on_gap" \
+        "$(awk -v w="$4" 'BEGIN { printf "%.1f", w / 1000 }')" "$on_wall" >> "$ARK_TABLE"
+}
+
+# One run of "ark". Writes "$WORK/ark-MODE.txt": API requests, task fetches (a task named in a list
+# query counts as fetched), mean gap between two fetches of a task (ms), wall ms, results, list requests.
+run_ark_once() {
+    local mode=$1 tasks=$2 scale=$3 interval_ms=$4 shipped=$5
+    local dir="$WORK/ark-$mode" i
+    echo "- - - - - -" > "$WORK/ark-$mode.txt"
+    mkdir -p "$dir/stage" "$dir/providers" "$dir/data/inbox"
+    cp -r "$ROOT/routes" "$ROOT/application.properties" "$dir/"
+    # The shipped file without its list: section (up to the next top-level key)
+    awk '/^list:/ { skip = 1; next } skip && /^[^ #]/ { skip = 0 } !skip' "$shipped" > "$dir/providers/ark.yaml"
+    if [ "$mode" = on ]; then
+        cat >> "$dir/providers/ark.yaml" <<'YAML'
+list:
+  path: /api/v3/contents/generations/tasks
+  id-parameter: filter.task_ids
+  query: {page_size: "{count}"}
+  limit: 500
+  items: /items
+YAML
+        grep -q '^list:' "$shipped" && cp "$shipped" "$dir/providers/ark.yaml"
+    fi
+    java -Xms256m -Xmx1g -cp "$WORK/classes" "$FAKE_GATEWAY" --port-file "$dir/port" --key "$KEY" \
+        --durations lognormal --time-scale "$scale" --video-size 65536 --interval "$interval_ms" \
+        --results "$dir/data/output/results" --max-life 1h > "$dir/gateway.log" 2>&1 &
+    GW_PID=$!
+    for ((i = 0; i < 300; i++)); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    [ -s "$dir/port" ] || { log "ark $mode: the fake gateway did not start"; cat "$dir/gateway.log" >&2; return 1; }
+    local base
+    base="http://127.0.0.1:$(cat "$dir/port")"
+    (
+        cd "$dir" || exit 1
+        export JIMENG_PROVIDER=ark JIMENG_PROVIDER_FILES=providers JIMENG_PROVIDERS_ARK_BASE_URL="$base" JIMENG_PROVIDERS_ARK_API_KEY="$KEY"
+        export JIMENG_FETCH_INTERVAL="${interval_ms}ms" JIMENG_FETCH_ADAPTIVE=false JIMENG_FETCH_TASK_TIMEOUT=2h
+        export JIMENG_HTTP_PORT="$(free_port)"
+        # shellcheck disable=SC2086
+        exec java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$JAR"
+    ) > "$dir/app.log" 2>&1 &
+    APP_PIDS+=($!)
+    for ((i = 0; i < 600; i++)); do
+        grep -q ' started in ' "$dir/app.log" 2>/dev/null && break
+        kill -0 "${APP_PIDS[0]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    if ! grep -q ' started in ' "$dir/app.log"; then
+        log "ark $mode: the app did not start"; tail -5 "$dir/app.log" >&2
+        stop_apps; stop_pid "$GW_PID" 5; GW_PID=""
+        return 1
+    fi
+    awk -v n="$tasks" -v d="$dir/stage" -v p="bench-ark-$mode-" \
+        'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%03d", int(i * 2 / n)) ".txt") }'
+    local t0 limit_s done_count=0 last_log=0
+    limit_s=$(awk -v s="$scale" 'BEGIN { printf "%.0f", 400 / s + 120 }')
+    t0=$(now_ms)
+    mv "$dir/stage/"* "$dir/data/inbox/"
+    for ((i = 0; i < limit_s * 4; i++)); do
+        kill -0 "${APP_PIDS[0]}" 2>/dev/null || { log "ark $mode: the app stopped"; break; }
+        done_count=$(( $(ls -U "$dir/data/output/results" 2>/dev/null | grep -c '\.json$') + $(ls -U "$dir/data/output/failed" 2>/dev/null | grep -c '\.json$') ))
+        [ "$done_count" -ge "$tasks" ] && break
+        if (( i - last_log >= 80 )); then
+            last_log=$i
+            log "ark $mode: $done_count done after $(( ($(now_ms) - t0) / 1000 )) s"
+        fi
+        sleep 0.25
+    done
+    sleep 0.3
+    local stats results wall_ms last
+    stats=$(curl -s "$base/stats")
+    echo "$stats" > "$dir/stats.txt"
+    get() { echo "$stats" | awk -v k="$1" '$1 == k {print $2}'; }
+    stop_apps
+    stop_pid "$GW_PID" 5; GW_PID=""
+    results=$(ls -U "$dir/data/output/results" 2>/dev/null | grep -c '\.json$')
+    last=$(get last_result)
+    wall_ms=$(( ${last:-0} - t0 ))
+    [ "$results" -ge "$tasks" ] || wall_ms=$(( $(now_ms) - t0 ))
+    local task_req list_req
+    task_req=$(get ark_task_requests); list_req=$(get ark_list_requests)
+    echo "$(( ${task_req:-0} + ${list_req:-0} )) $(get fetches_total) $(get gap_mean_ms) $wall_ms $results ${list_req:-0}" > "$WORK/ark-$mode.txt"
+    log "ark $mode: $(get ark_task_requests) task requests, $(get ark_list_requests) list requests, $(get fetches_total) task fetches, gap mean $(get gap_mean_ms) ms (p50 $(get gap_p50_ms)), $results results in $((wall_ms / 1000)) s; $(grep -cE ' (ERROR|WARN) ' "$dir/app.log") warnings/errors in the app log"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
+}
+
 median() { # of the numbers on stdin, one a line
     sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -556,6 +679,8 @@ preset() {
         adaptive)         run_adaptive adaptive         lognormal-tail 0.75 1.10;;
         adaptive-notail)  run_adaptive adaptive-notail  lognormal      0.70 1.05;;
         adaptive-uniform) run_adaptive adaptive-uniform uniform        1.00 1.00;;
+        # Ark's provider without and with its list query, side by side
+        ark)              run_ark;;
         #                         tasks                 size              ready            interval          delay          rate          xmx              files
         smoke)   run_scenario smoke   "${SMOKE_TASKS:-200}"    "${SMOKE_SIZE:-256KB}"  "${SMOKE_READY:-4s}"   "${SMOKE_INTERVAL:-2s}"  0     0      "${SMOKE_XMX:-256m}" 2;;
         scale)   run_scenario scale   "${SCALE_TASKS:-10000}"  "${SCALE_SIZE:-64KB}"   "${SCALE_READY:-30s}"  "${SCALE_INTERVAL:-10s}" 0     0      256m                 10;;
@@ -568,7 +693,7 @@ preset() {
         pace)    ADMIT_RATE="${PACE_ADMIT:-50}" run_scenario pace "${PACE_TASKS:-2000}" 64KB 2h 5s 80ms 0 256m 1;;
         cluster) run_scenario cluster "${CLUSTER_TASKS:-10000}" 64KB                   30s                    10s                      80ms  10MB   256m                 10 "${CLUSTER_INSTANCES:-3}";;
         custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}" "${INSTANCES:-1}";;
-        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom adaptive adaptive-notail adaptive-uniform)" >&2; return 2;;
+        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom adaptive adaptive-notail adaptive-uniform ark)" >&2; return 2;;
     esac
 }
 
@@ -582,6 +707,7 @@ done
 echo
 cat "$TABLE"
 [ "$(wc -l < "$ADAPTIVE_TABLE")" -gt 1 ] && { echo; cat "$ADAPTIVE_TABLE"; }
+[ "$(wc -l < "$ARK_TABLE")" -gt 1 ] && { echo; cat "$ARK_TABLE"; }
 echo
 cat "$CHECKS"
 ! grep -q '^FAIL' "$CHECKS"

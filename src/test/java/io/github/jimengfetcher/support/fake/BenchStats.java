@@ -25,6 +25,7 @@ final class BenchStats implements HttpHandler {
     }
 
     private final FakeApi api;
+    private final ArkShape ark;
     private final StorageHost storage;
     private final BenchTasks tasks;
     private final long interval;
@@ -32,8 +33,9 @@ final class BenchStats implements HttpHandler {
     private final List<Path> results;
     private final BenchGroups groups;
 
-    BenchStats(FakeApi api, StorageHost storage, BenchTasks tasks, long interval, long warmup, List<Path> results, BenchGroups groups) {
+    BenchStats(FakeApi api, ArkShape ark, StorageHost storage, BenchTasks tasks, long interval, long warmup, List<Path> results, BenchGroups groups) {
         this.api = api;
+        this.ark = ark;
         this.storage = storage;
         this.tasks = tasks;
         this.interval = interval;
@@ -101,10 +103,14 @@ final class BenchStats implements HttpHandler {
         line(out, "fetches_bound", bound);
         line(out, "fetches_over_bound", overBound);
         line(out, "unauthorized", api.refused());
+        // Ark's shape: a list query asks about many tasks (each counted as a fetch above) in one request.
+        line(out, "ark_task_requests", ark.requests(ArkShape.TASK));
+        line(out, "ark_list_requests", ark.requests(ArkShape.LIST));
         line(out, "gaps", gapCount);
         line(out, "gaps_on_time_pct", gapCount == 0 ? "100.0" : String.format("%.1f", 100.0 * onTime / gapCount));
         line(out, "gaps_early", early);
         line(out, "gap_min_ms", gapCount == 0 ? 0 : gaps[0]);
+        line(out, "gap_mean_ms", gapCount == 0 ? 0 : Arrays.stream(gaps).sum() / gapCount);
         line(out, "gap_p50_ms", percentile(gaps, 50));
         line(out, "gap_p95_ms", percentile(gaps, 95));
         line(out, "gap_max_ms", gapCount == 0 ? 0 : gaps[gapCount - 1]);

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The benchmark's tasks: any id is a task from its first fetch, IN_PROGRESS (10 %) until its ready
  * time (the first fetch + its duration), then SUCCESS with the URL of a made-up video on the same
  * server, in the provider's shape. Both carry submit_time (the first fetch) and the success
- * finish_time (the ready time), in Unix seconds with milliseconds. Every fetch is timed.
+ * finish_time (the ready time), in Unix seconds with milliseconds; or the same as {@link Step}s for
+ * another provider's shape. Every fetch is timed.
  */
 final class BenchTasks implements FakeApi.Tasks {
 
@@ -73,10 +74,23 @@ final class BenchTasks implements FakeApi.Tasks {
 
     @Override
     public Answer fetched(String id, long now) {
+        Task task = ask(id, now);
+        return Answer.json(now >= task.ready ? success(id, task) : inProgress(id, task)).delay(fetchDelay);
+    }
+
+    /** The task as another provider shape says it ({@link ShapedApi}): running until ready, then succeeded. */
+    Step step(String id, long now) {
+        Task task = ask(id, now);
+        Step step = now >= task.ready ? Step.succeeded(videoUrl(id)) : Step.running(10);
+        return step.submittedAt(task.firstFetch);
+    }
+
+    /** The task asked about now: a fetch, timed. */
+    private Task ask(String id, long now) {
         Task task = tasks.computeIfAbsent(id, k -> new Task(now, now + durationOf(k)));
         task.fetched(now);
         fetches.incrementAndGet();
-        return Answer.json(now >= task.ready ? success(id, task) : inProgress(id, task)).delay(fetchDelay);
+        return task;
     }
 
     boolean knows(String id) {
@@ -133,8 +147,12 @@ final class BenchTasks implements FakeApi.Tasks {
                 + ",\"start_time\":0,\"finish_time\":0,\"progress\":\"10%\",\"data\":null}}";
     }
 
+    private String videoUrl(String id) {
+        return baseUrl + "/videos/" + id + ".mp4?X-Tos-Expires=86400&X-Tos-Signature=bench";
+    }
+
     private String success(String id, Task task) {
-        String url = baseUrl + "/videos/" + id + ".mp4?X-Tos-Expires=86400&X-Tos-Signature=bench";
+        String url = videoUrl(id);
         return "{\"code\":\"success\",\"message\":\"\",\"data\":{\"task_id\":\"" + id
                 + "\",\"action\":\"jimeng-videos\",\"status\":\"SUCCESS\",\"fail_reason\":\"\",\"submit_time\":" + seconds(task.firstFetch) + ","
                 + "\"start_time\":0,\"finish_time\":" + seconds(task.ready) + ",\"progress\":\"100%\",\"data\":{\"code\":\"success\",\"data\":{"

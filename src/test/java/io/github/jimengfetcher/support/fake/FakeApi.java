@@ -2,8 +2,6 @@ package io.github.jimengfetcher.support.fake;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +18,7 @@ final class FakeApi implements HttpHandler {
 
     static final String PATH = "/jimeng/fetch/";
 
-    private static final Answer REFUSED = Answer.status(401).header("Content-Type", "application/json")
+    static final Answer REFUSED = Answer.status(401).header("Content-Type", "application/json")
             .body("{\"error\":{\"message\":\"invalid token\",\"type\":\"new_api_error\"}}");
     private static final Answer LIMITED = Answer.status(429).header("Content-Type", "application/json")
             .body("{\"error\":{\"message\":\"Request rate limit exceeded (QPS)\",\"type\":\"rate_limit_error\"}}");
@@ -30,15 +28,9 @@ final class FakeApi implements HttpHandler {
         Answer fetched(String id, long now);
     }
 
-    private record Script(List<Answer> answers, AtomicInteger given) {
-        Answer next() {
-            return answers.get(Math.min(given.getAndIncrement(), answers.size() - 1));
-        }
-    }
-
     private final String key;
     private final List<Request> requests;
-    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Scripts scripts = new Scripts();
     private final Admission admission = new Admission();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
@@ -52,7 +44,7 @@ final class FakeApi implements HttpHandler {
     }
 
     void script(String id, Answer... answers) {
-        scripts.put(id, new Script(List.of(answers), new AtomicInteger()));
+        scripts.put(id, answers);
     }
 
     void others(Tasks tasks) {
@@ -102,9 +94,9 @@ final class FakeApi implements HttpHandler {
             return LIMITED;
         }
         String id = request.path().substring(PATH.length());
-        Script script = scripts.get(id);
-        if (script != null) {
-            return script.next();
+        Answer scripted = scripts.next(id);
+        if (scripted != null) {
+            return scripted;
         }
         Tasks tasks = others;
         return tasks != null ? tasks.fetched(id, now) : Answer.status(404).header("Content-Type", "text/plain").body("no task " + id);

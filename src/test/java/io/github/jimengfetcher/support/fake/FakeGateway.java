@@ -16,7 +16,9 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A real HTTP server on loopback (the JDK's) playing the API gateway and the storage host on one
  * port, answering the way docs/gateway-api.md says real gateways answer: the tests script it task by
- * task; the benchmark ({@link BenchMain}) runs it with tasks that turn ready on their own.
+ * task; the benchmark ({@link BenchMain}) runs it with tasks that turn ready on their own. The same
+ * port also answers in other providers' shapes ({@link #newApi}, {@link #openAi}, {@link #ark},
+ * {@link #kling}), each task scripted as {@link Step}s.
  */
 public final class FakeGateway implements AutoCloseable {
 
@@ -34,6 +36,10 @@ public final class FakeGateway implements AutoCloseable {
     private final List<Request> requests;
     private final FakeApi api;
     private final StorageHost storage;
+    private final NewApiShape newApi;
+    private final OpenAiShape openAi;
+    private final ArkShape ark;
+    private final KlingShape kling;
     private PlainApiDoor plainApi;
 
     /** The tests' gateway: any free port, every request recorded, the test key. */
@@ -57,6 +63,13 @@ public final class FakeGateway implements AutoCloseable {
         server.createContext(FakeApi.PATH, api);
         server.createContext("/videos/", storage);
         server.createContext("/moved/", storage);
+        newApi = new NewApiShape(key, requests);
+        openAi = new OpenAiShape(key, requests, storage);
+        ark = new ArkShape(key, requests);
+        kling = new KlingShape(key, requests);
+        for (ShapedApi shape : List.of(newApi, openAi, ark, kling)) {
+            shape.contexts().forEach(path -> server.createContext(path, shape));
+        }
         server.start();
     }
 
@@ -101,6 +114,26 @@ public final class FakeGateway implements AutoCloseable {
         return storage.video(name, bytes, script);
     }
 
+    /** The same server as a new-api gateway's task API (GET /v1/video/generations/{id}). */
+    public NewApiShape newApi() {
+        return newApi;
+    }
+
+    /** The same server as OpenAI-style video tasks (GET /v1/videos/{id} and its /content). */
+    public OpenAiShape openAi() {
+        return openAi;
+    }
+
+    /** The same server as Volcengine Ark's task API, with its list query. */
+    public ArkShape ark() {
+        return ark;
+    }
+
+    /** The same server as Kling's task API (text2video, image2video). */
+    public KlingShape kling() {
+        return kling;
+    }
+
     /** The storage host under /videos/ of this server. */
     public StorageHost storage() {
         return storage;
@@ -126,6 +159,11 @@ public final class FakeGateway implements AutoCloseable {
     /** Requests to this decoded path, in the order they came. */
     public List<Request> requestsTo(String path) {
         return requests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** Requests to the storage host (/videos/, /moved/), in the order they came. */
+    public List<Request> storageRequests() {
+        return requests().stream().filter(r -> r.path().startsWith("/videos/") || r.path().startsWith("/moved/")).toList();
     }
 
     public List<Request> requests() {

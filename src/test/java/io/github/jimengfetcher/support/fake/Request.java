@@ -29,6 +29,11 @@ public record Request(String method, String path, String rawPath, String rawQuer
         return header("Authorization");
     }
 
+    /** Whether this secret went out with the request: in any header or in its path or query. */
+    public boolean carries(String secret) {
+        return url().contains(secret) || headers.values().stream().flatMap(List::stream).anyMatch(v -> v.contains(secret));
+    }
+
     /** The path and query as sent, e.g. "/jimeng/fetch/cgt-1" or "/videos/a.mp4?sig=x". */
     public String url() {
         return rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
