@@ -38,6 +38,16 @@ public final class Http {
         return get("127.0.0.1", port, path);
     }
 
+    /**
+     * A GET on a connection of its own: one the shared client kept open may have been idle past
+     * jimeng.http.header-timeout, and the server answers such a connection 408 as it closes it.
+     */
+    public static HttpResponse<String> getOnNewConnection(int port, String path) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A POST from a program (no Origin), with the given Content-Type; headers in pairs (name, value). */
     public static HttpResponse<String> post(int port, String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
