@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.Request;
@@ -21,7 +19,6 @@ import io.github.jimengfetcher.support.fake.StorageHost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -62,6 +59,11 @@ class OwnProviderTest extends AppTestSupport {
     private void startAcme() throws Exception {
         startApp(Map.of("jimeng.provider-files", providerFiles(ACME).toString(), "jimeng.provider", "acme",
                 "jimeng.providers.acme.api-key", "acme-key-1"));
+    }
+
+    /** Runs the app in this thread; returns the one line main() prints before it exits with code 2. */
+    private String startFailure(Map<String, String> extra) {
+        return StartFailures.reason(root, api.baseUrl(), extra);
     }
 
     @Test
@@ -118,16 +120,6 @@ class OwnProviderTest extends AppTestSupport {
         List<Request> moved = api.requestsTo("/moved/videos/" + id + ".mp4");
         assertFalse(moved.isEmpty(), "the video was redirected");
         assertFalse(moved.get(0).hasHeader("X-Api-Key"), "a redirect away from the provider's video path carries no key");
-    }
-
-    /** Runs the app in this thread; returns the one line main() prints before it exits with code 2. */
-    private String startFailure(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.putAll(extra);
-        Main main = JimengFetcherApplication.create();
-        settings.forEach(main::addOverrideProperty);
-        Exception failure = assertThrows(Exception.class, main::run, extra + " must stop the start");
-        return JimengFetcherApplication.reason(failure);
     }
 
     @Test

@@ -8,20 +8,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.jimengfetcher.support.AppProcess;
 import io.github.jimengfetcher.support.AppTestSupport;
-import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.Videos;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Settings are checked before anything starts, and say plainly what to write; environment variables behave. */
@@ -33,12 +30,7 @@ class StartupSettingsTest extends AppTestSupport {
     }
 
     private String startFailure(Map<String, String> extra) {
-        Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
-        settings.putAll(extra);
-        Main main = JimengFetcherApplication.create();
-        settings.forEach(main::addOverrideProperty);
-        Exception failure = assertThrows(Exception.class, main::run, extra + " must stop the start");
-        return JimengFetcherApplication.reason(failure);
+        return StartFailures.reason(root, api.baseUrl(), extra);
     }
 
     @ParameterizedTest
