@@ -90,6 +90,23 @@ class OwnProviderTest extends AppTestSupport {
     }
 
     @Test
+    void aProviderAskedByPostGetsAPostWithoutABody() throws Exception {
+        String id = "acme-post";
+        byte[] video = Videos.mp4(64 * 1024, 4);
+        String url = api.video("acme-post.mp4", video);
+        api.listen("/acme/jobs/", Answer.json("{\"job\":{\"id\":\"" + id + "\",\"state\":\"ready\",\"outputs\":[{\"url\":\""
+                + url + "\"}]}}"));
+        startApp(Map.of("jimeng.provider-files", providerFiles(ACME.replace("request:\n", "request:\n  method: POST\n")).toString(),
+                "jimeng.provider", "acme", "jimeng.providers.acme.api-key", "acme-key-1"));
+        app.drop("ids.txt", id + "\n");
+
+        awaitResult(id);
+        Request fetch = api.requestsTo("/acme/jobs/" + id).get(0);
+        assertEquals("POST", fetch.method());
+        assertEquals("", fetch.body(), "no body goes with it");
+    }
+
+    @Test
     void itsNotFoundAnswerEndsTheTaskAsNotFound() throws Exception {
         String id = "acme-gone";
         api.listen("/acme/jobs/", Answer.status(404).header("Content-Type", "application/json")

@@ -117,7 +117,7 @@ class ProvidersTest {
         ProviderFetches fetches = new ProviderFetches(providers, new FetchAnswerReader(), new VideoUrlCandidates(""));
         assertEquals("https://gw.example.com", fetches.root(null));
         assertEquals("jimeng/fetch/cgt-1", fetches.path("cgt-1", null));
-        assertEquals("GET", fetches.method(null));
+        assertEquals(org.apache.camel.component.http.HttpMethods.GET, fetches.method(null));
         assertNull(fetches.query("cgt-1", null));
         assertEquals("https://ark.cn-beijing.volces.com", fetches.root("ark"));
         assertEquals("api/v3/contents/generations/tasks/cgt-1", fetches.path("cgt-1", ARK));
