@@ -206,7 +206,7 @@ class AfterFaultTest {
         assertEquals("API timed out", timeout.detail());
 
         store.release(claim("cgt-other"));
-        health.answered(); // another task's answer: the API works, this task's clock runs
+        health.answered(ProviderName.JIMENG_GATEWAY); // another task's answer: the API works, this task's clock runs
         clock.addAndGet(2 * 3_600_000L);
         FaultDecision late = afterFault.decide(claim("cgt-5xx"), http(502, "", Map.of()));
         assertEquals(FailureClass.TIMED_OUT, late.failure().failureClass());

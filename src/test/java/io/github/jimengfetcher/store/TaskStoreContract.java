@@ -406,8 +406,8 @@ public abstract class TaskStoreContract {
         assertEquals(List.of("cgt-gw-1"), claimed.stream().map(l -> l.taskId().value()).toList(), "only the other provider's task");
 
         passTime(60_001);
-        assertEquals(java.util.Set.of("cgt-ark-1", "cgt-ark-2"),
-                store.claimDue(Task.Phase.FETCH, 5, GAP).stream().map(l -> l.taskId().value()).collect(java.util.stream.Collectors.toSet()));
+        List<String> after = ids(store.claimDue(Task.Phase.FETCH, 5, GAP));
+        assertTrue(after.containsAll(List.of("cgt-ark-1", "cgt-ark-2")), "claimed once the pause is over: " + after);
     }
 
     @Test
