@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.api.ProviderPaces;
-import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.task.ProviderName;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
