@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.api.ApiEndpoint;
 import io.github.jimengfetcher.api.ApiRequestLimits;
 import io.github.jimengfetcher.api.FetchAnswerReader;
-import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.config.ApiSettings;
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.config.FetchSettings;
@@ -56,18 +56,18 @@ public class ApiConfiguration {
         return endpoint;
     }
 
-    /** The pace of the fetches, learned from the API's answers: the claims keep to it (DueWork). */
+    /** The pace of each provider's fetches, learned from its API's answers: the claims keep to it (DueWork). */
     @BindToRegistry(lazy = true)
-    public FetchPace fetchPace(FetchSettings fetch) {
-        return new FetchPace(fetch.maxConcurrent());
+    public ProviderPaces fetchPaces(FetchSettings fetch) {
+        return new ProviderPaces(fetch.maxConcurrent());
     }
 
     @BindToRegistry(lazy = true, destroyMethod = "close")
-    public ApiRequestLimits apiRequestLimits(ApiSettings api, FetchSettings fetch, Providers providers, FetchPace pace) {
-        // Every provider's key, each only for requests to its own host and paths.
+    public ApiRequestLimits apiRequestLimits(ApiSettings api, FetchSettings fetch, Providers providers, ProviderPaces paces) {
+        // Every provider's key, each only for requests to its own host and paths; each request counts in that provider's pace.
         ApiRequestLimits limits = new ApiRequestLimits(api.connectTimeout().toMillis(), api.readTimeout().toMillis(),
                 api.requestTimeout().toMillis(), api.maxAnswerSize(), fetch.maxConcurrent(), providers.authorization());
-        limits.setPace(pace);
+        limits.setPaces(paces);
         return limits;
     }
 

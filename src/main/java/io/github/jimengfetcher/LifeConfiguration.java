@@ -3,7 +3,7 @@ package io.github.jimengfetcher;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 
-import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.config.FetchSettings;
 import io.github.jimengfetcher.download.VideoDownload;
@@ -18,6 +18,7 @@ import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.life.TaskLife;
 import io.github.jimengfetcher.life.WorkSlots;
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.provider.Providers;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -39,24 +40,25 @@ public class LifeConfiguration {
     /**
      * Due work handed out within the slots: twice the fetch threads may be in flight (at a thread
      * or queued for one), so no fetch thread waits for the next claim; a download holds no thread.
-     * The claims keep to the pace the API's answers set.
+     * The claims keep to the pace each provider's answers set.
      */
     @BindToRegistry(lazy = true)
     public DueWork dueWork(TaskStore store, TaskPolicy policy, FetchSettings fetch, DownloadSettings download, VideoDownload downloads,
-            StoreHealth storeHealth, FetchPace pace) {
+            StoreHealth storeHealth, ProviderPaces paces) {
         DueWork dueWork = new DueWork(store, policy, new WorkSlots("fetch", 2 * fetch.maxConcurrent()),
                 new WorkSlots("download", download.maxConcurrent()), fetch.schedulerTick());
         dueWork.setOnLeaseLost(downloads::cancel);
         dueWork.setStoreHealth(storeHealth);
-        dueWork.setFetchPace(pace);
+        dueWork.setFetchPaces(paces);
         return dueWork;
     }
 
-    /** The API's health: state only (answer and failure clocks, pauses, refusals since the last answer). */
+    /** Each provider's API health: state only (answer and failure clocks, pauses, refusals since the last answer). */
     @BindToRegistry(lazy = true)
-    public ApiHealth apiHealth(TaskStore store) {
+    public ApiHealth apiHealth(TaskStore store, Providers providers) {
         ApiHealth health = new ApiHealth();
         health.setStore(store);
+        health.setKeySettings(providers::keySetting);
         return health;
     }
 
@@ -76,7 +78,7 @@ public class LifeConfiguration {
     /** What a fault means for a leased task (routes/faults.yaml); a 429 without Retry-After slows the pace first. */
     @BindToRegistry(lazy = true)
     public AfterFault afterFault(TaskStore store, TaskLife tasks, TaskPolicy policy, ApiHealth health, LocalFaults localFaults,
-            FetchSettings fetch, FetchPace pace) {
+            FetchSettings fetch, ProviderPaces paces) {
         AfterFault afterFault = new AfterFault();
         afterFault.setStore(store);
         afterFault.setTasks(tasks);
@@ -84,7 +86,7 @@ public class LifeConfiguration {
         afterFault.setHealth(health);
         afterFault.setLocalFaults(localFaults);
         afterFault.setPauses(fetch.keyRefusedPause(), fetch.rateLimitPause(), fetch.rateLimitMaxPause());
-        afterFault.setPace(pace);
+        afterFault.setPaces(paces);
         return afterFault;
     }
 

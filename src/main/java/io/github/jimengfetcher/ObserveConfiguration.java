@@ -10,7 +10,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.MicrometerUtils;
 import org.apache.camel.spi.Registry;
 
-import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.config.Folders;
 import io.github.jimengfetcher.config.HealthSettings;
 import io.github.jimengfetcher.config.InstanceScope;
@@ -39,12 +39,14 @@ public class ObserveConfiguration {
 
     /** Every jimeng metric names its instance ("instance" itself is Prometheus's own label, overwritten at scrape). */
     @BindToRegistry(lazy = true)
-    public TaskMetrics taskMetrics(Registry registry, TaskStore store, VideoDownload download, InstanceScope scope, FetchPace pace,
+    public TaskMetrics taskMetrics(Registry registry, TaskStore store, VideoDownload download, InstanceScope scope, ProviderPaces paces,
             LearnedDurations durations, TaskLife tasks, KnownProviders providers) {
         MeterRegistry meters = meterRegistry(registry);
         meters.config().commonTags("instance_id", scope.id());
         TaskMetrics metrics = new TaskMetrics(meters, store, download.getMetrics(), providers.defaultProvider());
-        metrics.pace(pace);
+        metrics.paces(paces);
+        // The default provider's pace is there from the start: its gauges with it.
+        paces.of(providers.defaultProvider());
         metrics.watch(durations);
         tasks.setOnGapPlanned(metrics::gapPlanned);
         return metrics;

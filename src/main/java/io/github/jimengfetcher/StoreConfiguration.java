@@ -83,6 +83,8 @@ public class StoreConfiguration {
             shared.setInstanceId(scope.id());
             shared.setLeaseTime(settings.leaseTime());
             shared.setApiKey(api.baseUrl(), api.key());
+            // Pauses are per provider and key: each provider's key here, as a hash.
+            shared.setKeyHashes(providers.keyHashes());
             // Tasks of a provider not configured here wait for an instance that is.
             shared.setProviders(providers.configured());
             // Started here, before the output folders start; its init method then does nothing.

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.fake.FakeGateway;
+import io.github.jimengfetcher.task.ProviderName;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,11 +90,11 @@ class GatewayPaceTest extends AppTestSupport {
         assertTrue(maxGap <= 2 * meanGap, "longest gap " + maxGap + " ms against a mean of " + meanGap + " ms");
 
         // The learned pace, as the metrics show it.
-        FetchPace pace = app.context().getRegistry().lookupByNameAndType("fetchPace", FetchPace.class);
+        FetchPace pace = app.context().getRegistry().lookupByNameAndType("fetchPaces", ProviderPaces.class).of(ProviderName.JIMENG_GATEWAY);
         MeterRegistry meters = app.context().getRegistry().findSingleByType(MeterRegistry.class);
-        double rate = meters.get("jimeng.fetch.pace.rate").gauge().value();
+        double rate = meters.get("jimeng.fetch.pace.rate").tag("provider", "jimeng-gateway").gauge().value();
         assertTrue(rate > 0.7 * ADMITTED_PER_SECOND && rate < 1.5 * ADMITTED_PER_SECOND, "learned rate " + rate + " (" + pace + ")");
-        double limit = meters.get("jimeng.fetch.pace.limit").gauge().value();
+        double limit = meters.get("jimeng.fetch.pace.limit").tag("provider", "jimeng-gateway").gauge().value();
         assertTrue(limit >= 1 && limit <= 24, "learned limit " + limit);
     }
 

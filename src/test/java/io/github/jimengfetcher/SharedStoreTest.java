@@ -28,6 +28,7 @@ import io.github.jimengfetcher.support.RunningApp;
 import io.github.jimengfetcher.support.fake.StorageHost.Behaviour;
 import io.github.jimengfetcher.support.fake.StorageHost;
 import io.github.jimengfetcher.support.Videos;
+import io.github.jimengfetcher.task.ProviderName;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -226,7 +227,7 @@ class SharedStoreTest extends AppTestSupport {
         other.setApiKey(api.baseUrl(), FakeGateway.KEY);
         other.start();
         long recorded = System.currentTimeMillis();
-        other.pauseFetches(other.now() + 4_000);
+        other.pauseFetches(ProviderName.JIMENG_GATEWAY, other.now() + 4_000);
 
         await().atMost(WAIT).until(() -> System.currentTimeMillis() > recorded + 4_500
                 && ids.stream().anyMatch(id -> fetchedBetween(id, recorded + 4_000, Long.MAX_VALUE)));

@@ -12,6 +12,8 @@ import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpRequestInterceptor;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
+import io.github.jimengfetcher.task.ProviderName;
+
 /**
  * Puts the key on each request to the API, inside the API's HTTP client, as the request goes
  * out: the key is never a header of a Camel message, so neither a tracer (backlog tracing,
@@ -38,6 +40,22 @@ public final class ApiAuthorization implements HttpRequestInterceptor {
 
     @Override
     public void process(HttpRequest request, EntityDetails entity, HttpContext context) {
+        Grant granted = grantOf(request, context);
+        for (Grant grant : grants) {
+            request.removeHeaders(grant.header);
+        }
+        if (granted != null) {
+            request.setHeader(granted.header, granted.value);
+        }
+    }
+
+    /** The provider whose host and path the request goes to (the one whose key it carries); null when none. */
+    public ProviderName providerOf(HttpRequest request, HttpContext context) {
+        Grant granted = grantOf(request, context);
+        return granted == null ? null : granted.provider;
+    }
+
+    private Grant grantOf(HttpRequest request, HttpContext context) {
         RouteInfo route = HttpClientContext.castOrCreate(context).getHttpRoute();
         HttpHost target = route == null ? null : route.getTargetHost();
         // The request names its host too (a redirect's does): where the two disagree, no key.
@@ -49,18 +67,12 @@ public final class ApiAuthorization implements HttpRequestInterceptor {
             target = null;
         }
         String path = request.getPath() == null ? "" : request.getPath();
-        Grant granted = null;
         for (Grant grant : grants) {
-            if (granted == null && target != null && grant.covers(target, path)) {
-                granted = grant;
+            if (target != null && grant.covers(target, path)) {
+                return grant;
             }
         }
-        for (Grant grant : grants) {
-            request.removeHeaders(grant.header);
-        }
-        if (granted != null) {
-            request.setHeader(granted.header, granted.value);
-        }
+        return null;
     }
 
     /** Never the key. */
@@ -76,6 +88,7 @@ public final class ApiAuthorization implements HttpRequestInterceptor {
         private final String path;
         private final String header;
         private final String value;
+        private final ProviderName provider;
 
         /** @param url the API's scheme, host, port and the path under which its requests carry the key */
         Grant(String url, String header, String value) {
@@ -84,6 +97,20 @@ public final class ApiAuthorization implements HttpRequestInterceptor {
             this.path = uri.getRawPath();
             this.header = header;
             this.value = value;
+            this.provider = null;
+        }
+
+        private Grant(Grant grant, ProviderName provider) {
+            this.host = grant.host;
+            this.path = grant.path;
+            this.header = grant.header;
+            this.value = grant.value;
+            this.provider = provider;
+        }
+
+        /** The same grant, known as this provider's: its requests count in the provider's pace. */
+        public Grant of(ProviderName name) {
+            return new Grant(this, name);
         }
 
         boolean covers(HttpHost target, String requestPath) {

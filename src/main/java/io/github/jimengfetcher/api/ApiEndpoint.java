@@ -14,10 +14,12 @@ public final class ApiEndpoint {
 
     private final String baseUrl;
     private final String apiKey;
+    private final String keyName;
 
-    private ApiEndpoint(String baseUrl, String apiKey) {
+    private ApiEndpoint(String baseUrl, String apiKey, String keyName) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        this.keyName = keyName;
     }
 
     /** The API at this root with this key, or a one-line reason why the settings cannot be used. */
@@ -59,7 +61,7 @@ public final class ApiEndpoint {
             throw new IllegalStateException(keyName + " contains spaces or characters that cannot go in an HTTP header: "
                     + "copy the key again, without quotes or line breaks");
         }
-        return new ApiEndpoint(root, apiKey);
+        return new ApiEndpoint(root, apiKey, keyName);
     }
 
     /** GET this URL + "/" + task id; the route adds the id. */
@@ -85,6 +87,25 @@ public final class ApiEndpoint {
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** The setting the key came from (jimeng.api.key, or a provider's own), for a message saying which to fix. */
+    public String keySetting() {
+        return keyName;
+    }
+
+    /**
+     * A one-way hash of root and key, so instances on the same API and key can share its pauses
+     * without the key being stored: SHA-256, its first 16 bytes in hex.
+     */
+    public String keyHash() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((baseUrl + " " + apiKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Never the key. */

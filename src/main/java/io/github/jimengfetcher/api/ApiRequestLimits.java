@@ -17,6 +17,8 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.util.Timeout;
 
+import io.github.jimengfetcher.task.ProviderName;
+
 /**
  * The limits of every request to the API, put into camel-http's client
  * ({@code httpClientConfigurer=#apiRequestLimits} on the fetch endpoint):
@@ -35,7 +37,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
     private final int connections;
     private final ScheduledThreadPoolExecutor watchdog;
     private final ApiAuthorization authorization;
-    private FetchPace pace;
+    private ProviderPaces paces;
 
     public ApiRequestLimits(long connectTimeoutMillis, long readTimeoutMillis, long requestTimeoutMillis, long maxAnswerBytes, int connections,
             ApiAuthorization authorization) {
@@ -53,9 +55,12 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         watchdog.setRemoveOnCancelPolicy(true);
     }
 
-    /** Told of every request and how it was answered, and how fast (see {@link FetchPace}). */
-    public void setPace(FetchPace pace) {
-        this.pace = pace;
+    /**
+     * Told of every request and how it was answered, and how fast (see {@link FetchPace}): in the pace of
+     * the provider whose host and path it goes to (whose key it carries).
+     */
+    public void setPaces(ProviderPaces paces) {
+        this.paces = paces;
     }
 
     @Override
@@ -86,6 +91,7 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         RequestDeadline deadline = new RequestDeadline(scope, watchdog, requestTimeout);
         ClassicHttpResponse response;
         long sentAt = System.nanoTime();
+        FetchPace pace = paceOf(request, scope);
         if (pace != null) {
             pace.sent();
         }
@@ -93,11 +99,11 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
             response = chain.proceed(request, scope);
         } catch (IOException e) {
             deadline.disarm();
-            unanswered();
+            unanswered(pace);
             throw deadline.passed() ? deadline.fault(e) : e;
         } catch (HttpException | RuntimeException e) {
             deadline.disarm();
-            unanswered();
+            unanswered(pace);
             throw e;
         }
         if (pace != null) {
@@ -123,7 +129,15 @@ public final class ApiRequestLimits implements HttpClientConfigurer, ExecChainHa
         return response;
     }
 
-    private void unanswered() {
+    private FetchPace paceOf(ClassicHttpRequest request, ExecChain.Scope scope) {
+        if (paces == null) {
+            return null;
+        }
+        ProviderName provider = authorization.providerOf(request, scope.clientContext);
+        return provider == null ? null : paces.of(provider);
+    }
+
+    private static void unanswered(FetchPace pace) {
         if (pace != null) {
             pace.failed();
         }

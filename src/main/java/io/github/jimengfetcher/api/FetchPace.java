@@ -30,6 +30,8 @@ public class FetchPace {
     private final FetchConcurrency concurrency;
     private final FetchRate rate;
     private IntConsumer onLimit = limit -> { };
+    /** Whose pace this is, for the log: " for provider ark"; empty when not told. */
+    private String whose = "";
 
     private int cutsSinceLog;
     private long lastLog = Long.MIN_VALUE / 2;
@@ -44,6 +46,11 @@ public class FetchPace {
 
     public FetchPace(int maxLimit) {
         this(maxLimit, System::currentTimeMillis);
+    }
+
+    /** The pace of this provider's fetches (ProviderPaces): its log lines name it. */
+    synchronized void setProvider(String provider) {
+        this.whose = " for provider " + provider;
     }
 
     /** Told the limit (a whole number of fetches) whenever it changes, and once now. */
@@ -147,7 +154,7 @@ public class FetchPace {
     private void logged(long now, String why) {
         cutsSinceLog++;
         if (now - lastLog >= LOG_SPACING_MILLIS) {
-            LOG.info("Fetch pace slowed ({}): at most {} fetches in flight{}{}", why, limit(),
+            LOG.info("Fetch pace slowed ({}){}: at most {} fetches in flight{}{}", why, whose, limit(),
                     rate.unbounded() ? "" : String.format(", %.1f a second", rate.rate()),
                     cutsSinceLog > 1 ? " (" + cutsSinceLog + " slowdowns since the last such line)" : "");
             lastLog = now;

@@ -11,7 +11,7 @@ import org.apache.camel.util.ObjectHelper;
 import io.github.jimengfetcher.api.ApiFault;
 import io.github.jimengfetcher.api.Faults;
 import io.github.jimengfetcher.api.FetchAnswerReader;
-import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.api.NotFoundAnswerException;
 import io.github.jimengfetcher.life.FaultDecision.Fate;
 import io.github.jimengfetcher.life.FaultDecision.Tally;
@@ -36,7 +36,7 @@ public class AfterFault {
     private TaskPolicy policy;
     private ApiHealth health;
     private LocalFaults localFaults;
-    private FetchPace pace;
+    private ProviderPaces paces;
     private long keyRefusedPause;
     private long rateLimitPause;
     private long rateLimitMaxPause;
@@ -61,9 +61,9 @@ public class AfterFault {
         this.localFaults = localFaults;
     }
 
-    /** The pace that a 429 without Retry-After slows down instead of pausing every fetch. */
-    public void setPace(FetchPace pace) {
-        this.pace = pace;
+    /** The paces (one per provider) that a 429 without Retry-After slows down instead of pausing the provider's fetches. */
+    public void setPaces(ProviderPaces paces) {
+        this.paces = paces;
     }
 
     /** The pauses after a refused key and a rate limit (at least, and at most whatever Retry-After asks). */
@@ -78,7 +78,7 @@ public class AfterFault {
         return switch (ApiFault.classify(fault)) {
             case KEY_REFUSED -> keyRefused(http);
             case FORBIDDEN -> forbidden(lease, fault, http);
-            case RATE_LIMITED -> rateLimited(http);
+            case RATE_LIMITED -> rateLimited(lease, http);
             case NOT_FOUND -> notFound(lease, http);
             case OTHER -> localFaults.decide(lease, fault);
             case UNUSABLE_ANSWER, HTTP_ERROR, TOO_LARGE, TIMEOUT, NETWORK, UNKNOWN_HOST, TLS -> passing(lease, fault);
@@ -91,21 +91,21 @@ public class AfterFault {
     }
 
     /**
-     * HTTP 403. The key is refused only when every task gets 403: no task was answered since the
-     * 403s began, and they came for several tasks (or for the only one pending). When the API
-     * answers other tasks between two 403s of this task, the refusal is this task's own, and the
+     * HTTP 403. The key is refused only when every task of the provider gets 403: none of its tasks was
+     * answered since the 403s began, and they came for several tasks (or for the only one pending). When
+     * its API answers other tasks between two 403s of this task, the refusal is this task's own, and the
      * third in a row fails it. Anything less certain is a passing fault.
      */
     private FaultDecision forbidden(Lease lease, Throwable fault, HttpOperationFailedException http) {
         String refusedFor = FetchAnswerReader.refusalReason(http.getResponseBody());
         Task task = lease.task();
-        // Each refusal is timed: an answer since this task's last one means the key works.
-        if (task.refusedAnswers > 0 && health.answeredSince(task.lastFetchAt)) {
+        // Each refusal is timed: an answer of its provider since this task's last one means the key works.
+        if (task.refusedAnswers > 0 && health.answeredSince(task.provider, task.lastFetchAt)) {
             if (task.refusedAnswers + 1 >= TaskPolicy.REFUSALS_TO_FAIL) {
                 return FaultDecision.fail(Tally.REFUSED_ANSWER, refusedFor, new TaskFailure(FailureClass.FORBIDDEN, refusedFor
                         + " (" + TaskPolicy.REFUSALS_TO_FAIL + " times in a row, while the API answered other tasks)", http.getResponseBody()));
             }
-        } else if (health.tasksForbiddenSinceAnswer() >= Math.min(3, store.pendingCount())) {
+        } else if (health.tasksForbiddenSinceAnswer(task.provider) >= Math.min(3, store.pendingCount())) {
             return FaultDecision.of(Fate.KEY_REFUSED, Tally.REFUSED_ANSWER, refusedFor, "API refused the key (HTTP " + http.getStatusCode() + ")",
                     keyRefusedPause);
         }
@@ -113,14 +113,15 @@ public class AfterFault {
     }
 
     /**
-     * HTTP 429 with Retry-After: nobody fetches before it has elapsed, or jimeng.fetch.rate-limit-max-pause if
-     * that comes first. Without Retry-After the fetch pace has slowed down already (FetchPace, told by
-     * the HTTP client): this task is fetched again at its turn, nobody pauses and no fault episode
-     * begins, unless the pace is at its slowest already: then every fetch waits jimeng.fetch.rate-limit-pause.
+     * HTTP 429 with Retry-After: no fetch of the provider's tasks before it has elapsed, or
+     * jimeng.fetch.rate-limit-max-pause if that comes first. Without Retry-After the provider's fetch pace
+     * has slowed down already (FetchPace, told by the HTTP client): this task is fetched again at its turn,
+     * nobody pauses and no fault episode begins, unless that pace is at its slowest already: then the
+     * provider's fetches wait jimeng.fetch.rate-limit-pause. Other providers' fetches go on.
      */
-    private FaultDecision rateLimited(HttpOperationFailedException http) {
+    private FaultDecision rateLimited(Lease lease, HttpOperationFailedException http) {
         String retryAfter = retryAfter(http.getResponseHeaders());
-        if ((retryAfter == null || retryAfter.isBlank()) && pace != null && !pace.atSlowestRate()) {
+        if ((retryAfter == null || retryAfter.isBlank()) && paces != null && !paces.of(lease.task().provider).atSlowestRate()) {
             return FaultDecision.of(Fate.FETCH_AGAIN_SOON, Tally.NONE, null, "rate limited by the API (HTTP 429); fetches slowed down", 0);
         }
         return FaultDecision.of(Fate.PAUSE_FETCHES, Tally.NONE, null, "rate limited by the API (HTTP 429)", retryAfterMillis(retryAfter));

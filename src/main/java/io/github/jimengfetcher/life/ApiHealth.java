@@ -1,134 +1,130 @@
 package io.github.jimengfetcher.life;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
-import org.apache.camel.util.TimeUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.Variable;
 
 import io.github.jimengfetcher.api.ApiFault;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.TaskId;
 
 /**
- * How the API is answering, as episodes: a fault is logged when its episode starts and when
- * it ends, not once per retry. Keeps state only (when it last answered, since when it fails,
- * a refused key, a rate-limit pause, the tasks refused since the last answer); what a fault
- * means for a task is {@link AfterFault}'s to decide.
+ * How each task API (provider) is answering (bean {@code apiHealth}), one {@link ProviderHealth} per
+ * provider: a refused key, a rate limit or an outage of one provider is that provider's, and health
+ * and the status page name it. Keeps state only; what a fault means for a task is
+ * {@link AfterFault}'s to decide.
  */
 public class ApiHealth {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiHealth.class);
+    private static final Comparator<ProviderName> BY_NAME = Comparator.comparing(ProviderName::value);
 
     private TaskStore store;
-    private volatile long rateLimitedUntil;
-
-    private String episode;
-    private long episodeStart;
-    private long episodeFaults;
-    private long lastAnswerAt = System.currentTimeMillis();
-    private long firstFaultSinceAnswer;
-    private volatile boolean keyRefused;
-    /** Tasks answered with HTTP 403 since the last answer. */
-    private final Set<TaskId> forbiddenSinceAnswer = new HashSet<>();
+    private Function<ProviderName, String> keySettings = name -> "jimeng.providers." + name + ".api-key";
+    private final Map<ProviderName, ProviderHealth> providers = new ConcurrentHashMap<>();
 
     public void setStore(TaskStore store) {
         this.store = store;
     }
 
-    /** A readable answer arrived: any fault episode is over. */
-    public synchronized void answered() {
-        lastAnswerAt = System.currentTimeMillis();
-        // Only after a fault: every answer passes here, and the store is the busiest lock there is.
-        if (firstFaultSinceAnswer != 0) {
-            store.outageEnded("api");
-        }
-        firstFaultSinceAnswer = 0;
-        keyRefused = false;
-        forbiddenSinceAnswer.clear();
-        if (episode != null) {
-            LOG.info("API answering again after {} of '{}' ({} failed requests)", ago(episodeStart), episode, episodeFaults);
-            episode = null;
-        }
+    /** The setting (and environment variable) of each provider's key, for the message that it is refused. */
+    public void setKeySettings(Function<ProviderName, String> keySettings) {
+        this.keySettings = keySettings;
     }
 
-    /** A fault of a fetch of this task, noted before its fate is decided: a 403 counts towards a refused key. */
-    public synchronized void faultOf(TaskId taskId, Throwable fault) {
+    private ProviderHealth of(ProviderName provider) {
+        return providers.computeIfAbsent(provider == null ? ProviderName.JIMENG_GATEWAY : provider, name -> new ProviderHealth(name, store));
+    }
+
+    /** A readable answer of the provider arrived: its fault episode is over. */
+    public void answered(@Variable("provider") ProviderName provider) {
+        of(provider).answered();
+    }
+
+    /** A fault of a fetch of this task, noted before its fate is decided: a 403 counts towards a refused key of its provider. */
+    public void faultOf(ProviderName provider, TaskId taskId, Throwable fault) {
         if (ApiFault.classify(fault) == ApiFault.FORBIDDEN) {
-            forbiddenSinceAnswer.add(taskId);
+            of(provider).forbidden(taskId);
         }
     }
 
-    /** How many tasks were answered with HTTP 403 since the API last answered. */
-    public synchronized int tasksForbiddenSinceAnswer() {
-        return forbiddenSinceAnswer.size();
+    /** How many of the provider's tasks were answered with HTTP 403 since it last answered. */
+    public int tasksForbiddenSinceAnswer(ProviderName provider) {
+        return of(provider).tasksForbiddenSinceAnswer();
     }
 
-    /** Has the API answered since then (epoch ms)? */
-    public synchronized boolean answeredSince(long at) {
-        return lastAnswerAt > at;
+    /** Has the provider's API answered since then (epoch ms)? */
+    public boolean answeredSince(ProviderName provider, long at) {
+        return of(provider).answeredSince(at);
     }
 
-    /** The key is refused: said loudly once, until the API answers again. */
-    public void keyRefused(String detail, long pause) {
-        keyRefused = true;
-        if (startEpisode("key refused")) {
-            LOG.error("!!! The {}. Set a valid jimeng.api.key (env JIMENG_API_KEY) and restart. "
-                    + "All tasks stay pending; polling retries every {}.", detail, TimeUtils.printDuration(pause, pause < 1000));
-        }
+    /** The provider's key is refused: said loudly once, naming the provider and its key's setting, until it answers again. */
+    public void keyRefused(ProviderName provider, String detail, long pause) {
+        of(provider).keyRefused(detail, pause, keySettings.apply(provider == null ? ProviderName.JIMENG_GATEWAY : provider));
     }
 
-    /** Every fetch pauses for the API's rate limit. */
-    public void rateLimited(long pause) {
-        rateLimitedUntil = System.currentTimeMillis() + pause;
-        if (startEpisode("rate limited")) {
-            LOG.warn("API rate limit (HTTP 429): polling paused for {}", TimeUtils.printDuration(pause, pause < 1000));
-        }
+    /** The provider's fetches pause for its API's rate limit. */
+    public void rateLimited(ProviderName provider, long pause) {
+        of(provider).rateLimited(pause);
     }
 
-    /** Until when fetching is paused because of the API's rate limit, or 0 when it is not. */
-    public long rateLimitPausedUntil() {
-        long until = store.fetchesPausedUntil();
-        long now = System.currentTimeMillis();
-        return rateLimitedUntil > now && until > now ? until : 0;
+    /** A passing fault of the provider's API, of the given kind, with this task's detail. */
+    public void passingFault(ProviderName provider, String kind, String detail) {
+        of(provider).passingFault(kind, detail);
     }
 
-    /** A passing fault of the API, of the given kind, with this task's detail. */
-    public void passingFault(String kind, String detail) {
-        if (startEpisode(kind)) {
-            LOG.warn("API fault: {}; tasks retry with backoff (logged again when the API answers)", detail);
-        }
-    }
-
+    /** Is some provider's key refused? */
     public boolean isKeyRefused() {
-        return keyRefused;
+        return !keyRefusedProviders().isEmpty();
     }
 
-    /** Since when every request has failed, or 0 while the API answers. */
-    public synchronized long failingSince() {
-        return firstFaultSinceAnswer;
+    public boolean isKeyRefused(ProviderName provider) {
+        ProviderHealth health = providers.get(provider);
+        return health != null && health.isKeyRefused();
     }
 
-    private synchronized boolean startEpisode(String kind) {
-        long now = System.currentTimeMillis();
-        if (firstFaultSinceAnswer == 0) {
-            firstFaultSinceAnswer = now;
-            store.outageBegan("api");
-        }
-        episodeFaults++;
-        // While the key is refused that is the headline: a fault of one task decided a moment before
-        // (another thread) does not start an episode of its own, nor does it make the refusal log twice.
-        if (kind.equals(episode) || (keyRefused && "key refused".equals(episode))) {
-            return false;
-        }
-        episode = kind;
-        episodeStart = now;
-        episodeFaults = 1;
-        return true;
+    /** The providers whose key is refused now, by name. */
+    public List<ProviderName> keyRefusedProviders() {
+        List<ProviderName> refused = new ArrayList<>();
+        providers.forEach((name, health) -> {
+            if (health.isKeyRefused()) {
+                refused.add(name);
+            }
+        });
+        refused.sort(BY_NAME);
+        return refused;
     }
 
-    private static String ago(long since) {
-        return TimeUtils.printDuration(System.currentTimeMillis() - since, false);
+    /** The setting (and environment variable) of the provider's key. */
+    public String keySetting(ProviderName provider) {
+        return keySettings.apply(provider);
+    }
+
+    /** The providers whose fetches are paused for their API's rate limit, by name, each with until when (epoch ms). */
+    public Map<ProviderName, Long> rateLimitPauses() {
+        return byName(ProviderHealth::rateLimitPausedUntil);
+    }
+
+    /** The providers every request to which has failed, by name, each with since when (epoch ms). */
+    public Map<ProviderName, Long> failingSince() {
+        return byName(ProviderHealth::failingSince);
+    }
+
+    /** The provider's value where it is above 0. */
+    private Map<ProviderName, Long> byName(java.util.function.ToLongFunction<ProviderHealth> value) {
+        Map<ProviderName, Long> values = new LinkedHashMap<>();
+        providers.keySet().stream().sorted(BY_NAME).forEach(name -> {
+            long at = value.applyAsLong(providers.get(name));
+            if (at > 0) {
+                values.put(name, at);
+            }
+        });
+        return values;
     }
 }

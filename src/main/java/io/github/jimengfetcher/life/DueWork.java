@@ -14,7 +14,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
@@ -43,7 +43,7 @@ public class DueWork {
     private final Map<Lease, Claim> claims = new ConcurrentHashMap<>();
     private Consumer<Lease> onLeaseLost = lease -> { };
     private StoreHealth storeHealth = new StoreHealth();
-    private FetchPace pace;
+    private PacedFetchClaims paced;
     /** The app stops: nothing more is claimed. */
     private volatile boolean stopping;
 
@@ -61,14 +61,12 @@ public class DueWork {
     }
 
     /**
-     * The fetches keep to the pace learned from the API's answers: no more in flight than its limit
-     * allows, no faster than its rate. At the limit's ceiling (jimeng.fetch.max-concurrent) the
-     * fetch slots keep a second fetch queued for each fetch thread, as with no pace, so that no
-     * thread waits for the next claim; below it, the slots are the limit itself.
+     * The fetches keep to the pace learned from each provider's answers: no more of its fetches in
+     * flight than its limit allows, no faster than its rate ({@link PacedFetchClaims}).
      */
-    public void setFetchPace(FetchPace pace) {
-        this.pace = pace;
-        pace.setOnLimit(limit -> fetchSlots.setLimit(limit >= pace.maxLimit() ? 2 * pace.maxLimit() : limit));
+    public void setFetchPaces(ProviderPaces paces) {
+        this.paced = new PacedFetchClaims(store, paces, fetchSlots, provider -> (int) claims.values().stream()
+                .filter(claim -> claim.slots == fetchSlots && provider.equals(claim.lease.task().provider)).count());
     }
 
     /** What stops this instance's work on a task whose lease was lost (a download in flight is cancelled). */
@@ -82,7 +80,7 @@ public class DueWork {
      * rather than one batch per tick. Empty when nothing is due, fetches are paused, or no slot freed up.
      */
     public List<Lease> claimFetches() throws InterruptedException {
-        return claim(Task.Phase.FETCH, fetchSlots, pace, policy.claimGap());
+        return claim(Task.Phase.FETCH, fetchSlots, paced, policy.claimGap());
     }
 
     /** Leases due downloads (new ones, retries, and downloads cut off by a stop) like {@link #claimFetches()}. */
@@ -93,10 +91,10 @@ public class DueWork {
     /**
      * Within one scheduler tick: waits for a free slot, claims, and when nothing is due yet waits
      * for the next task to come due (a store that can tell wakes the claim the moment one does),
-     * so a task is handed out when it is due rather than up to a tick later. With a pace (fetches),
-     * claims no more than its rate allows now, waiting (within the tick) for its next token.
+     * so a task is handed out when it is due rather than up to a tick later. With paces (fetches),
+     * claims no more than each provider's allows now, waiting (within the tick) for a token or a fetch to end.
      */
-    private List<Lease> claim(Task.Phase phase, WorkSlots slots, FetchPace pace, long gap) throws InterruptedException {
+    private List<Lease> claim(Task.Phase phase, WorkSlots slots, PacedFetchClaims paced, long gap) throws InterruptedException {
         if (stopping) {
             return List.of();
         }
@@ -106,47 +104,26 @@ public class DueWork {
             if (free == 0) {
                 return List.of();
             }
-            int allowed = pace == null ? free : paced(pace, free, deadline);
+            PacedFetchClaims.Claimed claimed = PacedFetchClaims.Claimed.NONE;
             List<Lease> leases = List.of();
             try {
-                if (allowed > 0) {
-                    leases = store.claimDue(phase, allowed, gap);
-                    storeHealth.reachable();
-                    for (Lease lease : leases) {
-                        held.put(lease.taskId(), lease);
-                        claims.put(lease, new Claim(lease, slots));
-                    }
+                claimed = paced == null ? new PacedFetchClaims.Claimed(store.claimDue(phase, free, gap), false)
+                        : paced.claim(free, gap, deadline);
+                leases = claimed.leases();
+                storeHealth.reachable();
+                for (Lease lease : leases) {
+                    held.put(lease.taskId(), lease);
+                    claims.put(lease, new Claim(lease, slots));
                 }
             } catch (StoreUnavailableException e) {
                 storeHealth.unreachable(e); // no new work until it is back
                 return List.of();
             } finally {
                 slots.giveBack(free - leases.size());
-                if (pace != null) {
-                    pace.giveBackTokens(allowed - leases.size());
-                }
             }
-            if (allowed == 0) {
-                return List.of();
-            }
-            if (!leases.isEmpty() || !store.awaitDue(phase, deadline)) {
+            if (!leases.isEmpty() || claimed.held() || !store.awaitDue(phase, deadline)) {
                 return leases;
             }
-        }
-    }
-
-    /** Tokens for up to free fetches; waits for the next one, but not past the deadline (0 then). */
-    private int paced(FetchPace pace, int free, long deadline) throws InterruptedException {
-        while (true) {
-            int tokens = pace.takeTokens(free);
-            if (tokens > 0) {
-                return tokens;
-            }
-            long left = deadline - store.now();
-            if (left <= 0) {
-                return 0;
-            }
-            Thread.sleep(Math.max(1, Math.min(left, pace.millisUntilToken())));
         }
     }
 

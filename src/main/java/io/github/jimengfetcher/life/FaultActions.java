@@ -34,7 +34,7 @@ public class FaultActions {
             case REFUSED_ANSWER -> refusedAnswer(lease, decision.counted());
             case NOT_FOUND_ANSWER -> {
                 // task_not_exist is an answer: the API works.
-                apiHealth.answered();
+                apiHealth.answered(lease.task().provider);
                 notFoundConfirmed(lease);
             }
             case BUG -> localFaults.bugHit(lease.taskId(), fault);
@@ -44,18 +44,18 @@ public class FaultActions {
             case FAIL -> { }
             case RETRY_LATER -> {
                 if (decision.episode() != null) {
-                    apiHealth.passingFault(decision.episode(), decision.detail());
+                    apiHealth.passingFault(lease.task().provider, decision.episode(), decision.detail());
                 }
                 retryLater(lease, decision.detail());
             }
             case FETCH_AGAIN -> tasks.scheduleNextFetch(lease);
             case FETCH_AGAIN_SOON -> fetchAgainSoon(lease, decision.detail());
             case PAUSE_FETCHES -> {
-                apiHealth.rateLimited(decision.pause());
+                apiHealth.rateLimited(lease.task().provider, decision.pause());
                 pauseFetches(lease, decision.pause(), decision.detail());
             }
             case KEY_REFUSED -> {
-                apiHealth.keyRefused(decision.detail(), decision.pause());
+                apiHealth.keyRefused(lease.task().provider, decision.detail(), decision.pause());
                 pauseFetches(lease, decision.pause(), decision.detail());
             }
             case WAIT_FOR_MACHINE -> {
@@ -107,12 +107,12 @@ public class FaultActions {
     }
 
     /**
-     * Nobody fetches before the delay: the API asked us to slow down, or refused the key. The
-     * pause is the store's (every instance sees it); the task itself stays due, so it is fetched
-     * the moment the pause ends.
+     * No task of the lease's provider is fetched before the delay: its API asked us to slow down, or
+     * refused its key; other providers' fetches go on. The pause is the store's (every instance on the
+     * same provider and key sees it); the task itself stays due, so it is fetched the moment the pause ends.
      */
     void pauseFetches(Lease lease, long delayMillis, String reason) {
-        store.pauseFetches(store.now() + delayMillis);
+        store.pauseFetches(lease.task().provider, store.now() + delayMillis);
         if (lease.ended()) {
             return;
         }

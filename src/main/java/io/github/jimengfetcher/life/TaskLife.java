@@ -148,14 +148,14 @@ public class TaskLife {
         onGapPlanned.accept(gap);
     }
 
-    /** Is fetching paused right now (by this instance or, on a shared store, any other on the same key)? */
-    public boolean isFetchPaused() {
-        return store.fetchesPausedUntil() > store.now();
+    /** Are the fetches of the lease's provider paused right now (by this instance or, on a shared store, any other on the same key)? */
+    public boolean isFetchPaused(@Variable("lease") Lease lease) {
+        return store.fetchesPausedUntil(lease.task().provider) > store.now();
     }
 
-    /** A task claimed before a pause began: it waits, fetched as soon as the pause ends. */
+    /** A task claimed before its provider's pause began: it waits, fetched as soon as the pause ends. */
     public void waitOutPause(@Variable("lease") Lease lease) {
-        lease.task().nextAt = Math.max(store.now(), store.fetchesPausedUntil());
+        lease.task().nextAt = Math.max(store.now(), store.fetchesPausedUntil(lease.task().provider));
         store.release(lease);
     }
 

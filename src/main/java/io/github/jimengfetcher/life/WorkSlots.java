@@ -11,6 +11,8 @@ public class WorkSlots {
     private final String name;
     private int limit;
     private int inUse;
+    /** Slots given back so far, so a claim can wait for the next one (see {@link #awaitGiveBack}). */
+    private long givenBack;
 
     public WorkSlots(String name, int limit) {
         this.name = name;
@@ -51,7 +53,22 @@ public class WorkSlots {
             return;
         }
         inUse = Math.max(0, inUse - slots);
+        givenBack += slots;
         notifyAll();
+    }
+
+    /** Waits, at most waitMillis, for work to end (a slot given back); true when some did. */
+    public synchronized boolean awaitGiveBack(long waitMillis) throws InterruptedException {
+        long seen = givenBack;
+        long deadline = System.currentTimeMillis() + waitMillis;
+        while (givenBack == seen) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     /** Waits, at most waitMillis, until no slot is in use; true when none is. */

@@ -17,6 +17,7 @@ import io.github.jimengfetcher.config.ByteSizes;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.store.StoreHealth;
+import io.github.jimengfetcher.task.ProviderName;
 
 /**
  * DOWN, with the reason, while tasks cannot get done without someone stepping in: the API
@@ -70,8 +71,9 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     @Override
     protected synchronized void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         List<String> problems = new ArrayList<>();
-        if (api.isKeyRefused()) {
-            problems.add("the API refuses the key (HTTP 401 or 403 for every task): set a valid jimeng.api.key (env JIMENG_API_KEY)");
+        for (ProviderName provider : api.keyRefusedProviders()) {
+            problems.add("provider " + provider + ": the API refuses the key (HTTP 401 or 403 for every task of " + provider
+                    + "): set a valid " + api.keySetting(provider));
         }
         if (!outputs.isWritable()) {
             problems.add("the output folder (jimeng.output.folder) is not writable");
@@ -83,16 +85,15 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
         }
         freeSpace("output folder (jimeng.output.folder)", outputs.getRoot(), problems);
         freeSpace("work folder (jimeng.work.folder)", work, problems);
-        long pausedUntil = api.rateLimitPausedUntil();
-        if (pausedUntil > 0) {
-            problems.add("fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
-                    + " (HTTP 429; at most jimeng.fetch.rate-limit-max-pause)");
-        }
-        long failingSince = api.failingSince();
-        if (failingSince > 0 && System.currentTimeMillis() - failingSince > apiFailingLimit) {
-            problems.add("every API request has failed since " + Instant.ofEpochMilli(failingSince)
-                    + " (more than " + TimeUtils.printDuration(apiFailingLimit, false) + ")");
-        }
+        api.rateLimitPauses().forEach((provider, pausedUntil) -> problems.add("provider " + provider
+                + ": fetching paused by the API's rate limit until " + Instant.ofEpochMilli(pausedUntil)
+                + " (HTTP 429; at most jimeng.fetch.rate-limit-max-pause); other providers' fetches go on"));
+        api.failingSince().forEach((provider, failingSince) -> {
+            if (System.currentTimeMillis() - failingSince > apiFailingLimit) {
+                problems.add("provider " + provider + ": every API request has failed since " + Instant.ofEpochMilli(failingSince)
+                        + " (more than " + TimeUtils.printDuration(apiFailingLimit, false) + ")");
+            }
+        });
         long storeUnreachable = storeHealth.unreachableSince();
         if (storeUnreachable > 0) {
             problems.add("the task store (jimeng.store.url) cannot be reached since " + Instant.ofEpochMilli(storeUnreachable)

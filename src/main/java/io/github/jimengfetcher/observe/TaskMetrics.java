@@ -16,6 +16,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.download.DownloadMetrics;
 import io.github.jimengfetcher.schedule.DurationHistogram;
 import io.github.jimengfetcher.schedule.LearnedDurations;
@@ -147,18 +148,22 @@ public class TaskMetrics {
     }
 
     /**
-     * The fetch pace (FetchPace): the fetches allowed in flight at once, and per second (0 while
-     * no 429 has bounded the rate).
+     * Each provider's fetch pace (FetchPace), tagged with the provider as its pace is made: the fetches
+     * allowed in flight at once, and per second (0 while no 429 has bounded the rate).
      */
-    public void pace(FetchPace pace) {
-        Gauge.builder("jimeng.fetch.pace.limit", pace, FetchPace::limit)
-                .description("Fetches allowed in flight at once, learned from the API's answers (at most jimeng.fetch.max-concurrent)")
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder("jimeng.fetch.pace.rate", pace, p -> Double.isInfinite(p.rate()) ? 0 : p.rate())
-                .description("Fetches allowed per second, learned from the API's 429s (0: not bounded, no 429 seen)")
-                .strongReference(true)
-                .register(registry);
+    public void paces(ProviderPaces paces) {
+        paces.setOnNew((provider, pace) -> {
+            Gauge.builder("jimeng.fetch.pace.limit", pace, FetchPace::limit)
+                    .description("Fetches allowed in flight at once, learned from the API's answers (at most jimeng.fetch.max-concurrent)")
+                    .tag("provider", provider.value())
+                    .strongReference(true)
+                    .register(registry);
+            Gauge.builder("jimeng.fetch.pace.rate", pace, p -> Double.isInfinite(p.rate()) ? 0 : p.rate())
+                    .description("Fetches allowed per second, learned from the API's 429s (0: not bounded, no 429 seen)")
+                    .tag("provider", provider.value())
+                    .strongReference(true)
+                    .register(registry);
+        });
     }
 
     /** One inbox file was read. */

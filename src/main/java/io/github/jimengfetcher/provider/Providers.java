@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.github.jimengfetcher.api.ApiAuthorization;
 import io.github.jimengfetcher.api.ApiEndpoint;
+import io.github.jimengfetcher.config.ProviderSettings;
 import io.github.jimengfetcher.task.KnownProviders;
 import io.github.jimengfetcher.task.ProviderName;
 
@@ -87,9 +88,27 @@ public final class Providers implements KnownProviders {
         List<ApiAuthorization.Grant> grants = new ArrayList<>();
         endpoints.forEach((name, endpoint) -> {
             Provider provider = files.get(name);
-            grants.add(endpoint.grant(provider.request().keyedPathPrefix(), provider.request().keyHeader(), provider.request().keyPrefix()));
+            grants.add(endpoint.grant(provider.request().keyedPathPrefix(), provider.request().keyHeader(), provider.request().keyPrefix())
+                    .of(name));
         });
         return ApiAuthorization.of(grants);
+    }
+
+    /**
+     * The setting of the provider's key, with its environment variable, for a message saying which key
+     * to fix: its own jimeng.providers.{name}.api-key, or jimeng.api.key where the default provider takes it.
+     */
+    public String keySetting(ProviderName name) {
+        ApiEndpoint endpoint = endpoints.get(name);
+        String setting = endpoint == null ? ProviderSettings.apiKeySetting(name.value()) : endpoint.keySetting();
+        return setting + " (environment variable " + ProviderSettings.environmentVariable(setting) + ")";
+    }
+
+    /** A one-way hash of each configured provider's root and key: pauses are shared per provider and key (never the key itself). */
+    public Map<ProviderName, String> keyHashes() {
+        Map<ProviderName, String> hashes = new LinkedHashMap<>();
+        endpoints.forEach((name, endpoint) -> hashes.put(name, endpoint.keyHash()));
+        return hashes;
     }
 
     /** Whether a configured provider's videos are behind its key (download.needs-key). */

@@ -2,6 +2,7 @@ package io.github.jimengfetcher.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.github.jimengfetcher.task.Lease;
@@ -63,9 +64,18 @@ public interface TaskStore {
      * Leases up to max tasks of the phase that are due by the store's clock, earliest first:
      * tasks nobody holds and tasks whose lease expired (taken over). Each claim grows the task's
      * epoch and moves its due time gap later, so a task whose holder dies is not due again before
-     * the holder's own next turn would have come. No fetches while they are paused. Never waits.
+     * the holder's own next turn would have come. No fetches of a provider while its fetches are
+     * paused (the other providers' go on). Never waits.
      */
-    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis);
+    default List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
+        return claimDue(phase, max, gapMillis, ProviderChoice.ANY);
+    }
+
+    /**
+     * Like {@link #claimDue(Task.Phase, int, long)}, fetches only of the providers chosen (downloads:
+     * every provider's). A provider skipped or paused costs the claim nothing: its tasks are not looked at.
+     */
+    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice providers);
 
     /**
      * Waits, at most until the deadline (the store's clock), for a task of the phase to come due, so
@@ -110,11 +120,18 @@ public interface TaskStore {
     /** The task is done (its result or failure record is written): no longer pending, known as finished, with its outcome. */
     void finish(Lease lease, TaskState outcome);
 
-    /** Nobody fetches before this time (epoch ms): the API asked to slow down, or refused the key. */
-    void pauseFetches(long until);
+    /**
+     * Nobody fetches a task of this provider before this time (epoch ms): its API asked to slow down,
+     * or refused its key. Other providers' fetches go on. A shared store keeps the pause per provider
+     * and key, for every instance on the same key.
+     */
+    void pauseFetches(ProviderName provider, long until);
 
-    /** Until when fetches are paused (epoch ms; in the past when they are not). */
-    long fetchesPausedUntil();
+    /** Until when the provider's fetches are paused (epoch ms; in the past, or 0, when they are not). */
+    long fetchesPausedUntil(ProviderName provider);
+
+    /** The providers whose fetches are paused now, each with until when (epoch ms). */
+    Map<ProviderName, Long> fetchPauses();
 
     /** The store's clock (epoch ms): due times, leases and pauses are on it. */
     long now();

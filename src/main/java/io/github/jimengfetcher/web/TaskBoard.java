@@ -15,6 +15,7 @@ import io.github.jimengfetcher.observe.FinishedTask;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 import io.github.jimengfetcher.task.TaskState;
@@ -130,10 +131,12 @@ public class TaskBoard {
         Map<String, Object> board = new LinkedHashMap<>();
         board.put("generated_at", Instant.ofEpochMilli(now).toString());
         board.put("instance_id", instanceId);
-        long pausedUntil = store.fetchesPausedUntil();
-        boolean paused = pausedUntil > now;
-        board.put("fetching_paused_until", paused ? Instant.ofEpochMilli(pausedUntil).toString() : null);
-        board.put("fetching_paused_reason", paused ? pauseReason() : null);
+        List<Map<String, Object>> pauses = pauses(now);
+        board.put("fetching_paused_until", pauses.isEmpty() ? null : pauses.get(pauses.size() - 1).get("until"));
+        board.put("fetching_paused_reason", pauses.isEmpty() ? null
+                : String.join("; ", pauses.stream().map(pause -> "provider " + pause.get("provider") + ": " + pause.get("reason")).toList()));
+        board.put("fetching_paused", pauses);
+        board.put("key_refused_providers", api == null ? List.of() : api.keyRefusedProviders().stream().map(ProviderName::value).toList());
         board.put("counts", counts);
         board.put("state", query.state() == null ? null : query.state().wireName());
         board.put("q", query.idPart());
@@ -144,12 +147,27 @@ public class TaskBoard {
         return board;
     }
 
-    private String pauseReason() {
-        if (api != null && api.rateLimitPausedUntil() > 0) {
+    /** Each provider whose fetches are paused now (the others' go on), the pause that ends last last. */
+    private List<Map<String, Object>> pauses(long now) {
+        List<Map<String, Object>> pauses = new ArrayList<>();
+        store.fetchPauses().entrySet().stream().filter(pause -> pause.getValue() > now)
+                .sorted(Map.Entry.<ProviderName, Long>comparingByValue().thenComparing(pause -> pause.getKey().value()))
+                .forEach(pause -> {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("provider", pause.getKey().value());
+                    entry.put("until", Instant.ofEpochMilli(pause.getValue()).toString());
+                    entry.put("reason", pauseReason(pause.getKey()));
+                    pauses.add(entry);
+                });
+        return pauses;
+    }
+
+    private String pauseReason(ProviderName provider) {
+        if (api != null && api.rateLimitPauses().containsKey(provider)) {
             return "rate limited by the API (HTTP 429)";
         }
-        if (api != null && api.isKeyRefused()) {
-            return "the API refused the key (HTTP 401/403)";
+        if (api != null && api.isKeyRefused(provider)) {
+            return "the API refused the key (HTTP 401/403): set a valid " + api.keySetting(provider);
         }
         return "the API asked to wait";
     }

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.api.FetchAnswerReader;
 import io.github.jimengfetcher.api.FetchPace;
+import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.life.FaultDecision.Fate;
 import io.github.jimengfetcher.life.FaultDecision.Tally;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 
@@ -79,14 +81,15 @@ class AfterFaultTest {
         OutputHealth outputHealth = new OutputHealth();
         outputHealth.setStore(store);
         LocalFaults localFaults = new LocalFaults();
-        pace = new FetchPace(4, paceClock::get);
+        ProviderPaces paces = new ProviderPaces(4, paceClock::get);
+        pace = paces.of(ProviderName.JIMENG_GATEWAY);
         afterFault = new AfterFault();
         afterFault.setStore(store);
         afterFault.setTasks(tasks);
         afterFault.setPolicy(policy);
         afterFault.setHealth(health);
         afterFault.setLocalFaults(localFaults);
-        afterFault.setPace(pace);
+        afterFault.setPaces(paces);
         afterFault.setPauses(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60));
         actions = new FaultActions(tasks, store, policy, health, outputHealth, localFaults);
     }
@@ -104,7 +107,7 @@ class AfterFaultTest {
         assertEquals(30_000, decision.pause());
         assertEquals("API refused the key (HTTP 401)", decision.detail());
         assertTrue(health.isKeyRefused());
-        assertTrue(store.fetchesPausedUntil() > clock.get());
+        assertTrue(store.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY) > clock.get());
         assertFalse(store.isFinished(taskId("cgt-401")));
     }
 
@@ -167,8 +170,8 @@ class AfterFaultTest {
         FaultDecision decision = decideAndApply(claim("cgt-429"), http(429, "", Map.of("Retry-After", "5")));
         assertEquals(Fate.PAUSE_FETCHES, decision.fate());
         assertEquals(5_000, decision.pause());
-        assertEquals(clock.get() + 5_000, store.fetchesPausedUntil());
-        assertTrue(health.rateLimitPausedUntil() > 0);
+        assertEquals(clock.get() + 5_000, store.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY));
+        assertTrue(health.rateLimitPauses().containsKey(ProviderName.JIMENG_GATEWAY));
         Lease again = claim("cgt-429");
         assertEquals(60_000, afterFault.decide(again, http(429, "", Map.of("Retry-After", "86400"))).pause(), "capped");
         assertEquals(1_000, afterFault.decide(again, http(429, "", Map.of("Retry-After", "soon"))).pause(), "the default pause");
@@ -178,7 +181,7 @@ class AfterFaultTest {
     void a429WithoutRetryAfterFetchesAgainAtItsTurnUntilThePaceIsAtItsSlowest() {
         FaultDecision decision = decideAndApply(claim("cgt-paced"), http(429, "", Map.of()));
         assertEquals(Fate.FETCH_AGAIN_SOON, decision.fate());
-        assertEquals(0, store.fetchesPausedUntil(), "nobody pauses");
+        assertEquals(0, store.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY), "nobody pauses");
         for (int i = 0; i < 1_000 && !pace.atSlowestRate(); i++) {
             pace.answered(429, 10);
             paceClock.addAndGet(2_000);
@@ -203,7 +206,7 @@ class AfterFaultTest {
         assertEquals("API timed out", timeout.detail());
 
         store.release(claim("cgt-other"));
-        health.answered(); // another task's answer: the API works, this task's clock runs
+        health.answered(ProviderName.JIMENG_GATEWAY); // another task's answer: the API works, this task's clock runs
         clock.addAndGet(2 * 3_600_000L);
         FaultDecision late = afterFault.decide(claim("cgt-5xx"), http(502, "", Map.of()));
         assertEquals(FailureClass.TIMED_OUT, late.failure().failureClass());
@@ -249,7 +252,7 @@ class AfterFaultTest {
         assertEquals(0, task.notFoundAnswers);
         assertEquals(0, task.fetches);
         assertNull(task.lastError);
-        assertEquals(0, store.fetchesPausedUntil());
+        assertEquals(0, store.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY));
         assertFalse(health.isKeyRefused());
         assertEquals(Fate.RETRY_LATER, afterFault.decide(lease, new IllegalStateException("bug")).fate(), "no bug counted");
     }
@@ -272,7 +275,7 @@ class AfterFaultTest {
     }
 
     private FaultDecision decideAndApply(Lease lease, Throwable fault) {
-        health.faultOf(lease.taskId(), fault);
+        health.faultOf(lease.task().provider, lease.taskId(), fault);
         FaultDecision decision = afterFault.decide(lease, fault);
         actions.apply(lease, decision, fault);
         if (decision.failsTask()) {

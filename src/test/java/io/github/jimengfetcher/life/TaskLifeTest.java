@@ -17,6 +17,7 @@ import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskPolicy;
 
@@ -130,7 +131,7 @@ class TaskLifeTest {
     void aPauseIsTheStoresAndTheTaskStaysDue() {
         Lease lease = claim("cgt-limited", Task.Phase.FETCH);
         faults.pauseFetches(lease, 60_000, "rate limited by the API (HTTP 429)");
-        assertEquals(clock.get() + 60_000, store.fetchesPausedUntil());
+        assertEquals(clock.get() + 60_000, store.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY));
         Task task = store.find(taskId("cgt-limited")).orElseThrow();
         assertTrue(task.nextAt <= clock.get(), "due the moment the pause ends");
         assertEquals("rate limited by the API (HTTP 429)", task.lastError);

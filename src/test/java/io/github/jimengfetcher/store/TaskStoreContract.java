@@ -36,6 +36,8 @@ public abstract class TaskStoreContract {
 
     protected static final long LEASE_TIME = 30_000;
     protected static final long GAP = 10_000;
+    protected static final ProviderName GATEWAY = ProviderName.JIMENG_GATEWAY;
+    protected static final ProviderName ARK = new ProviderName("ark");
 
     @TempDir
     protected Path root;
@@ -372,7 +374,7 @@ public abstract class TaskStoreContract {
     }
 
     @Test
-    public void aPauseHoldsEveryFetchButNoDownload() {
+    public void aPauseHoldsEveryFetchOfItsProviderButNoDownload() {
         store.register(tasks("cgt-fetch", "cgt-dl"));
         Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().value().equals("cgt-dl")).findFirst().orElseThrow();
         dl.task().phase = Task.Phase.DOWNLOAD;
@@ -381,14 +383,50 @@ public abstract class TaskStoreContract {
         store.release(dl);
         passTime(GAP);
 
-        store.pauseFetches(store.now() + 60_000);
-        assertTrue(store.fetchesPausedUntil() >= store.now() + 59_000);
-        store.pauseFetches(store.now() + 1_000);
-        assertTrue(store.fetchesPausedUntil() >= store.now() + 59_000, "a shorter pause does not cut a longer one short");
+        store.pauseFetches(GATEWAY, store.now() + 60_000);
+        assertTrue(store.fetchesPausedUntil(GATEWAY) >= store.now() + 59_000);
+        store.pauseFetches(GATEWAY, store.now() + 1_000);
+        assertTrue(store.fetchesPausedUntil(GATEWAY) >= store.now() + 59_000, "a shorter pause does not cut a longer one short");
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "paused, though cgt-fetch is due");
         assertEquals("cgt-dl", claimOne(Task.Phase.DOWNLOAD).taskId().value());
         passTime(60_001);
         assertEquals("cgt-fetch", claimOne(Task.Phase.FETCH).taskId().value());
+    }
+
+    @Test
+    public void aPauseOfOneProviderHoldsOnlyItsFetchesAndNamesIt() {
+        store.register(List.of(task("ark", "cgt-ark-1"), task("ark", "cgt-ark-2"), task("jimeng-gateway", "cgt-gw-1")));
+        assertEquals(java.util.Map.of(), store.fetchPauses());
+        store.pauseFetches(ARK, store.now() + 60_000);
+
+        assertEquals(java.util.Set.of(ARK), store.fetchPauses().keySet());
+        assertTrue(store.fetchPauses().get(ARK) >= store.now() + 59_000);
+        assertEquals(0, Math.max(0, store.fetchesPausedUntil(GATEWAY) - store.now()), "the other provider is not paused");
+        List<Lease> claimed = store.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(List.of("cgt-gw-1"), claimed.stream().map(l -> l.taskId().value()).toList(), "only the other provider's task");
+
+        passTime(60_001);
+        List<String> after = ids(store.claimDue(Task.Phase.FETCH, 5, GAP));
+        assertTrue(after.containsAll(List.of("cgt-ark-1", "cgt-ark-2")), "claimed once the pause is over: " + after);
+    }
+
+    @Test
+    public void aClaimTakesOnlyTheProvidersChosenEarliestDueFirst() {
+        store.register(List.of(task("ark", "cgt-choice-ark-1")));
+        passTime(10);
+        store.register(List.of(task("jimeng-gateway", "cgt-choice-gw")));
+        passTime(10);
+        store.register(List.of(task("ark", "cgt-choice-ark-2")));
+        passTime(10);
+
+        assertEquals(List.of("cgt-choice-gw"), ids(store.claimDue(Task.Phase.FETCH, 5, GAP, ProviderChoice.allBut(java.util.Set.of(ARK)))));
+        assertEquals(List.of("cgt-choice-ark-1"), ids(store.claimDue(Task.Phase.FETCH, 1, GAP, ProviderChoice.only(ARK))),
+                "up to the count asked, earliest due first");
+        assertEquals(List.of("cgt-choice-ark-2"), ids(store.claimDue(Task.Phase.FETCH, 5, GAP, ProviderChoice.ANY)));
+    }
+
+    private static List<String> ids(List<Lease> leases) {
+        return leases.stream().map(l -> l.taskId().value()).toList();
     }
 
     @Test

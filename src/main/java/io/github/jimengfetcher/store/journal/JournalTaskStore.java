@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.store.FinishedRecords;
+import io.github.jimengfetcher.store.ProviderChoice;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.ProviderName;
@@ -48,8 +49,7 @@ public class JournalTaskStore implements TaskStore {
     private final FinishedProviders finishedProviders = new FinishedProviders();
     private final DueTasks due = new DueTasks();
 
-    /** Read by every fetch: never behind the store's lock. */
-    private volatile long fetchesPausedUntil;
+    private final FetchPauses pauses = new FetchPauses();
 
     private final ActiveClock activeClock = new ActiveClock();
     private final RegistrationFirst registrationFirst = new RegistrationFirst();
@@ -134,14 +134,14 @@ public class JournalTaskStore implements TaskStore {
     // ---- leases ----
 
     @Override
-    public synchronized List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
+    public synchronized List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice providers) {
         journal.maintain();
         long now = now();
         due.expireLeases(now);
-        if (max <= 0 || phase == Task.Phase.FETCH && (now < fetchesPausedUntil || registrationFirst.fetchesHeldUntil(now) > 0)) {
+        if (max <= 0 || phase == Task.Phase.FETCH && registrationFirst.fetchesHeldUntil(now) > 0) {
             return List.of();
         }
-        return JournalLeases.lease(due.claim(phase, now, max), instanceId, now, leaseTime, gapMillis);
+        return JournalLeases.lease(due.claim(phase, now, max, pauses.open(providers, now)), instanceId, now, leaseTime, gapMillis);
     }
 
     /** Woken the moment a task is registered or given back (see {@link #waiting}). */
@@ -149,11 +149,8 @@ public class JournalTaskStore implements TaskStore {
     public synchronized boolean awaitDue(Task.Phase phase, long deadline) throws InterruptedException {
         while (true) {
             long now = now();
-            if (phase == Task.Phase.FETCH && now < fetchesPausedUntil) {
-                return false;
-            }
             long held = phase == Task.Phase.FETCH ? registrationFirst.fetchesHeldUntil(now) : 0;
-            long first = held > 0 ? held : due.firstDueAt(phase);
+            long first = held > 0 ? held : due.firstDueAt(phase, pauses::until);
             if (held == 0 && first >= 0 && first <= now) {
                 return true;
             }
@@ -237,13 +234,18 @@ public class JournalTaskStore implements TaskStore {
     // ---- facts ----
 
     @Override
-    public synchronized void pauseFetches(long until) {
-        fetchesPausedUntil = Math.max(fetchesPausedUntil, until);
+    public void pauseFetches(ProviderName provider, long until) {
+        pauses.pause(provider, until);
     }
 
     @Override
-    public long fetchesPausedUntil() {
-        return fetchesPausedUntil;
+    public long fetchesPausedUntil(ProviderName provider) {
+        return pauses.until(provider);
+    }
+
+    @Override
+    public Map<ProviderName, Long> fetchPauses() {
+        return pauses.inForce(now());
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.github.jimengfetcher.store.ProviderChoice;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
@@ -45,17 +46,22 @@ final class LeaseClaims {
      */
     private static final String BY_URL_EXPIRY = "(task->>'videoUrlExpiresAt')::bigint NULLS LAST, next_at";
 
-    /** Claims up to max due tasks of the phase (of the providers configured here; fetches: not while the key's fetches are paused) in one statement, leased for the lease time, due again after gapMillis. */
-    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, String keyHash) {
+    /**
+     * Claims up to max due tasks of the phase in one statement (of the providers configured here; fetches:
+     * of those chosen, and not of a provider whose fetches are paused on its key), leased for the lease
+     * time, due again after gapMillis.
+     */
+    List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen, SharedPauses pauses) {
         clock.tickIfDue(sql.dataSource());
         if (max <= 0) {
             return List.of();
         }
-        String paused = phase == Task.Phase.FETCH
-                ? " AND NOT EXISTS (SELECT 1 FROM jimeng_pauses WHERE key_hash = ? AND until_at > " + NOW + ")" : "";
+        boolean fetch = phase == Task.Phase.FETCH;
+        String only = fetch && chosen.only() != null ? " AND provider = ?" : "";
+        String skipped = fetch && chosen.only() == null && !chosen.skipped().isEmpty() ? " AND provider <> ALL(?)" : "";
         String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
-                + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + paused
-                + (providers.length == 0 ? "" : " AND provider = ANY(?)")
+                + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + (fetch ? SharedPauses.NOT_PAUSED : "")
+                + (providers.length == 0 ? "" : " AND provider = ANY(?)") + only + skipped
                 + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
                 + "next_at = " + NOW + " + ? FROM due WHERE t.id = due.id "
@@ -64,11 +70,17 @@ final class LeaseClaims {
         try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
             int i = 1;
             claim.setString(i++, phase.name());
-            if (phase == Task.Phase.FETCH) {
-                claim.setString(i++, keyHash);
+            if (fetch) {
+                i = pauses.bind(c, claim, i);
             }
             if (providers.length > 0) {
                 claim.setArray(i++, c.createArrayOf("text", providers));
+            }
+            if (!only.isEmpty()) {
+                claim.setString(i++, chosen.only().value());
+            }
+            if (!skipped.isEmpty()) {
+                claim.setArray(i++, c.createArrayOf("text", chosen.skipped().stream().map(ProviderName::value).toArray()));
             }
             claim.setInt(i++, max);
             claim.setString(i++, instanceId);

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 
 import io.github.jimengfetcher.store.FinishedRecords;
+import io.github.jimengfetcher.store.ProviderChoice;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
@@ -38,13 +39,13 @@ public class PostgresTaskStore implements TaskStore {
     private String instanceId;
     private long leaseTime = 30_000;
     private String keyHash = "";
+    private java.util.Map<ProviderName, String> keyHashes = java.util.Map.of();
     private final StoreClock clock = new StoreClock();
     private InstanceHeartbeat heartbeat;
     private LeaseClaims claims;
     private java.util.Set<ProviderName> providers = java.util.Set.of();
     private boolean started;
-    /** Every fetch asks: read twice a second, so a pause another instance records holds here within a second. */
-    private final RecentValue pausedUntil = new RecentValue(500);
+    private SharedPauses pauses;
     private final RecentValue pending = new RecentValue(1_000);
 
     public void setDataSource(DataSource dataSource) {
@@ -63,14 +64,19 @@ public class PostgresTaskStore implements TaskStore {
         this.leaseTime = leaseTime.toMillis();
     }
 
-    /** Pauses are kept per API key, by this hash of it (see {@link StoreSchema#keyHash}). */
+    /** Pauses are kept per provider and API key, by this hash of it for a provider not given its own (see {@link StoreSchema#keyHash}). */
     public void setKeyHash(String keyHash) {
         this.keyHash = keyHash;
     }
 
-    /** Pauses are kept per API key: this one's (the key itself is never stored, only a hash of it). */
+    /** Pauses are kept per provider and API key: this key's for a provider not given its own (the key is never stored, only a hash). */
     public void setApiKey(String baseUrl, String apiKey) {
         this.keyHash = StoreSchema.keyHash(baseUrl + " " + apiKey);
+    }
+
+    /** Each provider's key here, as a one-way hash of its root and key: its pauses are shared with every instance on the same key. */
+    public void setKeyHashes(java.util.Map<ProviderName, String> keyHashes) {
+        this.keyHashes = java.util.Map.copyOf(keyHashes);
     }
 
     /**
@@ -93,6 +99,7 @@ public class PostgresTaskStore implements TaskStore {
         }
         registrations = new Registrations(sql, clock, outputs);
         claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers);
+        pauses = new SharedPauses(sql, keyHash, keyHashes);
         DataSource dataSource = sql.dataSource();
         try {
             StoreSchema.migrate(dataSource);
@@ -155,8 +162,8 @@ public class PostgresTaskStore implements TaskStore {
     // ---- leases ----
 
     @Override
-    public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
-        return claims.claimDue(phase, max, gapMillis, keyHash);
+    public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen) {
+        return claims.claimDue(phase, max, gapMillis, chosen, pauses);
     }
 
     /** The instance's heartbeat goes with the lease renewals (see {@link InstanceHeartbeat}). */
@@ -218,10 +225,8 @@ public class PostgresTaskStore implements TaskStore {
     // ---- facts ----
 
     @Override
-    public void pauseFetches(long until) {
-        sql.execute("INSERT INTO jimeng_pauses (key_hash, until_at) VALUES (?, ?) ON CONFLICT (key_hash) "
-                + "DO UPDATE SET until_at = GREATEST(jimeng_pauses.until_at, EXCLUDED.until_at)", keyHash, until);
-        pausedUntil.forget();
+    public void pauseFetches(ProviderName provider, long until) {
+        pauses.pause(provider, until);
     }
 
     @Override
@@ -231,11 +236,13 @@ public class PostgresTaskStore implements TaskStore {
 
     /** Read at most twice a second (every fetch asks); the last value known while the store is away. */
     @Override
-    public long fetchesPausedUntil() {
-        return pausedUntil.get(() -> {
-            Long until = sql.queryLong("SELECT until_at FROM jimeng_pauses WHERE key_hash = ?", keyHash);
-            return until == null ? 0L : until;
-        });
+    public long fetchesPausedUntil(ProviderName provider) {
+        return pauses.until(provider);
+    }
+
+    @Override
+    public java.util.Map<ProviderName, Long> fetchPauses() {
+        return pauses.inForce();
     }
 
     @Override

@@ -29,8 +29,4 @@ final class RecentValue {
         }
         return value;
     }
-
-    synchronized void forget() {
-        value = null;
-    }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,12 +75,19 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     private static PostgresTaskStore store(DataSource database, String instance, OutputFolders outputs) {
+        return store(database, instance, outputs, StoreSchema.keyHash("sk-test"), Map.of());
+    }
+
+    /** @param keyHashes each provider's key here (a hash); a provider not named has the default key */
+    private static PostgresTaskStore store(DataSource database, String instance, OutputFolders outputs, String keyHash,
+            Map<ProviderName, String> keyHashes) {
         PostgresTaskStore store = new PostgresTaskStore();
         store.setDataSource(database);
         store.setOutputs(outputs);
         store.setInstanceId(instance);
         store.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
-        store.setKeyHash(StoreSchema.keyHash("sk-test"));
+        store.setKeyHash(keyHash);
+        store.setKeyHashes(keyHashes);
         store.start();
         return store;
     }
@@ -245,13 +253,33 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     void aPauseOneInstanceRecordsHoldsEveryInstanceOnTheSameKey() {
         PostgresTaskStore other = store("studio-3", outputs);
         store.register(tasks("cgt-paused"));
-        other.pauseFetches(other.now() + 60_000);
-        assertTrue(store.fetchesPausedUntil() > store.now() + 50_000);
+        other.pauseFetches(ProviderName.JIMENG_GATEWAY, other.now() + 60_000);
+        assertTrue(store.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY) > store.now() + 50_000);
         assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty());
 
-        PostgresTaskStore otherKey = store("studio-4", outputs);
-        otherKey.setKeyHash(StoreSchema.keyHash("sk-another-key"));
+        PostgresTaskStore otherKey = store(database, "studio-4", outputs, StoreSchema.keyHash("sk-another-key"), Map.of());
         assertEquals(1, otherKey.claimDue(Task.Phase.FETCH, 5, GAP).size(), "another key's pause is not this one's");
+    }
+
+    @Test
+    void aPauseIsPerProviderAndKeyForEveryInstanceOnTheSharedStore() {
+        ProviderName ark = new ProviderName("ark");
+        Map<ProviderName, String> keys = Map.of(ark, StoreSchema.keyHash("ark sk-ark"), ProviderName.JIMENG_GATEWAY, StoreSchema.keyHash("gw sk-gw"));
+        PostgresTaskStore one = store(database, "studio-5", outputs, StoreSchema.keyHash("sk-test"), keys);
+        PostgresTaskStore two = store(database, "studio-6", outputs, StoreSchema.keyHash("sk-test"), keys);
+        one.register(List.of(task("ark", "cgt-keyed-ark-1"), task("ark", "cgt-keyed-ark-2"), task("jimeng-gateway", "cgt-keyed-gw")));
+
+        // one instance's ark key is refused (or rate limited): the pause is ark's, on that key
+        one.pauseFetches(ark, one.now() + 60_000);
+
+        assertEquals(Set.of(ark), two.fetchPauses().keySet(), "every instance on the key sees it, naming the provider");
+        assertEquals(0, two.fetchesPausedUntil(ProviderName.JIMENG_GATEWAY));
+        assertEquals(List.of("cgt-keyed-gw"), two.claimDue(Task.Phase.FETCH, 5, GAP).stream().map(l -> l.taskId().value()).toList(),
+                "the other provider's tasks are claimed, the paused provider's are not");
+        PostgresTaskStore otherArkKey = store(database, "studio-7", outputs, StoreSchema.keyHash("sk-test"),
+                Map.of(ark, StoreSchema.keyHash("ark sk-ark-other")));
+        assertEquals(2, otherArkKey.claimDue(Task.Phase.FETCH, 5, GAP).size(), "ark on another key is not held");
+        assertTrue(otherArkKey.fetchPauses().isEmpty());
     }
 
     @Test
