@@ -13,11 +13,13 @@ import io.github.jimengfetcher.life.AfterFault;
 import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.life.FaultActions;
+import io.github.jimengfetcher.life.FetchGroups;
 import io.github.jimengfetcher.life.LocalFaults;
 import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.life.TaskLife;
 import io.github.jimengfetcher.life.WorkSlots;
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.provider.Providers;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -43,13 +45,21 @@ public class LifeConfiguration {
      */
     @BindToRegistry(lazy = true)
     public DueWork dueWork(TaskStore store, TaskPolicy policy, FetchSettings fetch, DownloadSettings download, VideoDownload downloads,
-            StoreHealth storeHealth, FetchPace pace) {
-        DueWork dueWork = new DueWork(store, policy, new WorkSlots("fetch", 2 * fetch.maxConcurrent()),
-                new WorkSlots("download", download.maxConcurrent()), fetch.schedulerTick());
+            StoreHealth storeHealth, FetchPace pace, FetchGroups fetchGroups) {
+        DueWork dueWork = new DueWork(store, policy, fetchGroups, new WorkSlots("download", download.maxConcurrent()), fetch.schedulerTick());
         dueWork.setOnLeaseLost(downloads::cancel);
         dueWork.setStoreHealth(storeHealth);
         dueWork.setFetchPace(pace);
         return dueWork;
+    }
+
+    /**
+     * The due tasks of a provider with a list query are asked in groups (routes/poll.yaml's fetch-group),
+     * each group within one of the fetch slots (shared with {@code dueWork}) and one token of the pace.
+     */
+    @BindToRegistry(lazy = true)
+    public FetchGroups fetchGroups(FetchSettings fetch, FetchPace pace, Providers providers) {
+        return new FetchGroups(new WorkSlots("fetch", 2 * fetch.maxConcurrent()), pace, providers.listLimits(), fetch.schedulerTick());
     }
 
     /** The API's health: state only (answer and failure clocks, pauses, refusals since the last answer). */
