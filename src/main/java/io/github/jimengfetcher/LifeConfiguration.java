@@ -13,6 +13,7 @@ import io.github.jimengfetcher.life.AfterFault;
 import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.life.FaultActions;
+import io.github.jimengfetcher.life.FetchGroups;
 import io.github.jimengfetcher.life.LocalFaults;
 import io.github.jimengfetcher.life.OutputHealth;
 import io.github.jimengfetcher.life.TaskLife;
@@ -44,13 +45,21 @@ public class LifeConfiguration {
      */
     @BindToRegistry(lazy = true)
     public DueWork dueWork(TaskStore store, TaskPolicy policy, FetchSettings fetch, DownloadSettings download, VideoDownload downloads,
-            StoreHealth storeHealth, ProviderPaces paces) {
-        DueWork dueWork = new DueWork(store, policy, new WorkSlots("fetch", 2 * fetch.maxConcurrent()),
-                new WorkSlots("download", download.maxConcurrent()), fetch.schedulerTick());
+            StoreHealth storeHealth, ProviderPaces paces, FetchGroups fetchGroups) {
+        DueWork dueWork = new DueWork(store, policy, fetchGroups, new WorkSlots("download", download.maxConcurrent()), fetch.schedulerTick());
         dueWork.setOnLeaseLost(downloads::cancel);
         dueWork.setStoreHealth(storeHealth);
         dueWork.setFetchPaces(paces);
         return dueWork;
+    }
+
+    /**
+     * The due tasks of a provider with a list query are asked in groups (routes/poll.yaml's fetch-group),
+     * each group within one of the fetch slots (shared with {@code dueWork}) and one token of its provider's pace.
+     */
+    @BindToRegistry(lazy = true)
+    public FetchGroups fetchGroups(FetchSettings fetch, ProviderPaces paces, Providers providers) {
+        return new FetchGroups(new WorkSlots("fetch", 2 * fetch.maxConcurrent()), paces, providers.listLimits(), fetch.schedulerTick());
     }
 
     /** Each provider's API health: state only (answer and failure clocks, pauses, refusals since the last answer). */

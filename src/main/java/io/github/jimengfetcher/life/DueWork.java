@@ -35,6 +35,7 @@ public class DueWork {
 
     private final TaskStore store;
     private final TaskPolicy policy;
+    private final FetchGroups groups;
     private final WorkSlots fetchSlots;
     private final WorkSlots downloadSlots;
     private final long claimWait;
@@ -47,11 +48,12 @@ public class DueWork {
     /** The app stops: nothing more is claimed. */
     private volatile boolean stopping;
 
-    /** @param claimWait how long a claim may wait for a slot to free up: the scheduler tick */
-    public DueWork(TaskStore store, TaskPolicy policy, WorkSlots fetchSlots, WorkSlots downloadSlots, java.time.Duration claimWait) {
+    /** @param groups where fetches asked in groups gather, with the fetch slots (claimWait: how long a claim may wait for a slot, a tick) */
+    public DueWork(TaskStore store, TaskPolicy policy, FetchGroups groups, WorkSlots downloadSlots, java.time.Duration claimWait) {
         this.store = store;
         this.policy = policy;
-        this.fetchSlots = fetchSlots;
+        this.groups = groups;
+        this.fetchSlots = groups.fetchSlots();
         this.downloadSlots = downloadSlots;
         this.claimWait = claimWait.toMillis();
     }
@@ -109,12 +111,12 @@ public class DueWork {
             try {
                 claimed = paced == null ? new PacedFetchClaims.Claimed(store.claimDue(phase, free, gap), false)
                         : paced.claim(free, gap, deadline);
-                leases = claimed.leases();
                 storeHealth.reachable();
-                for (Lease lease : leases) {
+                for (Lease lease : claimed.leases()) {
                     held.put(lease.taskId(), lease);
-                    claims.put(lease, new Claim(lease, slots));
+                    claims.put(lease, new Claim(lease, groups.gather(lease, slots)));
                 }
+                leases = groups.singles(claimed.leases(), slots); // the others hold their group's one slot and token
             } catch (StoreUnavailableException e) {
                 storeHealth.unreachable(e); // no new work until it is back
                 return List.of();

@@ -12,6 +12,7 @@ import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.FailureClass;
 import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskFailure;
@@ -148,9 +149,12 @@ public class TaskLife {
         onGapPlanned.accept(gap);
     }
 
-    /** Are the fetches of the lease's provider paused right now (by this instance or, on a shared store, any other on the same key)? */
-    public boolean isFetchPaused(@Variable("lease") Lease lease) {
-        return store.fetchesPausedUntil(lease.task().provider) > store.now();
+    /**
+     * Are the fetches of the provider (the variable a single fetch and a group's request both set) paused
+     * right now (by this instance or, on a shared store, any other on the same key)?
+     */
+    public boolean isFetchPaused(@Variable("provider") ProviderName provider) {
+        return store.fetchesPausedUntil(provider) > store.now();
     }
 
     /** A task claimed before its provider's pause began: it waits, fetched as soon as the pause ends. */

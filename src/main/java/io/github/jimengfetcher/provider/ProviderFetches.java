@@ -1,6 +1,7 @@
 package io.github.jimengfetcher.provider;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Body;
@@ -22,7 +23,8 @@ import io.github.jimengfetcher.task.TaskFailure;
 /**
  * One fetch as the task's provider wants it (bean {@code providerFetches}, routes/poll.yaml): the
  * camel-http headers of its request (root, path with the id, method, query; never the key, which
- * the API's HTTP client adds), its answer read by its reader, and its own "no such task" answer.
+ * the API's HTTP client adds), its answer read by its reader, and its own "no such task" answer;
+ * and a group's list query (routes/poll.yaml's fetch-group), its answer cut into the tasks' answers.
  * The provider is the exchange's variable {@code provider} (a {@link ProviderName} or its text);
  * without one, the default provider.
  */
@@ -81,6 +83,24 @@ public final class ProviderFetches {
     /** CamelHttpQuery: the provider's extra parameters, or null for none. */
     public String query(@Variable("taskId") String taskId, @Variable("provider") Object provider) {
         return providers.get(nameOf(provider)).request().queryOf(taskId);
+    }
+
+    /** CamelHttpPath of a group's list query. */
+    public String listPath(@Variable("provider") Object provider) {
+        return providers.get(nameOf(provider)).list().pathUnderRoot();
+    }
+
+    /** CamelHttpQuery of a group's list query: each of its task ids, and the list's further parameters. */
+    public String listQuery(@Variable("taskIds") List<String> taskIds, @Variable("provider") Object provider) {
+        return providers.get(nameOf(provider)).list().queryOf(taskIds);
+    }
+
+    /**
+     * A list query's answer: each task's item (JSON text) by its id. A task missing is asked alone; it
+     * throws for an answer that is no list, and then every task of the group is.
+     */
+    public Map<String, String> listed(@Variable("provider") Object provider, @Body String raw) {
+        return ListAnswer.items(providers.get(nameOf(provider)), raw);
     }
 
     /** The answer, by the provider's reader; it throws for an answer the task cannot act on, as the gateway's reader does. */

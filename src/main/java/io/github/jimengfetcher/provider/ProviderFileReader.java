@@ -50,7 +50,7 @@ public final class ProviderFileReader {
         ProviderDownload download = download(file);
         AnswerPointers answer = answer(file, provider, download);
         return new Provider(provider, source, file.text("description", ""), baseUrl(file), request, answer, status(file),
-                notFound(file, answer), download, list(file));
+                notFound(file, answer), download, list(file, answer));
     }
 
     private static String baseUrl(FileFields file) {
@@ -194,7 +194,7 @@ public final class ProviderFileReader {
         return new ProviderDownload(needsKey, path);
     }
 
-    private static ListQuery list(FileFields file) {
+    private static ListQuery list(FileFields file, AnswerPointers answer) {
         FileFields list = file.mapping("list", false, "path:, id-parameter:, items:");
         if (list == null) {
             return null;
@@ -203,6 +203,9 @@ public final class ProviderFileReader {
         String path = list.requiredText("path", "the many-tasks query's path, such as /v1/tasks");
         if (!path.startsWith("/")) {
             throw list.problem("path", "'" + path + "' is not a path starting with '/'");
+        }
+        if (answer.reader() != AnswerPointers.Reader.POINTERS || answer.id().isEmpty()) {
+            throw list.problem("items", "each item is matched to its task by answer.id: give answer.id (and the pointers reader)");
         }
         return new ListQuery(path, list.requiredText("id-parameter", "the query parameter repeated once per id, such as ids"),
                 list.texts("query"), list.number("limit", 100, 1, 10_000), list.pointer("items", true, "/items"));

@@ -83,13 +83,16 @@ public final class Providers implements KnownProviders {
         return demo;
     }
 
-    /** The keys of every configured provider, each only for requests to its own host under its own paths. */
+    /** The keys of every configured provider, each only for requests to its own host under its own paths (its list query's too). */
     public ApiAuthorization authorization() {
         List<ApiAuthorization.Grant> grants = new ArrayList<>();
         endpoints.forEach((name, endpoint) -> {
             Provider provider = files.get(name);
             grants.add(endpoint.grant(provider.request().keyedPathPrefix(), provider.request().keyHeader(), provider.request().keyPrefix())
                     .of(name));
+            if (provider.list() != null) {
+                grants.add(endpoint.grant(provider.list().path(), provider.request().keyHeader(), provider.request().keyPrefix()).of(name));
+            }
         });
         return ApiAuthorization.of(grants);
     }
@@ -129,6 +132,16 @@ public final class Providers implements KnownProviders {
             }
         });
         return ApiAuthorization.of(grants);
+    }
+
+    /**
+     * The configured providers whose due tasks are asked in groups, by their list query (docs/providers.md),
+     * with the most tasks one query may name.
+     */
+    public Map<ProviderName, Integer> listLimits() {
+        Map<ProviderName, Integer> limits = new LinkedHashMap<>();
+        endpoints.keySet().stream().filter(name -> files.get(name).list() != null).forEach(name -> limits.put(name, files.get(name).list().limit()));
+        return limits;
     }
 
     /** Every provider known, in the order read: the shipped ones, then the users'. */

@@ -113,6 +113,16 @@ class ProviderFileReaderTest {
     }
 
     @Test
+    void aListQueryNeedsTheAnswersIdToMatchItsItemsToTheirTasks() {
+        String list = "list:\n  path: /v1/videos/text2video\n  id-parameter: task_ids\n  items: /data/tasks\n";
+        assertEquals("providers/kling.yaml: list.items: each item is matched to its task by answer.id: give answer.id (and the pointers reader)",
+                failure(KLING.replace("  id: /data/task_id\n", "") + list));
+        ListQuery query = ProviderFileReader.read("kling.yaml", "providers/kling.yaml", KLING + list).list();
+        assertEquals("task_ids=a&task_ids=b%2F1", query.queryOf(java.util.List.of("a", "b/1")));
+        assertEquals("v1/videos/text2video", query.pathUnderRoot());
+    }
+
+    @Test
     void aPointerThatDoesNotStartWithASlashIsRefused() {
         String message = failure(KLING.replace("status: /data/task_status", "status: data.task_status"));
         assertEquals("providers/kling.yaml: answer.status: 'data.task_status' is not a JSON Pointer: it starts with '/', "

@@ -2,12 +2,15 @@ package io.github.jimengfetcher.support.fake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Volcengine Ark's content generation tasks (Seedance): GET /api/v3/contents/generations/tasks/{id},
  * 404 ResourceNotFound for a task it does not know, and the list query of many tasks at once
  * (GET .../tasks?filter.task_ids=a&filter.task_ids=b&page_num=1&page_size=N: {items, total}), where
- * each task listed counts as a fetch of it and an unknown one is left out.
+ * each task listed counts as a fetch of it and an unknown one (or one whose next answer is not a plain
+ * 200) is left out. The next list queries may be given other answers ({@link #listAnswers}).
  */
 public final class ArkShape extends ShapedApi {
 
@@ -16,8 +19,15 @@ public final class ArkShape extends ShapedApi {
     /** The most ids one list query may name. */
     static final int LIST_LIMIT = 500;
 
+    private final Queue<Answer> listAnswers = new ConcurrentLinkedQueue<>();
+
     ArkShape(String key, List<Request> requests) {
         super(key, requests);
+    }
+
+    /** The next list queries get these answers, one each (a 500, say), and then the list as usual. */
+    public void listAnswers(Answer... answers) {
+        listAnswers.addAll(List.of(answers));
     }
 
     @Override
@@ -36,6 +46,10 @@ public final class ArkShape extends ShapedApi {
     }
 
     private Answer list(Request request, long now) {
+        Answer given = listAnswers.poll();
+        if (given != null) {
+            return given;
+        }
         List<String> ids = parameter(request.rawQuery(), "filter.task_ids");
         if (ids.size() > LIST_LIMIT) {
             return Answer.status(400).header("Content-Type", "application/json").body("{\"error\":{\"code\":\"InvalidParameter\","

@@ -39,6 +39,11 @@ public record Request(String method, String path, String rawPath, String rawQuer
         return rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
     }
 
+    /** The values of this query parameter, decoded, in order ("filter.task_ids" of a list query, say). */
+    public List<String> parameter(String name) {
+        return ShapedApi.parameter(rawQuery, name);
+    }
+
     Request answered(String body) {
         return new Request(method, path, rawPath, rawQuery, headers, this.body, at, body);
     }

@@ -55,6 +55,11 @@ public abstract class ShapedApi implements HttpHandler {
         scripts.put(id, Arrays.stream(steps).map(step -> Answer.json(body(id, step))).toArray(Answer[]::new));
     }
 
+    /** The task's answer at this step, in the shape's words (200 and its JSON): to mix with raw answers in {@link #answers}. */
+    public Answer answerAt(String id, Step step) {
+        return Answer.json(body(id, step));
+    }
+
     /** The task gives these raw answers one fetch after another (faults, say); the last one repeats. */
     public void answers(String id, Answer... answers) {
         scripts.put(id, answers);
