@@ -117,7 +117,6 @@ final class VideoPublisher {
             Files.createLink(target, staged);
             return true;
         } catch (FileAlreadyExistsException taken) {
-            inTheWay(staged, target);
             return isSameVideo(target, download);
         } catch (NoSuchFileException | AccessDeniedException e) {
             throw e;
@@ -125,21 +124,10 @@ final class VideoPublisher {
             try {
                 Files.createFile(target);
             } catch (FileAlreadyExistsException taken) {
-                inTheWay(staged, target);
                 return isSameVideo(target, download);
             }
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return true;
-        }
-    }
-
-    /**
-     * A folder under the video's name is no other task's video but something in the way, put there by
-     * hand: a fault of this machine (said in words by health, and tried again), not a second name.
-     */
-    private static void inTheWay(Path staged, Path target) throws FileSystemException {
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileSystemException(staged.toString(), target.toString(), "Is a directory");
         }
     }
 
