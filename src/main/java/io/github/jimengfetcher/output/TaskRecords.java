@@ -21,11 +21,10 @@ class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param videoFile where the video was published, relative to the output folder (videos/...) */
-    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile) {
+    Map<String, Object> success(Lease lease, DownloadResult download) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
-        record.put("video_file", videoFile);
+        record.put("video_file", "videos/" + task.id + ".mp4");
         record.put("video_bytes", download.bytes());
         record.put("video_sha256", download.sha256());
         times(record, task);

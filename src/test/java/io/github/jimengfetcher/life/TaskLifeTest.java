@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.StatusFamily;
-import io.github.jimengfetcher.api.TaskLabels;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.task.FailureClass;
@@ -240,7 +239,7 @@ class TaskLifeTest {
 
     private static FetchAnswer timed(String status, StatusFamily family, Long submitted, Long finished) {
         return new FetchAnswer(status, family, "", "", "", family == StatusFamily.SUCCEEDED ? "https://v.example/x.mp4" : null, null,
-                "{}", "jimeng-videos", submitted, finished, TaskLabels.NONE);
+                "{}", "jimeng-videos", submitted, finished);
     }
 
     @Test
