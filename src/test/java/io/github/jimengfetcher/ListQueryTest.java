@@ -119,10 +119,7 @@ class ListQueryTest extends AppTestSupport {
 
     @Test
     void noListQueryNamesMoreTasksThanTheListsLimit() throws Exception {
-        byte[] video = Videos.mp4(20_000, 44);
-        String url = api.video("limit.mp4", video);
-        List<String> ids = ids("cgt-limit-", 11);
-        ids.forEach(id -> api.ark().task(id, Step.queued(), Step.succeeded(url)));
+        List<String> ids = succeedingOnTheSecondFetch("cgt-limit-", 11, 44);
         startWithArk(arkFile().replace("limit: 500", "limit: 3"));
 
         app.drop("ids.txt", String.join("\n", ids) + "\n");
@@ -136,10 +133,7 @@ class ListQueryTest extends AppTestSupport {
 
     @Test
     void aProviderWithoutListQueryAsksEachTaskAlone() throws Exception {
-        byte[] video = Videos.mp4(20_000, 45);
-        String url = api.video("single.mp4", video);
-        List<String> ids = ids("cgt-single-", 5);
-        ids.forEach(id -> api.ark().task(id, Step.queued(), Step.succeeded(url)));
+        List<String> ids = succeedingOnTheSecondFetch("cgt-single-", 5, 45);
         String file = arkFile();
         startWithArk(file.substring(0, file.indexOf("\nlist:") + 1));
 
@@ -176,6 +170,14 @@ class ListQueryTest extends AppTestSupport {
 
     private static String arkFile() throws Exception {
         return Files.readString(Path.of("src/main/resources/providers/ark.yaml"));
+    }
+
+    /** Ark tasks queued at their first fetch and done at their second, sharing one video; their ids. */
+    private List<String> succeedingOnTheSecondFetch(String prefix, int count, int seed) {
+        String url = api.video(prefix + "video.mp4", Videos.mp4(20_000, seed));
+        List<String> ids = ids(prefix, count);
+        ids.forEach(id -> api.ark().task(id, Step.queued(), Step.succeeded(url)));
+        return ids;
     }
 
     private static List<String> ids(String prefix, int count) {
