@@ -75,7 +75,8 @@ public class InboxEntries implements GenericFileFilter<File> {
         if (attributes.isOther()) {
             return "not a regular file (" + kindOf(entry) + "): only regular files are read";
         }
-        if (!Files.isReadable(entry)) {
+        // Not readable also when another instance sharing the inbox has just moved it away: gone is not refused.
+        if (!Files.isReadable(entry) && Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
             return "the file cannot be read (no read permission for the app)";
         }
         return null;

@@ -1,5 +1,7 @@
 package io.github.jimengfetcher.inbox;
 
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +27,10 @@ public class InboxFaults {
     };
 
     public void notRegistered(String fileName, Throwable fault) {
+        if (isGone(fileName, fault)) {
+            LOG.info("inbox {}: gone before it was read (another instance sharing the inbox took it, or it was removed)", fileName);
+            return;
+        }
         String message = describe(fault);
         String key = fileName + "\n" + message;
         long now = System.currentTimeMillis();
@@ -36,6 +42,17 @@ public class InboxFaults {
             lastLogged.put(key, now);
         }
         LOG.warn("inbox {} not registered yet, it stays in the inbox and is read again: {}", fileName, message);
+    }
+
+    /** The inbox file itself was not found: nothing of it is left here to read again. */
+    static boolean isGone(String fileName, Throwable fault) {
+        for (Throwable cause = fault; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof NoSuchFileException gone && gone.getFile() != null && fileName != null
+                    && Path.of(gone.getFile()).getFileName().toString().equals(Path.of(fileName).getFileName().toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

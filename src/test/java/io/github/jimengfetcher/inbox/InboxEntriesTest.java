@@ -13,10 +13,14 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import io.github.jimengfetcher.config.InboxSettings;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.FakeGateway;
+
+import io.github.jimengfetcher.task.KnownProviders;
+import io.github.jimengfetcher.task.ProviderName;
 
 import static io.github.jimengfetcher.support.Ids.taskId;
 import static org.awaitility.Awaitility.await;
@@ -159,6 +163,71 @@ class InboxEntriesTest extends AppTestSupport {
         }
         assertEquals(2, seen.get(0).size(), seen.toString());
         assertEquals(seen.get(0), seen.get(1), "both instances write the same record names");
+    }
+
+    /**
+     * Instances sharing the inbox may both list a file; the one that reads it after the other moved
+     * it away must not call it unreadable: that record, under the file's own time, would replace the
+     * first instance's record of its rejected lines.
+     */
+    @Test
+    void aFileAnotherInstanceMovesAwayIsNeverRecordedAsUnreadable() throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("shared-inbox"));
+        Path done = Files.createDirectories(inbox.resolve(".done"));
+        int files = 2000;
+        for (int f = 0; f < files; f++) {
+            Files.writeString(inbox.resolve("batch-" + f + ".txt"), "cgt-moved-" + f + "\nnot a task id\n");
+        }
+        InboxFileReader reader = new InboxFileReader(new InboxSettings(1 << 20, Duration.ofMillis(500), Duration.ZERO), new KnownProviders() {
+            @Override
+            public ProviderName defaultProvider() {
+                return ProviderName.JIMENG_GATEWAY;
+            }
+
+            @Override
+            public boolean knows(ProviderName name) {
+                return true;
+            }
+        });
+        // File by file, the other instance moves it as this one starts reading it.
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        Thread other = new Thread(() -> {
+            try {
+                for (int f = 0; f < files; f++) {
+                    together.await();
+                    Files.move(inbox.resolve("batch-" + f + ".txt"), done.resolve("batch-" + f + ".txt"));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+        List<String> wrong = new ArrayList<>();
+        int read = 0;
+        int gone = 0;
+        for (int f = 0; f < files; f++) {
+            together.await();
+            try {
+                Submission submission = reader.read(inbox.resolve("batch-" + f + ".txt").toFile(), null);
+                read++;
+                if (!submission.reasons().contains("not a task id")) {
+                    wrong.add(submission.reasons());
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                gone++; // not registered here; the other instance registers it
+            }
+        }
+        other.join();
+        assertEquals(List.of(), wrong, read + " read, " + gone + " gone before they were read");
+    }
+
+    @Test
+    void aFileGoneBeforeItWasReadIsToldApartFromOtherMissingFiles() {
+        Exception wrapped = new org.apache.camel.RuntimeCamelException(new java.nio.file.NoSuchFileException("/inbox/batch-1.txt"));
+        assertTrue(InboxFaults.isGone("batch-1.txt", wrapped));
+        assertFalse(InboxFaults.isGone("batch-2.txt", wrapped), "another file");
+        assertFalse(InboxFaults.isGone("batch-1.txt", new java.nio.file.NoSuchFileException("/output/rejected")), "a folder of the output");
+        assertFalse(InboxFaults.isGone("batch-1.txt", new java.io.IOException("No space left on device")));
     }
 
     @Test
