@@ -18,6 +18,7 @@ public class OutputConfiguration {
         OutputFolders outputs = new OutputFolders();
         outputs.setRoot(folders.output().toString());
         outputs.setInstance(scope.id(), scope.shared());
+        outputs.setVideoName(folders.videoName());
         return outputs;
     }
 

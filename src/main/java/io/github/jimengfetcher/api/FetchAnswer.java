@@ -17,14 +17,16 @@ import io.github.jimengfetcher.task.FailureClass;
  *                   (e.g. jimeng-videos), with its model where it names one ("action/model"); null when it names neither
  * @param submittedAt when the gateway says the task was submitted (epoch ms), or null when it does not say
  * @param finishedAt  when the gateway says the task finished (epoch ms), or null when it does not say
+ * @param labels      the kind and the model apart, as the answer names them, for the video's name
  */
 public record FetchAnswer(String status, StatusFamily family, String progress, String failReason, String message,
-                          String videoUrl, String urlProblem, String raw, String kind, Long submittedAt, Long finishedAt) {
+                          String videoUrl, String urlProblem, String raw, String kind, Long submittedAt, Long finishedAt,
+                          TaskLabels labels) {
 
     /** An answer that names no kind and no times. */
     public FetchAnswer(String status, StatusFamily family, String progress, String failReason, String message,
                        String videoUrl, String urlProblem, String raw) {
-        this(status, family, progress, failReason, message, videoUrl, urlProblem, raw, null, null, null);
+        this(status, family, progress, failReason, message, videoUrl, urlProblem, raw, null, null, null, TaskLabels.NONE);
     }
 
     /** What the answer says in a log line: the status word and the progress, e.g. "IN_PROGRESS 45%". */

@@ -81,7 +81,7 @@ public class FetchAnswerReader {
         String failReason = text(data, "fail_reason");
         VideoUrlCandidates.Pick video = family == StatusFamily.SUCCEEDED ? videoUrls.pick(root, data, failReason) : VideoUrlCandidates.Pick.NONE;
         return new FetchAnswer(status, family, text(data, "progress"), failReason, message, video.url(), video.problem(), raw,
-                kind(data), epochMillis(data, "submit_time"), epochMillis(data, "finish_time"));
+                kind(data), epochMillis(data, "submit_time"), epochMillis(data, "finish_time"), labels(data));
     }
 
     /** Longer than any real action or model name: a kind is a label in metrics and a key in the store. */
@@ -101,6 +101,12 @@ public class FetchAnswerReader {
         }
         kind = NOT_IN_KIND.matcher(kind).replaceAll("_");
         return kind.length() <= MAX_KIND ? kind : kind.substring(0, MAX_KIND);
+    }
+
+    /** The action and the model apart, as written (the video's name makes them safe). */
+    static TaskLabels labels(JsonNode data) {
+        return TaskLabels.of(firstText(data.path("action"), data.path("data").path("action")),
+                firstText(data.path("model"), data.path("data").path("model")));
     }
 
     /**

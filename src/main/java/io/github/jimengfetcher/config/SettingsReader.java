@@ -140,6 +140,11 @@ public final class SettingsReader {
         return checked(key, Kind.PROVIDER_NAME);
     }
 
+    /** Where a finished video goes under output/videos/: a template that cannot name a path outside it. */
+    public VideoNameTemplate videoName(String key) {
+        return VideoNameTemplate.of(checked(key, Kind.VIDEO_NAME));
+    }
+
     public String logFormat(String key) {
         return checked(key, Kind.LOG_FORMAT);
     }

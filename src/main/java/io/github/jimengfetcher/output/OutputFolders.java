@@ -1,14 +1,15 @@
 package io.github.jimengfetcher.output;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -16,14 +17,17 @@ import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.jimengfetcher.api.TaskLabels;
+import io.github.jimengfetcher.config.VideoNameTemplate;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.store.FinishedRecords;
+import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
  * The output tree: results/, videos/, failed/ and rejected/. Everything lands
- * there by rename, so a file under its final name is always whole; what a dead
+ * there by rename (a video by a link), so a file under its final name is always whole; what a dead
  * run left half-written (the app's own hidden *.tmp names) is removed at start.
  */
 public class OutputFolders implements FinishedRecords {
@@ -39,9 +43,17 @@ public class OutputFolders implements FinishedRecords {
     private Path root;
     private String instance = "";
     private boolean shared;
+    private VideoNameTemplate videoName = VideoNameTemplate.of(VideoNameTemplate.DEFAULT);
+    private RecordedVideos recorded;
 
     public void setRoot(String root) {
         this.root = Path.of(root);
+        this.recorded = new RecordedVideos(this.root);
+    }
+
+    /** The name a finished video gets under videos/ (jimeng.output.video-name). */
+    public void setVideoName(VideoNameTemplate videoName) {
+        this.videoName = videoName;
     }
 
     public Path getRoot() {
@@ -90,7 +102,7 @@ public class OutputFolders implements FinishedRecords {
     /**
      * The temporary names the app writes before a rename, each ending in "@{instance}" before its
      * suffix: ".{id}@{instance}.json.tmp" in results/ and failed/ ({@link OutputRecords}),
-     * ".{id}@{instance}.mp4.tmp" in videos/ ({@link #publishVideo}),
+     * ".{id}@{instance}.mp4.tmp" in videos/ ({@link VideoPublisher}, also for a video bound for a sub-folder),
      * ".write-probe@{instance}.tmp" in results/ ({@link #isWritable}),
      * ".{file}.{yyyyMMdd-HHmmssSSS}@{instance}.json.tmp" in rejected/ ({@link OutputRecords}).
      * An instance of null means any instance, and also the names of earlier versions (without "@{instance}").
@@ -182,32 +194,34 @@ public class OutputFolders implements FinishedRecords {
         return root.resolve("failed").resolve(TaskIds.require(id) + ".json");
     }
 
+    /** Where the task's video is: under the name its result record gives, else videos/{id}.mp4 ({@link RecordedVideos}). */
     public Path videoFile(String id) {
-        return root.resolve("videos").resolve(TaskIds.require(id) + ".mp4");
+        return recorded.of(TaskIds.require(id), resultFile(id));
     }
 
     /**
-     * Moves a verified download to videos/{id}.mp4 in one rename. Across file systems
-     * it is copied to a hidden temporary name first, then renamed.
+     * Moves a verified download to output/videos/ under the name jimeng.output.video-name gives it,
+     * never over a file already there ({@link VideoPublisher}).
      *
+     * @param labels the kind and model the task's answer names, null for none
      * @return the video's path as text (a Path in a Camel expression would be read as the file's content)
      */
-    public String publishVideo(@Variable("taskId") String id, @Variable("download") DownloadResult download) throws IOException {
-        Path target = videoFile(id);
-        // Users archive finished videos by moving the folder away: it comes back when needed.
-        Files.createDirectories(target.getParent());
-        try {
-            Files.move(download.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException otherFileSystem) {
-            Path tmp = target.resolveSibling("." + id + INSTANCE_MARK + instance + ".mp4.tmp");
-            Files.copy(download.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Files.delete(download.file());
-        }
-        return target.toString();
+    public String publishVideo(@Variable("lease") Lease lease, @Variable("labels") TaskLabels labels,
+                               @Variable("download") DownloadResult download) throws IOException {
+        String id = lease.taskId().value();
+        TaskLabels named = labels == null ? TaskLabels.NONE : labels;
+        Map<String, String> values = new HashMap<>();
+        values.put("task_id", id);
+        values.put("provider", lease.task().ref().provider().value());
+        values.put("kind", named.kind());
+        values.put("model", named.model());
+        values.put("date", LocalDate.now(ZoneOffset.UTC).toString());
+        return new VideoPublisher(root.resolve("videos"), instance).publish(id, videoName.nameFor(values), download).toString();
+    }
+
+    /** A published video's path as its result record names it: relative to the output folder, '/' between folders. */
+    String recordedName(String videoFile) {
+        return root.relativize(Path.of(videoFile)).toString().replace(java.io.File.separatorChar, '/');
     }
 
     /** Can a file be written under the output tree right now? For the health check. */

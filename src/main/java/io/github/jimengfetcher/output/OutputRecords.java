@@ -45,16 +45,17 @@ public class OutputRecords {
     /**
      * The record of a finished task: its result when it succeeded, else its failure. An earlier
      * failure record (a task that timed out and then succeeded late, or failed anew) moves to
-     * superseded/ first.
+     * superseded/ first. A result names its video (videoFile, as published) relative to the output folder.
      *
      * @return the record as written, for the hooks' subscribers
      */
     public byte[] finished(@Variable("outcome") TaskState outcome, @Variable("lease") Lease lease,
-                           @Variable("download") DownloadResult download, @Variable("failure") TaskFailure failure) throws IOException {
+                           @Variable("download") DownloadResult download, @Variable("videoFile") String videoFile,
+                           @Variable("failure") TaskFailure failure) throws IOException {
         String id = lease.taskId().value();
         folders.supersedeFailure(id);
         return outcome == TaskState.SUCCEEDED
-                ? write(folders.resultFile(id), "." + id, documents.success(lease, download))
+                ? write(folders.resultFile(id), "." + id, documents.success(lease, download, folders.recordedName(videoFile)))
                 : write(folders.failureFile(id), "." + id, documents.failure(lease, failure));
     }
 

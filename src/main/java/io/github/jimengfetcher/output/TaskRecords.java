@@ -21,10 +21,11 @@ class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    Map<String, Object> success(Lease lease, DownloadResult download) {
+    /** @param videoFile where the video was published, relative to the output folder (videos/...) */
+    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
-        record.put("video_file", "videos/" + task.id + ".mp4");
+        record.put("video_file", videoFile);
         record.put("video_bytes", download.bytes());
         record.put("video_sha256", download.sha256());
         times(record, task);

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.FetchAnswer;
+import io.github.jimengfetcher.api.TaskLabels;
 import io.github.jimengfetcher.api.FetchAnswerReader.ErrorAnswerException;
 import io.github.jimengfetcher.api.FetchAnswerReader.ForeignAnswerException;
 import io.github.jimengfetcher.api.FetchAnswerReader.MalformedAnswerException;
@@ -92,7 +93,7 @@ public final class PointerAnswerReader {
         }
         return new FetchAnswer(status, family, progress(root.at(at.progress())), failure, "", url, problem, raw,
                 kind(text(root, at.kind()), text(root, at.model())), AnswerTimes.epochMillis(root.at(at.submittedAt())),
-                AnswerTimes.epochMillis(root.at(at.finishedAt())));
+                AnswerTimes.epochMillis(root.at(at.finishedAt())), TaskLabels.of(text(root, at.kind()), text(root, at.model())));
     }
 
     /** The provider's download path first (on its own host), else the URL the answer holds. */

@@ -15,8 +15,10 @@ import org.apache.camel.util.ObjectHelper;
 import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.FetchAnswerReader;
 import io.github.jimengfetcher.api.NotFoundAnswerException;
+import io.github.jimengfetcher.api.TaskLabels;
 import io.github.jimengfetcher.api.VideoUrlCandidates;
 import io.github.jimengfetcher.task.FailureClass;
+import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.TaskFailure;
 
@@ -107,6 +109,23 @@ public final class ProviderFetches {
     public FetchAnswer read(@Variable("taskId") String taskId, @Variable("provider") Object provider, @Body String raw) {
         PointerAnswerReader reader = readers.get(nameOf(provider));
         return reader != null ? reader.read(taskId, raw) : gatewayReader.read(taskId, raw);
+    }
+
+    /**
+     * The kind and model the task's success answer names, read again from the answer kept with it (its
+     * download runs on an exchange of its own, maybe after a restart): for the video's name. None when
+     * the task keeps no answer or it cannot be read again.
+     */
+    public TaskLabels labels(@Variable("lease") Lease lease, @Variable("provider") Object provider) {
+        String raw = lease.task().answer;
+        if (raw == null) {
+            return TaskLabels.NONE;
+        }
+        try {
+            return read(lease.taskId().value(), provider, raw).labels();
+        } catch (RuntimeException unreadable) {
+            return TaskLabels.NONE;
+        }
     }
 
     /**

@@ -14,7 +14,7 @@ import io.github.jimengfetcher.task.TaskIds;
 
 /**
  * GET /videos/{id}.poster: the still saved beside a finished video, if any (by a hook, say): its
- * last frame {id}.last-frame.png, else its cover {id}.cover.jpg, both in output/videos. The status
+ * last frame {id}.last-frame.png, else its cover {id}.cover.jpg, both in the video's folder. The status
  * page shows it in place of a player until the video is asked for. 404 when there is none, and for
  * any name that is not a valid task id followed by ".poster".
  *

@@ -16,7 +16,8 @@ import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
- * GET /videos/{id}.mp4: a finished video from output/videos, whole (200) or the byte range the
+ * GET /videos/{id}.mp4: a finished video from output/videos, under the name its result record gives
+ * ({@link OutputFolders#videoFile}), whole (200) or the byte range the
  * browser asks for (206), so that it can seek. The body is a stream over the open file, read
  * piece by piece as the HTTP server writes it out: a video is never held in memory.
  *

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jimengfetcher.api.FetchAnswer;
 import io.github.jimengfetcher.api.StatusFamily;
+import io.github.jimengfetcher.api.TaskLabels;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.store.journal.JournalTaskStore;
 import io.github.jimengfetcher.task.FailureClass;
@@ -239,7 +240,7 @@ class TaskLifeTest {
 
     private static FetchAnswer timed(String status, StatusFamily family, Long submitted, Long finished) {
         return new FetchAnswer(status, family, "", "", "", family == StatusFamily.SUCCEEDED ? "https://v.example/x.mp4" : null, null,
-                "{}", "jimeng-videos", submitted, finished);
+                "{}", "jimeng-videos", submitted, finished, TaskLabels.NONE);
     }
 
     @Test
