@@ -51,11 +51,10 @@ public record NotifySettings(boolean enabled, String host, int port, String secr
         return new NotifySettings(enabled, host, port, secret, settings.text(PUBLIC_URL), maxPerSecond, registerUnknown, fallback);
     }
 
-    /** Never the secret. */
+    /** Never the secret, nor a word of it. */
     @Override
     public String toString() {
-        return "NotifySettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", secret=" + (secret.isEmpty() ? "" : "***")
-                + ", publicUrl=" + publicUrl + ", maxPerSecond=" + maxPerSecond + ", registerUnknown=" + registerUnknown
+        return "NotifySettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", publicUrl=" + (secret.isEmpty() ? publicUrl : publicUrl.replace(secret, "***")) + ", maxPerSecond=" + maxPerSecond + ", registerUnknown=" + registerUnknown
                 + ", fallbackInterval=" + fallbackInterval + "]";
     }
 }
