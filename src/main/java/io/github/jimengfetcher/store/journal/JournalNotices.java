@@ -17,9 +17,9 @@ final class JournalNotices {
     /**
      * @param task     the pending task, or null
      * @param finished whether the id is among the finished ones
-     * @param changed  told of the task once its due time and notification time changed (taken out of the due index before)
+     * @param waiting  puts the changed task back among the waiting ones, waking a claim that waits for due work
      */
-    static Notified notified(Task task, boolean finished, long now, DueTasks due, Consumer<Task> changed) {
+    static Notified notified(Task task, boolean finished, long now, DueTasks due, TaskJournal journal, Consumer<Task> waiting) {
         if (task == null) {
             return finished ? Notified.FINISHED : Notified.UNKNOWN;
         }
@@ -36,7 +36,10 @@ final class JournalNotices {
         boolean dueAlready = task.nextAt <= now;
         task.nextAt = Math.min(task.nextAt, now);
         task.notifiedAt = now;
-        changed.accept(task);
+        waiting.accept(task);
+        // Kept: a restart finds it due, with its notification time.
+        journal.put(task);
+        journal.flush();
         return dueAlready ? Notified.ALREADY_DUE : Notified.MOVED;
     }
 }

@@ -131,14 +131,9 @@ public class JournalTaskStore implements TaskStore {
         return registrations.reopen(id, now());
     }
 
-    /** Due now, and kept in the journal (a restart keeps it due). */
     @Override
     public synchronized Notified notified(TaskId id) {
-        return JournalNotices.notified(tasks.get(id), finished.containsKey(id), now(), due, task -> {
-            waiting(task);
-            journal.put(task);
-            journal.flush();
-        });
+        return JournalNotices.notified(tasks.get(id), finished.containsKey(id), now(), due, journal, this::waiting);
     }
 
     // ---- leases ----
