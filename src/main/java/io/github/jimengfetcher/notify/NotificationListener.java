@@ -2,6 +2,7 @@ package io.github.jimengfetcher.notify;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,8 +27,9 @@ import io.github.jimengfetcher.web.ConnectionLimits;
  * {@code POST /notify/{secret}} (tasks of jimeng.provider) and {@code POST /notify/{provider}/{secret}},
  * everything else 404. The checks go cheapest and most telling first: the secret (404 before any byte
  * of the body is read, compared in constant time), the size (413 past {@link #MAX_BODY}), the signature
- * where the provider's are signed (401, {@link WebhookSignature}), then the body and the rate, which the route says (routes/notify.yaml, through {@link NotificationHandoff}). The
- * status server's connection limits hold here too; its Host rule does not (senders are far away).
+ * where the provider's are signed (401, {@link WebhookSignature}), then the body and the rate, which the
+ * route says (routes/notify.yaml, through {@link NotificationHandoff}). The status server's connection
+ * limits hold here too; its Host rule does not (senders are far away).
  */
 public final class NotificationListener {
 
@@ -43,7 +45,7 @@ public final class NotificationListener {
     private final NotificationHandoff handoff;
     private final Consumer<String> counted;
     private final byte[] secret;
-    private final java.util.Map<String, WebhookSignature> signatures;
+    private final Map<String, WebhookSignature> signatures;
     private final SenderLog senders = new SenderLog();
     private Vertx vertx;
 
@@ -54,7 +56,7 @@ public final class NotificationListener {
      * @param counted         told the outcome of every request on a notification path
      */
     public NotificationListener(NotifySettings settings, HttpSettings http, Set<String> providers, String defaultProvider,
-            java.util.Map<String, WebhookSignature> signatures, NotificationHandoff handoff, Consumer<String> counted) {
+            Map<String, WebhookSignature> signatures, NotificationHandoff handoff, Consumer<String> counted) {
         this.settings = settings;
         this.http = http;
         this.providers = Set.copyOf(providers);
@@ -62,7 +64,7 @@ public final class NotificationListener {
         this.handoff = handoff;
         this.counted = counted;
         this.secret = settings.secret().getBytes(StandardCharsets.UTF_8);
-        this.signatures = java.util.Map.copyOf(signatures);
+        this.signatures = Map.copyOf(signatures);
     }
 
     /** Listens, or throws naming the setting to change; notifications wait for nothing else to start. */
