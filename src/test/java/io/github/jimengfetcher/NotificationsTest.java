@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -193,6 +194,25 @@ class NotificationsTest extends AppTestSupport {
 
         awaitResult(id);
         assertEquals(new ProviderName("ark"), store().providerOf(taskId(id)).orElseThrow());
+    }
+
+    @Test
+    void aProviderFilesNotifyIdSaysWhereItsNotificationsNameTheTask() throws Exception {
+        Path files = Files.createDirectories(root.resolve("providers"));
+        Files.writeString(files.resolve("new-api.yaml"), Files.readString(Path.of("src/main/resources/providers/new-api.yaml"))
+                + "notify:\n  id: /event/task\n");
+        Map<String, String> settings = notifyOn();
+        settings.put("jimeng.provider-files", files.toString());
+        settings.put("jimeng.providers.new-api.base-url", api.baseUrl());
+        settings.put("jimeng.providers.new-api.api-key", FakeGateway.KEY);
+        api.newApi().task("cgt-heard-event", Step.running(10));
+        startApp(settings);
+
+        HttpResponse<String> answerShaped = notify("/notify/new-api/" + SECRET, "{\"task_id\":\"cgt-heard-event\"}");
+        assertEquals(400, answerShaped.statusCode(), answerShaped.body());
+        assertTrue(answerShaped.body().contains("/event/task"), answerShaped.body());
+        assertEquals("registered", outcome(notify("/notify/new-api/" + SECRET, "{\"event\":{\"task\":\"cgt-heard-event\"}}")));
+        assertEquals(new ProviderName("new-api"), store().providerOf(taskId("cgt-heard-event")).orElseThrow());
     }
 
     @Test

@@ -15,7 +15,8 @@ import io.github.jimengfetcher.task.TaskId;
  * The task a notification names (bean {@code notifiedIds}, routes/notify.yaml), read as the provider
  * reads its answers: jimeng-gateway's reader finds the id where its fetch answer has it ({@code task_id}
  * at the top, or in {@code data}, as a notify_hook sends it), a provider file's by its {@code answer.id}
- * pointer (Ark's callback is its task object, {@code /id}). Only the id is read: whatever status or URL
+ * pointer (Ark's callback is its task object, {@code /id}), or by {@code notify.id} where the file says
+ * its notifications are shaped otherwise. Only the id is read: whatever status or URL
  * the body claims is never acted on, the task's own fetch says.
  */
 public final class NotifiedIds {
@@ -44,11 +45,12 @@ public final class NotifiedIds {
             throw new IllegalArgumentException("the body is not a JSON object");
         }
         Provider file = providers.get(new ProviderName(provider));
-        String pointer = file.answer().id();
-        String named = file.readsLikeTheGateway() ? gatewayId(root) : text(root.at(pointer.isEmpty() ? "/id" : pointer));
+        String pointer = !file.notifyId().isEmpty() ? file.notifyId() : file.answer().id().isEmpty() ? "/id" : file.answer().id();
+        boolean gateway = file.readsLikeTheGateway() && file.notifyId().isEmpty();
+        String named = gateway ? gatewayId(root) : text(root.at(pointer));
         if (named.isEmpty()) {
-            throw new IllegalArgumentException("the body names no task id (" + (file.readsLikeTheGateway() ? "task_id or data.task_id"
-                    : "answer.id of provider " + provider + ": " + (pointer.isEmpty() ? "/id" : pointer)) + ")");
+            throw new IllegalArgumentException("the body names no task id (" + (gateway ? "task_id or data.task_id"
+                    : "provider " + provider + " reads it at " + pointer) + ")");
         }
         try {
             return TaskId.of(named).value();
