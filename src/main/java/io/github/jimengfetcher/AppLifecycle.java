@@ -30,6 +30,7 @@ import io.github.jimengfetcher.kafka.KafkaHealth;
 import io.github.jimengfetcher.life.DueWork;
 import io.github.jimengfetcher.life.WorkOnStop;
 import io.github.jimengfetcher.log.LogFormat;
+import io.github.jimengfetcher.notify.NotificationListener;
 import io.github.jimengfetcher.observe.FetchOutcomes;
 import io.github.jimengfetcher.observe.FetcherHealthCheck;
 import io.github.jimengfetcher.observe.HookEventsOnStop;
@@ -59,6 +60,7 @@ public class AppLifecycle extends MainListenerSupport {
     /** Held from the start: after the stop the registry has let go of its beans. */
     private HookEventsOnStop hookEvents;
     private DemoGateway demo;
+    private NotificationListener notifications;
 
     /** The class the app starts from, as Camel JBang is told it; given by that class, so nothing here imports it back. */
     public AppLifecycle(Class<?> startClass) {
@@ -154,6 +156,11 @@ public class AppLifecycle extends MainListenerSupport {
                 health.register(require(registry, KafkaHealth.class));
             }
         }
+        // Its own port, whether or not the status server runs; taken before any route runs, or the start fails.
+        if (settings.notifications().enabled()) {
+            notifications = NotifyConfiguration.listener(context, settings, providers, require(registry, TaskMetrics.class));
+            notifications.start();
+        }
     }
 
     /** Camel's endpoint summary prints 0.0.0.0 whatever the host; this line says where to look. */
@@ -167,6 +174,9 @@ public class AppLifecycle extends MainListenerSupport {
 
     @Override
     public void beforeStop(BaseMainSupport main) {
+        if (notifications != null) {
+            notifications.stop();
+        }
         CamelContext context = main.getCamelContext();
         if (context == null) {
             return;

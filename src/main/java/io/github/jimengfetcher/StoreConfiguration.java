@@ -9,6 +9,8 @@ import io.github.jimengfetcher.config.ApiSettings;
 import io.github.jimengfetcher.config.DownloadSettings;
 import io.github.jimengfetcher.config.FetchSettings;
 import io.github.jimengfetcher.config.InstanceScope;
+import io.github.jimengfetcher.config.NotifySettings;
+import io.github.jimengfetcher.config.ProviderSettings;
 import io.github.jimengfetcher.config.StoreSettings;
 import io.github.jimengfetcher.kafka.EventOutbox;
 import io.github.jimengfetcher.output.OutputFolders;
@@ -39,8 +41,10 @@ public class StoreConfiguration {
 
     /** The rules of a task's life, one for every store. */
     @BindToRegistry(lazy = true)
-    public TaskPolicy taskPolicy(FetchSettings fetch, DownloadSettings download) {
+    public TaskPolicy taskPolicy(FetchSettings fetch, DownloadSettings download, NotifySettings notify, ProviderSettings providerSettings,
+            Providers providers) {
         TaskPolicy policy = new TaskPolicy();
+        policy.setNotifying(NotifyConfiguration.notifying(notify, providerSettings, providers), notify.fallbackInterval());
         policy.setPollInterval(fetch.interval());
         policy.setAdaptive(fetch.adaptive());
         policy.setPollIntervalMin(fetch.minInterval());

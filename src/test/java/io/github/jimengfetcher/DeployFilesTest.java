@@ -81,7 +81,9 @@ class DeployFilesTest {
         }
         assertTrue(user.split(":")[0].matches("\\d+"), "USER is numeric, so runtimes can tell it is not root: " + user);
         String port = env.getOrDefault("JIMENG_HTTP_PORT", settings().getProperty("jimeng.http.port"));
-        assertEquals(port, single(lines, "EXPOSE"), "EXPOSE is the app's port (jimeng.http.port)");
+        String notifyPort = env.getOrDefault("JIMENG_NOTIFY_PORT", settings().getProperty("jimeng.notify.port"));
+        assertEquals(port + " " + notifyPort, single(lines, "EXPOSE"), "EXPOSE is the app's port (jimeng.http.port) and the notifications' (jimeng.notify.port)");
+        assertEquals("0.0.0.0", env.get("JIMENG_NOTIFY_HOST"), "notifications, once on, come from beyond the container");
         assertEquals("0.0.0.0", env.get("JIMENG_HTTP_HOST"), "listens beyond the container's loopback");
         assertTrue(single(lines, "WORKDIR").equals("/app"), "the app reads ./application.properties and ./routes from /app");
         assertTrue(lines.stream().anyMatch(l -> l.matches("COPY\\s+application.properties\\s+\\./?")), "application.properties is in /app");
@@ -101,6 +103,7 @@ class DeployFilesTest {
         Set<String> ids = new TreeSet<>();
         Set<String> stores = new TreeSet<>();
         int port = Integer.parseInt(settings().getProperty("jimeng.http.port"));
+        int notifyPort = Integer.parseInt(settings().getProperty("jimeng.notify.port"));
         for (Map.Entry<String, Map<String, Object>> instance : instances.entrySet()) {
             Map<String, Object> env = map(instance.getValue().get("environment"));
             ids.add(String.valueOf(env.get("JIMENG_STORE_INSTANCE_ID")));
@@ -109,7 +112,8 @@ class DeployFilesTest {
             assertTrue(list(instance.getValue().get("volumes")).stream().anyMatch(v -> String.valueOf(v).endsWith(":/data")),
                     instance.getKey() + " has the shared volume at /data");
             for (Object mapping : list(instance.getValue().get("ports"))) {
-                assertTrue(String.valueOf(mapping).endsWith(":" + port), instance.getKey() + " publishes the app's port: " + mapping);
+                assertTrue(String.valueOf(mapping).endsWith(":" + port) || String.valueOf(mapping).endsWith(":" + notifyPort),
+                        instance.getKey() + " publishes the app's port or the notifications': " + mapping);
             }
         }
         assertEquals(2, ids.size(), "each instance has its own JIMENG_STORE_INSTANCE_ID: " + ids);

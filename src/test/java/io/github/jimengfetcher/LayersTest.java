@@ -20,7 +20,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 
 /**
  * The packages stand in layers, each using only those beneath it: the wiring (this package) on top;
- * the edges (inbox, api, download, output, web, observe, kafka); {@code life}, what
+ * the edges (inbox, api, download, output, web, observe, kafka, notify); {@code life}, what
  * happens to a leased task; the stores; {@code task} and {@code schedule} at the bottom. A class put
  * in the wrong package, or an import reaching up, fails here with the classes and lines that do it.
  */
@@ -28,7 +28,7 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 class LayersTest {
 
     private static final String ROOT = "io.github.jimengfetcher";
-    private static final List<String> EDGES = List.of("inbox", "download", "output", "web", "observe", "kafka");
+    private static final List<String> EDGES = List.of("inbox", "download", "output", "web", "observe", "kafka", "notify");
 
     /**
      * The only uses of one edge by another; each is a value or a folder that the other edge reads.
@@ -46,6 +46,8 @@ class LayersTest {
         EDGE_USES.put("web", Set.of("inbox", "output", "download", "observe"));
         // The metrics count the download's bytes (DownloadMetrics); health looks at the output folders.
         EDGE_USES.put("observe", Set.of("output", "download"));
+        // The notification listener keeps the status server's connection limits (ConnectionLimits).
+        EDGE_USES.put("notify", Set.of("web"));
         // A result record is written from the download's result (DownloadResult).
         EDGE_USES.put("output", Set.of("download"));
     }
@@ -68,7 +70,7 @@ class LayersTest {
     @ArchTest
     static final ArchRule apiKnowsNoStoreNorLife = noClasses().that().resideInAPackage(ROOT + ".api..")
             .should().dependOnClassesThat().resideInAnyPackage(packages("store", "life", "inbox", "download", "output", "web",
-                    "observe", "kafka"));
+                    "observe", "kafka", "notify"));
 
     /**
      * Life is used by the edges, never the other way, except for what the edges hand it to decide on:
@@ -77,7 +79,7 @@ class LayersTest {
      */
     @ArchTest
     static final ArchRule lifeUsesNoEdgeButWhatItDecidesOn = noClasses().that().resideInAPackage(ROOT + ".life..")
-            .should().dependOnClassesThat().resideInAnyPackage(packages("inbox", "output", "web", "observe", "kafka"));
+            .should().dependOnClassesThat().resideInAnyPackage(packages("inbox", "output", "web", "observe", "kafka", "notify"));
 
     /**
      * The task APIs' files (provider) read what the api reads, into the api's answers, from the settings;

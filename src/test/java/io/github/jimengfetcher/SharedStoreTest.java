@@ -237,6 +237,28 @@ class SharedStoreTest extends AppTestSupport {
     }
 
     @Test
+    void aNotificationTakenByAnotherInstanceMakesTheTaskDueForWhicheverClaimsIt() throws Exception {
+        String id = "cgt-shared-heard";
+        api.answer(id, Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")));
+        Map<String, String> settings = shared();
+        settings.put("jimeng.fetch.interval", "1h");
+        startApp(settings);
+        app.drop("ids.txt", id + "\n");
+        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1
+                && rows("lease_owner IS NULL AND next_at > " + (System.currentTimeMillis() + 600_000)) == 1);
+
+        // The listener of another instance on the same store took the notification.
+        PostgresTaskStore other = new PostgresTaskStore();
+        other.setDataSource(db.getPostgresDatabase());
+        other.setInstanceId("studio-b");
+        other.start();
+        assertEquals(io.github.jimengfetcher.store.TaskStore.Notified.MOVED, other.notified(io.github.jimengfetcher.task.TaskId.of(id)));
+
+        await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 2);
+        assertEquals(1, rows("task ? 'notifiedAt'"), "when it was notified, kept in the shared store");
+    }
+
+    @Test
     void aStoppedInstanceHandsItsLeasesBackAtOnce() throws Exception {
         try (StorageHost storage = new StorageHost()) {
             String id = "cgt-stopped-mid-download";

@@ -10,16 +10,21 @@ import org.apache.camel.spi.Registry;
  */
 public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSettings fetch, DownloadSettings download,
         InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders,
-        ProviderSettings providers) {
+        ProviderSettings providers, NotifySettings notifications) {
 
     public static AppSettings read(PropertiesComponent properties) {
         return read(SettingsReader.of(properties));
     }
 
     public static AppSettings read(SettingsReader settings) {
-        return new AppSettings(ConsoleSettings.read(settings), ApiSettings.read(settings), FetchSettings.read(settings),
-                DownloadSettings.read(settings), InboxSettings.read(settings), HttpSettings.read(settings), HealthSettings.read(settings),
-                StoreSettings.read(settings), KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings));
+        ConsoleSettings console = ConsoleSettings.read(settings);
+        ApiSettings api = ApiSettings.read(settings);
+        FetchSettings fetch = FetchSettings.read(settings);
+        DownloadSettings download = DownloadSettings.read(settings);
+        InboxSettings inbox = InboxSettings.read(settings);
+        HttpSettings http = HttpSettings.read(settings);
+        return new AppSettings(console, api, fetch, download, inbox, http, HealthSettings.read(settings), StoreSettings.read(settings),
+                KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings), NotifySettings.read(settings, http));
     }
 
     /** Each group under its own name (apiSettings, fetchSettings, ...), found by its type. */
@@ -35,5 +40,6 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         registry.bind("kafkaSettings", KafkaSettings.class, kafka);
         registry.bind("folders", Folders.class, folders);
         registry.bind("providerSettings", ProviderSettings.class, providers);
+        registry.bind("notifySettings", NotifySettings.class, notifications);
     }
 }

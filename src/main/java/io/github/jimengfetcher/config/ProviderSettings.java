@@ -61,6 +61,26 @@ public final class ProviderSettings {
         return settings.text(apiKeySetting(name));
     }
 
+    /** The setting that says a provider's tasks notify: jimeng.providers.ark.notify. */
+    public static String notifySetting(String name) {
+        return "jimeng.providers." + name + ".notify";
+    }
+
+    /** Whether the provider's tasks notify (jimeng.providers.{name}.notify=true); false when not set. */
+    public boolean notifies(String name) {
+        return !settings.text(notifySetting(name)).isEmpty() && settings.flag(notifySetting(name));
+    }
+
+    /** The setting of the secret a provider's notifications are signed with: jimeng.providers.ark.notify-signing-secret. */
+    public static String signingSecretSetting(String name) {
+        return "jimeng.providers." + name + ".notify-signing-secret";
+    }
+
+    /** The secret the provider signs its notifications with (Standard Webhooks, whsec_...); empty when they are not signed. Never logged. */
+    public String signingSecret(String name) {
+        return settings.text(signingSecretSetting(name));
+    }
+
     /** Never a key. */
     @Override
     public String toString() {

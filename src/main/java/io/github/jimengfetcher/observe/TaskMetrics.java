@@ -51,6 +51,7 @@ public class TaskMetrics {
     /** By provider and reason class ("provider reason_class"). */
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
     private final Map<String, Counter> fetches = new ConcurrentHashMap<>();
+    private final Map<String, Counter> notifications = new ConcurrentHashMap<>();
     /** By outcome and provider ("outcome provider"). */
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
@@ -175,6 +176,14 @@ public class TaskMetrics {
     /** One API fetch ended; outcome is one of {@link FetchOutcomes#OUTCOMES}. */
     public void fetched(String outcome) {
         fetchCounter(outcome).increment();
+    }
+
+    /** One notification was answered; outcome as the listener names it (fetched, duplicate, rejected_secret, ...). */
+    public void notified(String outcome) {
+        notifications.computeIfAbsent(outcome, o -> Counter.builder("jimeng.notifications")
+                .description("Notifications received on jimeng.notify.port, by outcome")
+                .tag("outcome", o)
+                .register(registry)).increment();
     }
 
     /** A finished task from its record (the body the hooks get), for {@link #finished}. */

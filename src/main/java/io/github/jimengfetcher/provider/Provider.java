@@ -12,9 +12,10 @@ import io.github.jimengfetcher.task.ProviderName;
  * @param baseUrl     the file's own default root, empty when it names none
  * @param notFound    the HTTP error answer that means "no such task", or null
  * @param list        the many-tasks query, or null
+ * @param notifyId    where a notification's body names its task (notify.id), empty: where the answers do (answer.id)
  */
 public record Provider(ProviderName name, String source, String description, String baseUrl, ProviderRequest request,
-        AnswerPointers answer, StatusWords status, NotFoundRule notFound, ProviderDownload download, ListQuery list) {
+        AnswerPointers answer, StatusWords status, NotFoundRule notFound, ProviderDownload download, ListQuery list, String notifyId) {
 
     /** today's reader of /jimeng/fetch answers, with its URL search order and variants */
     public boolean readsLikeTheGateway() {

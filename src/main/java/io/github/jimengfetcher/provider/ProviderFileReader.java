@@ -44,13 +44,23 @@ public final class ProviderFileReader {
             throw new IllegalStateException(source + ": not readable YAML: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ").strip());
         }
         FileFields file = FileFields.of(source, document)
-                .known(Set.of("description", "base-url", "request", "answer", "status", "not-found", "download", "list"));
+                .known(Set.of("description", "base-url", "request", "answer", "status", "not-found", "download", "list", "notify"));
         ProviderName provider = new ProviderName(name);
         ProviderRequest request = request(file);
         ProviderDownload download = download(file);
         AnswerPointers answer = answer(file, provider, download);
         return new Provider(provider, source, file.text("description", ""), baseUrl(file), request, answer, status(file),
-                notFound(file, answer), download, list(file, answer));
+                notFound(file, answer), download, list(file, answer), notifyId(file));
+    }
+
+    /** Where a notification names its task, when its body is not the answer's shape (notify.id); empty: answer.id. */
+    private static String notifyId(FileFields file) {
+        FileFields notify = file.mapping("notify", false, "id: a JSON Pointer");
+        if (notify == null) {
+            return "";
+        }
+        notify.known(Set.of("id"));
+        return notify.pointer("id", true, "/data/task_id");
     }
 
     private static String baseUrl(FileFields file) {

@@ -61,6 +61,26 @@ public interface TaskStore {
     boolean reopen(TaskId id);
 
     /**
+     * A notification says the task may have changed: a pending fetch waiting for its turn is due now
+     * (the gap planned after its last answer waived, once), and its notification time kept. A fetch due
+     * already, or running right now, is left as it is; so is a task past its fetches (in its download,
+     * or finished). A claim still leaves a paused provider's tasks out, and its pace still holds.
+     */
+    Notified notified(TaskId id);
+
+    /** What {@link #notified} did. */
+    enum Notified {
+        /** Waiting for its turn: due now. */
+        MOVED,
+        /** Due already, or being fetched right now: nothing moved. */
+        ALREADY_DUE,
+        /** In its download, or finished: nothing to fetch. */
+        FINISHED,
+        /** Not an id the store knows. */
+        UNKNOWN
+    }
+
+    /**
      * Leases up to max tasks of the phase that are due by the store's clock, earliest first:
      * tasks nobody holds and tasks whose lease expired (taken over). Each claim grows the task's
      * epoch and moves its due time gap later, so a task whose holder dies is not due again before

@@ -60,6 +60,8 @@ public class Task {
     public Long submittedAt;
     /** When the task became ready (epoch ms): the gateway's finish time, else estimated from the fetches around it. */
     public Long readyAt;
+    /** When a notification about the task last came (epoch ms), on the listener of jimeng.notify.*; null before any. */
+    public Long notifiedAt;
     /** The gap planned after the last answer (ms), for the metrics and the log; 0 before the first. */
     public long plannedGap;
     /** The fencing token of the last claim: grows by one with every claim of the task. */
@@ -114,6 +116,7 @@ public class Task {
         t.kind = kind;
         t.submittedAt = submittedAt;
         t.readyAt = readyAt;
+        t.notifiedAt = notifiedAt;
         t.plannedGap = plannedGap;
         t.epoch = epoch;
         t.leaseOwner = leaseOwner;

@@ -39,6 +39,8 @@ public class TaskPolicy {
     private int maxUrlRefreshes;
     private int maxDownloadAttempts;
     private List<Long> timeoutRechecks = List.of();
+    private java.util.Set<ProviderName> notifying = java.util.Set.of();
+    private long fallbackInterval;
 
     public synchronized void setPollInterval(Duration interval) {
         this.pollInterval = interval.toMillis();
@@ -98,6 +100,15 @@ public class TaskPolicy {
         }
     }
 
+    /**
+     * The providers whose tasks say when they change (jimeng.notify.*): after the first fetch, their
+     * tasks are fetched every fallback interval, in case a notification is lost, not on the schedule.
+     */
+    public void setNotifying(java.util.Collection<ProviderName> providers, Duration fallbackInterval) {
+        this.notifying = java.util.Set.copyOf(providers);
+        this.fallbackInterval = fallbackInterval.toMillis();
+    }
+
     public void setTaskTimeout(Duration timeout) {
         this.taskTimeout = timeout.toMillis();
     }
@@ -143,9 +154,13 @@ public class TaskPolicy {
 
     /**
      * The gap (ms) from the task's last answer to its next fetch: the plain interval, or with
-     * jimeng.fetch.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}).
+     * jimeng.fetch.adaptive the learned schedule for its kind at its age then ({@link FetchSchedule}); for a task
+     * of a provider that notifies, the fallback interval.
      */
     public long fetchGap(Task task) {
+        if (!notifying.isEmpty() && task.provider != null && notifying.contains(task.provider)) {
+            return fallbackInterval;
+        }
         FetchSchedule plan = schedule();
         if (!plan.adaptive()) {
             return plan.interval();

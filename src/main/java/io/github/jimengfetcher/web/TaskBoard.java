@@ -188,6 +188,7 @@ public class TaskBoard {
         entry.put("percent", downloading ? null : percent(task.progress));
         entry.put("fetches", task.fetches);
         entry.put("next_fetch_at", downloading ? null : Instant.ofEpochMilli(task.nextAt).toString());
+        entry.put("notified_at", task.notifiedAt == null ? null : Instant.ofEpochMilli(task.notifiedAt).toString());
         // The median of the durations learned for its kind, from its submission, given its age; null without history.
         Long ready = downloading || task.timedOutAt != null || policy == null ? null : policy.estimatedReadyAt(task, now);
         entry.put("estimated_ready_at", ready == null ? null : Instant.ofEpochMilli(ready).toString());
@@ -227,6 +228,7 @@ public class TaskBoard {
         entry.put("percent", succeeded ? Integer.valueOf(100) : null);
         entry.put("fetches", record == null ? null : record.fetches());
         entry.put("next_fetch_at", null);
+        entry.put("notified_at", null);
         entry.put("estimated_ready_at", null);
         entry.put("age_seconds", record == null || record.registeredAt() == null ? null
                 : Math.max(0, (now - record.registeredAt().toEpochMilli()) / 1000));

@@ -180,4 +180,13 @@ class ProviderFileReaderTest {
         String message = assertThrows(IllegalStateException.class, () -> ProviderFiles.read(folder)).getMessage();
         assertEquals(folder.resolve("kling.yaml") + ": answer.status: missing (a JSON Pointer such as /data/task_status)", message);
     }
+
+    @Test
+    void whereANotificationNamesItsTaskIsTheFilesNotifyIdOrElseItsAnswerId() {
+        assertEquals("", ProviderFileReader.read("kling.yaml", "providers/kling.yaml", KLING).notifyId());
+        assertEquals("/task/id", ProviderFileReader.read("kling.yaml", "providers/kling.yaml", KLING + "notify:\n  id: /task/id\n").notifyId());
+        assertEquals("providers/kling.yaml: notify.id: 'task.id' is not a JSON Pointer: it starts with '/', such as /data/status "
+                + "(array items by index: /data/videos/0/url)", failure(KLING + "notify:\n  id: task.id\n"));
+        assertTrue(failure(KLING + "notify:\n  ids: /id\n").startsWith("providers/kling.yaml: notify.ids: unknown field"));
+    }
 }

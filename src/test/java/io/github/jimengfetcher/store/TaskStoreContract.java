@@ -374,6 +374,57 @@ public abstract class TaskStoreContract {
     }
 
     @Test
+    public void aNotifiedTaskWaitingForItsTurnIsDueNowOnceAndNothingElseMoves() throws Exception {
+        store.register(tasks("cgt-heard", "cgt-ready", "cgt-done"));
+        for (Lease lease : store.claimDue(Task.Phase.FETCH, 3, GAP)) {
+            lease.task().nextAt = store.now() + 60 * GAP;
+            if (lease.taskId().value().equals("cgt-ready")) {
+                lease.task().phase = Task.Phase.DOWNLOAD;
+            }
+            if (lease.taskId().value().equals("cgt-done")) {
+                store.finish(lease, TaskState.SUCCEEDED);
+            } else {
+                store.release(lease);
+            }
+        }
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "nothing due before the notification");
+
+        long heardAt = store.now();
+        assertEquals(TaskStore.Notified.MOVED, store.notified(taskId("cgt-heard")));
+        assertEquals(TaskStore.Notified.ALREADY_DUE, store.notified(taskId("cgt-heard")), "due now already: not moved again");
+        assertEquals(TaskStore.Notified.FINISHED, store.notified(taskId("cgt-ready")), "in its download: nothing to fetch");
+        assertEquals(TaskStore.Notified.FINISHED, store.notified(taskId("cgt-done")));
+        assertEquals(TaskStore.Notified.UNKNOWN, store.notified(taskId("cgt-stranger")));
+        assertTrue(store.find(taskId("cgt-stranger")).isEmpty(), "an unknown id is not registered by the store");
+
+        Task heard = store.find(taskId("cgt-heard")).orElseThrow();
+        assertAbout(heardAt, heard.notifiedAt);
+        Lease fetch = claimOne(Task.Phase.FETCH);
+        assertEquals("cgt-heard", fetch.taskId().value());
+        assertEquals(TaskStore.Notified.ALREADY_DUE, store.notified(taskId("cgt-heard")), "being fetched: that fetch answers");
+        fetch.task().nextAt = store.now() + 60 * GAP;
+        store.release(fetch);
+        assertAbout(heardAt, store.find(taskId("cgt-heard")).orElseThrow().notifiedAt);
+
+        restart();
+        assertAbout(heardAt, store.find(taskId("cgt-heard")).orElseThrow().notifiedAt);
+        assertEquals(TaskStore.Notified.MOVED, store.notified(taskId("cgt-heard")), "a later notification moves it again");
+    }
+
+    @Test
+    public void aNotificationWaitsOutThePauseOfItsProvider() {
+        store.register(tasks("cgt-paused"));
+        Lease lease = claimOne(Task.Phase.FETCH);
+        lease.task().nextAt = store.now() + 60 * GAP;
+        store.release(lease);
+        store.pauseFetches(GATEWAY, store.now() + GAP);
+
+        assertEquals(TaskStore.Notified.MOVED, store.notified(taskId("cgt-paused")));
+
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "the pause wins over the notification");
+    }
+
+    @Test
     public void aPauseHoldsEveryFetchOfItsProviderButNoDownload() {
         store.register(tasks("cgt-fetch", "cgt-dl"));
         Lease dl = store.claimDue(Task.Phase.FETCH, 2, GAP).stream().filter(l -> l.taskId().value().equals("cgt-dl")).findFirst().orElseThrow();

@@ -131,6 +131,11 @@ public class JournalTaskStore implements TaskStore {
         return registrations.reopen(id, now());
     }
 
+    @Override
+    public synchronized Notified notified(TaskId id) {
+        return JournalNotices.notified(tasks.get(id), finished.containsKey(id), now(), due, journal, this::waiting);
+    }
+
     // ---- leases ----
 
     @Override

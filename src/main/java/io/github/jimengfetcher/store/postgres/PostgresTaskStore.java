@@ -159,6 +159,11 @@ public class PostgresTaskStore implements TaskStore {
         return registrations.reopen(id);
     }
 
+    @Override
+    public Notified notified(TaskId id) {
+        return new StoreNotices(sql).notified(id);
+    }
+
     // ---- leases ----
 
     @Override
