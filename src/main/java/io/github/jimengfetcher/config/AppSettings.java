@@ -10,7 +10,7 @@ import org.apache.camel.spi.Registry;
  */
 public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSettings fetch, DownloadSettings download,
         InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders,
-        ProviderSettings providers) {
+        ProviderSettings providers, ImageSettings images) {
 
     public static AppSettings read(PropertiesComponent properties) {
         return read(SettingsReader.of(properties));
@@ -19,7 +19,8 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
     public static AppSettings read(SettingsReader settings) {
         return new AppSettings(ConsoleSettings.read(settings), ApiSettings.read(settings), FetchSettings.read(settings),
                 DownloadSettings.read(settings), InboxSettings.read(settings), HttpSettings.read(settings), HealthSettings.read(settings),
-                StoreSettings.read(settings), KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings));
+                StoreSettings.read(settings), KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings),
+                ImageSettings.read(settings));
     }
 
     /** Each group under its own name (apiSettings, fetchSettings, ...), found by its type. */
@@ -35,5 +36,6 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         registry.bind("kafkaSettings", KafkaSettings.class, kafka);
         registry.bind("folders", Folders.class, folders);
         registry.bind("providerSettings", ProviderSettings.class, providers);
+        registry.bind("imageSettings", ImageSettings.class, images);
     }
 }
