@@ -3,8 +3,11 @@ package io.github.jimengfetcher;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 
+import io.github.jimengfetcher.api.VideoUrlCandidates;
 import io.github.jimengfetcher.config.DownloadSettings;
+import io.github.jimengfetcher.config.ImageSettings;
 import io.github.jimengfetcher.config.InstanceScope;
+import io.github.jimengfetcher.download.ImageDownload;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.provider.Providers;
 
@@ -23,5 +26,12 @@ public class DownloadConfiguration {
             downloads.setProviderKeys(providers.downloadAuthorization());
         }
         return downloads;
+    }
+
+    /** The images beside the videos: on the videos' client, from the hosts the videos may come from. */
+    @BindToRegistry(lazy = true)
+    public ImageDownload imageDownload(VideoDownload videoDownload, ImageSettings images, DownloadSettings download, InstanceScope scope) {
+        return new ImageDownload(videoDownload, new VideoUrlCandidates(String.join(",", download.allowedHosts())), images,
+                scope.ownFolder().resolve("downloads"), System::currentTimeMillis);
     }
 }

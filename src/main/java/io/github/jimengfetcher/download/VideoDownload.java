@@ -251,8 +251,13 @@ public class VideoDownload {
         return running.size();
     }
 
+    /** The client images beside the videos are downloaded on too ({@link ImageDownload}): its limits, its I/O threads. */
+    CloseableHttpAsyncClient client() {
+        return client;
+    }
+
     /** The rest happens on a finishing thread, and so does the route that continues from the result. */
-    private void finish(CompletableFuture<DownloadResult> result, Callable<DownloadResult> end) {
+    <T> void finish(CompletableFuture<T> result, Callable<T> end) {
         Runnable finish = () -> {
             try {
                 result.complete(end.call());

@@ -2,6 +2,7 @@ package io.github.jimengfetcher.output;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,13 +22,19 @@ class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param videoFile where the video was published, relative to the output folder (videos/...) */
-    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile) {
+    /**
+     * @param videoFile where the video was published, relative to the output folder (videos/...)
+     * @param images    each image the answer named, saved beside the video or why not; null when it named none
+     */
+    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile, List<Map<String, Object>> images) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
         record.put("video_file", videoFile);
         record.put("video_bytes", download.bytes());
         record.put("video_sha256", download.sha256());
+        if (images != null && !images.isEmpty()) {
+            record.put("images", images);
+        }
         times(record, task);
         record.put("answer", answer(task.answer));
         return record;

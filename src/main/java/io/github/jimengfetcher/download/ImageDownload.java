@@ -1,0 +1,151 @@
+package io.github.jimengfetcher.download;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+import org.apache.camel.Variable;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.core5.concurrent.FutureCallback;
+
+import io.github.jimengfetcher.api.VideoUrlCandidates;
+import io.github.jimengfetcher.api.VideoUrlExpiry;
+import io.github.jimengfetcher.config.ImageSettings;
+import io.github.jimengfetcher.download.ImageResult.Kind;
+import io.github.jimengfetcher.task.TaskId;
+
+/**
+ * The images a finished task's answer names (bean {@code imageDownload}, routes/finish.yaml), each
+ * streamed to work/downloads/{id}.{name}.image.part on the video download's client and threads
+ * ({@link ImageTransfer}), one after another. A URL refused (not http(s), not on
+ * jimeng.download.allowed-hosts) or lapsed by its own expiry is not asked at all; an image cut off
+ * or answered with a 5xx is asked once more. No outcome is an exception: each image ends as an
+ * {@link ImageResult}, so an image never fails its task.
+ */
+public class ImageDownload {
+
+    private final VideoDownload client;
+    private final VideoUrlCandidates urls;
+    private final ImageSettings settings;
+    private final Path folder;
+    private final LongSupplier clock;
+
+    public ImageDownload(VideoDownload client, VideoUrlCandidates urls, ImageSettings settings, Path folder, LongSupplier clock) {
+        this.client = client;
+        this.urls = urls;
+        this.settings = settings;
+        this.folder = folder;
+        this.clock = clock;
+    }
+
+    /** jimeng.output.images: false, and no image is asked for. */
+    public boolean isOn() {
+        return settings.enabled();
+    }
+
+    /**
+     * Downloads each image of the answer (name to URL, as the provider file lists them).
+     *
+     * @return each image's end, in the same order; completes on a finishing thread
+     */
+    public CompletableFuture<List<ImageResult>> download(@Variable("taskId") TaskId id, @Variable("imageUrls") Map<String, String> images) {
+        CompletableFuture<List<ImageResult>> all = CompletableFuture.completedFuture(new ArrayList<>());
+        for (Map.Entry<String, String> image : images.entrySet()) {
+            all = then(all, () -> one(id, image.getKey(), image.getValue()));
+        }
+        return all;
+    }
+
+    /** Whether an image's URL lapsed: then a fresh answer of the task is asked for its fresh URLs. */
+    public boolean anyExpired(@Variable("imageDownloads") List<ImageResult> results) {
+        return results.stream().anyMatch(result -> result.kind() == Kind.URL_EXPIRED);
+    }
+
+    /**
+     * The images whose URL lapsed, asked once more at the URLs of a fresh answer of the task; the
+     * others as they ended.
+     *
+     * @param fresh the fresh answer's images (name to URL), or null when it could not be fetched
+     * @param fault why the fresh answer could not be fetched (with fresh null)
+     */
+    public CompletableFuture<List<ImageResult>> again(@Variable("taskId") TaskId id, @Variable("imageDownloads") List<ImageResult> first,
+                                                      @Variable("freshImageUrls") Map<String, String> fresh,
+                                                      @Variable("freshAnswerFault") String fault) {
+        CompletableFuture<List<ImageResult>> all = CompletableFuture.completedFuture(new ArrayList<>());
+        for (ImageResult result : first) {
+            if (result.kind() != Kind.URL_EXPIRED) {
+                all = then(all, () -> CompletableFuture.completedFuture(result));
+            } else if (fresh == null) {
+                all = then(all, () -> CompletableFuture.completedFuture(ImageResult.failed(result.name(), Kind.URL_EXPIRED,
+                        result.error() + "; fetching the task again for a fresh URL failed: " + fault)));
+            } else if (!fresh.containsKey(result.name())) {
+                all = then(all, () -> CompletableFuture.completedFuture(ImageResult.failed(result.name(), Kind.URL_EXPIRED,
+                        result.error() + "; the task's fresh answer names no URL for it")));
+            } else {
+                all = then(all, () -> one(id, result.name(), fresh.get(result.name())).thenApply(again -> again.kind() == Kind.URL_EXPIRED
+                        ? ImageResult.failed(again.name(), Kind.URL_EXPIRED, again.error() + ", also at the fresh answer's URL")
+                        : again));
+            }
+        }
+        return all;
+    }
+
+    private static CompletableFuture<List<ImageResult>> then(CompletableFuture<List<ImageResult>> before,
+                                                             java.util.function.Supplier<CompletableFuture<ImageResult>> next) {
+        return before.thenCompose(list -> next.get().thenApply(result -> {
+            list.add(result);
+            return list;
+        }));
+    }
+
+    private CompletableFuture<ImageResult> one(TaskId id, String name, String url) {
+        String wire;
+        try {
+            wire = urls.wireForm(url);
+        } catch (IllegalArgumentException refused) {
+            return CompletableFuture.completedFuture(ImageResult.failed(name, Kind.REFUSED, refused.getMessage()));
+        }
+        Long expires = VideoUrlExpiry.expiresAt(wire);
+        if (expires != null && expires <= clock.getAsLong()) {
+            return CompletableFuture.completedFuture(ImageResult.failed(name, Kind.URL_EXPIRED,
+                    "its signed URL expired at " + Instant.ofEpochMilli(expires)));
+        }
+        Path part = folder.resolve(id + "." + ImageResult.fileLabel(name) + ".image.part");
+        return transfer(name, wire, part)
+                .thenCompose(first -> first.kind() == Kind.CUT_OFF ? transfer(name, wire, part) : CompletableFuture.completedFuture(first));
+    }
+
+    /** One request for the image; its end (never an exception: a disk that cannot be written is the image's failure too). */
+    private CompletableFuture<ImageResult> transfer(String name, String wire, Path part) {
+        ImageTransfer transfer = new ImageTransfer(name, part, settings.maxSize());
+        CompletableFuture<ImageResult> result = new CompletableFuture<>();
+        try {
+            client.client().execute(SimpleRequestProducer.create(VideoRequest.get(wire)), transfer, null, null, new FutureCallback<ImageTransfer>() {
+                @Override
+                public void completed(ImageTransfer done) {
+                    client.finish(result, transfer::verify);
+                }
+
+                @Override
+                public void failed(Exception cause) {
+                    client.finish(result, () -> transfer.brokeOff(cause));
+                }
+
+                @Override
+                public void cancelled() {
+                    client.finish(result, () -> transfer.brokeOff(new IOException("download cancelled")));
+                }
+            });
+        } catch (RuntimeException notSent) {
+            // a URL the request cannot be made of, or a client already closed by the stop
+            result.complete(ImageResult.failed(name, Kind.REFUSED, "not asked: " + notSent.getMessage()));
+        }
+        return result.handle((ended, fault) -> fault == null ? ended
+                : ImageResult.failed(name, Kind.REFUSED, "cannot write the image to disk: " + fault.getMessage()));
+    }
+}
