@@ -157,6 +157,67 @@ class VideoImagesTest extends AppTestSupport {
     }
 
     @Test
+    void anImageCutOffMidBodyIsContinuedWithARangeRequestFromTheBytesOnDisk() throws Exception {
+        String id = "cgt-images-cut";
+        byte[] video = Videos.mp4(30_000, 90);
+        byte[] frame = png(30_000, 91);
+        // The whole length announced, half of it sent, the connection closed; then Range honoured.
+        String frameUrl = api.video("cut-frame.png", frame, Behaviour.CUT_SHORT, Behaviour.SERVE);
+        api.ark().answers(id, arkSuccess(id, api.video("images-cut.mp4", video), Map.of("last_frame_url", frameUrl)));
+        startWithArk(Map.of());
+
+        app.drop("ids.txt", id + "\n");
+
+        JsonNode image = imagesOf(awaitResult(id)).get("last-frame");
+        assertEquals(Videos.sha256(frame), image.path("sha256").asText(), image.toString());
+        assertEquals(frame.length, image.path("bytes").asLong());
+        assertArrayEquals(frame, Files.readAllBytes(app.output("videos").resolve(id + ".last-frame.png")));
+        List<String> ranges = api.requestsTo("/videos/cut-frame.png").stream().map(r -> String.valueOf(r.range())).toList();
+        assertEquals(List.of("null", "bytes=15000-"), ranges, "asked whole, then from the cut on");
+        assertEquals(List.of(), partsLeft());
+    }
+
+    @Test
+    void aPartAKilledRunLeftIsContinuedAndPartsOfTasksNoLongerPendingAreRemovedAtStart() throws Exception {
+        String id = "cgt-images-killed";
+        String done = "cgt-images-done.v2";
+        byte[] frame = png(30_000, 92);
+        api.ark().answers(id, Answer.json("{\"id\":\"" + id + "\",\"model\":\"seedance-pro\",\"status\":\"running\","
+                + "\"created_at\":1756457484,\"updated_at\":1756457496}"));
+        api.ark().answers(done, arkSuccess(done, api.video("images-done.mp4", Videos.mp4(30_000, 93)), Map.of()));
+        startWithArk(Map.of());
+        app.drop("ids.txt", id + "\n" + done + "\n");
+        // Registered from the same file as the finished one: pending, still running.
+        awaitResult(done);
+        assertFalse(store().isFinished(io.github.jimengfetcher.task.TaskId.of(id)));
+        app.close();
+        app = null;
+
+        // As a run killed mid-image leaves them: the pending task's part, and parts of a finished and an unknown task.
+        Path downloads = root.resolve("work/downloads");
+        Files.createDirectories(downloads);
+        Files.write(downloads.resolve(id + ".last-frame.image.part"), java.util.Arrays.copyOf(frame, 10_000));
+        Files.writeString(downloads.resolve(id + ".last-frame.image.part.total"), "30000");
+        List<Path> stale = List.of(downloads.resolve(done + ".last-frame.image.part"), downloads.resolve(done + ".cover.image.part.total"),
+                downloads.resolve("cgt-images-unknown.last-frame.image.part"));
+        for (Path part : stale) {
+            Files.writeString(part, "half");
+        }
+        api.ark().answers(id, arkSuccess(id, api.video("images-killed.mp4", Videos.mp4(30_000, 94)),
+                Map.of("last_frame_url", api.video("killed-frame.png", frame))));
+        startWithArk(Map.of());
+
+        for (Path part : stale) {
+            assertFalse(Files.exists(part), part + " belongs to no pending task");
+        }
+        JsonNode image = imagesOf(awaitResult(id)).get("last-frame");
+        assertEquals(Videos.sha256(frame), image.path("sha256").asText(), image.toString());
+        assertArrayEquals(frame, Files.readAllBytes(app.output("videos").resolve(id + ".last-frame.png")));
+        assertEquals(List.of("bytes=10000-"), api.requestsTo("/videos/killed-frame.png").stream().map(r -> r.range()).toList());
+        assertEquals(List.of(), partsLeft());
+    }
+
+    @Test
     void anAnswerNamingNoImageSavesNoneAndItsResultListsNone() throws Exception {
         String id = "cgt-images-none";
         byte[] video = Videos.mp4(30_000, 75);

@@ -16,7 +16,7 @@ public record ImageResult(String name, Kind kind, Path file, String extension, l
         SAVED,
         /** The signed URL lapsed (by its own expiry, or the host's 403 or 410): a fresh answer may name a fresh one. */
         URL_EXPIRED,
-        /** Cut off, or a 5xx: worth asking once more. */
+        /** Cut off, or a 5xx: worth asking again, from the end of its part on disk. */
         CUT_OFF,
         /** Not an image, too large, refused by the host or by jimeng.download.allowed-hosts: final. */
         REFUSED

@@ -188,10 +188,7 @@ public class VideoDownload {
         }
         PartFile part = new PartFile(partFile(id));
         long offset = part.size();
-        SimpleHttpRequest get = VideoRequest.get(url);
-        if (offset > 0) {
-            get.addHeader("Range", "bytes=" + offset + "-");
-        }
+        SimpleHttpRequest get = VideoRequest.from(url, offset);
         VideoTransfer transfer = new VideoTransfer(id, part, offset, new VideoTransfer.Limits(maxSize, stallTimeout, minSpeed),
                 finishing, metrics);
         CompletableFuture<DownloadResult> result = new CompletableFuture<>();
