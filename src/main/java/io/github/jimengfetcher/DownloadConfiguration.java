@@ -1,7 +1,6 @@
 package io.github.jimengfetcher;
 
 import java.io.IOException;
-import java.util.stream.Collectors;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
@@ -41,7 +40,7 @@ public class DownloadConfiguration {
             TaskStore store) throws IOException {
         ImageDownload downloads = new ImageDownload(videoDownload, new VideoUrlCandidates(String.join(",", download.allowedHosts())), images,
                 scope.ownFolder().resolve("downloads"), System::currentTimeMillis);
-        downloads.removeStaleParts(store.pendingTasks().stream().map(task -> task.id).collect(Collectors.toSet()));
+        downloads.removeStaleParts(id -> store.find(id).isPresent());
         return downloads;
     }
 }

@@ -8,10 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 
 import org.apache.camel.Variable;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
@@ -24,6 +23,7 @@ import io.github.jimengfetcher.api.VideoUrlExpiry;
 import io.github.jimengfetcher.config.ImageSettings;
 import io.github.jimengfetcher.download.ImageResult.Kind;
 import io.github.jimengfetcher.task.TaskId;
+import io.github.jimengfetcher.task.TaskIds;
 
 /**
  * The images a finished task's answer names (bean {@code imageDownload}, routes/finish.yaml), each
@@ -57,18 +57,20 @@ public class ImageDownload {
     }
 
     /**
-     * Removes the image parts (and what is known of them) of every task not among these, the store's
-     * pending tasks: their images were saved or given up, or the task is no longer known.
+     * Removes the image parts (and what is known of them) of every task that is not pending: their
+     * images were saved or given up, or the task is no longer known. Only the tasks that have parts
+     * are looked up, so a store of millions of tasks is not read for this.
+     *
+     * @param isPending whether the store holds this id as a pending task
      */
-    public void removeStaleParts(Set<TaskId> pending) throws IOException {
+    public void removeStaleParts(Predicate<TaskId> isPending) throws IOException {
         if (!Files.isDirectory(folder)) {
             return;
         }
-        Set<String> ids = pending.stream().map(TaskId::value).collect(Collectors.toSet());
         int removed = 0;
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(folder, "*" + PART_SUFFIX + "*")) {
             for (Path part : parts) {
-                if (!ofAny(part.getFileName().toString(), ids)) {
+                if (!ofAnyPending(part.getFileName().toString(), isPending)) {
                     Files.deleteIfExists(part);
                     removed++;
                 }
@@ -79,10 +81,11 @@ public class ImageDownload {
         }
     }
 
-    /** Whether the name is "{id}.{image}.image.part..." of one of the ids (an id may hold dots itself). */
-    private static boolean ofAny(String name, Set<String> ids) {
+    /** Whether the name is "{id}.{image}.image.part..." of a pending task (an id may hold dots itself). */
+    private static boolean ofAnyPending(String name, Predicate<TaskId> isPending) {
         for (int dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
-            if (ids.contains(name.substring(0, dot))) {
+            String candidate = name.substring(0, dot);
+            if (TaskIds.problemWith(candidate) == null && isPending.test(TaskId.of(candidate))) {
                 return true;
             }
         }
