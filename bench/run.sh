@@ -7,6 +7,8 @@
 #   bench/run.sh adaptive        the learned schedule against the plain interval (also adaptive-notail,
 #                                adaptive-uniform); TIME_SCALE=4 runs them four times faster, ADAPTIVE_TASKS=2000
 #   bench/run.sh ark             Ark's provider with and without its list query (ARK_TASKS=2000; TIME_SCALE as for adaptive)
+#   bench/run.sh notify          notifications against the learned schedule (NOTIFY_TASKS=1000 over NOTIFY_SPREAD=300s;
+#                                NOTIFY_TIME_SCALE=4 runs it four times faster)
 #   bench/run.sh custom          one scenario from the variables below
 #
 # Variables (for "custom", or to change a preset: SCALE_TASKS=20000 bench/run.sh scale):
@@ -150,6 +152,8 @@ printf '%-8s %6s %6s %8s %7s %6s %12s %7s %8s %7s %5s %8s %8s %6s %8s %8s\n' \
 : > "$CHECKS"
 ADAPTIVE_TABLE="$WORK/adaptive-table.txt"
 printf '%-15s %6s %5s %9s %9s %6s %9s %9s %6s %9s %9s\n' scenario tasks scale fetch_fix fetch_ada ratio lat_fix_ms lat_ada_ms ratio p95_fix p95_ada > "$ADAPTIVE_TABLE"
+NOTIFY_TABLE="$WORK/notify-table.txt"
+printf '%-8s %6s %5s %11s %9s %9s %9s %12s %9s %9s\n' scenario tasks scale fallback_ms fetch_on fetch_off p50_on_ms p50_off_ms lost_on_ms lost_off_ms > "$NOTIFY_TABLE"
 ARK_TABLE="$WORK/ark-table.txt"
 printf '%-8s %6s %5s %9s %9s %9s %9s %9s %9s %9s %9s\n' scenario tasks scale req_off req_on fetch_off fetch_on gap_off_ms gap_on_ms wall_off_s wall_on_s > "$ARK_TABLE"
 
@@ -527,6 +531,110 @@ run_adaptive() {
     log "$name: done in $(( ($(now_ms) - t0) / 1000 )) s"
 }
 
+# Notifications against the learned schedule, side by side on the same load: two apps, one told by
+# the fake gateway when a task turns ready (for 9 tasks in 10; the 10th's notification is lost), the
+# other on the learned schedule without notifications.
+run_notify() {
+    local name=notify tasks=${NOTIFY_TASKS:-1000} scale=${NOTIFY_TIME_SCALE:-1}
+    local dir="$WORK/notify" interval_ms fallback_ms spread_ms
+    interval_ms=$(awk -v s="$scale" 'BEGIN { printf "%.0f", 10000 / s }')
+    fallback_ms=$(awk -v s="$scale" 'BEGIN { printf "%.0f", 120000 / s }')
+    spread_ms=$(awk -v s="$scale" -v t="$(to_ms "${NOTIFY_SPREAD:-300s}")" 'BEGIN { printf "%.0f", t / s }')
+    local secret="bench-notify-secret-$$" notify_port
+    notify_port=$(free_port)
+    mkdir -p "$dir"
+    log "$name: $tasks tasks x 2 apps arriving over $((spread_ms / 1000)) s, durations log-normal (median 60 s), time scale $scale; notifications (fallback ${fallback_ms} ms, 90 % notified) against the learned schedule (interval ${interval_ms} ms)"
+
+    java -Xms256m -Xmx1g -cp "$WORK/classes" "$FAKE_GATEWAY" --port-file "$dir/port" --key "$KEY" \
+        --durations lognormal --time-scale "$scale" --video-size 65536 --interval "$interval_ms" \
+        --results "$dir/notified/data/output/results:$dir/learned/data/output/results" --max-life 2h \
+        --notify "bench-notified=http://127.0.0.1:$notify_port/notify/$secret" > "$dir/gateway.log" 2>&1 &
+    GW_PID=$!
+    local i
+    for ((i = 0; i < 300; i++)); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    [ -s "$dir/port" ] || { log "$name: the fake gateway did not start"; cat "$dir/gateway.log" >&2; return 1; }
+    local base app
+    base="http://127.0.0.1:$(cat "$dir/port")"
+
+    for app in notified learned; do
+        mkdir -p "$dir/$app/stage" "$dir/$app/data/inbox"
+        cp -r "$ROOT/routes" "$ROOT/application.properties" "$dir/$app/"
+        (
+            cd "$dir/$app" || exit 1
+            export JIMENG_API_BASE_URL="$base" JIMENG_API_KEY="$KEY" JIMENG_FETCH_INTERVAL="${interval_ms}ms" JIMENG_FETCH_TASK_TIMEOUT=2h
+            export JIMENG_HTTP_PORT="$(free_port)" JIMENG_FETCH_ADAPTIVE=true
+            if [ "$app" = notified ]; then
+                export JIMENG_NOTIFY_ENABLED=true JIMENG_NOTIFY_PORT="$notify_port" JIMENG_NOTIFY_SECRET="$secret"
+                export JIMENG_NOTIFY_FALLBACK_INTERVAL="${fallback_ms}ms"
+            fi
+            # shellcheck disable=SC2086
+            exec java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$JAR"
+        ) > "$dir/$app/app.log" 2>&1 &
+        APP_PIDS+=($!)
+        awk -v n="$tasks" -v d="$dir/$app/stage" -v p="bench-$app-" \
+            'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%05d", int(i / 20)) ".txt") }'
+    done
+    for app in notified learned; do
+        for ((i = 0; i < 600; i++)); do
+            grep -q ' started in ' "$dir/$app/app.log" 2>/dev/null && break
+            sleep 0.1
+        done
+        grep -q ' started in ' "$dir/$app/app.log" || { log "$name: the $app app did not start"; tail -20 "$dir/$app/app.log" >&2; return 1; }
+    done
+    # A batch of 20 to both apps at once, spread over NOTIFY_SPREAD (300 s, divided by the time scale).
+    local batches step_ms t0 limit_s done_count=0 last_log=0 batch k=0
+    batches=$(ls "$dir/notified/stage" | wc -l)
+    step_ms=$(( spread_ms / batches ))
+    t0=$(now_ms)
+    (
+        for batch in $(ls "$dir/notified/stage"); do
+            while [ "$(now_ms)" -lt $(( t0 + k * step_ms )) ]; do sleep 0.05; done
+            mv "$dir/notified/stage/$batch" "$dir/notified/data/inbox/" && mv "$dir/learned/stage/$batch" "$dir/learned/data/inbox/"
+            k=$((k + 1))
+        done
+    ) &
+    local feeder=$!
+    limit_s=$(awk -v s="$scale" -v sp="$spread_ms" -v f="$fallback_ms" 'BEGIN { printf "%.0f", sp / 1000 + 400 / s + f / 1000 + 120 }')
+    for ((i = 0; i < limit_s * 4; i++)); do
+        done_count=$(( $(ls -U "$dir/notified/data/output/results" 2>/dev/null | grep -c '\.json$') + $(ls -U "$dir/learned/data/output/results" 2>/dev/null | grep -c '\.json$') ))
+        [ "$done_count" -ge $((2 * tasks)) ] && break
+        if (( i - last_log >= 120 )); then
+            last_log=$i
+            log "$name: $done_count of $((2 * tasks)) done after $(( ($(now_ms) - t0) / 1000 )) s"
+        fi
+        sleep 0.25
+    done
+    sleep 0.5
+    stop_pid "$feeder" 1
+    local stats
+    stats=$(curl -s "$base/stats")
+    echo "$stats" > "$dir/stats.txt"
+    stop_apps
+    stop_pid "$GW_PID" 5; GW_PID=""
+    get() { echo "$stats" | awk -v k="$1" '$1 == k {print $2}'; }
+    local on="group.bench-notified." off="group.bench-learned."
+    # one 64 KB transfer at the loopback speed curl measures elsewhere (about 1 GB/s): well under a millisecond
+    local transfer_ms=1
+    check "$name" "all tasks done, both apps" "$(get ${on}results) == $tasks && $(get ${off}results) == $tasks" \
+        "with notifications $(get ${on}results), without $(get ${off}results) of $tasks"
+    check "$name" "notifications: fetches per task <= 2.5 (mean)" "$(get ${on}fetches_mean) <= 2.5" \
+        "$(get ${on}fetches_mean) (without: $(get ${off}fetches_mean))"
+    check "$name" "notified tasks: ready -> result median <= one transfer + 0.5 s" \
+        "$(get ${on}latency_notified_p50_ms) <= $transfer_ms + 500" "$(get ${on}latency_notified_p50_ms) ms (without: $(get ${off}latency_notified_p50_ms) ms)"
+    check "$name" "lost notifications: ready -> result max <= fallback interval + one transfer" \
+        "$(get ${on}latency_lost_max_ms) <= $fallback_ms + $transfer_ms" \
+        "$(get ${on}latency_lost_max_ms) ms vs $fallback_ms ms (without: $(get ${off}latency_lost_max_ms) ms)"
+    check "$name" "every notification answered 200" "$(get notices_failed) == 0" \
+        "$(get notices_answered_200) answered 200, $(get notices_failed) not"
+    printf '%-8s %6s %5s %11s %9s %9s %9s %12s %9s %9s\n' "$name" "$tasks" "$scale" "$fallback_ms" \
+        "$(get ${on}fetches_mean)" "$(get ${off}fetches_mean)" \
+        "$(get ${on}latency_notified_p50_ms)" "$(get ${off}latency_notified_p50_ms)" \
+        "$(get ${on}latency_lost_max_ms)" "$(get ${off}latency_lost_max_ms)" >> "$NOTIFY_TABLE"
+    log "$name: $(cat "$dir"/*/app.log | grep -cE ' (ERROR|WARN) ') warnings/errors in the app logs"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"
+    log "$name: done in $(( ($(now_ms) - t0) / 1000 )) s"
+}
+
 # Ark's provider fetching one task a request ("off") against its list query, many tasks a request ("on"):
 # ARK_TASKS (2000) Ark-shaped tasks (ArkShape in support/fake), durations drawn log-normal (median 60 s)
 # by each task's number, so task N takes as long in both runs; polled every 10 s on the plain interval;
@@ -681,6 +789,8 @@ preset() {
         adaptive-uniform) run_adaptive adaptive-uniform uniform        1.00 1.00;;
         # Ark's provider without and with its list query, side by side
         ark)              run_ark;;
+        # notifications (90 % of tasks notified when ready) against the learned schedule, side by side
+        notify)           run_notify;;
         #                         tasks                 size              ready            interval          delay          rate          xmx              files
         smoke)   run_scenario smoke   "${SMOKE_TASKS:-200}"    "${SMOKE_SIZE:-256KB}"  "${SMOKE_READY:-4s}"   "${SMOKE_INTERVAL:-2s}"  0     0      "${SMOKE_XMX:-256m}" 2;;
         scale)   run_scenario scale   "${SCALE_TASKS:-10000}"  "${SCALE_SIZE:-64KB}"   "${SCALE_READY:-30s}"  "${SCALE_INTERVAL:-10s}" 0     0      256m                 10;;
@@ -693,7 +803,7 @@ preset() {
         pace)    ADMIT_RATE="${PACE_ADMIT:-50}" run_scenario pace "${PACE_TASKS:-2000}" 64KB 2h 5s 80ms 0 256m 1;;
         cluster) run_scenario cluster "${CLUSTER_TASKS:-10000}" 64KB                   30s                    10s                      80ms  10MB   256m                 10 "${CLUSTER_INSTANCES:-3}";;
         custom)  run_scenario custom  "${TASKS:-200}" "${SIZE:-256KB}" "${READY:-5s}" "${INTERVAL:-2s}" "${DELAY:-0}" "${RATE:-0}" "${XMX:-256m}" "${FILES:-1}" "${INSTANCES:-1}";;
-        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom adaptive adaptive-notail adaptive-uniform ark)" >&2; return 2;;
+        *) echo "unknown scenario $1 (smoke scale gateway ideal big ingest pace cluster custom adaptive adaptive-notail adaptive-uniform ark notify)" >&2; return 2;;
     esac
 }
 
@@ -708,6 +818,7 @@ echo
 cat "$TABLE"
 [ "$(wc -l < "$ADAPTIVE_TABLE")" -gt 1 ] && { echo; cat "$ADAPTIVE_TABLE"; }
 [ "$(wc -l < "$ARK_TABLE")" -gt 1 ] && { echo; cat "$ARK_TABLE"; }
+[ "$(wc -l < "$NOTIFY_TABLE")" -gt 1 ] && { echo; cat "$NOTIFY_TABLE"; }
 echo
 cat "$CHECKS"
 ! grep -q '^FAIL' "$CHECKS"

@@ -104,6 +104,26 @@ class NotificationsTest extends AppTestSupport {
     }
 
     @Test
+    void aNotificationThatLandsDuringAFetchIsFollowedByOneMoreFetchAtOnce() throws Exception {
+        String id = "cgt-heard-mid-fetch";
+        byte[] video = Videos.mp4(20_000, 43);
+        // the second fetch's answer is on its way when the task turns ready: it still says running
+        api.answers(id, io.github.jimengfetcher.support.fake.Answer.json(FakeGateway.status(id, "IN_PROGRESS", "10%")),
+                io.github.jimengfetcher.support.fake.Answer.json(FakeGateway.status(id, "IN_PROGRESS", "90%")).delay(1_500),
+                io.github.jimengfetcher.support.fake.Answer.json(FakeGateway.success(id, api.video("mid.mp4", video))));
+        startApp(notifyOn());
+        registeredAndFetchedOnce(id);
+
+        assertEquals("fetched", outcome(notify(FakeGateway.status(id, "IN_PROGRESS", "90%"))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.fetchesOf(id).size() == 2);
+        assertEquals("fetched", outcome(notify(FakeGateway.success(id, "https://elsewhere.example/claimed.mp4"))), "during the fetch");
+
+        awaitResult(id);
+        assertEquals(3, api.fetchesOf(id).size(), "one fetch more, not a fallback interval later");
+        assertTrue(java.util.Arrays.equals(video, Files.readAllBytes(app.video(id))));
+    }
+
+    @Test
     void theSameNotificationSentThreeTimesCostsOneFetchAndTasksShowWhenItCame() throws Exception {
         String id = "cgt-heard-thrice";
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "10%"));

@@ -64,7 +64,7 @@ public class Notifications {
             return UNKNOWN;
         }
         return switch (store.notified(id)) {
-            case MOVED -> FETCHED;
+            case MOVED, AFTER_FETCH -> FETCHED;
             case ALREADY_DUE -> DUPLICATE;
             case FINISHED -> FINISHED;
             case UNKNOWN -> registered(id, name);

@@ -63,8 +63,9 @@ public interface TaskStore {
     /**
      * A notification says the task may have changed: a pending fetch waiting for its turn is due now
      * (the gap planned after its last answer waived, once), and its notification time kept. A fetch due
-     * already, or running right now, is left as it is; so is a task past its fetches (in its download,
-     * or finished). A claim still leaves a paused provider's tasks out, and its pace still holds.
+     * already is left as it is; a fetch running right now is followed at once by one more, as its
+     * answer may predate the change (the release that ends it makes the task due now, once). A task
+     * past its fetches (in its download, or finished) is left as it is. A claim still leaves a paused provider's tasks out, and its pace still holds.
      */
     Notified notified(TaskId id);
 
@@ -72,8 +73,10 @@ public interface TaskStore {
     enum Notified {
         /** Waiting for its turn: due now. */
         MOVED,
-        /** Due already, or being fetched right now: nothing moved. */
+        /** Due already: nothing moved. */
         ALREADY_DUE,
+        /** Being fetched right now: fetched once more as soon as that fetch ends. */
+        AFTER_FETCH,
         /** In its download, or finished: nothing to fetch. */
         FINISHED,
         /** Not an id the store knows. */

@@ -62,6 +62,11 @@ public class Task {
     public Long readyAt;
     /** When a notification about the task last came (epoch ms), on the listener of jimeng.notify.*; null before any. */
     public Long notifiedAt;
+    /**
+     * True when a notification came while the task was being fetched: that fetch's answer may predate
+     * the change, so the release that ends it makes the next fetch due at once; null otherwise.
+     */
+    public Boolean notifiedMidFetch;
     /** The gap planned after the last answer (ms), for the metrics and the log; 0 before the first. */
     public long plannedGap;
     /** The fencing token of the last claim: grows by one with every claim of the task. */
@@ -117,6 +122,7 @@ public class Task {
         t.submittedAt = submittedAt;
         t.readyAt = readyAt;
         t.notifiedAt = notifiedAt;
+        t.notifiedMidFetch = notifiedMidFetch;
         t.plannedGap = plannedGap;
         t.epoch = epoch;
         t.leaseOwner = leaseOwner;

@@ -401,14 +401,44 @@ public abstract class TaskStoreContract {
         assertAbout(heardAt, heard.notifiedAt);
         Lease fetch = claimOne(Task.Phase.FETCH);
         assertEquals("cgt-heard", fetch.taskId().value());
-        assertEquals(TaskStore.Notified.ALREADY_DUE, store.notified(taskId("cgt-heard")), "being fetched: that fetch answers");
         fetch.task().nextAt = store.now() + 60 * GAP;
         store.release(fetch);
         assertAbout(heardAt, store.find(taskId("cgt-heard")).orElseThrow().notifiedAt);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "fetched once for the notification: not due again");
 
         restart();
         assertAbout(heardAt, store.find(taskId("cgt-heard")).orElseThrow().notifiedAt);
         assertEquals(TaskStore.Notified.MOVED, store.notified(taskId("cgt-heard")), "a later notification moves it again");
+    }
+
+    @Test
+    public void aNotificationDuringAFetchMakesTheNextFetchDueAtOnceOnce() throws Exception {
+        store.register(tasks("cgt-mid", "cgt-quiet"));
+        List<Lease> fetches = store.claimDue(Task.Phase.FETCH, 2, GAP);
+        assertEquals(2, fetches.size());
+        Lease mid = fetches.stream().filter(l -> l.taskId().value().equals("cgt-mid")).findFirst().orElseThrow();
+        Lease quiet = fetches.stream().filter(l -> l.taskId().value().equals("cgt-quiet")).findFirst().orElseThrow();
+
+        long heardAt = store.now();
+        assertEquals(TaskStore.Notified.AFTER_FETCH, store.notified(taskId("cgt-mid")), "being fetched: one more fetch after it");
+        assertEquals(TaskStore.Notified.AFTER_FETCH, store.notified(taskId("cgt-mid")), "a second one during the same fetch: still one fetch after it");
+        // the holder writes its progress, then its answer (which predates the change) plans the next fetch far off
+        mid.task().progress = "40%";
+        store.update(mid);
+        for (Lease lease : fetches) {
+            lease.task().nextAt = store.now() + 60 * GAP;
+            store.release(lease);
+        }
+
+        Task heard = store.find(taskId("cgt-mid")).orElseThrow();
+        assertAbout(heardAt, heard.notifiedAt);
+        assertTrue(heard.nextAt <= store.now(), "due at once after the fetch the notification came during");
+        Lease again = claimOne(Task.Phase.FETCH);
+        assertEquals("cgt-mid", again.taskId().value(), "only the notified task: the other keeps its planned gap");
+        again.task().nextAt = store.now() + 60 * GAP;
+        store.release(again);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "once: the fetch after it plans the next as usual");
+        assertTrue(quiet.ended());
     }
 
     @Test

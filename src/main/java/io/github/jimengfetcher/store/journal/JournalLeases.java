@@ -24,6 +24,8 @@ final class JournalLeases {
             task.leaseOwner = owner;
             task.leaseUntil = now + leaseTime;
             task.nextAt = now + gap;
+            // a mark left by a fetch whose lease lapsed: this fetch is the one it asked for
+            task.notifiedMidFetch = null;
             leases.add(new Lease(task.copy(), owner, task.epoch, task.leaseUntil));
         }
         return leases;
@@ -53,6 +55,9 @@ final class JournalLeases {
         next.leaseUntil = current.leaseUntil;
         next.registeredAt = current.registeredAt;
         next.activeAt = current.activeAt;
+        // a notification taken meanwhile stays for the release to read
+        next.notifiedAt = current.notifiedAt;
+        next.notifiedMidFetch = current.notifiedMidFetch;
         return next;
     }
 

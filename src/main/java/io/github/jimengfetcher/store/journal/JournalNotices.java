@@ -27,12 +27,16 @@ final class JournalNotices {
             return Notified.FINISHED;
         }
         if (task.leaseOwner != null && task.leaseUntil > now) {
-            // Being fetched: that fetch answers; the holder's release would undo any change made here.
-            return Notified.ALREADY_DUE;
+            // Being fetched: its answer may predate the change. Its release, which would undo a due time
+            // set here, reads this mark instead (ReleasedTask); held in memory, as the lease is.
+            task.notifiedAt = now;
+            task.notifiedMidFetch = true;
+            return Notified.AFTER_FETCH;
         }
         due.take(task);
         // A lease that lapsed unrenewed is over, as a claim would find it.
         task.leaseOwner = null;
+        task.notifiedMidFetch = null;
         boolean dueAlready = task.nextAt <= now;
         task.nextAt = Math.min(task.nextAt, now);
         task.notifiedAt = now;

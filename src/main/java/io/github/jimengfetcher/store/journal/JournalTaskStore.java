@@ -200,21 +200,16 @@ public class JournalTaskStore implements TaskStore {
     @Override
     public void release(Lease lease) {
         // the task as it will be kept, and its journal line, made before the lock: every fetch ends here
-        Task next = JournalLeases.released(lease);
-        String line = TaskJournal.putLine(next);
+        ReleasedTask released = new ReleasedTask(lease);
         synchronized (this) {
             Task current = held(lease);
-            if (current.registeredAt != next.registeredAt || !java.util.Objects.equals(current.activeAt, next.activeAt)) {
-                next.registeredAt = current.registeredAt;
-                next.activeAt = current.activeAt;
-                line = TaskJournal.putLine(next);
-            }
+            Task next = released.over(current, now());
             due.take(current);
             tasks.put(next.id, next);
             lease.end();
             // Back among the waiting first: what happens to the journal never keeps a task from its next turn.
             waiting(next);
-            journal.append(line);
+            journal.append(released.line());
             journal.flush();
         }
     }

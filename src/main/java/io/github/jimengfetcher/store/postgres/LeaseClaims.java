@@ -64,7 +64,8 @@ final class LeaseClaims {
                 + (providers.length == 0 ? "" : " AND provider = ANY(?)") + only + skipped
                 + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
-                + "next_at = " + NOW + " + ? FROM due WHERE t.id = due.id "
+                // a mark left by a fetch whose lease lapsed: this fetch is the one it asked for
+                + "next_at = " + NOW + " + ?, task = t.task - 'notifiedMidFetch' FROM due WHERE t.id = due.id "
                 + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW + ", t.provider";
         List<Lease> leases = new ArrayList<>();
         try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {

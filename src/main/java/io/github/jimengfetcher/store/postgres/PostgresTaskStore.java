@@ -4,21 +4,17 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.store.ProviderChoice;
 import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Lease;
-import io.github.jimengfetcher.task.LeaseLostException;
 import io.github.jimengfetcher.task.ProviderName;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 import io.github.jimengfetcher.task.TaskIds;
 import io.github.jimengfetcher.task.TaskRef;
 import io.github.jimengfetcher.task.TaskState;
-
-import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
 /**
  * The shared task store: one PostgreSQL database for several instances (jimeng.store.url). Claims
@@ -31,8 +27,6 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  */
 public class PostgresTaskStore implements TaskStore {
 
-    private static final String HELD = " AND lease_owner = ? AND lease_epoch = ? AND lease_until > " + NOW + " AND NOT finished";
-
     private StoreSql sql;
     private Registrations registrations;
     private FinishedRecords outputs;
@@ -43,6 +37,7 @@ public class PostgresTaskStore implements TaskStore {
     private final StoreClock clock = new StoreClock();
     private InstanceHeartbeat heartbeat;
     private LeaseClaims claims;
+    private LeaseWrites writes;
     private java.util.Set<ProviderName> providers = java.util.Set.of();
     private boolean started;
     private SharedPauses pauses;
@@ -99,6 +94,7 @@ public class PostgresTaskStore implements TaskStore {
         }
         registrations = new Registrations(sql, clock, outputs);
         claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers);
+        writes = new LeaseWrites(sql, leaseTime);
         pauses = new SharedPauses(sql, keyHash, keyHashes);
         DataSource dataSource = sql.dataSource();
         try {
@@ -181,12 +177,7 @@ public class PostgresTaskStore implements TaskStore {
 
     @Override
     public void renew(Lease lease) {
-        Long until = sql.queryLong("UPDATE jimeng_tasks SET lease_until = " + NOW + " + ? WHERE id = ?" + HELD + " RETURNING lease_until",
-                leaseTime, lease.taskId(), lease.owner(), lease.epoch());
-        if (until == null) {
-            throw lost(lease);
-        }
-        lease.renewedUntil(until);
+        writes.renew(lease);
     }
 
     /** One statement for the whole batch. */
@@ -197,34 +188,17 @@ public class PostgresTaskStore implements TaskStore {
 
     @Override
     public void update(Lease lease) {
-        write(lease, "", false);
+        writes.update(lease);
     }
 
     @Override
     public void release(Lease lease) {
-        write(lease, ", lease_owner = NULL, lease_until = NULL", true);
-    }
-
-    private void write(Lease lease, String also, boolean ends) {
-        Task task = lease.task();
-        if (ends) {
-            lease.end(); // before the statement: a renewal running meanwhile must not count it lost
-        }
-        int rows = sql.execute("UPDATE jimeng_tasks SET phase = ?, next_at = ?, task = ?::jsonb" + also + " WHERE id = ?" + HELD,
-                task.phase.name(), task.nextAt, sql.document(task), lease.taskId(), lease.owner(), lease.epoch());
-        if (rows == 0) {
-            throw lost(lease);
-        }
+        writes.release(lease);
     }
 
     @Override
     public void finish(Lease lease, TaskState outcome) {
-        lease.end(); // before the statement, as for a release
-        int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, outcome = ?, lease_owner = NULL, lease_until = NULL, "
-                + "task = jsonb_build_object('id', id) WHERE id = ?" + HELD, outcome.name(), lease.taskId(), lease.owner(), lease.epoch());
-        if (rows == 0) {
-            throw lost(lease);
-        }
+        writes.finish(lease, outcome);
     }
 
     // ---- facts ----
@@ -295,10 +269,5 @@ public class PostgresTaskStore implements TaskStore {
     @Override
     public void outageEnded(String cause) {
         clock.outageEnded(cause);
-    }
-
-    private static LeaseLostException lost(Lease lease) {
-        lease.end();
-        return new LeaseLostException(lease, "expired unrenewed, claimed again since, or finished");
     }
 }

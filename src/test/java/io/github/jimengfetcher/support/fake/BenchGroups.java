@@ -38,7 +38,11 @@ final class BenchGroups {
     /** App logs with the planned gaps (io.github.jimengfetcher.schedule.plan DEBUG lines). */
     private final List<Path> planLogs;
 
-    BenchGroups(long interval, int teach, List<Path> planLogs) {
+    /** Whether notifications were sent: the figures then split the tasks notified from those never notified ({@link BenchNotices}). */
+    private final boolean notified;
+
+    BenchGroups(long interval, int teach, List<Path> planLogs, boolean notified) {
+        this.notified = notified;
         this.interval = interval;
         this.teach = teach;
         this.planLogs = planLogs;
@@ -58,6 +62,9 @@ final class BenchGroups {
             long fetches = 0;
             long latency = 0;
             long[] latencies = new long[members.size()];
+            long[] reached = new long[members.size()];
+            int reachedCount = 0;
+            long lostMax = 0;
             int measured = 0;
             int results = 0;
             int overBound = 0;
@@ -112,6 +119,11 @@ final class BenchGroups {
                 }
                 if (i >= teach && done > 0) {
                     latencies[measured++] = done - t.ready;
+                    if (BenchNotices.reaches(id)) {
+                        reached[reachedCount++] = done - t.ready;
+                    } else {
+                        lostMax = Math.max(lostMax, done - t.ready);
+                    }
                     latency += done - t.ready;
                     fetches += n;
                 }
@@ -125,6 +137,13 @@ final class BenchGroups {
             line(out, g + "latency_mean_ms", measured == 0 ? "0" : String.format(Locale.ROOT, "%.0f", (double) latency / measured));
             line(out, g + "latency_p95_ms", percentile(sorted, 95));
             line(out, g + "latency_max_ms", measured == 0 ? 0 : sorted[measured - 1]);
+            if (notified) {
+                // the same split in every group: the figures of a group without notifications compare like with like
+                long[] reachedSorted = Arrays.copyOf(reached, reachedCount);
+                Arrays.sort(reachedSorted);
+                line(out, g + "latency_notified_p50_ms", percentile(reachedSorted, 50));
+                line(out, g + "latency_lost_max_ms", lostMax);
+            }
             line(out, g + "planned", hasPlans ? "yes" : "no");
             if (hasPlans) {
                 line(out, g + "plan_gaps", planned);

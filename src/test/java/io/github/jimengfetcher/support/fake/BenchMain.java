@@ -16,7 +16,8 @@ import java.util.Map;
  * --port-file F [--name value ...]}. Options: key, ready-after, video-size, fetch-delay, rate (bytes/s
  * per download connection), interval, warmup, admit-rate (fetches/s per key), results and plans
  * (folders and app logs, separated by the path separator), durations (fixed, lognormal,
- * lognormal-tail, uniform), time-scale, teach, threads, port, max-life.
+ * lognormal-tail, uniform), time-scale, teach, threads, port, max-life, notify (group=listener URL
+ * pairs: {@link BenchNotices}).
  * Its tasks answer at /jimeng/fetch/{id} and in Ark's shape ({@link ArkShape}).
  * GET /stats answers the figures (see {@link BenchStats}); "?probe=1&size=N" under /videos/ is a
  * made-up video of N bytes for curl to time.
@@ -43,14 +44,16 @@ public final class BenchMain {
                 Integer.parseInt(opts.getOrDefault("threads", "256")), false, opts.getOrDefault("key", "bench-key"));
         BenchTasks tasks = new BenchTasks(gateway.baseUrl(), readyAfter, fetchDelay, opts.getOrDefault("durations", "fixed"),
                 Double.parseDouble(opts.getOrDefault("time-scale", "1")));
+        BenchNotices notices = new BenchNotices(opts.get("notify"));
+        tasks.notices(notices);
         gateway.api().others(tasks);
         // The same tasks in Ark's shape, for an app whose provider is ark (the "ark" scenario).
         gateway.ark().others(tasks::step);
         gateway.api().admission().rate(Double.parseDouble(opts.getOrDefault("admit-rate", "0")));
         gateway.storage().makeUp(videoSize, rate, tasks::knows);
-        BenchGroups groups = new BenchGroups(interval, Integer.parseInt(opts.getOrDefault("teach", "0")), paths(opts.get("plans")));
+        BenchGroups groups = new BenchGroups(interval, Integer.parseInt(opts.getOrDefault("teach", "0")), paths(opts.get("plans")), notices.on());
         gateway.route("/stats", new BenchStats(gateway.api(), gateway.ark(), gateway.storage(), tasks, interval,
-                millis(opts.getOrDefault("warmup", "10s")), paths(opts.get("results")), groups));
+                millis(opts.getOrDefault("warmup", "10s")), paths(opts.get("results")), groups, notices));
         if (opts.containsKey("port-file")) {
             Path portFile = Path.of(opts.get("port-file"));
             Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");

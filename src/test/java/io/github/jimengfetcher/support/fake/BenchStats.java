@@ -32,8 +32,10 @@ final class BenchStats implements HttpHandler {
     private final long warmup;
     private final List<Path> results;
     private final BenchGroups groups;
+    private final BenchNotices notices;
 
-    BenchStats(FakeApi api, ArkShape ark, StorageHost storage, BenchTasks tasks, long interval, long warmup, List<Path> results, BenchGroups groups) {
+    BenchStats(FakeApi api, ArkShape ark, StorageHost storage, BenchTasks tasks, long interval, long warmup, List<Path> results, BenchGroups groups,
+            BenchNotices notices) {
         this.api = api;
         this.ark = ark;
         this.storage = storage;
@@ -42,6 +44,7 @@ final class BenchStats implements HttpHandler {
         this.warmup = warmup;
         this.results = results;
         this.groups = groups;
+        this.notices = notices;
     }
 
     @Override
@@ -143,6 +146,7 @@ final class BenchStats implements HttpHandler {
         if (tasks.drawn()) {
             groups.lines(out, all, this::resultTime);
         }
+        notices.lines(out);
         return out.toString();
     }
 

@@ -60,6 +60,7 @@ final class BenchTasks implements FakeApi.Tasks {
     private final double timeScale;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final AtomicLong fetches = new AtomicLong();
+    private BenchNotices notices = new BenchNotices("");
 
     BenchTasks(String baseUrl, long readyAfter, long fetchDelay, String durations, double timeScale) {
         if (!List.of("fixed", "lognormal", "lognormal-tail", "uniform").contains(durations)) {
@@ -70,6 +71,11 @@ final class BenchTasks implements FakeApi.Tasks {
         this.fetchDelay = fetchDelay;
         this.durations = durations;
         this.timeScale = timeScale;
+    }
+
+    /** Told of every task at its first fetch, to notify the app when it turns ready. */
+    void notices(BenchNotices notices) {
+        this.notices = notices;
     }
 
     @Override
@@ -87,7 +93,11 @@ final class BenchTasks implements FakeApi.Tasks {
 
     /** The task asked about now: a fetch, timed. */
     private Task ask(String id, long now) {
-        Task task = tasks.computeIfAbsent(id, k -> new Task(now, now + durationOf(k)));
+        Task task = tasks.computeIfAbsent(id, k -> {
+            Task first = new Task(now, now + durationOf(k));
+            notices.seen(k, first.ready, now);
+            return first;
+        });
         task.fetched(now);
         fetches.incrementAndGet();
         return task;

@@ -1,0 +1,80 @@
+package io.github.jimengfetcher.store.postgres;
+
+import io.github.jimengfetcher.task.Lease;
+import io.github.jimengfetcher.task.LeaseLostException;
+import io.github.jimengfetcher.task.Task;
+import io.github.jimengfetcher.task.TaskState;
+
+import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
+
+/**
+ * The shared store's writes under a lease: each carries owner and epoch and touches nothing when
+ * they no longer match (the row claimed again since, or finished), which the holder learns as a
+ * {@link LeaseLostException}.
+ */
+final class LeaseWrites {
+
+    private static final String HELD = " AND lease_owner = ? AND lease_epoch = ? AND lease_until > " + NOW + " AND NOT finished";
+
+    /**
+     * What a notification wrote to the row while it was held ({@link StoreNotices}) outlives the holder's
+     * document: its time, and on an update the mark that it came mid-fetch.
+     */
+    private static final String NOTIFIED_KEPT = "jsonb_strip_nulls(jsonb_build_object('notifiedAt', task->'notifiedAt'))";
+    private static final String MARK_KEPT = "jsonb_strip_nulls(jsonb_build_object('notifiedAt', task->'notifiedAt', "
+            + "'notifiedMidFetch', task->'notifiedMidFetch'))";
+    /** A notification that came mid-fetch: its answer may predate the change, so one more fetch, at once. */
+    private static final String NEXT_AT_RELEASED = "CASE WHEN task->'notifiedMidFetch' IS NOT NULL THEN LEAST(?, " + NOW + ") ELSE ? END";
+
+    private final StoreSql sql;
+    private final long leaseTime;
+
+    LeaseWrites(StoreSql sql, long leaseTime) {
+        this.sql = sql;
+        this.leaseTime = leaseTime;
+    }
+
+    void renew(Lease lease) {
+        Long until = sql.queryLong("UPDATE jimeng_tasks SET lease_until = " + NOW + " + ? WHERE id = ?" + HELD + " RETURNING lease_until",
+                leaseTime, lease.taskId(), lease.owner(), lease.epoch());
+        if (until == null) {
+            throw lost(lease);
+        }
+        lease.renewedUntil(until);
+    }
+
+    void update(Lease lease) {
+        Task task = lease.task();
+        int rows = sql.execute("UPDATE jimeng_tasks SET phase = ?, next_at = ?, task = (?::jsonb - 'notifiedMidFetch') || " + MARK_KEPT
+                + " WHERE id = ?" + HELD,
+                task.phase.name(), task.nextAt, sql.document(task), lease.taskId(), lease.owner(), lease.epoch());
+        if (rows == 0) {
+            throw lost(lease);
+        }
+    }
+
+    void release(Lease lease) {
+        Task task = lease.task();
+        lease.end(); // before the statement: a renewal running meanwhile must not count it lost
+        int rows = sql.execute("UPDATE jimeng_tasks SET phase = ?, next_at = " + NEXT_AT_RELEASED
+                + ", task = (?::jsonb - 'notifiedMidFetch') || " + NOTIFIED_KEPT + ", lease_owner = NULL, lease_until = NULL WHERE id = ?" + HELD,
+                task.phase.name(), task.nextAt, task.nextAt, sql.document(task), lease.taskId(), lease.owner(), lease.epoch());
+        if (rows == 0) {
+            throw lost(lease);
+        }
+    }
+
+    void finish(Lease lease, TaskState outcome) {
+        lease.end(); // before the statement, as for a release
+        int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, outcome = ?, lease_owner = NULL, lease_until = NULL, "
+                + "task = jsonb_build_object('id', id) WHERE id = ?" + HELD, outcome.name(), lease.taskId(), lease.owner(), lease.epoch());
+        if (rows == 0) {
+            throw lost(lease);
+        }
+    }
+
+    private static LeaseLostException lost(Lease lease) {
+        lease.end();
+        return new LeaseLostException(lease, "expired unrenewed, claimed again since, or finished");
+    }
+}
