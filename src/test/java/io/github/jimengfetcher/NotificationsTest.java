@@ -216,6 +216,42 @@ class NotificationsTest extends AppTestSupport {
         assertEquals(new ProviderName("ark"), store().providerOf(taskId(id)).orElseThrow());
     }
 
+    /**
+     * Ark calls back on every change and sends its final callback again when not answered in time:
+     * callbacks that come after the task ended, the final one again or an earlier one late, change
+     * nothing: no fetch, no second download.
+     */
+    @Test
+    void arkCallbacksAfterTheTaskEndedResentOrOutOfOrderChangeNothing() throws Exception {
+        String id = "cgt-heard-ark-late";
+        String url = api.video("ark-late.mp4", Videos.mp4(20_000, 44));
+        api.ark().task(id, Step.running(30), Step.succeeded(url));
+        Map<String, String> settings = notifyOn();
+        settings.put("jimeng.providers.ark.base-url", api.baseUrl());
+        settings.put("jimeng.providers.ark.api-key", FakeGateway.KEY);
+        startApp(settings);
+        // Alone or in a list query: every Ark request of this test is about this task.
+        java.util.function.IntSupplier arkFetches = () -> (int) api.requests().stream()
+                .filter(r -> r.path().startsWith("/api/v3/contents/generations/tasks")).count();
+        String running = "{\"id\":\"" + id + "\",\"status\":\"running\"}";
+        String succeeded = "{\"id\":\"" + id + "\",\"status\":\"succeeded\",\"content\":{\"video_url\":\"" + url + "\"}}";
+
+        assertEquals("registered", outcome(notify("/notify/ark/" + SECRET, running)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> arkFetches.getAsInt() == 1
+                && store().find(taskId(id)).map(task -> task.leaseOwner == null).orElse(false));
+        assertEquals("fetched", outcome(notify("/notify/ark/" + SECRET, succeeded)));
+        awaitResult(id);
+
+        List<String> late = new java.util.ArrayList<>();
+        for (String body : List.of(succeeded, succeeded, succeeded, running)) {
+            late.add(outcome(notify("/notify/ark/" + SECRET, body)));
+        }
+        // the final one again is known by its body; the late running one finds the task ended
+        assertEquals(List.of("duplicate", "duplicate", "duplicate", "finished"), late);
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3)).until(() -> arkFetches.getAsInt() == 2);
+        assertEquals(1, api.storageRequests().stream().filter(r -> r.path().endsWith("ark-late.mp4")).count(), "downloaded once");
+    }
+
     @Test
     void aProviderFilesNotifyIdSaysWhereItsNotificationsNameTheTask() throws Exception {
         Path files = Files.createDirectories(root.resolve("providers"));
