@@ -10,7 +10,7 @@ import org.apache.camel.spi.Registry;
  */
 public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSettings fetch, DownloadSettings download,
         InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders,
-        ProviderSettings providers, NotifySettings notifications) {
+        ProviderSettings providers, NotifySettings notifications, S3Settings s3) {
 
     public static AppSettings read(PropertiesComponent properties) {
         return read(SettingsReader.of(properties));
@@ -24,7 +24,8 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         InboxSettings inbox = InboxSettings.read(settings);
         HttpSettings http = HttpSettings.read(settings);
         return new AppSettings(console, api, fetch, download, inbox, http, HealthSettings.read(settings), StoreSettings.read(settings),
-                KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings), NotifySettings.read(settings, http));
+                KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings), NotifySettings.read(settings, http),
+                S3Settings.read(settings));
     }
 
     /** Each group under its own name (apiSettings, fetchSettings, ...), found by its type. */
@@ -41,5 +42,6 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         registry.bind("folders", Folders.class, folders);
         registry.bind("providerSettings", ProviderSettings.class, providers);
         registry.bind("notifySettings", NotifySettings.class, notifications);
+        registry.bind("s3Settings", S3Settings.class, s3);
     }
 }

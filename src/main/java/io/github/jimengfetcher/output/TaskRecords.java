@@ -22,12 +22,16 @@ class TaskRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** @param videoFile where the video was published, relative to the output folder (videos/...) */
-    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile) {
+    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile, S3Delivery.S3Copy s3) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
         record.put("video_file", videoFile);
         record.put("video_bytes", download.bytes());
         record.put("video_sha256", download.sha256());
+        if (s3 != null) {
+            record.put("s3_uri", s3.uri());
+            record.put("s3_etag", s3.etag());
+        }
         times(record, task);
         record.put("answer", answer(task.answer));
         return record;
