@@ -7,9 +7,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.builder.RouteBuilder;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.jimengfetcher.kafka.FinishEvent;
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.CapturedLog;
 import io.github.jimengfetcher.support.Http;
@@ -121,15 +125,33 @@ class S3DeliveryTest extends AppTestSupport {
         try (CapturedLog log = CapturedLog.capture()) {
             byte[] video = succeedWithVideo(id, 300_000);
             startApp(settings);
+            List<String> hooked = new CopyOnWriteArrayList<>();
+            // A lambda: Camel Main takes a RouteBuilder class of the app's package for one of its own.
+            RouteBuilder.addRoutes(app.context(), routes -> routes.from("seda:task-succeeded-events?multipleConsumers=true")
+                    .process(e -> hooked.add(e.getMessage().getHeader("JimengS3Uri", String.class))));
             app.drop("ids.txt", id);
             JsonNode result = awaitResult(id);
             String key = "clips/jimeng-gateway/" + id + ".mp4";
+            await().atMost(WAIT).until(() -> hooked.contains("s3://" + BUCKET + "/" + key));
+            assertEquals("s3://" + BUCKET + "/" + key, FinishEvent.succeeded(app.result(id), "test").get("s3_uri"), "the Kafka finish event");
             assertEquals("s3://" + BUCKET + "/" + key, result.path("s3_uri").asText(), result.toString());
             assertTrue(result.path("s3_etag").asText().matches("[0-9a-f]{32}"), result.toString());
             assertArrayEquals(video, object(key));
             assertArrayEquals(video, Files.readAllBytes(app.video(id)), "keep-local keeps the local copy");
             assertFalse(log.all().contains(SECRET), "the secret key is never logged");
         }
+    }
+
+    @Test
+    void aVideoLargerThanOnePartGoesUpInPartsByteExact() throws Exception {
+        startProxy();
+        String id = "cgt-s3-parts";
+        byte[] video = succeedWithVideo(id, 17 * 1024 * 1024 + 123);
+        startApp(s3Settings());
+        app.drop("ids.txt", id);
+        JsonNode result = awaitResult(id);
+        assertEquals("s3://" + BUCKET + "/videos/" + id + ".mp4", result.path("s3_uri").asText());
+        assertArrayEquals(video, object("videos/" + id + ".mp4"));
     }
 
     @Test
