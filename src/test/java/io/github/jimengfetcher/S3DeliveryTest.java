@@ -234,4 +234,27 @@ class S3DeliveryTest extends AppTestSupport {
             assertFalse(log.all().contains(SECRET), "no key in the log");
         }
     }
+
+    @Test
+    void wrongS3SettingsStopTheStartWithOneLineNamingTheSettingAndNeverAKey() {
+        Map<String, String> noBucket = s3Settings();
+        noBucket.put("jimeng.s3.bucket", "");
+        assertStartFails(noBucket, "jimeng.s3.bucket is empty while jimeng.s3.enabled=true");
+        Map<String, String> badEndpoint = s3Settings();
+        badEndpoint.put("jimeng.s3.endpoint", "minio.lan:9000");
+        assertStartFails(badEndpoint, "jimeng.s3.endpoint=minio.lan:9000 is not an http(s) URL");
+        Map<String, String> badPrefix = s3Settings();
+        badPrefix.put("jimeng.s3.prefix", "../{date}");
+        assertStartFails(badPrefix, "jimeng.s3.prefix=../{date} leaves the bucket");
+        Map<String, String> halfCredentials = s3Settings();
+        halfCredentials.put("jimeng.s3.access-key", "");
+        assertStartFails(halfCredentials, "jimeng.s3.access-key and jimeng.s3.secret-key go together");
+    }
+
+    private void assertStartFails(Map<String, String> settings, String expected) {
+        String reason = StartFailures.reason(root, api.baseUrl(), settings);
+        assertTrue(reason.startsWith(expected), reason);
+        assertFalse(reason.contains("\n"), "one line: " + reason);
+        assertFalse(reason.contains(SECRET), "no key: " + reason);
+    }
 }

@@ -33,7 +33,7 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
             if (problem != null) {
                 throw new IllegalStateException(SettingChecks.message(settings.written(PREFIX), PREFIX, prefix,
                         problem.replace("write a name under output/videos/ such as {task_id}.mp4 or {date}/{kind}/{task_id}.mp4",
-                                "write folders such as videos or videos/{date}/{kind}")));
+                                "write folders such as videos or videos/{date}/{kind}").replace("output/videos/", "the bucket")));
             }
         }
         if (enabled) {
