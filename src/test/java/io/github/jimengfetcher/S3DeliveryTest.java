@@ -5,7 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +191,9 @@ class S3DeliveryTest extends AppTestSupport {
             app.drop("ids.txt", id);
             await().atMost(WAIT).until(() -> store().find(taskId(id)).map(t -> t.faultStreak >= 2).orElse(false));
             assertFalse(Files.exists(app.result(id)), "no record before the object is there");
-            assertFalse(Files.exists(app.video(id)), "no published video is left behind by a failed upload");
+            Path part = app.work().resolve("downloads").resolve(id + ".mp4.part");
+            // Between two attempts the verified video waits whole where its download left it, keep-local=false or not.
+            await().atMost(WAIT).until(() -> Files.isRegularFile(part) && Arrays.equals(video, Files.readAllBytes(part)));
             String health = Http.get(port, "/observe/health?exposureLevel=full").body();
             assertTrue(health.contains("DOWN") && health.contains("S3 bucket " + BUCKET), health);
             assertFalse(log.all().contains(SECRET), "the secret key is never logged");
@@ -199,6 +203,7 @@ class S3DeliveryTest extends AppTestSupport {
             JsonNode result = awaitResult(id);
             assertEquals("s3://" + BUCKET + "/videos/" + id + ".mp4", result.path("s3_uri").asText());
             assertArrayEquals(video, object("videos/" + id + ".mp4"));
+            assertEquals(0, app.filesIn("videos"), "no copy left behind by the failed attempts, none kept once the object is there");
             await().atMost(WAIT).until(() -> Http.get(port, "/observe/health").body().contains("UP"));
             assertFalse(log.all().contains(SECRET), "the secret key is never logged");
         }
