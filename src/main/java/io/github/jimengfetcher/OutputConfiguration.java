@@ -31,10 +31,8 @@ public class OutputConfiguration {
     }
 
     /** Finished videos to S3-compatible storage, off until jimeng.s3.enabled; its bucket checked as the app starts (routes/finish.yaml). */
-    @BindToRegistry(lazy = true)
+    @BindToRegistry(lazy = true, initMethod = "start", destroyMethod = "stop")
     public S3Delivery s3Delivery(S3Settings settings, OutputFolders outputs) {
-        S3Delivery delivery = new S3Delivery(settings, outputs.getRoot().resolve("videos"));
-        delivery.start();
-        return delivery;
+        return new S3Delivery(settings, outputs.getRoot().resolve("videos"));
     }
 }

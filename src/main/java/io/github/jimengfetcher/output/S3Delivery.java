@@ -91,6 +91,13 @@ public class S3Delivery {
         check.start();
     }
 
+    /** Its connections go with the app. */
+    public void stop() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
     /** Why videos cannot be delivered now, in a line naming no path, or null. */
     public String problem() {
         String now = problem;
