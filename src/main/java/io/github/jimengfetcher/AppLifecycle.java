@@ -23,6 +23,7 @@ import io.github.jimengfetcher.config.HttpSettings;
 import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.config.WorkFolderLock;
 import io.github.jimengfetcher.demo.DemoGateway;
+import io.github.jimengfetcher.download.ImageDownload;
 import io.github.jimengfetcher.download.VideoDownload;
 import io.github.jimengfetcher.web.HttpAccessGate;
 import io.github.jimengfetcher.kafka.EventOutbox;
@@ -140,6 +141,8 @@ public class AppLifecycle extends MainListenerSupport {
             demo = require(registry, DemoGateway.class);
         }
         require(registry, TaskStore.class);
+        // After the store: its pending tasks say which partial images are still wanted.
+        require(registry, ImageDownload.class);
         context.getManagementStrategy().addEventNotifier(new FetchOutcomes(require(registry, TaskMetrics.class)));
         hookEvents = require(registry, HookEventsOnStop.class);
         hookEvents.watch(context);

@@ -116,6 +116,9 @@ class ShippedProvidersTest extends AppTestSupport {
         assertEquals(url, answer.path("content").path("video_url").asText());
         assertEquals("doubao-seedance-1-0-pro-250528", answer.path("model").asText());
         assertEquals(108900, answer.path("usage").path("completion_tokens").asLong());
+        JsonNode frame = result.path("images").path(0);
+        assertEquals("last-frame", frame.path("name").asText(), result.toString());
+        assertEquals("videos/" + id + ".last-frame.png", frame.path("file").asText(), "the last frame Ark's answer names is saved: " + frame);
         assertFetchedWithTheKey(arkRequestsFor(id), 3);
         assertTrue(api.storageRequests().stream().noneMatch(r -> r.carries(FakeGateway.KEY)), "the key stays with the API");
     }

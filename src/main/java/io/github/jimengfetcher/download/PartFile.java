@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * A download under way on disk: work/downloads/{id}.mp4.part, and beside it
- * {id}.mp4.part.total, the whole video's length as the storage host first announced it.
- * A resumed transfer must announce the same length, or it is another video (the object
- * was replaced) and its bytes must not be appended to these.
+ * A download under way on disk: work/downloads/{id}.mp4.part (or an image's
+ * {id}.{image}.image.part), and beside it {part}.total, the whole file's length as the
+ * storage host first announced it. A resumed transfer must announce the same length, or it
+ * is another file (the object was replaced) and its bytes must not be appended to these.
  */
 final class PartFile {
 

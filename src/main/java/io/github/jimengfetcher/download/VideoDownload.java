@@ -188,10 +188,7 @@ public class VideoDownload {
         }
         PartFile part = new PartFile(partFile(id));
         long offset = part.size();
-        SimpleHttpRequest get = VideoRequest.get(url);
-        if (offset > 0) {
-            get.addHeader("Range", "bytes=" + offset + "-");
-        }
+        SimpleHttpRequest get = VideoRequest.from(url, offset);
         VideoTransfer transfer = new VideoTransfer(id, part, offset, new VideoTransfer.Limits(maxSize, stallTimeout, minSpeed),
                 finishing, metrics);
         CompletableFuture<DownloadResult> result = new CompletableFuture<>();
@@ -251,8 +248,13 @@ public class VideoDownload {
         return running.size();
     }
 
+    /** The client images beside the videos are downloaded on too ({@link ImageDownload}): its limits, its I/O threads. */
+    CloseableHttpAsyncClient client() {
+        return client;
+    }
+
     /** The rest happens on a finishing thread, and so does the route that continues from the result. */
-    private void finish(CompletableFuture<DownloadResult> result, Callable<DownloadResult> end) {
+    <T> void finish(CompletableFuture<T> result, Callable<T> end) {
         Runnable finish = () -> {
             try {
                 result.complete(end.call());

@@ -38,4 +38,13 @@ final class VideoRequest {
             throw new IllegalArgumentException("not a valid video URL host: " + e.getMessage(), e);
         }
     }
+
+    /** The request for the bytes from offset on: a Range request when a part of offset bytes is on disk. */
+    static SimpleHttpRequest from(String url, long offset) {
+        SimpleHttpRequest get = get(url);
+        if (offset > 0) {
+            get.addHeader("Range", "bytes=" + offset + "-");
+        }
+        return get;
+    }
 }

@@ -140,10 +140,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
     public void consume(ByteBuffer src) throws IOException {
         int n = src.remaining();
         if (offset == 0 && headLength < head.length) {
-            ByteBuffer peek = src.duplicate();
-            int take = Math.min(head.length - headLength, peek.remaining());
-            peek.get(head, headLength, take);
-            headLength += take;
+            headLength = peekHead(src, head, headLength);
             if (headLength == head.length && !Mp4Check.startsLikeMp4(head, headLength)) {
                 throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.NOT_VIDEO, id,
                         "storage host sent something that is not an MP4 (" + contentType + ")"), true);
@@ -171,6 +168,13 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
             LOG.info("{} downloading {}% ({} of {} MB)", id, written * 100 / expectedTotal, written >> 20, expectedTotal >> 20);
             nextLog += expectedTotal / 10;
         }
+    }
+
+    /** Copies the first bytes of the body into head, leaving src as it is; returns how many head holds now. */
+    static int peekHead(ByteBuffer src, byte[] head, int headLength) {
+        int take = Math.min(head.length - headLength, src.remaining());
+        src.duplicate().get(head, headLength, take);
+        return headLength + take;
     }
 
     @Override

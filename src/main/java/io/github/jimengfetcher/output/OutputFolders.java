@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.github.jimengfetcher.api.TaskLabels;
 import io.github.jimengfetcher.config.VideoNameTemplate;
 import io.github.jimengfetcher.download.DownloadResult;
+import io.github.jimengfetcher.download.ImageResult;
 import io.github.jimengfetcher.store.FinishedRecords;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.TaskId;
@@ -103,6 +105,7 @@ public class OutputFolders implements FinishedRecords {
      * The temporary names the app writes before a rename, each ending in "@{instance}" before its
      * suffix: ".{id}@{instance}.json.tmp" in results/ and failed/ ({@link OutputRecords}),
      * ".{id}@{instance}.mp4.tmp" in videos/ ({@link VideoPublisher}, also for a video bound for a sub-folder),
+     * ".{id}@{instance}.image.tmp" in videos/ ({@link ImagePublisher}),
      * ".write-probe@{instance}.tmp" in results/ ({@link #isWritable}),
      * ".{file}.{yyyyMMdd-HHmmssSSS}@{instance}.json.tmp" in rejected/ ({@link OutputRecords}).
      * An instance of null means any instance, and also the names of earlier versions (without "@{instance}").
@@ -112,7 +115,8 @@ public class OutputFolders implements FinishedRecords {
             case "results" -> isOwn(name, ".json.tmp", instance, OutputFolders::isDotId)
                     || isOwn(name, ".tmp", instance, WRITE_PROBE::equals);
             case "failed" -> isOwn(name, ".json.tmp", instance, OutputFolders::isDotId);
-            case "videos" -> isOwn(name, ".mp4.tmp", instance, OutputFolders::isDotId);
+            case "videos" -> isOwn(name, ".mp4.tmp", instance, OutputFolders::isDotId)
+                    || isOwn(name, ImagePublisher.TEMPORARY_SUFFIX, instance, OutputFolders::isDotId);
             case "rejected" -> isOwn(name, ".json.tmp", instance, stem -> REJECTION_TEMP.matcher(stem).matches());
             default -> false;
         };
@@ -217,6 +221,24 @@ public class OutputFolders implements FinishedRecords {
         values.put("model", named.model());
         values.put("date", LocalDate.now(ZoneOffset.UTC).toString());
         return new VideoPublisher(root.resolve("videos"), instance).publish(id, videoName.nameFor(values), download).toString();
+    }
+
+    /**
+     * Puts the task's downloaded images beside its published video ({@link ImagePublisher}).
+     *
+     * @return the result record's "images": each image's file or why it has none; null when the answer named no image
+     */
+    public List<Map<String, Object>> publishImages(@Variable("taskId") TaskId id, @Variable("videoFile") String videoFile,
+                                                   @Variable("imageDownloads") List<ImageResult> images) {
+        if (images == null || images.isEmpty()) {
+            return null;
+        }
+        return new ImagePublisher(root, instance).publish(id.value(), Path.of(videoFile), images);
+    }
+
+    /** The file of the task's image of this name (last-frame, cover) as its result record names it, or null. */
+    public Path recordedImage(String id, String name) {
+        return recorded.image(TaskIds.require(id), resultFile(id), name);
     }
 
     /** A published video's path as its result record names it: relative to the output folder, '/' between folders. */

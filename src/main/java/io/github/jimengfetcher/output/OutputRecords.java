@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,17 +46,20 @@ public class OutputRecords {
     /**
      * The record of a finished task: its result when it succeeded, else its failure. An earlier
      * failure record (a task that timed out and then succeeded late, or failed anew) moves to
-     * superseded/ first. A result names its video (videoFile, as published) relative to the output folder.
+     * superseded/ first. A result names its video (videoFile, as published) relative to the output folder,
+     * and the images saved beside it or why not (images, from {@link OutputFolders#publishImages}).
      *
      * @return the record as written, for the hooks' subscribers
      */
     public byte[] finished(@Variable("outcome") TaskState outcome, @Variable("lease") Lease lease,
                            @Variable("download") DownloadResult download, @Variable("videoFile") String videoFile,
-                           @Variable("failure") TaskFailure failure, @Variable("s3") S3Delivery.S3Copy s3) throws IOException {
+                           @Variable("failure") TaskFailure failure, @Variable("images") List<Map<String, Object>> images,
+                           @Variable("s3") S3Delivery.S3Copy s3)
+            throws IOException {
         String id = lease.taskId().value();
         folders.supersedeFailure(id);
         return outcome == TaskState.SUCCEEDED
-                ? write(folders.resultFile(id), "." + id, documents.success(lease, download, folders.recordedName(videoFile), s3))
+                ? write(folders.resultFile(id), "." + id, documents.success(lease, download, folders.recordedName(videoFile), images, s3))
                 : write(folders.failureFile(id), "." + id, documents.failure(lease, failure));
     }
 

@@ -2,6 +2,7 @@ package io.github.jimengfetcher.output;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,8 +22,12 @@ class TaskRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @param videoFile where the video was published, relative to the output folder (videos/...) */
-    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile, S3Delivery.S3Copy s3) {
+    /**
+     * @param videoFile where the video was published, relative to the output folder (videos/...)
+     * @param images    each image the answer named, saved beside the video or why not; null when it named none
+     * @param s3        the object the video was delivered to; null when S3 delivery is off
+     */
+    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile, List<Map<String, Object>> images, S3Delivery.S3Copy s3) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
         record.put("video_file", videoFile);
@@ -31,6 +36,9 @@ class TaskRecords {
         if (s3 != null) {
             record.put("s3_uri", s3.uri());
             record.put("s3_etag", s3.etag());
+        }
+        if (images != null && !images.isEmpty()) {
+            record.put("images", images);
         }
         times(record, task);
         record.put("answer", answer(task.answer));

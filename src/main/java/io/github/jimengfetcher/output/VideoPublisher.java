@@ -75,7 +75,7 @@ final class VideoPublisher {
     }
 
     /** Moves the download beside the videos in one rename; across file systems, a forced copy. @return whether it moved */
-    private static boolean stage(Path download, Path staged) throws IOException {
+    static boolean stage(Path download, Path staged) throws IOException {
         try {
             Files.move(download, staged, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return true;
@@ -111,14 +111,18 @@ final class VideoPublisher {
         return (over > 0 ? stem.substring(0, stem.length() - over) : stem) + tail;
     }
 
-    /** Whether the video now has this name: linked to it, or found there already (the same bytes). */
     private static boolean takes(Path staged, Path target, DownloadResult download) throws IOException {
+        return takes(staged, target, download.bytes(), download.sha256());
+    }
+
+    /** Whether the file (a video, or an image beside it) now has this name: linked to it, or found there already (the same bytes). */
+    static boolean takes(Path staged, Path target, long bytes, String sha256) throws IOException {
         try {
             Files.createLink(target, staged);
             return true;
         } catch (FileAlreadyExistsException taken) {
             inTheWay(staged, target);
-            return isSameVideo(target, download);
+            return isSame(target, bytes, sha256);
         } catch (NoSuchFileException | AccessDeniedException e) {
             throw e;
         } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
@@ -126,7 +130,7 @@ final class VideoPublisher {
                 Files.createFile(target);
             } catch (FileAlreadyExistsException taken) {
                 inTheWay(staged, target);
-                return isSameVideo(target, download);
+                return isSame(target, bytes, sha256);
             }
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return true;
@@ -147,8 +151,8 @@ final class VideoPublisher {
      * The very same bytes under the name: this task's own video, published by a run stopped before
      * its record was written, and downloaded again since. Kept as it is, not doubled.
      */
-    private static boolean isSameVideo(Path existing, DownloadResult download) throws IOException {
-        if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS) || Files.size(existing) != download.bytes() || download.sha256() == null) {
+    private static boolean isSame(Path existing, long bytes, String sha256) throws IOException {
+        if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS) || Files.size(existing) != bytes || sha256 == null) {
             return false;
         }
         MessageDigest sha;
@@ -160,6 +164,6 @@ final class VideoPublisher {
         try (InputStream in = new DigestInputStream(Files.newInputStream(existing), sha)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        return HexFormat.of().formatHex(sha.digest()).equalsIgnoreCase(download.sha256());
+        return HexFormat.of().formatHex(sha.digest()).equalsIgnoreCase(sha256);
     }
 }

@@ -129,6 +129,24 @@ public final class ProviderFetches {
     }
 
     /**
+     * The images the task's success answer names (its provider file's answer.images), name to URL, from
+     * the answer kept with it; null when it names none (a provider without images, a task without an answer).
+     */
+    public Map<String, String> images(@Variable("lease") Lease lease, @Variable("provider") Object provider) {
+        Map<String, String> images = AnswerImages.read(providers.get(nameOf(provider)).answer().images(), lease.task().answer);
+        return images.isEmpty() ? null : images;
+    }
+
+    /**
+     * The images a fresh answer of the task names (for those whose URL lapsed), once the answer is read
+     * as the task's own: it throws for another task's answer or one that cannot be read, as a fetch's would.
+     */
+    public Map<String, String> freshImages(@Variable("taskId") String taskId, @Variable("provider") Object provider, @Body String raw) {
+        read(taskId, provider, raw);
+        return AnswerImages.read(providers.get(nameOf(provider)).answer().images(), raw);
+    }
+
+    /**
      * The fault as the fault route decides on it: an HTTP error answer matching the provider's
      * not-found rule becomes the API's word that there is no such task; any other fault stays as it is.
      */

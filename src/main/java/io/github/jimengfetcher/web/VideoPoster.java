@@ -9,21 +9,25 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
+import io.github.jimengfetcher.config.VideoNameTemplate;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
- * GET /videos/{id}.poster: the still saved beside a finished video, if any (by a hook, say): its
- * last frame {id}.last-frame.png, else its cover {id}.cover.jpg, both in the video's folder. The status
- * page shows it in place of a player until the video is asked for. 404 when there is none, and for
- * any name that is not a valid task id followed by ".poster".
+ * GET /videos/{id}.poster: the still saved beside a finished video, if any: its last frame, else its
+ * cover. First the images its result record names (downloaded from the task's answer), then the
+ * stills a hook may have written beside the video, {name}.last-frame.png and {name}.cover.jpg
+ * ({name}: the video's name as its record gives it, without .mp4). The status page shows it in place
+ * of a player until the video is asked for. 404 when there is none, and for any name that is not a
+ * valid task id followed by ".poster".
  *
  * Reads the variable file (the last part of the path).
  */
 public class VideoPoster implements Processor {
 
     public static final String SUFFIX = ".poster";
-    private static final String[][] STILLS = {{".last-frame.png", "image/png"}, {".cover.jpg", "image/jpeg"}};
+    /** Each still's image name, and the file name a hook gives it beside the video. */
+    private static final String[][] STILLS = {{"last-frame", ".last-frame.png"}, {"cover", ".cover.jpg"}};
 
     private final OutputFolders outputs;
 
@@ -33,7 +37,7 @@ public class VideoPoster implements Processor {
 
     /** The poster's address for the status page, or null when no still is saved beside the video. */
     public String urlOf(String id) {
-        return still(id) < 0 ? null : "/videos/" + id + SUFFIX;
+        return still(id) == null ? null : "/videos/" + id + SUFFIX;
     }
 
     @Override
@@ -41,13 +45,13 @@ public class VideoPoster implements Processor {
         Message answer = exchange.getMessage();
         String file = exchange.getVariable("file", String.class);
         String id = file != null && file.endsWith(SUFFIX) ? file.substring(0, file.length() - SUFFIX.length()) : null;
-        int found = id == null || TaskIds.problemWith(id) != null ? -1 : still(id);
-        if (found >= 0) {
+        Path found = id == null || TaskIds.problemWith(id) != null ? null : still(id);
+        if (found != null) {
             try {
                 // Streamed as it is sent, like the video beside it.
-                answer.setBody(Files.newInputStream(stillFile(id, found)));
+                answer.setBody(Files.newInputStream(found));
                 answer.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-                answer.setHeader(Exchange.CONTENT_TYPE, STILLS[found][1]);
+                answer.setHeader(Exchange.CONTENT_TYPE, contentType(found));
                 answer.setHeader("Cache-Control", "no-cache");
                 return;
             } catch (NoSuchFileException gone) {
@@ -59,18 +63,30 @@ public class VideoPoster implements Processor {
         answer.setBody("no poster for this video\n");
     }
 
-    /** The index of the first still present, or -1. */
-    private int still(String id) {
-        for (int i = 0; i < STILLS.length; i++) {
-            if (Files.isRegularFile(stillFile(id, i))) {
-                return i;
+    /** The first still present, or null. */
+    private Path still(String id) {
+        Path video = outputs.videoFile(id);
+        String name = video.getFileName().toString();
+        String stem = name.endsWith(VideoNameTemplate.SUFFIX) ? name.substring(0, name.length() - VideoNameTemplate.SUFFIX.length()) : name;
+        for (String[] still : STILLS) {
+            Path recorded = outputs.recordedImage(id, still[0]);
+            if (recorded != null && Files.isRegularFile(recorded)) {
+                return recorded;
+            }
+            Path beside = video.resolveSibling(stem + still[1]);
+            if (Files.isRegularFile(beside)) {
+                return beside;
             }
         }
-        return -1;
+        return null;
     }
 
-    private Path stillFile(String id, int index) {
-        Path video = outputs.videoFile(id);
-        return video.resolveSibling(id + STILLS[index][0]);
+    /** By the extension the app gave it from its bytes (or the hook's name). */
+    private static String contentType(Path still) {
+        String name = still.getFileName().toString();
+        if (name.endsWith(".png")) {
+            return "image/png";
+        }
+        return name.endsWith(".webp") ? "image/webp" : "image/jpeg";
     }
 }

@@ -92,7 +92,7 @@ public final class ArkShape extends ShapedApi {
                 .append(q(word));
         if (step.succeeded()) {
             json.append(",\"content\":{\"video_url\":").append(q(step.videoUrl()))
-                    .append(",\"last_frame_url\":").append(q(step.videoUrl().replaceFirst("\\.mp4", "-last.png"))).append('}');
+                    .append(",\"last_frame_url\":").append(q(step.videoUrl().replaceFirst("\\.mp4", StorageHost.LAST_FRAME_SUFFIX))).append('}');
         }
         json.append(",\"seed\":10,\"resolution\":\"720p\",\"ratio\":\"16:9\",\"duration\":5,\"framespersecond\":24");
         if (step.succeeded()) {

@@ -74,6 +74,10 @@ public final class StorageHost implements AutoCloseable, HttpHandler {
     record Video(VideoContent content, List<Behaviour> script, AtomicInteger served, AtomicLong sent) {
     }
 
+    /** What Ark's answers name as a video's last frame: "{video}-last.png". */
+    static final String LAST_FRAME_SUFFIX = "-last.png";
+    private static final VideoContent LAST_FRAME = smallPng();
+
     private final HttpServer server;
     private final String base;
     private final List<Request> requests;
@@ -239,6 +243,11 @@ public final class StorageHost implements AutoCloseable, HttpHandler {
             AtomicLong mine = new AtomicLong();
             LongConsumer sent = counter(video).andThen(mine::addAndGet);
             boolean probe = video == null && request.rawQuery() != null && request.rawQuery().contains("probe=1");
+            if (video == null && isLastFrame(name)) {
+                // Not a download the benchmark counts: a still is no video.
+                Transfers.serve(exchange, LAST_FRAME, request.range(), true, n -> { }, 0, 0);
+                return;
+            }
             if (video == null && (probe || madeUpFor.test(name.replaceFirst("\\.mp4$", "")))) {
                 long size = probe ? sizeAsked(request.rawQuery()) : madeUpSize;
                 Transfers.serve(exchange, VideoContent.madeUp(size), request.range(), true, sent, 64 * 1024, madeUpRate);
@@ -251,6 +260,29 @@ public final class StorageHost implements AutoCloseable, HttpHandler {
         } finally {
             atOnce.decrementAndGet();
         }
+    }
+
+    /**
+     * "{video}-last.png" of a video this host serves, as Ark's answers name a last frame
+     * ({@link ArkShape}): a small real PNG, so a task's last frame is saved rather than a 404.
+     */
+    private boolean isLastFrame(String name) {
+        if (!name.endsWith(LAST_FRAME_SUFFIX)) {
+            return false;
+        }
+        String stem = name.substring(0, name.length() - LAST_FRAME_SUFFIX.length());
+        return videos.containsKey(stem + ".mp4") || madeUpFor.test(stem);
+    }
+
+    private static VideoContent smallPng() {
+        java.awt.image.BufferedImage still = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(still, "png", png);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return VideoContent.of(png.toByteArray());
     }
 
     private long sizeAsked(String query) {
