@@ -61,12 +61,13 @@ public class ObserveConfiguration {
     /** Our health check (registered at the start, see AppLifecycle). */
     @BindToRegistry(lazy = true)
     public FetcherHealthCheck fetcherHealthCheck(CamelContext context, ApiHealth apiHealth, OutputFolders outputs, OutputHealth outputHealth,
-            Folders folders, HealthSettings health, StoreHealth storeHealth, WorkerFailures workers) {
+            Folders folders, HealthSettings health, StoreHealth storeHealth, WorkerFailures workers, io.github.jimengfetcher.output.S3Delivery s3) {
         FetcherHealthCheck check = new FetcherHealthCheck(apiHealth, outputs, outputHealth, folders.work(),
                 health.apiFailingLimit().toMillis(), health.minFreeSpace());
         check.setStoreHealth(storeHealth);
         check.setCamelContext(context);
         check.setWorkerFailures(workers);
+        check.setS3Delivery(s3);
         return check;
     }
 

@@ -5,8 +5,10 @@ import org.apache.camel.Configuration;
 
 import io.github.jimengfetcher.config.Folders;
 import io.github.jimengfetcher.config.InstanceScope;
+import io.github.jimengfetcher.config.S3Settings;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputRecords;
+import io.github.jimengfetcher.output.S3Delivery;
 
 /** The output folders and the records written to them. */
 @Configuration
@@ -26,5 +28,11 @@ public class OutputConfiguration {
     @BindToRegistry(lazy = true)
     public OutputRecords outputRecords(OutputFolders outputs) {
         return new OutputRecords(outputs);
+    }
+
+    /** Finished videos to S3-compatible storage, off until jimeng.s3.enabled; its bucket checked as the app starts (routes/finish.yaml). */
+    @BindToRegistry(lazy = true, initMethod = "start", destroyMethod = "stop")
+    public S3Delivery s3Delivery(S3Settings settings, OutputFolders outputs) {
+        return new S3Delivery(settings, outputs.getRoot().resolve("videos"));
     }
 }

@@ -10,7 +10,7 @@ import org.apache.camel.spi.Registry;
  */
 public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSettings fetch, DownloadSettings download,
         InboxSettings inbox, HttpSettings http, HealthSettings health, StoreSettings store, KafkaSettings kafka, Folders folders,
-        ProviderSettings providers, NotifySettings notifications, ImageSettings images) {
+        ProviderSettings providers, NotifySettings notifications, ImageSettings images, S3Settings s3) {
 
     public static AppSettings read(PropertiesComponent properties) {
         return read(SettingsReader.of(properties));
@@ -25,7 +25,7 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         HttpSettings http = HttpSettings.read(settings);
         return new AppSettings(console, api, fetch, download, inbox, http, HealthSettings.read(settings), StoreSettings.read(settings),
                 KafkaSettings.read(settings), Folders.read(settings), ProviderSettings.read(settings), NotifySettings.read(settings, http),
-                ImageSettings.read(settings));
+                ImageSettings.read(settings), S3Settings.read(settings));
     }
 
     /** Each group under its own name (apiSettings, fetchSettings, ...), found by its type. */
@@ -43,5 +43,6 @@ public record AppSettings(ConsoleSettings console, ApiSettings api, FetchSetting
         registry.bind("providerSettings", ProviderSettings.class, providers);
         registry.bind("notifySettings", NotifySettings.class, notifications);
         registry.bind("imageSettings", ImageSettings.class, images);
+        registry.bind("s3Settings", S3Settings.class, s3);
     }
 }

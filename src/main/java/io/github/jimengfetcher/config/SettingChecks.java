@@ -26,7 +26,7 @@ public final class SettingChecks {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]");
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d+)?");
 
-    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, HOSTS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, PAGE_SIZE, BOOLEAN, LOG_FORMAT, PROVIDER_NAME, VIDEO_NAME }
+    enum Kind { DURATION_OR_EMPTY, BROKERS_OR_EMPTY, HOSTS_OR_EMPTY, KAFKA_NAME, NAME_OR_EMPTY, DURATION, DURATION_OR_ZERO, DURATION_LIST, SIZE, SIZE_OR_ZERO, POSITIVE_COUNT, COUNT, PORT, PAGE_SIZE, BOOLEAN, LOG_FORMAT, PROVIDER_NAME, VIDEO_NAME, URL_OR_EMPTY }
 
     private SettingChecks() {
     }
@@ -100,6 +100,9 @@ public final class SettingChecks {
         if (kind == Kind.LOG_FORMAT) {
             return io.github.jimengfetcher.log.LogFormat.problem(value);
         }
+        if (kind == Kind.URL_OR_EMPTY) {
+            return value.isEmpty() || value.matches("https?://[^\\s/?#]+(/\\S*)?") ? null : "is not an http(s) URL: " + example(kind, "");
+        }
         if (kind == Kind.VIDEO_NAME) {
             return VideoNameTemplate.problem(value);
         }
@@ -169,6 +172,7 @@ public final class SettingChecks {
             case HOSTS_OR_EMPTY -> "write a comma-separated list of host names without ports, such as fetcher.lan,10.0.0.5 (or leave it empty)";
             case KAFKA_NAME -> "use 1 to 249 letters, digits, '.', '_' or '-'";
             case NAME_OR_EMPTY -> "use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (or leave it empty)";
+            case URL_OR_EMPTY -> "write a URL such as http://minio.lan:9000 (or leave it empty)";
             case VIDEO_NAME -> "write a name under output/videos/ such as {task_id}.mp4 or {date}/{kind}/{task_id}.mp4";
         };
     }

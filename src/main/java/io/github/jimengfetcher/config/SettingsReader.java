@@ -112,6 +112,11 @@ public final class SettingsReader {
         return Integer.parseInt(checked(key, Kind.PAGE_SIZE));
     }
 
+    /** An http:// or https:// URL; empty for none. */
+    public String url(String key) {
+        return checked(key, Kind.URL_OR_EMPTY);
+    }
+
     public boolean flag(String key) {
         return Boolean.parseBoolean(checked(key, Kind.BOOLEAN));
     }

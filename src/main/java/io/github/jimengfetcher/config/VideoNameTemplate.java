@@ -145,6 +145,12 @@ public final class VideoNameTemplate {
         return name.toString().endsWith(SUFFIX) ? name.toString() : name + SUFFIX;
     }
 
+    /** The template's text with the fields' values, as {@link #nameFor} puts them, and no .mp4 added: folders of a key. */
+    public String foldersFor(Map<String, String> values) {
+        String name = nameFor(values);
+        return text.endsWith(SUFFIX) ? name : name.substring(0, name.length() - SUFFIX.length());
+    }
+
     private static String safe(String field, String value) {
         if (value == null || value.isBlank()) {
             return UNKNOWN;

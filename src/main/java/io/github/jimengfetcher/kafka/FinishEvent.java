@@ -33,6 +33,9 @@ public final class FinishEvent {
         event.put("video_file", record.path("video_file").asText("videos/" + id + ".mp4"));
         event.put("video_sha256", record.path("video_sha256").asText(null));
         event.put("video_bytes", record.path("video_bytes").asLong());
+        if (record.hasNonNull("s3_uri")) {
+            event.put("s3_uri", record.path("s3_uri").asText());
+        }
         event.put("instance_id", instanceId);
         event.put("finished_at", record.path("finished_at").asText(null));
         return event;

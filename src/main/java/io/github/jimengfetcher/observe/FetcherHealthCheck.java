@@ -37,6 +37,7 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
     private final ApiHealth api;
     private final OutputFolders outputs;
     private final OutputHealth outputHealth;
+    private io.github.jimengfetcher.output.S3Delivery s3Delivery;
     private final Path work;
     private final long apiFailingLimit;
     private final long minFreeSpace;
@@ -56,6 +57,10 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
 
     public void setStoreHealth(StoreHealth storeHealth) {
         this.storeHealth = storeHealth;
+    }
+
+    public void setS3Delivery(io.github.jimengfetcher.output.S3Delivery s3Delivery) {
+        this.s3Delivery = s3Delivery;
     }
 
     public void setWorkerFailures(WorkerFailures workerFailures) {
@@ -82,6 +87,10 @@ public class FetcherHealthCheck extends AbstractHealthCheck {
             if (fault != null) {
                 problems.add("tasks cannot be written out: " + withoutPaths(fault));
             }
+        }
+        String s3 = s3Delivery == null ? null : s3Delivery.problem();
+        if (s3 != null) {
+            problems.add(withoutPaths(s3));
         }
         freeSpace("output folder (jimeng.output.folder)", outputs.getRoot(), problems);
         freeSpace("work folder (jimeng.work.folder)", work, problems);

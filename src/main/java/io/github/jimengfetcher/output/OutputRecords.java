@@ -53,12 +53,13 @@ public class OutputRecords {
      */
     public byte[] finished(@Variable("outcome") TaskState outcome, @Variable("lease") Lease lease,
                            @Variable("download") DownloadResult download, @Variable("videoFile") String videoFile,
-                           @Variable("failure") TaskFailure failure, @Variable("images") List<Map<String, Object>> images)
+                           @Variable("failure") TaskFailure failure, @Variable("images") List<Map<String, Object>> images,
+                           @Variable("s3") S3Delivery.S3Copy s3)
             throws IOException {
         String id = lease.taskId().value();
         folders.supersedeFailure(id);
         return outcome == TaskState.SUCCEEDED
-                ? write(folders.resultFile(id), "." + id, documents.success(lease, download, folders.recordedName(videoFile), images))
+                ? write(folders.resultFile(id), "." + id, documents.success(lease, download, folders.recordedName(videoFile), images, s3))
                 : write(folders.failureFile(id), "." + id, documents.failure(lease, failure));
     }
 

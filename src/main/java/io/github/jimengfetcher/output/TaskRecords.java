@@ -25,13 +25,18 @@ class TaskRecords {
     /**
      * @param videoFile where the video was published, relative to the output folder (videos/...)
      * @param images    each image the answer named, saved beside the video or why not; null when it named none
+     * @param s3        the object the video was delivered to; null when S3 delivery is off
      */
-    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile, List<Map<String, Object>> images) {
+    Map<String, Object> success(Lease lease, DownloadResult download, String videoFile, List<Map<String, Object>> images, S3Delivery.S3Copy s3) {
         Task task = lease.task();
         Map<String, Object> record = begin(task, "SUCCESS");
         record.put("video_file", videoFile);
         record.put("video_bytes", download.bytes());
         record.put("video_sha256", download.sha256());
+        if (s3 != null) {
+            record.put("s3_uri", s3.uri());
+            record.put("s3_etag", s3.etag());
+        }
         if (images != null && !images.isEmpty()) {
             record.put("images", images);
         }

@@ -16,6 +16,7 @@ import io.github.jimengfetcher.inbox.InboxFile;
 import io.github.jimengfetcher.inbox.Rejections;
 import io.github.jimengfetcher.inbox.Submission;
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.S3Delivery;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.ProviderConflict;
@@ -111,6 +112,10 @@ public class TaskRetry {
         if (outputs.hasResult(id)) {
             if (Files.isRegularFile(outputs.videoFile(id.value()))) {
                 return new Result(id.value(), Outcome.SUCCEEDED, "the task succeeded and its video is in output/videos: nothing to retry");
+            }
+            String stored = S3Delivery.recordedUri(outputs.resultFile(id.value()));
+            if (stored != null) {
+                return new Result(id.value(), Outcome.SUCCEEDED, "the task succeeded and its video is at " + stored + ": nothing to retry");
             }
             if (pending.isPresent()) {
                 return new Result(id.value(), Outcome.PENDING, "the task's late success is being published right now");

@@ -13,6 +13,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.S3Delivery;
 import io.github.jimengfetcher.task.TaskIds;
 
 /**
@@ -49,6 +50,10 @@ public class VideoStream implements Processor {
             channel = FileChannel.open(video, StandardOpenOption.READ);
         } catch (NoSuchFileException | java.nio.file.AccessDeniedException e) {
             notFound(answer);
+            String stored = S3Delivery.recordedUri(outputs.resultFile(id));
+            if (stored != null) {
+                answer.setBody("no local copy: the video is at " + stored + "\n");
+            }
             return;
         }
         boolean handedOver = false;

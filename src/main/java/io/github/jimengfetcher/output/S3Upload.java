@@ -1,0 +1,131 @@
+package io.github.jimengfetcher.output;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * One file streamed to one object and checked there: a single PUT up to the part size, else a
+ * multipart upload of parts read from the file in turn (memory stays flat whatever the size). Each
+ * request carries its bytes' MD5 (Content-MD5), so the server refuses bytes that changed on the way;
+ * then a HEAD must show the file's size, and a single PUT's ETag its MD5 where the server gives one.
+ */
+final class S3Upload {
+
+    static final long PART_SIZE = 16L * 1024 * 1024;
+    private static final int BUFFER = 64 * 1024;
+
+    private S3Upload() {
+    }
+
+    /** @return the object's ETag, without quotes */
+    static String put(S3Client s3, String bucket, String key, Path file, long size) throws IOException {
+        String md5 = null;
+        if (size <= PART_SIZE) {
+            byte[] digest = md5(file, 0, size);
+            md5 = HexFormat.of().formatHex(digest);
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size).contentType("video/mp4")
+                    .contentMD5(Base64.getEncoder().encodeToString(digest)), RequestBody.fromFile(file));
+        } else {
+            multipart(s3, bucket, key, file, size);
+        }
+        HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+        if (head.contentLength() == null || head.contentLength() != size) {
+            throw new IOException("the stored object has " + head.contentLength() + " bytes, not " + size);
+        }
+        String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+        // A server encrypting with its own keys gives another ETag: only an MD5-shaped one is compared.
+        if (md5 != null && etag.matches("[0-9a-f]{32}") && !etag.equals(md5)) {
+            throw new IOException("the stored object's ETag " + etag + " is not the file's MD5 " + md5);
+        }
+        return etag;
+    }
+
+    private static void multipart(S3Client s3, String bucket, String key, Path file, long size) throws IOException {
+        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("video/mp4")).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int number = 1;
+            for (long offset = 0; offset < size; offset += PART_SIZE, number++) {
+                long length = Math.min(PART_SIZE, size - offset);
+                long from = offset;
+                int part = number;
+                String md5 = Base64.getEncoder().encodeToString(md5(file, from, length));
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(part).contentLength(length).contentMD5(md5),
+                        RequestBody.fromContentProvider(() -> range(file, from, length), length, "application/octet-stream")).eTag();
+                parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+        } catch (IOException | RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload));
+            } catch (RuntimeException notAborted) {
+                e.addSuppressed(notAborted);
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] md5(Path file, long from, long length) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = range(file, from, length)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
+    }
+
+    /** length bytes of the file from an offset, read as they are sent. */
+    private static InputStream range(Path file, long from, long length) {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ).position(from);
+            return new FilterInputStream(Channels.newInputStream(channel)) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = super.read();
+                    left -= b < 0 ? 0 : 1;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] into, int offset, int count) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(into, offset, (int) Math.min(count, left));
+                    left -= Math.max(n, 0);
+                    return n;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
