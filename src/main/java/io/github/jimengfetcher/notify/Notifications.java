@@ -50,11 +50,20 @@ public class Notifications {
         if (!rate.admit(now)) {
             return REJECTED_RATE;
         }
-        if (recent.seenBefore(provider + " " + taskId, body, now)) {
+        String key = provider + " " + taskId;
+        if (recent.seenBefore(key, body, now)) {
             return DUPLICATE;
         }
-        TaskId id = TaskId.of(taskId);
-        ProviderName name = new ProviderName(provider);
+        try {
+            return acted(TaskId.of(taskId), new ProviderName(provider));
+        } catch (RuntimeException notActedOn) {
+            // The sender is answered 503 and sends it again: that copy must be acted on, not taken for a duplicate.
+            recent.forget(key);
+            throw notActedOn;
+        }
+    }
+
+    private String acted(TaskId id, ProviderName name) {
         Optional<ProviderName> kept = store.providerOf(id);
         if (kept.isEmpty()) {
             return registered(id, name);

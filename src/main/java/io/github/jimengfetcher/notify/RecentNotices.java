@@ -35,6 +35,11 @@ final class RecentNotices {
         return before != null && now - before.at() < REMEMBERED_MILLIS && Arrays.equals(before.digest(), digest);
     }
 
+    /** The task's last body was not acted on after all: the same body again counts as new. */
+    synchronized void forget(String taskId) {
+        last.remove(taskId);
+    }
+
     private static byte[] digest(String body) {
         try {
             return MessageDigest.getInstance("SHA-256").digest((body == null ? "" : body).getBytes(StandardCharsets.UTF_8));
