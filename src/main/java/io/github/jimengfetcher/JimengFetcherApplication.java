@@ -56,8 +56,9 @@ public final class JimengFetcherApplication {
     public static Main create() {
         Main main = new Main(JimengFetcherApplication.class);
         main.setPropertyPlaceholderLocations(SETTINGS);
-        // Camel masks a setting by the last part of its name: jimeng.api.key's is "key".
-        main.configure().setAdditionalSensitiveKeywords("key");
+        // Camel masks a setting by the last part of its name, without '-': jimeng.api.key's is "key", and
+        // jimeng.providers.{name}.notify-signing-secret's "notifysigningsecret", which is not among Camel's own.
+        main.configure().setAdditionalSensitiveKeywords("key,notifysigningsecret");
         main.addMainListener(new AppLifecycle(JimengFetcherApplication.class));
         return main;
     }

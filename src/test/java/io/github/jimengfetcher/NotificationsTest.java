@@ -393,8 +393,11 @@ class NotificationsTest extends AppTestSupport {
         api.statuses(id, FakeGateway.status(id, "IN_PROGRESS", "10%"));
         byte[] key = "a key of thirty-two bytes, fixed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Map<String, String> settings = notifyOn();
-        settings.put("jimeng.providers.jimeng-gateway.notify-signing-secret", "whsec_" + java.util.Base64.getEncoder().encodeToString(key));
+        String secret = java.util.Base64.getEncoder().encodeToString(key);
+        settings.put("jimeng.providers.jimeng-gateway.notify-signing-secret", "whsec_" + secret);
         startApp(settings);
+        assertFalse(log.containing("notify-signing-secret").isEmpty(), "Camel lists the setting at start: " + log.all());
+        log.messages().forEach(line -> assertFalse(line.contains(secret), "never the signing secret: " + line));
         registeredAndFetchedOnce(id);
         String body = FakeGateway.status(id, "SUCCESS", "100%");
         long now = System.currentTimeMillis() / 1000;
