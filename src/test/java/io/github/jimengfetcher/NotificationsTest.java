@@ -252,6 +252,22 @@ class NotificationsTest extends AppTestSupport {
         assertEquals(1, api.storageRequests().stream().filter(r -> r.path().endsWith("ark-late.mp4")).count(), "downloaded once");
     }
 
+    /** Senders that write a byte order mark (UTF-8's, or UTF-16 with its mark) are read, not refused as "not JSON". */
+    @Test
+    void bodiesWithAByteOrderMarkAreReadInTheirEncoding() throws Exception {
+        startApp(notifyOn());
+        byte[] utf8 = ("\ufeff{\"task_id\":\"cgt-heard-bom-8\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] utf16 = ("\ufeff{\"task_id\":\"cgt-heard-bom-16\"}").getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        for (byte[] body : List.of(utf8, utf16)) {
+            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/notify/" + SECRET))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("registered", outcome(answer));
+        }
+        assertTrue(store().find(taskId("cgt-heard-bom-8")).isPresent());
+        assertTrue(store().find(taskId("cgt-heard-bom-16")).isPresent());
+    }
+
     @Test
     void aProviderFilesNotifyIdSaysWhereItsNotificationsNameTheTask() throws Exception {
         Path files = Files.createDirectories(root.resolve("providers"));

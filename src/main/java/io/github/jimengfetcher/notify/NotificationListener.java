@@ -135,7 +135,7 @@ public final class NotificationListener {
         incoming.exceptionHandler(fault -> over[0] = true);
         incoming.endHandler(ended -> {
             if (!over[0] && signed(request, provider, body)) {
-                handOff(request, provider, body.toString(StandardCharsets.UTF_8));
+                handOff(request, provider, text(body.getBytes()));
             }
         });
         incoming.resume();
@@ -213,5 +213,22 @@ public final class NotificationListener {
 
     private static String quoted(String text) {
         return io.vertx.core.json.Json.encode(text.length() > 300 ? text.substring(0, 300) + "..." : text);
+    }
+
+    /**
+     * The body as text: UTF-8, or UTF-16 where a byte order mark says so; a UTF-8 mark is dropped. A
+     * sender that writes a mark is still read, not refused as "not JSON".
+     */
+    static String text(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+            return new String(body, 3, body.length - 3, StandardCharsets.UTF_8);
+        }
+        if (body.length >= 2 && (body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff) {
+            return new String(body, 2, body.length - 2, StandardCharsets.UTF_16BE);
+        }
+        if (body.length >= 2 && (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe) {
+            return new String(body, 2, body.length - 2, StandardCharsets.UTF_16LE);
+        }
+        return new String(body, StandardCharsets.UTF_8);
     }
 }
