@@ -301,6 +301,31 @@ class VideoImagesTest extends AppTestSupport {
     }
 
     @Test
+    void whileTheProvidersFetchesArePausedALapsedImageIsRecordedWithoutAFreshFetch() throws Exception {
+        String id = "cgt-images-paused";
+        byte[] video = Videos.mp4(2_000_000, 99);
+        String frameUrl = api.video("paused-frame.png", png(4_000, 100), Behaviour.FORBIDDEN);
+        // About 1 MB/s: the pause begins while the video downloads, after the task's own fetch.
+        String videoUrl = api.video("images-paused.mp4", video, Behaviour.SLOW);
+        api.ark().answers(id, arkSuccess(id, videoUrl, Map.of("last_frame_url", frameUrl)),
+                arkSuccess(id, videoUrl, Map.of("last_frame_url", api.video("paused-fresh.png", png(4_000, 100)))));
+        startWithArk(Map.of());
+        app.drop("ids.txt", id + "\n");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> !api.requestsTo("/videos/images-paused.mp4").isEmpty());
+        int fetched = api.requestsTo(TASK_PATH + id).size();
+        store().pauseFetches(new io.github.jimengfetcher.task.ProviderName("ark"), store().now() + 600_000);
+
+        JsonNode result = awaitResult(id);
+
+        assertEquals("SUCCESS", result.path("status").asText());
+        JsonNode frame = imagesOf(result).get("last-frame");
+        assertTrue(frame.path("error").asText().contains("fetches of the provider paused"), frame.toString());
+        assertEquals(fetched, api.requestsTo(TASK_PATH + id).size(), "no fresh fetch during the pause");
+        assertEquals(0, api.requestsTo("/videos/paused-fresh.png").size());
+    }
+
+    @Test
     void anImageThatLapsesAlsoOnTheFreshAnswerIsRecordedAndTheTaskSucceeds() throws Exception {
         String id = "cgt-images-gone";
         byte[] video = Videos.mp4(30_000, 79);
