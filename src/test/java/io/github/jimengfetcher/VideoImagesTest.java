@@ -218,6 +218,40 @@ class VideoImagesTest extends AppTestSupport {
     }
 
     @Test
+    void anImageCutOffByAStopKeepsItsPartAndTheNextStartFinishesTheTaskWithItResumed() throws Exception {
+        String id = "cgt-images-stop";
+        byte[] video = Videos.mp4(30_000, 97);
+        byte[] frame = png(2_000_000, 98);
+        // About 160 KB/s: the stop comes mid-image; then Range honoured.
+        String frameUrl = api.video("stop-frame.png", frame, Behaviour.CRAWL, Behaviour.SERVE);
+        api.ark().answers(id, arkSuccess(id, api.video("images-stop.mp4", video), Map.of("last_frame_url", frameUrl)));
+        startWithArk(Map.of());
+        app.drop("ids.txt", id + "\n");
+        Path part = root.resolve("work/downloads/" + id + ".last-frame.image.part");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> Files.exists(part) && Files.size(part) > 100_000);
+
+        app.close();
+        app = null;
+
+        assertFalse(Files.exists(root.resolve("output/results/" + id + ".json")), "no record: the task is not finished");
+        long kept = Files.size(part);
+        assertTrue(kept > 0 && kept < frame.length, "the part stays: " + kept);
+        startWithArk(Map.of());
+
+        JsonNode result = awaitResult(id);
+        assertEquals("SUCCESS", result.path("status").asText());
+        JsonNode image = imagesOf(result).get("last-frame");
+        assertEquals(Videos.sha256(frame), image.path("sha256").asText(), image.toString());
+        assertArrayEquals(frame, Files.readAllBytes(app.output("videos").resolve(id + ".last-frame.png")));
+        assertArrayEquals(video, Files.readAllBytes(app.video(id)));
+        List<String> ranges = api.requestsTo("/videos/stop-frame.png").stream().map(r -> String.valueOf(r.range())).toList();
+        assertEquals(2, ranges.size(), ranges.toString());
+        assertTrue(ranges.get(1).startsWith("bytes=") && !ranges.get(1).equals("bytes=0-"), "resumed from the part: " + ranges);
+        assertEquals(List.of(), partsLeft());
+    }
+
+    @Test
     void anAnswerNamingNoImageSavesNoneAndItsResultListsNone() throws Exception {
         String id = "cgt-images-none";
         byte[] video = Videos.mp4(30_000, 75);
@@ -267,6 +301,31 @@ class VideoImagesTest extends AppTestSupport {
     }
 
     @Test
+    void whileTheProvidersFetchesArePausedALapsedImageIsRecordedWithoutAFreshFetch() throws Exception {
+        String id = "cgt-images-paused";
+        byte[] video = Videos.mp4(2_000_000, 99);
+        String frameUrl = api.video("paused-frame.png", png(4_000, 100), Behaviour.FORBIDDEN);
+        // About 1 MB/s: the pause begins while the video downloads, after the task's own fetch.
+        String videoUrl = api.video("images-paused.mp4", video, Behaviour.SLOW);
+        api.ark().answers(id, arkSuccess(id, videoUrl, Map.of("last_frame_url", frameUrl)),
+                arkSuccess(id, videoUrl, Map.of("last_frame_url", api.video("paused-fresh.png", png(4_000, 100)))));
+        startWithArk(Map.of());
+        app.drop("ids.txt", id + "\n");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> !api.requestsTo("/videos/images-paused.mp4").isEmpty());
+        int fetched = api.requestsTo(TASK_PATH + id).size();
+        store().pauseFetches(new io.github.jimengfetcher.task.ProviderName("ark"), store().now() + 600_000);
+
+        JsonNode result = awaitResult(id);
+
+        assertEquals("SUCCESS", result.path("status").asText());
+        JsonNode frame = imagesOf(result).get("last-frame");
+        assertTrue(frame.path("error").asText().contains("fetches of the provider paused"), frame.toString());
+        assertEquals(fetched, api.requestsTo(TASK_PATH + id).size(), "no fresh fetch during the pause");
+        assertEquals(0, api.requestsTo("/videos/paused-fresh.png").size());
+    }
+
+    @Test
     void anImageThatLapsesAlsoOnTheFreshAnswerIsRecordedAndTheTaskSucceeds() throws Exception {
         String id = "cgt-images-gone";
         byte[] video = Videos.mp4(30_000, 79);
@@ -284,6 +343,28 @@ class VideoImagesTest extends AppTestSupport {
         assertFalse(frame.has("file"));
         assertEquals(2, api.requestsTo("/videos/gone-frame.png").size(), "once, and once more on the fresh answer");
         assertEquals(List.of(id + ".mp4"), filesUnder(app.output("videos")));
+    }
+
+    @Test
+    void anImageTheHostTricklesIsGivenUpByTheMinimumSpeedAndTheTaskSucceedsSoon() throws Exception {
+        String id = "cgt-images-trickle";
+        byte[] video = Videos.mp4(30_000, 95);
+        // 64 KB at once, then 1 KB/s: never silent, so only the minimum speed ends it (about 4 minutes otherwise).
+        String frameUrl = api.video("trickle-frame.png", png(300_000, 96), Behaviour.TRICKLE);
+        api.ark().answers(id, arkSuccess(id, api.video("images-trickle.mp4", video), Map.of("last_frame_url", frameUrl)));
+        long started = System.nanoTime();
+        startWithArk(Map.of("jimeng.download.min-speed", "50KB", "jimeng.download.stall-timeout", "1s"));
+
+        app.drop("ids.txt", id + "\n");
+
+        JsonNode result = awaitResult(id);
+        assertTrue(System.nanoTime() - started < 20_000_000_000L, "within the bound");
+        assertEquals("SUCCESS", result.path("status").asText());
+        assertArrayEquals(video, Files.readAllBytes(app.video(id)));
+        JsonNode frame = imagesOf(result).get("last-frame");
+        assertTrue(frame.path("error").asText().contains("jimeng.download.min-speed"), frame.toString());
+        assertFalse(frame.has("file"));
+        assertEquals(List.of(), partsLeft(), "given up: nothing of it kept");
     }
 
     @Test

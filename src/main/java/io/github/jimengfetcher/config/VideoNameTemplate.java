@@ -26,6 +26,11 @@ public final class VideoNameTemplate {
     private static final int MAX_TASK_ID = io.github.jimengfetcher.task.TaskIds.MAX_LENGTH;
     /** The longest file or folder name most file systems take. */
     public static final int MAX_NAME = 255;
+    /**
+     * Room a video's name leaves for the images beside it: {stem}.{image}.{png|jpg|webp} is longer than
+     * {stem}.mp4 by this much for an image name of up to 20 characters (last-frame, cover, thumbnail).
+     */
+    public static final int IMAGE_ROOM = ".".length() + 20 + ".webp".length() - SUFFIX.length();
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]*");
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final String EXAMPLE = "write a name under output/videos/ such as {task_id}.mp4 or {date}/{kind}/{task_id}.mp4";
@@ -81,9 +86,11 @@ public final class VideoNameTemplate {
             for (String part : parts) {
                 longest += isField(part) ? ("{task_id}".equals(part) ? MAX_TASK_ID : MAX_VALUE) : part.length();
             }
-            longest += i == segments.size() - 1 && !text.endsWith(SUFFIX) ? SUFFIX.length() : 0;
-            if (longest > MAX_NAME) {
-                return "could give names longer than " + MAX_NAME + " characters: " + EXAMPLE;
+            boolean fileName = i == segments.size() - 1;
+            longest += fileName && !text.endsWith(SUFFIX) ? SUFFIX.length() : 0;
+            int most = fileName ? MAX_NAME - IMAGE_ROOM : MAX_NAME;
+            if (longest > most) {
+                return "could give names longer than " + most + " characters (" + MAX_NAME + " with an image's name): " + EXAMPLE;
             }
         }
         return null;

@@ -115,6 +115,11 @@ public class ImageDownload {
         return results.stream().anyMatch(result -> result.kind() == Kind.URL_EXPIRED);
     }
 
+    /** Whether the stop cut an image off: then the task is not finished now but at the next start, its part resumed. */
+    public boolean anyStopped(@Variable("imageDownloads") List<ImageResult> results) {
+        return results.stream().anyMatch(result -> result.kind() == Kind.STOPPED);
+    }
+
     /**
      * The images whose URL lapsed, asked once more at the URLs of a fresh answer of the task; the
      * others as they ended.
@@ -165,6 +170,7 @@ public class ImageDownload {
                     "its signed URL expired at " + Instant.ofEpochMilli(expires)));
         }
         return tries(name, wire, part(id, name), REQUESTS).thenCompose(end -> end.saved() || end.kind() == Kind.URL_EXPIRED
+                || end.kind() == Kind.STOPPED
                 ? CompletableFuture.completedFuture(end) : givenUp(id, end));
     }
 
@@ -195,10 +201,13 @@ public class ImageDownload {
         } catch (IOException unreadable) {
             return CompletableFuture.completedFuture(ImageResult.failed(name, Kind.REFUSED, "cannot read the partial image: " + unreadable.getMessage()));
         }
-        ImageTransfer transfer = new ImageTransfer(name, part, offset, settings.maxSize());
+        if (client.stopping()) {
+            return CompletableFuture.completedFuture(ImageResult.failed(name, Kind.STOPPED, "not started: the app stops"));
+        }
+        ImageTransfer transfer = new ImageTransfer(name, part, offset, settings.maxSize(), client::speedWatch);
         CompletableFuture<ImageResult> result = new CompletableFuture<>();
         try {
-            client.client().execute(SimpleRequestProducer.create(VideoRequest.from(wire, offset)), transfer, null, null, new FutureCallback<ImageTransfer>() {
+            client.track(client.client().execute(SimpleRequestProducer.create(VideoRequest.from(wire, offset)), transfer, null, null, new FutureCallback<ImageTransfer>() {
                 @Override
                 public void completed(ImageTransfer done) {
                     client.finish(result, transfer::verify);
@@ -206,17 +215,18 @@ public class ImageDownload {
 
                 @Override
                 public void failed(Exception cause) {
-                    client.finish(result, () -> transfer.brokeOff(cause));
+                    client.finish(result, () -> client.stopping() ? transfer.cutOffByStop(cause) : transfer.brokeOff(cause));
                 }
 
                 @Override
                 public void cancelled() {
-                    client.finish(result, () -> transfer.brokeOff(new IOException("download cancelled")));
+                    client.finish(result, () -> client.stopping() ? transfer.cutOffByStop(null)
+                            : transfer.brokeOff(new IOException("download cancelled")));
                 }
-            });
+            }), result);
         } catch (RuntimeException notSent) {
             // a URL the request cannot be made of, or a client already closed by the stop
-            result.complete(ImageResult.failed(name, Kind.REFUSED, "not asked: " + notSent.getMessage()));
+            result.complete(ImageResult.failed(name, client.stopping() ? Kind.STOPPED : Kind.REFUSED, "not asked: " + notSent.getMessage()));
         }
         return result.handle((ended, fault) -> fault == null ? ended
                 : ImageResult.failed(name, Kind.REFUSED, "cannot write the image to disk: " + fault.getMessage()));

@@ -18,6 +18,8 @@ public record ImageResult(String name, Kind kind, Path file, String extension, l
         URL_EXPIRED,
         /** Cut off, or a 5xx: worth asking again, from the end of its part on disk. */
         CUT_OFF,
+        /** Cut off by the app's stop: its part stays, and the task finishes at the next start. */
+        STOPPED,
         /** Not an image, too large, refused by the host or by jimeng.download.allowed-hosts: final. */
         REFUSED
     }

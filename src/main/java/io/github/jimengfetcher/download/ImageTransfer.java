@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
@@ -62,11 +63,17 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
     private long written;
     private String contentType = "no content type";
     private FileChannel channel;
+    private SpeedWatch speed;
+    private final Supplier<SpeedWatch> speedWatch;
     private FutureCallback<ImageTransfer> done;
 
-    /** @param offset the bytes of the part already on disk: asked from there */
-    ImageTransfer(String name, PartFile part, long offset, long maxSize) {
+    /**
+     * @param offset     the bytes of the part already on disk: asked from there
+     * @param speedWatch a watch of jimeng.download.min-speed, started when the body begins: a trickling host gives the image up
+     */
+    ImageTransfer(String name, PartFile part, long offset, long maxSize, Supplier<SpeedWatch> speedWatch) {
         this.name = name;
+        this.speedWatch = speedWatch;
         this.partFile = part;
         this.part = part.path();
         this.offset = offset;
@@ -111,6 +118,7 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
             throw end(Kind.CUT_OFF, "the partial image changed on disk before the transfer began", true);
         }
         written = offset;
+        speed = speedWatch.get();
         done = callback;
         if (entity == null) {
             callback.completed(this);
@@ -144,6 +152,10 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
             channel.write(src);
         }
         written += n;
+        if (speed.tooSlow(System.nanoTime(), written - offset)) {
+            // what arrived stays: the next request continues it
+            throw end(Kind.CUT_OFF, speed.why(), false);
+        }
     }
 
     @Override
@@ -195,6 +207,15 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
         }
         return ImageResult.failed(name, Kind.CUT_OFF, "transfer broke off after " + written + " bytes ("
                 + cause.getClass().getSimpleName() + ")");
+    }
+
+    /** Cut off because the app stops: what arrived stays for a Range request. An end the transfer came to by itself stands. */
+    ImageResult cutOffByStop(Exception cause) throws IOException {
+        if (cause instanceof Ended) {
+            return brokeOff(cause);
+        }
+        close(false);
+        return ImageResult.failed(name, Kind.STOPPED, "cut off by the stop after " + written + " bytes, kept to resume");
     }
 
     private void checkType() throws Ended {

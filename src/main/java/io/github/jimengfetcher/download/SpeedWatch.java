@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
  */
 final class SpeedWatch {
 
+    private final long windowMillis;
     private final long windowNanos;
     private final long minBytes;
     /** Oldest first; the first is the newest sample taken at least a window ago, once there is one. */
@@ -24,14 +25,15 @@ final class SpeedWatch {
      * @param nowNanos          when the transfer started
      */
     SpeedWatch(long windowMillis, long minBytesPerSecond, long nowNanos) {
+        this.windowMillis = windowMillis;
         this.windowNanos = windowMillis * 1_000_000L;
         this.minBytes = minBytesPerSecond * windowMillis / 1000;
         samples.add(new long[] {nowNanos, 0});
     }
 
-    /** The least bytes a window must bring. */
-    long minBytes() {
-        return minBytes;
+    /** Why a transfer that was {@link #tooSlow} is cut off. */
+    String why() {
+        return "storage host sent fewer than " + minBytes + " bytes in " + windowMillis + " ms (jimeng.download.min-speed)";
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -83,6 +84,8 @@ public class VideoDownload {
     /** The app stops: no transfer starts, and those cut off end as {@link DownloadResult.Outcome#STOPPED}. */
     private volatile boolean stopping;
 
+    /** The images' transfers (their results by their requests): a stop cuts them off with the videos'. */
+    private final Map<Future<?>, CompletableFuture<?>> images = new ConcurrentHashMap<>();
     private record Running(long epoch, Future<VideoTransfer> transfer, CompletableFuture<DownloadResult> result) {
     }
 
@@ -236,18 +239,40 @@ public class VideoDownload {
     public int cutOffAll(long waitMillis) throws InterruptedException {
         stopping = true;
         List<Running> running = List.copyOf(inFlight.values());
+        Map<Future<?>, CompletableFuture<?>> imagesNow = Map.copyOf(images);
         running.forEach(transfer -> transfer.transfer().cancel(true));
+        imagesNow.keySet().forEach(transfer -> transfer.cancel(true));
+        List<CompletableFuture<?>> ends = new ArrayList<>(imagesNow.values());
+        running.forEach(transfer -> ends.add(transfer.result()));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        for (Running transfer : running) {
+        for (CompletableFuture<?> end : ends) {
             try {
-                transfer.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                end.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException | CancellationException | TimeoutException ended) {
                 // ended one way or another, or out of time: the stop goes on
             }
         }
-        return running.size();
+        return ends.size();
     }
 
+    /** An image's transfer, cut off by a stop as a video's is ({@link #cutOffAll}). */
+    void track(Future<?> transfer, CompletableFuture<?> result) {
+        images.put(transfer, result);
+        result.whenComplete((done, fault) -> images.remove(transfer));
+        if (stopping) {
+            transfer.cancel(true);
+        }
+    }
+
+    /** Whether the app stops: an image cut off now ends as stopped, its part kept. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** The watch an image's transfer is held to as well: jimeng.download.min-speed over the stall window. */
+    SpeedWatch speedWatch() {
+        return new SpeedWatch(stallTimeout, minSpeed, System.nanoTime());
+    }
     /** The client images beside the videos are downloaded on too ({@link ImageDownload}): its limits, its I/O threads. */
     CloseableHttpAsyncClient client() {
         return client;

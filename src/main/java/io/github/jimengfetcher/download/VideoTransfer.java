@@ -160,8 +160,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
         written += n;
         metrics.bytes(n);
         if (speed.tooSlow(System.nanoTime(), written - offset)) {
-            throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, "storage host sent fewer than "
-                    + speed.minBytes() + " bytes in " + limits.stallTimeout() + " ms (jimeng.download.min-speed)"), false);
+            throw new TransferEnds.Stop(DownloadResult.of(DownloadResult.Outcome.RETRY, id, speed.why()), false);
         }
         hasher.wrote(written);
         if (written >= nextLog) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -92,11 +93,29 @@ final class VideoPublisher {
         for (int n = 0; n < MAX_TRIES; n++) {
             Path target = videos.resolve(candidate(name, id, n));
             Files.createDirectories(target.getParent());
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && imagesUnder(target)) {
+                continue;
+            }
             if (takes(staged, target, download)) {
                 return target;
             }
         }
         throw new FileAlreadyExistsException(videos.resolve(name).toString(), null, MAX_TRIES + " videos have this name already");
+    }
+
+    /**
+     * Whether images of another task are left under the name (its video archived or deleted): the name
+     * is not free, or this video would get that task's images as its own and the next image be refused.
+     */
+    private static boolean imagesUnder(Path target) throws IOException {
+        String file = target.getFileName().toString();
+        String stem = file.substring(0, file.length() - VideoNameTemplate.SUFFIX.length()) + ".";
+        try (DirectoryStream<Path> images = Files.newDirectoryStream(target.getParent(), sibling -> {
+            String name = sibling.getFileName().toString();
+            return name.startsWith(stem) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".webp"));
+        })) {
+            return images.iterator().hasNext();
+        }
     }
 
     /** The name, then {name}-{id}.mp4, then {name}-{id}-2.mp4, ...; the name cut short where the file name would grow too long. */
@@ -107,7 +126,7 @@ final class VideoPublisher {
         String stem = name.substring(0, name.length() - VideoNameTemplate.SUFFIX.length());
         String tail = "-" + id + (n == 1 ? "" : "-" + n) + VideoNameTemplate.SUFFIX;
         int fileName = stem.length() - stem.lastIndexOf('/') - 1;
-        int over = fileName + tail.length() - VideoNameTemplate.MAX_NAME;
+        int over = fileName + tail.length() - (VideoNameTemplate.MAX_NAME - VideoNameTemplate.IMAGE_ROOM);
         return (over > 0 ? stem.substring(0, stem.length() - over) : stem) + tail;
     }
 

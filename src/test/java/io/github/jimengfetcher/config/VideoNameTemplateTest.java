@@ -47,6 +47,14 @@ class VideoNameTemplateTest {
                 "a/", "{nope}", "{task_id", "a b", ".x/{task_id}", "./{task_id}", "~/{task_id}", "{task_id}}"}) {
             assertTrue(VideoNameTemplate.problem(bad) != null, bad + " is refused");
         }
-        assertTrue(VideoNameTemplate.problem("{task_id}{task_id}{task_id}").startsWith("could give names longer than 255"));
+        assertTrue(VideoNameTemplate.problem("{task_id}{task_id}{task_id}").startsWith("could give names longer than 233"));
+    }
+
+    @Test
+    void aTemplateLeavesRoomInItsFileNamesForTheImagesBesideTheVideo() {
+        String justFits = "x".repeat(VideoNameTemplate.MAX_NAME - VideoNameTemplate.IMAGE_ROOM - ".mp4".length());
+        assertEquals(null, VideoNameTemplate.problem(justFits));
+        assertTrue(VideoNameTemplate.problem(justFits + "x").contains("255 with an image's name"));
+        assertEquals(null, VideoNameTemplate.problem("x".repeat(VideoNameTemplate.MAX_NAME) + "/{task_id}"), "a folder's name has no images");
     }
 }

@@ -16,11 +16,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jimengfetcher.config.VideoNameTemplate;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.task.TaskId;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Publishing a video under a name on real files: a name once taken is never replaced. */
 class VideoPublisherTest {
@@ -120,5 +122,37 @@ class VideoPublisherTest {
         try (Stream<Path> files = Files.list(root.resolve("work/downloads"))) {
             assertEquals(0, files.count(), "the download was used up");
         }
+    }
+
+    /** The video of a name is archived, its last frame is left: another task of the name takes the next name, images and all. */
+    @Test
+    void aNameWhoseImagesAreLeftIsNotTakenByAnotherTasksVideo() throws Exception {
+        Path videos = Files.createDirectories(root.resolve("output/videos"));
+        Files.write(videos.resolve("cat.last-frame.png"), video(7, 7));
+        VideoPublisher publisher = new VideoPublisher(videos, "studio-a");
+
+        Path published = publisher.publish("cgt-cat", "cat.mp4", downloaded("cgt-cat", video(5, 5)));
+
+        assertEquals(videos.resolve("cat-cgt-cat.mp4"), published);
+        assertArrayEquals(video(7, 7), Files.readAllBytes(videos.resolve("cat.last-frame.png")), "never replaced");
+        Path again = publisher.publish("cgt-cat", "cat.mp4", downloaded("cgt-cat", video(5, 5)));
+        assertEquals(published, again, "its own video found again, not doubled");
+    }
+
+    /** A long name cut short for the task id leaves room for {stem}.last-frame.webp: the images can be saved beside it. */
+    @Test
+    void aNameCutShortForTheTaskIdLeavesRoomForTheImagesBesideIt() throws Exception {
+        Path videos = Files.createDirectories(root.resolve("output/videos"));
+        String id = "cgt-" + "9".repeat(60);
+        String name = "v".repeat(VideoNameTemplate.MAX_NAME - VideoNameTemplate.IMAGE_ROOM - VideoNameTemplate.SUFFIX.length())
+                + VideoNameTemplate.SUFFIX;
+
+        String second = VideoPublisher.candidate(name, id, 2);
+
+        assertTrue(second.endsWith("-" + id + "-2.mp4"), second);
+        String stem = second.substring(0, second.length() - VideoNameTemplate.SUFFIX.length());
+        Path frame = videos.resolve(stem + ".last-frame.webp");
+        Files.write(frame, video(1, 1));
+        assertTrue(Files.exists(frame));
     }
 }
