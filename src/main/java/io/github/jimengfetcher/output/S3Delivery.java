@@ -26,7 +26,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -123,7 +122,8 @@ public class S3Delivery {
         activity.begin(id);
         try {
             etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4");
-        } catch (SdkException | IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Any fault, the SDK's or reading the file: the task leaves the uploading ones either way.
             String why = describe(e);
             activity.end(id, false, 0);
             bucket.failed(why);
