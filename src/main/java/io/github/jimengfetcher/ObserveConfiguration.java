@@ -40,7 +40,7 @@ public class ObserveConfiguration {
     /** Every jimeng metric names its instance ("instance" itself is Prometheus's own label, overwritten at scrape). */
     @BindToRegistry(lazy = true)
     public TaskMetrics taskMetrics(Registry registry, TaskStore store, VideoDownload download, InstanceScope scope, ProviderPaces paces,
-            LearnedDurations durations, TaskLife tasks, KnownProviders providers) {
+            LearnedDurations durations, TaskLife tasks, KnownProviders providers, io.github.jimengfetcher.output.S3Delivery s3) {
         MeterRegistry meters = meterRegistry(registry);
         meters.config().commonTags("instance_id", scope.id());
         TaskMetrics metrics = new TaskMetrics(meters, store, download.getMetrics(), providers.defaultProvider());
@@ -48,6 +48,7 @@ public class ObserveConfiguration {
         // The default provider's pace is there from the start: its gauges with it.
         paces.of(providers.defaultProvider());
         metrics.watch(durations);
+        metrics.uploads(s3.activity());
         tasks.setOnGapPlanned(metrics::gapPlanned);
         return metrics;
     }

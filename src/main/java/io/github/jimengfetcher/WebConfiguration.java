@@ -11,6 +11,7 @@ import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.output.OutputFolders;
+import io.github.jimengfetcher.output.S3Delivery;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -50,8 +51,9 @@ public class WebConfiguration {
 
     @BindToRegistry(lazy = true)
     public TaskBoard taskBoard(TaskStore store, OutputFolders outputs, ApiHealth apiHealth, InstanceScope scope, TaskPolicy policy,
-            StoreHealth storeHealth, VideoPoster posters) {
+            StoreHealth storeHealth, VideoPoster posters, S3Delivery s3) {
         TaskBoard board = new TaskBoard(store, new FinishedFacts(outputs));
+        board.setUploading(s3.activity().uploading());
         board.setApiHealth(apiHealth);
         board.setInstanceId(scope.id());
         board.setPolicy(policy);

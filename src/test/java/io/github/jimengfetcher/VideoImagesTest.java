@@ -40,7 +40,7 @@ class VideoImagesTest extends AppTestSupport {
     private static final String TASK_PATH = ArkShape.TASK.replace("{id}", "");
 
     /** The shipped ark.yaml, naming a cover and a thumbnail too. */
-    private static String arkWithMoreImages() throws Exception {
+    static String arkWithMoreImages() throws Exception {
         String shipped = Files.readString(Path.of("src/main/resources/providers/ark.yaml"));
         String own = shipped.replace("    last-frame: /content/last_frame_url\n",
                 "    last-frame: /content/last_frame_url\n    cover: /content/cover_url\n    thumbnail: /content/thumbnail_url\n");
@@ -61,18 +61,18 @@ class VideoImagesTest extends AppTestSupport {
     }
 
     /** Ark's success answer: the video, and each content field given (last_frame_url, cover_url, ...). */
-    private static Answer arkSuccess(String id, String videoUrl, Map<String, String> images) {
+    static Answer arkSuccess(String id, String videoUrl, Map<String, String> images) {
         StringBuilder content = new StringBuilder("{\"video_url\":\"" + videoUrl + "\"");
         images.forEach((field, url) -> content.append(",\"").append(field).append("\":\"").append(url).append('"'));
         return Answer.json("{\"id\":\"" + id + "\",\"model\":\"seedance-pro\",\"status\":\"succeeded\",\"content\":" + content
                 + "},\"created_at\":1756457484,\"updated_at\":1756457496}");
     }
 
-    private static byte[] png(int size, long seed) {
+    static byte[] png(int size, long seed) {
         return image(size, seed, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
     }
 
-    private static byte[] jpeg(int size, long seed) {
+    static byte[] jpeg(int size, long seed) {
         return image(size, seed, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
     }
 

@@ -18,6 +18,7 @@ import org.apache.camel.Variable;
 import io.github.jimengfetcher.api.FetchPace;
 import io.github.jimengfetcher.api.ProviderPaces;
 import io.github.jimengfetcher.download.DownloadMetrics;
+import io.github.jimengfetcher.output.S3Activity;
 import io.github.jimengfetcher.schedule.DurationHistogram;
 import io.github.jimengfetcher.schedule.LearnedDurations;
 import io.github.jimengfetcher.store.TaskStore;
@@ -232,5 +233,19 @@ public class TaskMetrics {
                 .tag("provider", provider)
                 .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry));
+    }
+
+    /** Objects put to S3 and confirmed there, or not (videos and images), and their bytes: none counted while delivery is off. */
+    public void uploads(S3Activity uploads) {
+        for (String outcome : new String[] {"ok", "failed"}) {
+            FunctionCounter.builder("jimeng.uploads", uploads, "ok".equals(outcome) ? S3Activity::uploadsOk : S3Activity::uploadsFailed)
+                    .description("Uploads to S3-compatible storage, by outcome: ok (the object confirmed) or failed")
+                    .tag("outcome", outcome)
+                    .register(registry);
+        }
+        FunctionCounter.builder("jimeng.upload.bytes", uploads, S3Activity::bytesUploaded)
+                .description("Bytes of the objects confirmed in S3-compatible storage")
+                .baseUnit("bytes")
+                .register(registry);
     }
 }

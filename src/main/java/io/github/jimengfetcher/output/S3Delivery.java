@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Variable;
@@ -25,7 +26,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,12 +46,14 @@ public class S3Delivery {
     private final S3Settings settings;
     private final Path videos;
     private final S3Client s3;
-    private volatile String problem;
+    private final S3BucketWatch bucket;
+    private final S3Activity activity = new S3Activity();
 
     public S3Delivery(S3Settings settings, Path videos) {
         this.settings = settings;
         this.videos = videos;
         this.s3 = settings.enabled() ? client(settings) : null;
+        this.bucket = new S3BucketWatch(bucketUri(), () -> s3.headBucket(b -> b.bucket(settings.bucket())));
     }
 
     private static S3Client client(S3Settings settings) {
@@ -73,34 +75,29 @@ public class S3Delivery {
         return s3 != null;
     }
 
-    /** Checks the bucket at start, off the start's thread: a problem is one line and health DOWN, and tasks wait. */
+    /** Checks the bucket at start and again while it cannot be used, off the start's thread ({@link S3BucketWatch}). */
     public void start() {
-        if (s3 == null) {
-            return;
+        if (s3 != null) {
+            bucket.start();
         }
-        Thread check = new Thread(() -> {
-            try {
-                s3.headBucket(b -> b.bucket(settings.bucket()));
-                LOG.info("S3 delivery to {} is ready", bucketUri());
-            } catch (SdkException e) {
-                problem = describe(e);
-                LOG.error("S3 delivery: cannot use {}: {}; finished videos wait on disk until it works (jimeng.s3.*)", bucketUri(), problem);
-            }
-        }, "s3-check");
-        check.setDaemon(true);
-        check.start();
     }
 
-    /** Its connections go with the app. */
+    /** Its connections and checks go with the app. */
     public void stop() {
         if (s3 != null) {
+            bucket.stop();
             s3.close();
         }
     }
 
+    /** The uploads going on and done, for /tasks and the metrics. */
+    public S3Activity activity() {
+        return activity;
+    }
+
     /** Why videos cannot be delivered now, in a line naming no path, or null. */
     public String problem() {
-        String now = problem;
+        String now = bucket.problem();
         return now == null ? null : "videos cannot be delivered to S3 bucket " + settings.bucket() + " (jimeng.s3.*): " + now;
     }
 
@@ -121,19 +118,62 @@ public class S3Delivery {
         String key = keyFor(lease, labels, videos.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
         String uri = "s3://" + settings.bucket() + "/" + key;
         String etag;
+        String id = lease.taskId().value();
+        activity.begin(id);
         try {
-            etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes());
-        } catch (SdkException | IOException e) {
-            problem = describe(e);
+            etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4");
+        } catch (IOException | RuntimeException e) {
+            // Any fault, the SDK's or reading the file: the task leaves the uploading ones either way.
+            String why = describe(e);
+            activity.end(id, false, 0);
+            bucket.failed(why);
             giveBack(file, download);
-            throw new S3Fault("cannot upload to " + uri + ": " + problem);
+            throw new S3Fault("cannot upload to " + uri + ": " + why);
         }
-        problem = null;
+        activity.end(id, true, download.bytes());
+        bucket.worked();
         if (!settings.keepLocal()) {
             Files.deleteIfExists(file);
         }
         LOG.info("{} uploaded to {} ({} bytes)", lease.taskId(), uri, download.bytes());
         return new S3Copy(uri, etag);
+    }
+
+    /**
+     * Uploads the images saved beside a delivered video beside its object; each saved entry gets its
+     * s3_uri, or s3_error when it could not go up: an image's fault, never the task's.
+     *
+     * @return the entries, the same maps
+     */
+    public List<Map<String, Object>> deliverImages(@Variable("lease") Lease lease, @Variable("labels") TaskLabels labels,
+                                                   @Variable("images") List<Map<String, Object>> images) {
+        if (s3 == null || images == null) {
+            return images;
+        }
+        Path root = videos.getParent();
+        for (Map<String, Object> entry : images) {
+            if (!(entry.get("file") instanceof String name) || !name.startsWith("videos/")) {
+                continue;
+            }
+            Path file = root.resolve(name);
+            String key = keyFor(lease, labels, name.substring("videos/".length()));
+            String uri = "s3://" + settings.bucket() + "/" + key;
+            try {
+                long size = Files.size(file);
+                S3Upload.put(s3, settings.bucket(), key, file, size, imageType(name));
+                activity.end(null, true, size);
+                entry.put("s3_uri", uri);
+            } catch (IOException | RuntimeException e) {
+                activity.end(null, false, 0);
+                LOG.warn("{} image {} not uploaded to {}: {}", lease.taskId(), entry.get("name"), uri, describe(e));
+                entry.put("s3_error", "not uploaded to " + uri + ": " + describe(e));
+            }
+        }
+        return images;
+    }
+
+    private static String imageType(String name) {
+        return name.endsWith(".png") ? "image/png" : name.endsWith(".webp") ? "image/webp" : "image/jpeg";
     }
 
     private static void giveBack(Path published, DownloadResult download) throws IOException {

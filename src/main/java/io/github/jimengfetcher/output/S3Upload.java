@@ -34,30 +34,51 @@ final class S3Upload {
     }
 
     /** @return the object's ETag, without quotes */
-    static String put(S3Client s3, String bucket, String key, Path file, long size) throws IOException {
+    static String put(S3Client s3, String bucket, String key, Path file, long size, String contentType) throws IOException {
         String md5 = null;
         if (size <= PART_SIZE) {
             byte[] digest = md5(file, 0, size);
             md5 = HexFormat.of().formatHex(digest);
-            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size).contentType("video/mp4")
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size).contentType(contentType)
                     .contentMD5(Base64.getEncoder().encodeToString(digest)), RequestBody.fromFile(file));
         } else {
-            multipart(s3, bucket, key, file, size);
+            multipart(s3, bucket, key, file, size, contentType);
         }
         HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
         if (head.contentLength() == null || head.contentLength() != size) {
             throw new IOException("the stored object has " + head.contentLength() + " bytes, not " + size);
         }
         String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
-        // A server encrypting with its own keys gives another ETag: only an MD5-shaped one is compared.
-        if (md5 != null && etag.matches("[0-9a-f]{32}") && !etag.equals(md5)) {
-            throw new IOException("the stored object's ETag " + etag + " is not the file's MD5 " + md5);
+        String refused = etagProblem(md5, etag, head.serverSideEncryptionAsString(), head.sseCustomerAlgorithm());
+        if (refused != null) {
+            throw new IOException(refused);
         }
         return etag;
     }
 
-    private static void multipart(S3Client s3, String bucket, String key, Path file, long size) throws IOException {
-        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("video/mp4")).uploadId();
+    /**
+     * Whether a single PUT's ETag vouches for the file, from the HEAD's fields. With KMS keys
+     * (aws:kms, aws:kms:dsse) or the customer's own (an SSE-C algorithm) the ETag is not the MD5 of
+     * the bytes, so it is not compared: the size and the Content-MD5 the server checked on receipt
+     * stand for them. Nor is an ETag that is not MD5-shaped (other stores' own kinds).
+     *
+     * @param md5 the file's MD5 in hex, or null for a multipart upload (its ETag is never an MD5)
+     * @return why the object is refused, or null
+     */
+    static String etagProblem(String md5, String etag, String serverSideEncryption, String customerAlgorithm) {
+        if (md5 == null || etag == null || !etag.matches("[0-9a-f]{32}")) {
+            return null;
+        }
+        boolean kms = serverSideEncryption != null && serverSideEncryption.startsWith("aws:kms");
+        boolean customerKey = customerAlgorithm != null && !customerAlgorithm.isBlank();
+        if (kms || customerKey || etag.equals(md5)) {
+            return null;
+        }
+        return "the stored object's ETag " + etag + " is not the file's MD5 " + md5;
+    }
+
+    private static void multipart(S3Client s3, String bucket, String key, Path file, long size, String contentType) throws IOException {
+        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             int number = 1;
