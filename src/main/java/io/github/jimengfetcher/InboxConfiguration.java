@@ -1,10 +1,14 @@
 package io.github.jimengfetcher;
 
+import java.time.Clock;
+
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 
 import io.github.jimengfetcher.config.Folders;
 import io.github.jimengfetcher.config.InboxSettings;
+import io.github.jimengfetcher.config.InstanceScope;
+import io.github.jimengfetcher.inbox.DoneNames;
 import io.github.jimengfetcher.inbox.InboxEntries;
 import io.github.jimengfetcher.inbox.InboxFaults;
 import io.github.jimengfetcher.inbox.InboxFileReader;
@@ -21,6 +25,12 @@ public class InboxConfiguration {
     @BindToRegistry(lazy = true)
     public InboxFileReader inboxFileReader(InboxSettings inbox, KnownProviders providers) {
         return new InboxFileReader(inbox, providers);
+    }
+
+    /** Where a read file is kept in inbox/.done/: its instance's own names when the store (and inbox) may be shared. */
+    @BindToRegistry(lazy = true)
+    public DoneNames inboxDoneNames(InstanceScope scope) {
+        return new DoneNames(scope.shared() ? scope.id() : "", Clock.systemDefaultZone());
     }
 
     @BindToRegistry(lazy = true)

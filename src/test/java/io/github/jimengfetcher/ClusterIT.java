@@ -255,7 +255,10 @@ class ClusterIT {
             assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().startsWith(".")).toList(), "every inbox file was taken");
         }
         try (Stream<Path> done = Files.list(root.resolve("inbox/.done"))) {
-            assertEquals(FILES, done.count(), "each inbox file moved to .done once");
+            List<String> names = done.map(f -> f.getFileName().toString()).toList();
+            assertEquals(FILES, names.size(), "each inbox file moved to .done once: " + names);
+            // Under its instance's own name: a move by another instance can never replace it.
+            assertTrue(names.stream().allMatch(n -> n.matches("\\d{8}-\\d{9}-[abc]-batch-\\d+\\.txt")), names.toString());
         }
         Map<String, Integer> records = new HashMap<>();
         try (Stream<Path> rejected = Files.list(root.resolve("output/rejected"))) {
