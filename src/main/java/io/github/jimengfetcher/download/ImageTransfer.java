@@ -10,16 +10,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
-import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 import io.github.jimengfetcher.download.ImageResult.Kind;
@@ -32,24 +28,7 @@ import io.github.jimengfetcher.download.ImageResult.Kind;
  * answer announced ({@link PartFile}); a 200 starts it over. A transfer cut off keeps its part for
  * the next request; one that cannot be mended by more bytes deletes it.
  */
-final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
-
-    /** Ends a transfer early with a result, thrown on an I/O thread. */
-    static final class Ended extends IOException {
-        final transient ImageResult result;
-        final boolean deletePart;
-
-        Ended(ImageResult result, boolean deletePart) {
-            super(result.error());
-            this.result = result;
-            this.deletePart = deletePart;
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this; // an outcome, not an error
-        }
-    }
+final class ImageTransfer extends BodyToPart<ImageTransfer> {
 
     private final String name;
     private final PartFile partFile;
@@ -61,11 +40,8 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
     private long offset;
     private long announced = -1;
     private long written;
-    private String contentType = "no content type";
-    private FileChannel channel;
     private SpeedWatch speed;
     private final Supplier<SpeedWatch> speedWatch;
-    private FutureCallback<ImageTransfer> done;
 
     /**
      * @param offset     the bytes of the part already on disk: asked from there
@@ -83,10 +59,7 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
     @Override
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<ImageTransfer> callback)
             throws IOException {
-        Header typeHeader = response.getFirstHeader("Content-Type");
-        if (typeHeader != null && !typeHeader.getValue().isEmpty()) {
-            contentType = typeHeader.getValue().toLowerCase(Locale.ROOT);
-        }
+        noteContentType(response);
         int code = response.getCode();
         Header range = response.getFirstHeader("Content-Range");
         StorageAnswer answer = StorageAnswer.of(code, range == null ? null : range.getValue(),
@@ -119,20 +92,7 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
         }
         written = offset;
         speed = speedWatch.get();
-        done = callback;
-        if (entity == null) {
-            callback.completed(this);
-        }
-    }
-
-    @Override
-    public void informationResponse(HttpResponse response, HttpContext context) {
-        // 1xx: nothing to do
-    }
-
-    @Override
-    public void updateCapacity(CapacityChannel capacity) throws IOException {
-        capacity.update(Integer.MAX_VALUE);
+        bodyFollows(entity, callback);
     }
 
     @Override
@@ -140,7 +100,7 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
         int n = src.remaining();
         if (offset == 0 && headLength < head.length) {
             // Something else than an image is stopped at its first bytes (a resumed part was checked when it began).
-            headLength = VideoTransfer.peekHead(src, head, headLength);
+            headLength = peekHead(src, head, headLength);
             if (headLength == head.length) {
                 checkType();
             }
@@ -159,18 +119,8 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
     }
 
     @Override
-    public void streamEnd(List<? extends Header> trailers) {
-        done.completed(this);
-    }
-
-    @Override
-    public void failed(Exception cause) {
-        // reported through the request's callback
-    }
-
-    @Override
-    public void releaseResources() {
-        // the file is closed when the transfer ends
+    protected ImageTransfer self() {
+        return this;
     }
 
     /** The whole body arrived: on disk, as long as announced, an image; hashed from the file (images are small). */
@@ -194,16 +144,16 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
             }
             partFile.forgetTotal();
             return new ImageResult(name, Kind.SAVED, part, type.extension, written, HexFormat.of().formatHex(sha.digest()), null);
-        } catch (Ended notAnImage) {
-            return delete(notAnImage.result);
+        } catch (TransferEnds.Stop notAnImage) {
+            return delete(notAnImage.result());
         }
     }
 
-    /** The transfer ended early: on purpose (an {@link Ended}) or from the network, when what arrived stays for a Range request. */
+    /** The transfer ended early: on purpose (a {@link TransferEnds.Stop}) or from the network, when what arrived stays for a Range request. */
     ImageResult brokeOff(Exception cause) throws IOException {
         close(false);
-        if (cause instanceof Ended ended) {
-            return ended.deletePart ? delete(ended.result) : ended.result;
+        if (cause instanceof TransferEnds.Stop stop) {
+            return stop.deletePart ? delete(stop.result()) : stop.result();
         }
         return ImageResult.failed(name, Kind.CUT_OFF, "transfer broke off after " + written + " bytes ("
                 + cause.getClass().getSimpleName() + ")");
@@ -211,26 +161,26 @@ final class ImageTransfer implements AsyncResponseConsumer<ImageTransfer> {
 
     /** Cut off because the app stops: what arrived stays for a Range request. An end the transfer came to by itself stands. */
     ImageResult cutOffByStop(Exception cause) throws IOException {
-        if (cause instanceof Ended) {
+        if (cause instanceof TransferEnds.Stop) {
             return brokeOff(cause);
         }
         close(false);
         return ImageResult.failed(name, Kind.STOPPED, "cut off by the stop after " + written + " bytes, kept to resume");
     }
 
-    private void checkType() throws Ended {
+    private void checkType() throws TransferEnds.Stop {
         type = ImageType.of(head, headLength);
         if (type == null) {
             throw end(Kind.REFUSED, "not an image: the storage host sent something else (" + contentType + ")", true);
         }
     }
 
-    private Ended tooLarge(String what) {
+    private TransferEnds.Stop tooLarge(String what) {
         return end(Kind.REFUSED, what + ", larger than jimeng.output.max-image-size (" + maxSize + " bytes)", true);
     }
 
-    private Ended end(Kind kind, String error, boolean deletePart) {
-        return new Ended(ImageResult.failed(name, kind, error), deletePart);
+    private TransferEnds.Stop end(Kind kind, String error, boolean deletePart) {
+        return new TransferEnds.Stop(ImageResult.failed(name, kind, error), deletePart);
     }
 
     private static MessageDigest sha256() {

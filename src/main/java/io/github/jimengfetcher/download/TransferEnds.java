@@ -8,15 +8,32 @@ final class TransferEnds {
     private TransferEnds() {
     }
 
-    /** Ends a transfer early with a result; thrown on an I/O thread, caught by {@link VideoTransfer#brokeOff}. */
+    /**
+     * Ends a transfer early with its result (a video's {@link DownloadResult}, an image's {@link ImageResult});
+     * thrown on an I/O thread, caught where the transfer is ended ({@link VideoTransfer#brokeOff}, {@link ImageTransfer#brokeOff}).
+     */
     static final class Stop extends IOException {
-        final DownloadResult result;
+        private final transient Object result;
         final boolean deletePart;
 
         Stop(DownloadResult result, boolean deletePart) {
-            super(result.detail());
+            this(result, result.detail(), deletePart);
+        }
+
+        Stop(ImageResult result, boolean deletePart) {
+            this(result, result.error(), deletePart);
+        }
+
+        private Stop(Object result, String detail, boolean deletePart) {
+            super(detail);
             this.result = result;
             this.deletePart = deletePart;
+        }
+
+        /** The result, of the transfer that threw it. */
+        @SuppressWarnings("unchecked")
+        <R> R result() {
+            return (R) result;
         }
 
         @Override

@@ -7,8 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -16,8 +14,6 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
-import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +26,7 @@ import io.github.jimengfetcher.task.TaskId;
  * memory). Its end ({@link #verify} or {@link #brokeOff}) runs on a finishing thread: forced to
  * disk, checked ({@link DownloadChecks}), hashed ({@link PartHasher}).
  */
-final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
+final class VideoTransfer extends BodyToPart<VideoTransfer> {
 
     /** Progress lines keep the name of the download stage. */
     private static final Logger LOG = LoggerFactory.getLogger(VideoDownload.class);
@@ -52,10 +48,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
     private long expectedTotal = -1;
     private volatile long written;
     private long nextLog = Long.MAX_VALUE;
-    private String contentType = "no content type";
-    private FileChannel channel;
     private SpeedWatch speed;
-    private FutureCallback<VideoTransfer> done;
 
     /** @param finishing where the checksum is computed while the bytes arrive */
     VideoTransfer(TaskId id, PartFile part, long offset, Limits limits, Executor finishing, DownloadMetrics metrics) {
@@ -71,10 +64,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
     @Override
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<VideoTransfer> callback)
             throws IOException {
-        Header type = response.getFirstHeader("Content-Type");
-        if (type != null && !type.getValue().isEmpty()) {
-            contentType = type.getValue().toLowerCase(Locale.ROOT);
-        }
+        noteContentType(response);
         Header range = response.getFirstHeader("Content-Range");
         StorageAnswer answer = StorageAnswer.of(response.getCode(), range == null ? null : range.getValue(),
                 entity == null ? 0 : entity.getContentLength(), offset, () -> partFile.announcedTotal().orElse(-1));
@@ -110,10 +100,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
                     "the partial file changed on disk before the transfer began; starting over"), true);
         }
         speed = new SpeedWatch(limits.stallTimeout(), limits.minSpeed(), System.nanoTime());
-        done = callback;
-        if (entity == null) {
-            callback.completed(this);
-        }
+        bodyFollows(entity, callback);
     }
 
     /** The total of a fresh download is kept beside its part, to check a resumed transfer against. */
@@ -123,17 +110,6 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
         } else {
             partFile.forgetTotal();
         }
-    }
-
-    @Override
-    public void informationResponse(HttpResponse response, HttpContext context) {
-        // 1xx: nothing to do
-    }
-
-    @Override
-    public void updateCapacity(CapacityChannel capacity) throws IOException {
-        // Every chunk is written to the file before the next one is read: no buffering to limit.
-        capacity.update(Integer.MAX_VALUE);
     }
 
     @Override
@@ -169,26 +145,9 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
         }
     }
 
-    /** Copies the first bytes of the body into head, leaving src as it is; returns how many head holds now. */
-    static int peekHead(ByteBuffer src, byte[] head, int headLength) {
-        int take = Math.min(head.length - headLength, src.remaining());
-        src.duplicate().get(head, headLength, take);
-        return headLength + take;
-    }
-
     @Override
-    public void streamEnd(List<? extends Header> trailers) {
-        done.completed(this);
-    }
-
-    @Override
-    public void failed(Exception cause) {
-        // reported through the request's callback
-    }
-
-    @Override
-    public void releaseResources() {
-        // the channel is closed when the transfer ends, on a finishing thread
+    protected VideoTransfer self() {
+        return this;
     }
 
     /** The whole body arrived: force it to disk, then check it; a whole MP4 gets its checksum. */
@@ -242,7 +201,7 @@ final class VideoTransfer implements AsyncResponseConsumer<VideoTransfer> {
             if (stop.deletePart) {
                 partFile.delete();
             }
-            return stop.result;
+            return stop.result();
         }
         if (cause instanceof TransferEnds.DiskFailure disk) {
             throw new UncheckedIOException("cannot write the download to disk: " + disk.getMessage(), (IOException) disk.getCause());
