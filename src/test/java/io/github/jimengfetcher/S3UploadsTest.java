@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,9 @@ class S3UploadsTest extends AppTestSupport {
     private final CountDownLatch release = new CountDownLatch(1);
     /** A write of an object whose key ends so is refused. */
     private volatile String refusedSuffix = "\0";
+    /** The first write of an object whose key ends so is refused, the next ones taken. */
+    private volatile String refusedOnceSuffix = "\0";
+    private final AtomicInteger refusedOnce = new AtomicInteger();
 
     @BeforeEach
     void blobStore() throws Exception {
@@ -86,6 +90,9 @@ class S3UploadsTest extends AppTestSupport {
                         String key = blob.getMetadata().getName();
                         if (key.endsWith(refusedSuffix)) {
                             throw new IllegalStateException("this store refuses " + key);
+                        }
+                        if (key.endsWith(refusedOnceSuffix) && refusedOnce.getAndIncrement() == 0) {
+                            throw new IllegalStateException("this store refuses " + key + " once");
                         }
                         if (key.endsWith(heldSuffix)) {
                             release.await(1, TimeUnit.MINUTES);
@@ -216,5 +223,36 @@ class S3UploadsTest extends AppTestSupport {
         assertArrayEquals(cover, Files.readAllBytes(app.output("").resolve(refused.path("file").asText())));
         HttpResponse<String> health = Http.get(port, "/observe/health");
         assertTrue(health.body().contains("UP"), "a refused image is not the bucket's fault: " + health.body());
+    }
+
+    @Test
+    void anImageWhoseFirstUploadIsRefusedIsTriedAgainAndGoesUp() throws Exception {
+        blobs.getBlobStore().createContainerInLocation(null, BUCKET);
+        refusedOnceSuffix = ".last-frame.png";
+        startProxy();
+        String id = "cgt-s3-image-again";
+        byte[] video = Videos.mp4(60_000, 21);
+        byte[] frame = VideoImagesTest.png(20_000, 22);
+        api.ark().answers(id, VideoImagesTest.arkSuccess(id, api.video("again.mp4", video), Map.of("last_frame_url", api.video("again.png", frame))));
+        Map<String, String> settings = s3Settings();
+        int port = Http.enable(settings);
+        Path folder = Files.createDirectories(root.resolve("providers"));
+        Files.writeString(folder.resolve("ark.yaml"), VideoImagesTest.arkWithMoreImages());
+        settings.put("jimeng.provider", "ark");
+        settings.put("jimeng.providers.ark.base-url", api.baseUrl());
+        settings.put("jimeng.providers.ark.api-key", FakeGateway.KEY);
+        settings.put("jimeng.provider-files", folder.toString());
+        startApp(settings);
+        app.drop("ids.txt", id + "\n");
+
+        JsonNode result = awaitResult(id);
+        JsonNode saved = result.path("images").get(0);
+        String key = "videos/" + id + ".last-frame.png";
+        assertEquals("s3://" + BUCKET + "/" + key, saved.path("s3_uri").asText(), saved.toString());
+        assertFalse(saved.has("s3_error"), saved.toString());
+        assertEquals(2, refusedOnce.get(), "refused once, taken the second time");
+        assertArrayEquals(frame, blobs.getBlobStore().getBlob(BUCKET, key).getPayload().openStream().readAllBytes());
+        assertEquals(2, metric(port, "jimeng_uploads_total", "outcome=\"ok\""), "the video and the image");
+        assertEquals(0, metric(port, "jimeng_uploads_total", "outcome=\"failed\""), "an upload tried again counts once, as it ends");
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.jimengfetcher.api.TaskLabels;
 import io.github.jimengfetcher.config.S3Settings;
+import io.github.jimengfetcher.config.VideoNameTemplate;
 import io.github.jimengfetcher.download.DownloadResult;
 import io.github.jimengfetcher.task.Lease;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -48,11 +49,15 @@ public class S3Delivery {
     private final S3Client s3;
     private final S3BucketWatch bucket;
     private final S3Activity activity = new S3Activity();
+    private final S3Keys keys;
+    private final S3ImageUploads imageUploads;
 
     public S3Delivery(S3Settings settings, Path videos) {
         this.settings = settings;
         this.videos = videos;
         this.s3 = settings.enabled() ? client(settings) : null;
+        this.keys = new S3Keys(s3, settings.bucket());
+        this.imageUploads = new S3ImageUploads(s3, settings.bucket(), keys, activity);
         this.bucket = new S3BucketWatch(bucketUri(), () -> s3.headBucket(b -> b.bucket(settings.bucket())));
     }
 
@@ -115,61 +120,71 @@ public class S3Delivery {
             return null;
         }
         Path file = Path.of(videoFile);
-        String key = keyFor(lease, labels, videos.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
-        String uri = "s3://" + settings.bucket() + "/" + key;
+        String key = keyFor(lease, labels, localName(videoFile));
         String etag;
         String id = lease.taskId().value();
         activity.begin(id);
         try {
-            etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4");
+            key = keys.claimVideo(key, id);
+            etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4", S3Keys.metadata(id));
         } catch (IOException | RuntimeException e) {
             // Any fault, the SDK's or reading the file: the task leaves the uploading ones either way.
             String why = describe(e);
             activity.end(id, false, 0);
             bucket.failed(why);
             giveBack(file, download);
-            throw new S3Fault("cannot upload to " + uri + ": " + why);
+            throw new S3Fault("cannot upload to s3://" + settings.bucket() + "/" + key + ": " + why);
         }
+        String uri = "s3://" + settings.bucket() + "/" + key;
         activity.end(id, true, download.bytes());
         bucket.worked();
         if (!settings.keepLocal()) {
             Files.deleteIfExists(file);
         }
         LOG.info("{} uploaded to {} ({} bytes)", lease.taskId(), uri, download.bytes());
-        return new S3Copy(uri, etag);
+        return new S3Copy(uri, etag, key);
     }
 
     /**
-     * Uploads the images saved beside a delivered video beside its object; each saved entry gets its
-     * s3_uri, or s3_error when it could not go up: an image's fault, never the task's.
+     * Uploads the images saved beside a delivered video beside its object, whatever key it took; each
+     * saved entry gets its s3_uri, or s3_error when it could not go up: an image's fault, never the task's.
      *
      * @return the entries, the same maps
      */
     public List<Map<String, Object>> deliverImages(@Variable("lease") Lease lease, @Variable("labels") TaskLabels labels,
+                                                   @Variable("videoFile") String videoFile, @Variable("s3") S3Copy video,
                                                    @Variable("images") List<Map<String, Object>> images) {
         if (s3 == null || images == null) {
             return images;
         }
         Path root = videos.getParent();
+        String stem = stem(localName(videoFile));
         for (Map<String, Object> entry : images) {
             if (!(entry.get("file") instanceof String name) || !name.startsWith("videos/")) {
                 continue;
             }
-            Path file = root.resolve(name);
-            String key = keyFor(lease, labels, name.substring("videos/".length()));
+            String local = name.substring("videos/".length());
+            String key = video != null && local.startsWith(stem + ".") ? stem(video.key()) + local.substring(stem.length())
+                    : keyFor(lease, labels, local);
             String uri = "s3://" + settings.bucket() + "/" + key;
-            try {
-                long size = Files.size(file);
-                S3Upload.put(s3, settings.bucket(), key, file, size, imageType(name));
-                activity.end(null, true, size);
+            String fault = imageUploads.put(lease, root.resolve(name), key, imageType(name));
+            if (fault == null) {
                 entry.put("s3_uri", uri);
-            } catch (IOException | RuntimeException e) {
-                activity.end(null, false, 0);
-                LOG.warn("{} image {} not uploaded to {}: {}", lease.taskId(), entry.get("name"), uri, describe(e));
-                entry.put("s3_error", "not uploaded to " + uri + ": " + describe(e));
+            } else {
+                LOG.warn("{} image {} not uploaded to {}: {}", lease.taskId(), entry.get("name"), uri, fault);
+                entry.put("s3_error", "not uploaded to " + uri + ": " + fault);
             }
         }
         return images;
+    }
+
+    /** A video's name under videos/, with '/' between its folders. */
+    private String localName(String videoFile) {
+        return videos.relativize(Path.of(videoFile)).toString().replace(java.io.File.separatorChar, '/');
+    }
+
+    private static String stem(String videoName) {
+        return videoName.substring(0, videoName.length() - VideoNameTemplate.SUFFIX.length());
     }
 
     private static String imageType(String name) {
@@ -239,8 +254,8 @@ public class S3Delivery {
         }
     }
 
-    /** The object a video was delivered to: its s3:// URI and ETag. */
-    public record S3Copy(String uri, String etag) {
+    /** The object a video was delivered to: its s3:// URI, ETag and key. */
+    public record S3Copy(String uri, String etag, String key) {
     }
 
     /** A passing fault of delivery: an IOException, so the task waits as for a full disk; no cause kept, so nothing reads it as the API's. */

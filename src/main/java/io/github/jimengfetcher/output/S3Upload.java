@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -33,16 +34,20 @@ final class S3Upload {
     private S3Upload() {
     }
 
-    /** @return the object's ETag, without quotes */
-    static String put(S3Client s3, String bucket, String key, Path file, long size, String contentType) throws IOException {
+    /**
+     * @param metadata the object's user metadata (its task, {@link S3Keys#metadata})
+     * @return the object's ETag, without quotes
+     */
+    static String put(S3Client s3, String bucket, String key, Path file, long size, String contentType, Map<String, String> metadata)
+            throws IOException {
         String md5 = null;
         if (size <= PART_SIZE) {
             byte[] digest = md5(file, 0, size);
             md5 = HexFormat.of().formatHex(digest);
-            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size).contentType(contentType)
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size).contentType(contentType).metadata(metadata)
                     .contentMD5(Base64.getEncoder().encodeToString(digest)), RequestBody.fromFile(file));
         } else {
-            multipart(s3, bucket, key, file, size, contentType);
+            multipart(s3, bucket, key, file, size, contentType, metadata);
         }
         HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
         if (head.contentLength() == null || head.contentLength() != size) {
@@ -77,8 +82,9 @@ final class S3Upload {
         return "the stored object's ETag " + etag + " is not the file's MD5 " + md5;
     }
 
-    private static void multipart(S3Client s3, String bucket, String key, Path file, long size, String contentType) throws IOException {
-        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
+    private static void multipart(S3Client s3, String bucket, String key, Path file, long size, String contentType, Map<String, String> metadata)
+            throws IOException {
+        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             int number = 1;
