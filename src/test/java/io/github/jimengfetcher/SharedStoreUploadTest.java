@@ -85,13 +85,15 @@ class SharedStoreUploadTest extends AppTestSupport {
         other = AppProcess.startOnClassPath(log, env);
         await().atMost(WAIT).ignoreExceptions().until(() -> Http.get(otherPort, "/tasks").statusCode() == 200);
 
-        JsonNode seen = JSON.readTree(Http.get(otherPort, "/tasks?state=uploading").body());
-        assertEquals("studio-b", seen.path("instance_id").asText(), Files.readString(log));
-        assertEquals(1, seen.path("total").asInt(), seen.toString());
-        JsonNode task = seen.path("tasks").get(0);
+        JsonNode all = JSON.readTree(Http.get(otherPort, "/tasks").body());
+        assertEquals("studio-b", all.path("instance_id").asText(), Files.readString(log));
+        JsonNode task = all.path("tasks").get(0);
         assertEquals(id, task.path("id").asText());
-        assertEquals("uploading", task.path("state").asText());
+        assertEquals("uploading", task.path("state").asText(), task.toString());
         assertEquals("studio-a", task.path("lease_owner").asText(), "held by the uploading instance: " + task);
+        JsonNode seen = JSON.readTree(Http.get(otherPort, "/tasks?state=uploading").body());
+        assertEquals(1, seen.path("total").asInt(), seen.toString());
+        assertEquals(id, seen.path("tasks").get(0).path("id").asText());
         assertEquals(1, seen.path("counts").path("uploading").asInt(), seen.toString());
         assertEquals(0, seen.path("counts").path("downloading").asInt(), seen.toString());
 
