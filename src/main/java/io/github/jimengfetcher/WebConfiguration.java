@@ -11,7 +11,6 @@ import io.github.jimengfetcher.config.InstanceScope;
 import io.github.jimengfetcher.inbox.InboxFileReader;
 import io.github.jimengfetcher.life.ApiHealth;
 import io.github.jimengfetcher.output.OutputFolders;
-import io.github.jimengfetcher.output.S3Delivery;
 import io.github.jimengfetcher.store.StoreHealth;
 import io.github.jimengfetcher.store.TaskStore;
 import io.github.jimengfetcher.task.TaskPolicy;
@@ -51,9 +50,8 @@ public class WebConfiguration {
 
     @BindToRegistry(lazy = true)
     public TaskBoard taskBoard(TaskStore store, OutputFolders outputs, ApiHealth apiHealth, InstanceScope scope, TaskPolicy policy,
-            StoreHealth storeHealth, VideoPoster posters, S3Delivery s3) {
+            StoreHealth storeHealth, VideoPoster posters) {
         TaskBoard board = new TaskBoard(store, new FinishedFacts(outputs));
-        board.setUploading(s3.activity().uploading());
         board.setApiHealth(apiHealth);
         board.setInstanceId(scope.id());
         board.setPolicy(policy);

@@ -149,7 +149,7 @@ class S3UploadsTest extends AppTestSupport {
     }
 
     @Test
-    void whileItsVideoGoesUpTheTaskShowsAsUploadingAndTheUploadIsCounted() throws Exception {
+    void whileItsVideoGoesUpTheTaskIsListedFilteredAndCountedAsUploadingAndTheUploadIsCounted() throws Exception {
         blobs.getBlobStore().createContainerInLocation(null, BUCKET);
         String id = "cgt-s3-uploading";
         heldSuffix = id + ".mp4";
@@ -163,10 +163,19 @@ class S3UploadsTest extends AppTestSupport {
         app.drop("ids.txt", id);
 
         await().atMost(WAIT).until(() -> "uploading".equals(taskState(port, id)));
+        JsonNode uploading = JSON.readTree(Http.get(port, "/tasks?state=uploading").body());
+        assertEquals(1, uploading.path("total").asInt(), uploading.toString());
+        assertEquals(id, uploading.path("tasks").get(0).path("id").asText());
+        assertEquals(1, uploading.path("counts").path("uploading").asInt(), uploading.toString());
+        assertEquals(0, uploading.path("counts").path("downloading").asInt(), "counted once, as uploading: " + uploading);
+        assertEquals(0, JSON.readTree(Http.get(port, "/tasks?state=downloading").body()).path("total").asInt());
         release.countDown();
         JsonNode result = awaitResult(id);
         assertEquals("s3://" + BUCKET + "/videos/" + id + ".mp4", result.path("s3_uri").asText());
         await().atMost(WAIT).until(() -> "succeeded".equals(taskState(port, id)));
+        JsonNode done = JSON.readTree(Http.get(port, "/tasks").body());
+        assertEquals(0, done.path("counts").path("uploading").asInt(), done.toString());
+        assertEquals(1, done.path("counts").path("succeeded").asInt(), done.toString());
         assertEquals(1, metric(port, "jimeng_uploads_total", "outcome=\"ok\""));
         assertEquals(0, metric(port, "jimeng_uploads_total", "outcome=\"failed\""));
         assertEquals(video.length, metric(port, "jimeng_upload_bytes_total", "instance_id"));

@@ -135,7 +135,7 @@ class TaskListTest extends AppTestSupport {
     void badQueriesAreRefusedWithTheReason() throws Exception {
         startWithHttp();
         Map<String, String> refused = Map.of(
-                "?state=done", "state must be pending, downloading, succeeded or failed",
+                "?state=done", "state must be pending, downloading, uploading, succeeded or failed",
                 "?limit=0", "limit must be a whole number from 1 to 1000",
                 "?limit=1001", "limit must be a whole number from 1 to 1000",
                 "?limit=ten", "limit must be",

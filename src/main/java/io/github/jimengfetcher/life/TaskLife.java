@@ -100,6 +100,15 @@ public class TaskLife {
         }
     }
 
+    /**
+     * Its video is about to go up to S3: written into the task under its lease, so every instance
+     * sharing the store lists it as uploading while that lease holds (a takeover downloads again).
+     */
+    public void uploading(@Variable("lease") Lease lease) {
+        lease.task().uploadEpoch = lease.epoch();
+        store.update(lease);
+    }
+
     // ---- answers ----
 
     /**

@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The uploads of this instance: the tasks whose video is going up now (shown as uploading by
- * GET /tasks; kept in memory only, as an upload lasts no longer than the instance's lease on its
- * task), and the counts behind jimeng_uploads_total and jimeng_upload_bytes_total.
+ * The uploads of this instance: the tasks whose video is going up now (in memory only; what GET
+ * /tasks shows as uploading is the mark the task store keeps under the lease, for every instance),
+ * and the counts behind jimeng_uploads_total and jimeng_upload_bytes_total.
  */
 public final class S3Activity {
 

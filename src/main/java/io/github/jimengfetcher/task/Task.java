@@ -69,6 +69,12 @@ public class Task {
     public Boolean notifiedMidFetch;
     /** The gap planned after the last answer (ms), for the metrics and the log; 0 before the first. */
     public long plannedGap;
+    /**
+     * The epoch of the lease under which the holder began uploading the video to S3, or null: the task
+     * shows as uploading while that lease holds. A claim grows the epoch, so a takeover, which downloads
+     * again, shows as downloading until its own upload begins.
+     */
+    public Long uploadEpoch;
     /** The fencing token of the last claim: grows by one with every claim of the task. */
     public long epoch;
     /** The instance holding the task now, or null when nobody does. */
@@ -124,6 +130,7 @@ public class Task {
         t.notifiedAt = notifiedAt;
         t.notifiedMidFetch = notifiedMidFetch;
         t.plannedGap = plannedGap;
+        t.uploadEpoch = uploadEpoch;
         t.epoch = epoch;
         t.leaseOwner = leaseOwner;
         t.leaseUntil = leaseUntil;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,7 +37,6 @@ public class TaskBoard {
     private TaskPolicy policy;
     private String instanceId = "";
     private StoreHealth storeHealth;
-    private Set<String> uploading = Set.of();
 
     public TaskBoard(TaskStore store, FinishedFacts facts) {
         this.store = store;
@@ -63,11 +61,6 @@ public class TaskBoard {
     /** While the store is known to be unreachable, /tasks says so at once instead of waiting on it. */
     public void setStoreHealth(StoreHealth storeHealth) {
         this.storeHealth = storeHealth;
-    }
-
-    /** The tasks whose video this instance is uploading now: shown as uploading, not downloading. */
-    public void setUploading(Set<String> uploading) {
-        this.uploading = uploading;
     }
 
     /** The answering instance, shown beside the tasks (several instances may share the store). */
@@ -179,9 +172,6 @@ public class TaskBoard {
         return "the API asked to wait";
     }
 
-    /** The state a downloading task shows while its verified video goes up to S3 (the store still says downloading). */
-    static final String UPLOADING = "uploading";
-
     /** A signed video URL with less than this left is shown as close to lapsing. */
     static final long URL_LAPSING_SOON_MILLIS = 15 * 60_000;
 
@@ -191,7 +181,7 @@ public class TaskBoard {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", task.id.value());
         entry.put("provider", listed.provider().value());
-        entry.put("state", uploading.contains(task.id.value()) ? UPLOADING : listed.state().wireName());
+        entry.put("state", listed.state().wireName());
         entry.put("status", task.status == null ? "REGISTERED" : task.status);
         // The API says 100% once the video exists; the download has not reached it yet.
         entry.put("progress", downloading || task.progress == null ? "" : task.progress);

@@ -4,7 +4,7 @@ import io.github.jimengfetcher.config.SettingChecks;
 import io.github.jimengfetcher.task.TaskState;
 
 /**
- * What GET /tasks asks for: ?state=pending|downloading|succeeded|failed&q=<part of an id>&offset=N&limit=N,
+ * What GET /tasks asks for: ?state=pending|downloading|uploading|succeeded|failed&q=<part of an id>&offset=N&limit=N,
  * read from the query, or the reason it cannot be read (answered with 400).
  *
  * @param state  null for every state
@@ -25,7 +25,7 @@ public record TaskQuery(TaskState state, String idPart, int offset, int limit, S
         if (state != null && !state.isEmpty()) {
             wanted = TaskState.ofWireName(state);
             if (wanted == null) {
-                return invalid("state must be pending, downloading, succeeded or failed, not '" + shorten(state) + "'");
+                return invalid("state must be pending, downloading, uploading, succeeded or failed, not '" + shorten(state) + "'");
             }
         }
         String part = idPart == null ? "" : idPart.strip();

@@ -579,6 +579,33 @@ public abstract class TaskStoreContract {
         assertEquals("cgt-dl", store.page(TaskState.DOWNLOADING, null, 0, 1).tasks().get(0).pending().id.value(), "a pending task comes with its copy");
     }
 
+    @Test
+    public void anUploadMarkedUnderItsLeaseIsPagedAsUploadingUntilTheLeaseLapsesAndATakeoverDownloadsAgain() {
+        store.register(tasks("cgt-up"));
+        Lease fetch = claimOne(Task.Phase.FETCH);
+        fetch.task().phase = Task.Phase.DOWNLOAD;
+        fetch.task().nextAt = store.now();
+        store.release(fetch);
+        Lease upload = claimOne(Task.Phase.DOWNLOAD);
+        upload.task().uploadEpoch = upload.epoch();
+        store.update(upload);
+        assertEquals(List.of("cgt-up"), ids(store.page(TaskState.UPLOADING, null, 0, 100)));
+        assertEquals(0, store.page(TaskState.DOWNLOADING, null, 0, 0).total(), "counted once, as uploading");
+        assertEquals(TaskState.UPLOADING, store.page(null, null, 0, 100).tasks().get(0).state());
+
+        passTime(LEASE_TIME + GAP);
+        assertEquals(List.of("cgt-up"), ids(store.page(TaskState.DOWNLOADING, null, 0, 100)), "its holder gone, nobody uploads it");
+        Lease takeover = claimOne(Task.Phase.DOWNLOAD);
+        assertEquals(1, store.page(TaskState.DOWNLOADING, null, 0, 0).total(), "the next holder downloads again");
+        assertEquals(0, store.page(TaskState.UPLOADING, null, 0, 0).total());
+        assertThrows(LeaseLostException.class, () -> store.update(upload), "the old holder marks nothing");
+        takeover.task().uploadEpoch = takeover.epoch();
+        store.update(takeover);
+        assertEquals(List.of("cgt-up"), ids(store.page(TaskState.UPLOADING, null, 0, 100)));
+        store.finish(takeover, TaskState.SUCCEEDED);
+        assertEquals(List.of("cgt-up"), ids(store.page(TaskState.SUCCEEDED, null, 0, 100)));
+    }
+
     private static List<String> ids(TaskStore.TaskPage page) {
         return page.tasks().stream().map(listed -> listed.id().value()).toList();
     }

@@ -275,7 +275,7 @@ public class JournalTaskStore implements TaskStore {
 
     @Override
     public synchronized TaskPage page(TaskState state, String idContains, int offset, int limit) {
-        return TaskPages.page(tasks.values(), finished, finishedProviders, outputs, state, idContains, offset, limit);
+        return TaskPages.page(tasks.values(), finished, finishedProviders, outputs, state, idContains, offset, limit, now());
     }
 
     @Override

@@ -20,16 +20,16 @@ final class TaskPages {
     }
 
     static TaskPage page(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedProviders providers, FinishedRecords outputs,
-                         TaskState state, String idContains, int offset, int limit) {
+                         TaskState state, String idContains, int offset, int limit, long now) {
         String part = idContains == null ? "" : idContains;
         if (limit <= 0) {
-            return new TaskPage(count(pending, finished, outputs, state, part), List.of()); // counts: nothing to sort
+            return new TaskPage(count(pending, finished, outputs, state, part, now), List.of()); // counts: nothing to sort
         }
         List<ListedTask> matching = new ArrayList<>();
         for (Task task : pending) {
-            TaskState now = TaskState.of(task);
-            if ((state == null || state == now) && task.id.value().contains(part)) {
-                matching.add(new ListedTask(task.id, now, task.copy(), task.provider));
+            TaskState current = TaskState.of(task, now);
+            if ((state == null || state == current) && task.id.value().contains(part)) {
+                matching.add(new ListedTask(task.id, current, task.copy(), task.provider));
             }
         }
         for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
@@ -47,8 +47,8 @@ final class TaskPages {
         return new TaskPage(matching.size(), List.copyOf(matching.subList(from, to)));
     }
 
-    private static long count(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedRecords outputs, TaskState state, String part) {
-        long count = pending.stream().filter(task -> (state == null || state == TaskState.of(task)) && task.id.value().contains(part)).count();
+    private static long count(Collection<Task> pending, Map<TaskId, TaskState> finished, FinishedRecords outputs, TaskState state, String part, long now) {
+        long count = pending.stream().filter(task -> (state == null || state == TaskState.of(task, now)) && task.id.value().contains(part)).count();
         for (Map.Entry<TaskId, TaskState> done : finished.entrySet()) {
             if (done.getKey().value().contains(part) && (state == null || state == outcome(done.getKey(), done.getValue(), outputs))) {
                 count++;

@@ -16,6 +16,8 @@ import io.github.jimengfetcher.task.TaskState;
 final class TaskListing {
 
     private static final String TIMED_OUT = "(task ->> 'timedOutAt') IS NOT NULL";
+    /** As TaskState.of says: marked by its holder under the lease that still holds. */
+    private static final String UPLOADING = "coalesce((task ->> 'uploadEpoch')::bigint = lease_epoch AND lease_until > " + StoreSql.NOW + ", false)";
 
     private final StoreSql sql;
 
@@ -29,7 +31,7 @@ final class TaskListing {
         List<ListedTask> tasks = new ArrayList<>();
         try (Connection c = sql.connection();
              PreparedStatement select = c.prepareStatement("SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task, "
-                     + "finished, outcome, provider FROM jimeng_tasks" + where + " ORDER BY id OFFSET ? LIMIT ?")) {
+                     + "finished, outcome, provider, " + StoreSql.NOW + " FROM jimeng_tasks" + where + " ORDER BY id OFFSET ? LIMIT ?")) {
             select.setString(1, part);
             select.setInt(2, Math.max(0, offset));
             select.setInt(3, Math.max(0, limit));
@@ -41,7 +43,7 @@ final class TaskListing {
                                 TaskDocuments.provider(rows.getString(10))));
                     } else {
                         Task task = sql.task(rows);
-                        tasks.add(new ListedTask(task.id, TaskState.of(task), task, task.provider));
+                        tasks.add(new ListedTask(task.id, TaskState.of(task, rows.getLong(11)), task, task.provider));
                     }
                 }
             }
@@ -58,7 +60,8 @@ final class TaskListing {
         }
         return switch (state) {
             case PENDING -> "NOT finished AND phase = 'FETCH' AND NOT " + TIMED_OUT;
-            case DOWNLOADING -> "NOT finished AND phase = 'DOWNLOAD' AND NOT " + TIMED_OUT;
+            case DOWNLOADING -> "NOT finished AND phase = 'DOWNLOAD' AND NOT " + TIMED_OUT + " AND NOT " + UPLOADING;
+            case UPLOADING -> "NOT finished AND phase = 'DOWNLOAD' AND NOT " + TIMED_OUT + " AND " + UPLOADING;
             case SUCCEEDED -> "finished AND outcome = 'SUCCEEDED'";
             case FAILED -> "(finished AND coalesce(outcome, 'FAILED') = 'FAILED' OR NOT finished AND " + TIMED_OUT + ")";
         };
