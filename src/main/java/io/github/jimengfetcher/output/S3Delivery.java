@@ -123,20 +123,19 @@ public class S3Delivery {
         String key = keyFor(lease, labels, localName(videoFile));
         String etag;
         String id = lease.taskId().value();
-        activity.begin(id);
         try {
             key = keys.claimVideo(key, id);
             etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4", S3Keys.metadata(id));
         } catch (IOException | RuntimeException e) {
-            // Any fault, the SDK's or reading the file: the task leaves the uploading ones either way.
+            // Any fault, the SDK's or reading the file: counted, and the video put back for the next attempt.
             String why = describe(e);
-            activity.end(id, false, 0);
+            activity.ended(false, 0);
             bucket.failed(why);
             giveBack(file, download);
             throw new S3Fault("cannot upload to s3://" + settings.bucket() + "/" + key + ": " + why);
         }
         String uri = "s3://" + settings.bucket() + "/" + key;
-        activity.end(id, true, download.bytes());
+        activity.ended(true, download.bytes());
         bucket.worked();
         if (!settings.keepLocal()) {
             Files.deleteIfExists(file);

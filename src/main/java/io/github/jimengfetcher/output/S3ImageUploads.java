@@ -35,17 +35,17 @@ final class S3ImageUploads {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (!keys.isFreeFor(key, id)) {
-                    activity.end(null, false, 0);
+                    activity.ended(false, 0);
                     return "another object is there, not replaced";
                 }
                 long size = Files.size(file);
                 S3Upload.put(s3, bucket, key, file, size, type, S3Keys.metadata(id));
-                activity.end(null, true, size);
+                activity.ended(true, size);
                 return null;
             } catch (IOException | RuntimeException e) {
                 // Counted once, as the image's outcome, however many tries it took.
                 if (attempt == TRIES || lease.ended() || !pause(Duration.ofSeconds(1L << (attempt - 1)))) {
-                    activity.end(null, false, 0);
+                    activity.ended(false, 0);
                     return S3Delivery.describe(e);
                 }
             }
