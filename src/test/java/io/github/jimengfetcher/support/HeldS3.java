@@ -33,7 +33,8 @@ public final class HeldS3 implements AutoCloseable {
     public static final String BUCKET = "videos-bucket";
 
     private final BlobStoreContext blobs;
-    private final S3Proxy proxy;
+    private final BlobStore store;
+    private S3Proxy proxy;
     private final int port;
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger writesOfHeld = new AtomicInteger();
@@ -44,7 +45,7 @@ public final class HeldS3 implements AutoCloseable {
         blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential").build(BlobStoreContext.class);
         blobs.getBlobStore().createContainerInLocation(null, BUCKET);
         BlobStore real = blobs.getBlobStore();
-        BlobStore store = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class},
+        store = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class},
                 (self, method, args) -> {
                     if (method.getName().equals("putBlob") && args[1] instanceof Blob blob
                             && blob.getMetadata().getName().endsWith(heldSuffix) && writesOfHeld.getAndIncrement() == 0) {
@@ -62,10 +63,24 @@ public final class HeldS3 implements AutoCloseable {
                     }
                 });
         port = Http.freePort();
-        proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
+        startServer();
+    }
+
+    /** The server comes (back) on its port; the objects kept while it was down are there. */
+    public synchronized void startServer() throws Exception {
+        S3Proxy started = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
-        proxy.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "STARTED".equals(proxy.getState()));
+        started.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "STARTED".equals(started.getState()));
+        proxy = started;
+    }
+
+    /** The server goes away as a process would: connections open (an upload in flight) are cut. */
+    public synchronized void stopServer() throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+            proxy = null;
+        }
     }
 
     /** The first write of an object whose key ends so waits for {@link #release}. */
@@ -116,7 +131,7 @@ public final class HeldS3 implements AutoCloseable {
     @Override
     public void close() throws Exception {
         release.countDown();
-        proxy.stop();
+        stopServer();
         blobs.close();
     }
 }
