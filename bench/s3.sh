@@ -2,7 +2,8 @@
 # S3 delivery of one big video, memory flat: the fake gateway (bench/run.sh's) serves one video of
 # S3_SIZE bytes (default 1GB), the app at -Xmx64m downloads it and uploads it to S3Proxy on loopback
 # (objects as files in a temporary folder: src/test/java/.../support/BenchS3.java), and a table says
-# the upload's seconds and MB/s and the app's peak RSS.
+# the upload's seconds and MB/s and the app's peak RSS, beside `aws s3 cp` of the same file to the same
+# server (the AWS CLI, when installed) as the yardstick.
 #
 #   mvn -B -DskipTests package && bench/s3.sh
 #   S3_SIZE=256MB bench/s3.sh       KEEP=1 keeps the folder (logs, outputs, objects)
@@ -98,6 +99,24 @@ object_b=$(stat -c %s "$object" 2>/dev/null || echo 0)
 up_s=$(awk -v a="$up_start" -v b="$up_end" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
 mbs=$(awk -v s="$size_b" -v a="$up_start" -v b="$up_end" 'BEGIN { printf "%.0f", s / 1048576 / ((b - a) / 1000) }')
 total_s=$(awk -v a="$t0" -v b="$up_end" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
-printf '%-8s %8s %9s %7s %10s %7s %s\n' size xmx upload_s MB/s drop_to_s rss_MB object
-printf '%-8s %8s %9s %7s %10s %7s %s\n' "$SIZE" 64m "$up_s" "$mbs" "$total_s" "$rss" "$s3_uri ($object_b bytes)"
 [ "$object_b" = "$size_b" ] || { log "the object has $object_b bytes, not $size_b"; exit 1; }
+
+# -- the yardstick: the AWS CLI's `aws s3 cp` of the app's local copy to the same server (when installed)
+aws_s="-"; aws_mbs="-"
+video=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("video_file", ""))' "$result")
+# Checksums only when required: S3Proxy refuses the CRC headers newer CLIs send by default.
+if command -v aws > /dev/null && [ -f "$WORK/app/data/output/$video" ]; then
+    a0=$(now_ms)
+    AWS_ACCESS_KEY_ID="$S3_ACCESS" AWS_SECRET_ACCESS_KEY="$S3_SECRET" AWS_DEFAULT_REGION=us-east-1 \
+        AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required \
+        aws --endpoint-url "http://127.0.0.1:$(cat "$WORK/s3.port")" s3 cp --only-show-errors \
+        "$WORK/app/data/output/$video" "s3://$BUCKET/aws-cp/$id.mp4" || { log "aws s3 cp failed"; exit 1; }
+    a1=$(now_ms)
+    aws_s=$(awk -v a="$a0" -v b="$a1" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
+    aws_mbs=$(awk -v s="$size_b" -v a="$a0" -v b="$a1" 'BEGIN { printf "%.0f", s / 1048576 / ((b - a) / 1000) }')
+else
+    log "no aws command (or no local copy): the aws s3 cp columns stay empty"
+fi
+
+printf '%-8s %8s %9s %7s %10s %7s %9s %8s %s\n' size xmx upload_s MB/s drop_to_s rss_MB aws_cp_s aws_MB/s object
+printf '%-8s %8s %9s %7s %10s %7s %9s %8s %s\n' "$SIZE" 64m "$up_s" "$mbs" "$total_s" "$rss" "$aws_s" "$aws_mbs" "$s3_uri ($object_b bytes)"
