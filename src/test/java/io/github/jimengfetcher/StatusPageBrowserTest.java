@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.jimengfetcher.support.AppTestSupport;
 import io.github.jimengfetcher.support.Browser;
+import io.github.jimengfetcher.support.HeldS3;
 import io.github.jimengfetcher.support.fake.Answer;
 import io.github.jimengfetcher.support.fake.FakeGateway;
 import io.github.jimengfetcher.support.Http;
@@ -365,6 +366,42 @@ class StatusPageBrowserTest extends AppTestSupport {
             n++;
         }
         return n;
+    }
+
+    /** A video delivered to S3 is linked by its object, with its local copy and without one. */
+    @Test
+    void aVideoDeliveredToS3IsLinkedByItsObjectWithOrWithoutALocalCopy() throws Exception {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Chromium is not installed: run .ci/install-browser (CI does)");
+        String kept = "cgt-page-s3-kept";
+        String gone = "cgt-page-s3-gone";
+        try (HeldS3 s3 = new HeldS3()) {
+            byte[] video = TaskListTest.sampleVideo();
+            api.answer(kept, Answer.json(FakeGateway.success(kept, api.video(kept + ".mp4", video))));
+            api.answer(gone, Answer.json(FakeGateway.success(gone, api.video(gone + ".mp4", video))));
+            Map<String, String> settings = RunningApp.testSettings(root, api.baseUrl());
+            settings.putAll(s3.settings());
+            int port = Http.enable(settings);
+            app = RunningApp.start(root, settings);
+            app.drop("kept.txt", kept);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result(kept)));
+            app.close();
+            settings.put("jimeng.s3.keep-local", "false");
+            app = RunningApp.start(root, settings);
+            app.drop("gone.txt", gone);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(app.result(gone)));
+
+            JsonNode tasks = JSON.readTree(Http.get(port, "/tasks").body()).path("tasks");
+            for (JsonNode task : tasks) {
+                assertEquals("s3://" + HeldS3.BUCKET + "/videos/" + task.path("id").asText() + ".mp4", task.path("s3_uri").asText(), tasks.toString());
+            }
+            String dom = dumpDom(chromium.get(), "http://127.0.0.1:" + port + "/");
+            for (String id : List.of(kept, gone)) {
+                assertTrue(row(dom, id).contains("<a class=\"s3\" href=\"s3://" + HeldS3.BUCKET + "/videos/" + id + ".mp4\">"), row(dom, id));
+            }
+            assertTrue(row(dom, kept).contains("class=\"play\""), "the local copy still plays: " + row(dom, kept));
+            assertFalse(row(dom, gone).contains("no longer in output/videos"), row(dom, gone));
+        }
     }
 
     /** How often GET /tasks was answered, from Camel's own route metrics. */

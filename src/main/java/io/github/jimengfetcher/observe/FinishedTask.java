@@ -21,9 +21,10 @@ import io.github.jimengfetcher.task.TaskIds;
  * @param reason      for a failure, the reason as written in its record; null for a success
  * @param duration    from registration to the record, or null when the record has no times
  * @param provider    the task API it was fetched from (jimeng-gateway for a record written before records named one)
+ * @param s3Uri       for a success delivered to S3, its object (s3://bucket/key); else null
  */
 public record FinishedTask(String id, boolean succeeded, String reasonClass, String reason, int fetches,
-                           Instant registeredAt, Instant finishedAt, Duration duration, String provider) {
+                           Instant registeredAt, Instant finishedAt, Duration duration, String provider, String s3Uri) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +42,12 @@ public record FinishedTask(String id, boolean succeeded, String reasonClass, Str
                 registered,
                 finished == null ? Instant.now() : finished,
                 registered == null || finished == null ? null : Duration.between(registered, finished),
-                provider(record.path("provider").asText("")));
+                provider(record.path("provider").asText("")),
+                s3Uri(record.path("s3_uri").asText("")));
+    }
+
+    private static String s3Uri(String named) {
+        return named.startsWith("s3://") ? named : null;
     }
 
     /** A record's provider; one it does not name, or names wrongly, is counted as jimeng-gateway's (labels stay a small set). */

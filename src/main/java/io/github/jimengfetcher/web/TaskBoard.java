@@ -242,6 +242,7 @@ public class TaskBoard {
             entry.put("video_bytes", video == null ? null : video.bytes());
             entry.put("video_seconds", video == null || video.duration() == null ? null : video.duration().toMillis() / 1000.0);
             entry.put("poster_url", video == null || posters == null ? null : posters.urlOf(listed.id().value()));
+            entry.put("s3_uri", record == null ? null : record.s3Uri());
         } else {
             entry.put("reason_class", record == null ? null : record.reasonClass());
             entry.put("reason", record == null ? null : record.reason());
