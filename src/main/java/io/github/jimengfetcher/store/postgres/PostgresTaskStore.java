@@ -147,6 +147,11 @@ public class PostgresTaskStore implements TaskStore {
         }
     }
 
+    /** Releases waiting for their batch right now. */
+    int releasesWaiting() {
+        return batches.waitingCount();
+    }
+
     // ---- registration ----
 
     @Override

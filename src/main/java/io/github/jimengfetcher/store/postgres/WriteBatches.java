@@ -97,6 +97,16 @@ final class WriteBatches implements AutoCloseable {
         }
     }
 
+    /** Releases waiting for their batch now. */
+    int waitingCount() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Writes what still waits, then ends the writer: called before the leases go back and the pool closes. */
     @Override
     public void close() {

@@ -112,6 +112,25 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         return "studio-2";
     }
 
+    /** A store that sends a batch only once this many releases wait (or after 5 s): rows written together, or the test waits. */
+    @Override
+    protected void releasesGoTogether(int rows) {
+        stopStore(store);
+        store = batching(database, owner(), java.time.Duration.ofSeconds(5), rows);
+    }
+
+    private PostgresTaskStore batching(DataSource database, String instance, java.time.Duration time, int rows) {
+        PostgresTaskStore batching = new PostgresTaskStore();
+        batching.setDataSource(database);
+        batching.setOutputs(outputs);
+        batching.setInstanceId(instance);
+        batching.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        batching.setKeyHash(StoreSchema.keyHash("sk-test"));
+        batching.setWriteBatches(time, rows);
+        batching.start();
+        return batching;
+    }
+
     private static void sql(DataSource dataSource, String statement) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
@@ -142,6 +161,64 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         Lease lease = migrated.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
         assertEquals(ProviderName.JIMENG_GATEWAY, lease.task().provider, "a claim reads it from the column");
         migrated.stop();
+    }
+
+    @Test
+    void aStopWritesTheReleasesStillWaitingForTheirBatchBeforeItHandsTheLeasesBack() {
+        PostgresTaskStore stopping = batching(database, "studio-4", Duration.ofSeconds(60), 200);
+        store.register(tasks("cgt-flushed"));
+        Lease lease = stopping.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().fetches = 1;
+        long due = stopping.now() + 6 * GAP;
+        lease.task().nextAt = due;
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> stopping.release(lease));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stopping.releasesWaiting() == 1);
+
+        long began = System.nanoTime();
+        stopping.stop();
+        assertTrue(released.isDone() && !released.isCompletedExceptionally(), "written by the stop, not left to lapse");
+        assertTrue(System.nanoTime() - began < 10_000_000_000L, "at once, not after the batch time");
+        Task written = store.find(taskId("cgt-flushed")).orElseThrow();
+        assertEquals(null, written.leaseOwner);
+        assertEquals("IN_PROGRESS", written.status);
+        assertEquals(1, written.fetches);
+        assertAbout(due, written.nextAt);
+    }
+
+    @Test
+    void aReleaseThatNeverReachedTheDatabaseLeavesItsTaskToATakeoverAndNoStaleAnswerIsKept() {
+        // an instance whose batch waits: its process dies before the statement goes out
+        PostgresTaskStore dying = batching(database, "studio-5", Duration.ofSeconds(60), 200);
+        store.register(tasks("cgt-unwritten"));
+        Lease lease = dying.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().progress = "90%";
+        lease.task().fetches = 1;
+        lease.task().nextAt = dying.now() + 60 * GAP;
+        CompletableFuture<Void> late = CompletableFuture.runAsync(() -> dying.release(lease));
+        await().atMost(Duration.ofSeconds(10)).until(() -> dying.releasesWaiting() == 1);
+
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "still held until its lease runs out");
+        passTime(LEASE_TIME + 1);
+        Lease takeover = store.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        assertEquals("cgt-unwritten", takeover.taskId().value(), "fetched again, not lost");
+        assertTrue(takeover.epoch() > lease.epoch());
+        assertEquals(0, takeover.task().fetches, "as last written: the unwritten answer is not there");
+        assertEquals(null, takeover.task().status);
+        takeover.task().status = "SUCCESS";
+        takeover.task().fetches = 1;
+        takeover.task().nextAt = store.now();
+        store.release(takeover);
+
+        // were the dead instance's write to reach the database after all, it would change nothing
+        dying.stop();
+        java.util.concurrent.CompletionException lost = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, late::join);
+        assertTrue(lost.getCause() instanceof io.github.jimengfetcher.task.LeaseLostException, String.valueOf(lost.getCause()));
+        Task now = store.find(taskId("cgt-unwritten")).orElseThrow();
+        assertEquals("SUCCESS", now.status, "the holder's answer after the takeover stands");
+        assertTrue(now.nextAt <= store.now());
     }
 
     @Test
