@@ -330,9 +330,9 @@ run_scenario() {
             printf "%.2f statements, %.2f transactions, %.2f row writes, HOT %.0f%% of %d updates, %.0f WAL bytes",
                 (y[1] - x[1]) / f, t / f, (y[2] - x[2]) / f, (upd > 0 ? 100 * hot / upd : 0), upd, (y[5] - x[5]) / f }');"\
 " durable: fsync=$(sql 'SHOW fsync'), synchronous_commit=$(sql 'SHOW synchronous_commit')"
-        sql "SELECT calls, round(total_exec_time) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
+        sql "SELECT calls, rows, round(total_exec_time) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postgres') ORDER BY calls DESC LIMIT 12" \
-            > "$dir/statements.txt" 2>/dev/null && { log "$name: statements by calls (calls|ms|query):"; cat "$dir/statements.txt" >&2; }
+            > "$dir/statements.txt" 2>/dev/null && { log "$name: statements by calls (calls|rows|ms|query):"; cat "$dir/statements.txt" >&2; }
     fi
     rss=0
     for pid in "${APP_PIDS[@]}"; do

@@ -53,10 +53,10 @@ final class LeaseClaims {
      */
     List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen, SharedPauses pauses) {
         clock.tickIfDue(sql.dataSource());
-        if (max <= 0) {
+        boolean fetch = phase == Task.Phase.FETCH;
+        if (max <= 0 || fetch && noneLeft(chosen)) {
             return List.of();
         }
-        boolean fetch = phase == Task.Phase.FETCH;
         String only = fetch && chosen.only() != null ? " AND provider = ?" : "";
         String skipped = fetch && chosen.only() == null && !chosen.skipped().isEmpty() ? " AND provider <> ALL(?)" : "";
         String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
@@ -99,6 +99,22 @@ final class LeaseClaims {
             throw StoreSql.unavailable(e);
         }
         return leases;
+    }
+
+    /**
+     * Every provider configured here left out of the claim (the rest of a claim whose providers each took
+     * their share alone): no task can match, so no statement is sent.
+     */
+    private boolean noneLeft(ProviderChoice chosen) {
+        if (providers.length == 0) {
+            return false;
+        }
+        for (String provider : providers) {
+            if (chosen.allows(new ProviderName(provider))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Renews the leases in one statement; @return those lost (their rows moved on: ended here). */

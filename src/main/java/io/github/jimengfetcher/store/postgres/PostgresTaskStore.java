@@ -185,6 +185,12 @@ public class PostgresTaskStore implements TaskStore {
         return claims.claimDue(phase, max, gapMillis, chosen, pauses);
     }
 
+    /** Claims gather the slots freed within one write batch time: a batch of releases frees its slots together. */
+    @Override
+    public long claimGatherMillis() {
+        return batchTime;
+    }
+
     /** The instance's heartbeat goes with the lease renewals (see {@link InstanceHeartbeat}). */
     @Override
     public void heartbeat() {

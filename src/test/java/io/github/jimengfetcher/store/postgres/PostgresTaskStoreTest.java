@@ -244,6 +244,40 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void aClaimThatLeavesOutEveryProviderConfiguredHereSendsNoStatement() {
+        AtomicInteger statements = new AtomicInteger();
+        DataSource counted = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection")) {
+                        statements.incrementAndGet(); // every statement takes its connection from the pool
+                    }
+                    try {
+                        return method.invoke(database, arguments);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        PostgresTaskStore gatewayOnly = new PostgresTaskStore();
+        gatewayOnly.setDataSource(counted);
+        gatewayOnly.setOutputs(outputs);
+        gatewayOnly.setInstanceId("studio-gateway-paced");
+        gatewayOnly.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        gatewayOnly.setKeyHash(StoreSchema.keyHash("sk-test"));
+        gatewayOnly.setProviders(List.of(ProviderName.JIMENG_GATEWAY));
+        gatewayOnly.start();
+        try {
+            store.register(tasks("cgt-none-left"));
+            int before = statements.get();
+            assertEquals(List.of(), gatewayOnly.claimDue(Task.Phase.FETCH, 5, GAP,
+                    io.github.jimengfetcher.store.ProviderChoice.allBut(Set.of(ProviderName.JIMENG_GATEWAY))));
+            assertEquals(before, statements.get(), "the rest of a claim whose only provider took its share alone: nothing to ask");
+            assertEquals(1, gatewayOnly.claimDue(Task.Phase.FETCH, 5, GAP).size(), "its own provider's task is claimed as ever");
+        } finally {
+            gatewayOnly.stop();
+        }
+    }
+
+    @Test
     void everyInstanceLearnsTaskDurationsIntoTheSameRows() throws Exception {
         PostgresTaskStore other = store("studio-3", outputs);
         io.github.jimengfetcher.schedule.LearnedDurations here = new io.github.jimengfetcher.schedule.LearnedDurations(
