@@ -102,8 +102,8 @@ public class PostgresTaskStore implements TaskStore {
             return;
         }
         registrations = new Registrations(sql, clock, outputs);
-        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers);
         batches = new WriteBatches(sql, batchTime, batchSize, instanceId);
+        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers, batches);
         writes = new LeaseWrites(sql, leaseTime, batches);
         pauses = new SharedPauses(sql, keyHash, keyHashes);
         DataSource dataSource = sql.dataSource();

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.jimengfetcher.store.StoreUnavailableException;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 
@@ -35,16 +34,16 @@ final class WriteBatches implements AutoCloseable {
      * What a release writes ({@link LeaseWrites}'s single release, row by row): the notification time kept,
      * and one more fetch at once after a fetch a notification came during.
      */
-    private static final String RELEASE = "UPDATE jimeng_tasks t SET phase = w.phase, "
+    static final String RELEASE = "UPDATE jimeng_tasks t SET phase = w.phase, "
             + "next_at = CASE WHEN t.task->'notifiedMidFetch' IS NOT NULL THEN LEAST(w.next_at, " + NOW + ") ELSE w.next_at END, "
             + "task = (w.doc::jsonb - 'notifiedMidFetch') || " + LeaseWrites.NOTIFIED_KEPT + ", lease_owner = NULL, lease_until = NULL "
             + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[]) AS w(id, owner, epoch, phase, next_at, doc) "
             + "WHERE t.id = w.id AND t.lease_owner = w.owner AND t.lease_epoch = w.epoch AND t.lease_until > " + NOW
             + " AND NOT t.finished RETURNING w.id, w.epoch";
     /** Two statements that lock the same rows in another order: the database ends one, which is sent again. */
-    private static final String DEADLOCK = "40P01";
+    static final String DEADLOCK = "40P01";
 
-    private record Release(Lease lease, String phase, long nextAt, String document, long queuedAt, CompletableFuture<Boolean> written) {
+    record Release(Lease lease, String phase, long nextAt, String document, long queuedAt, CompletableFuture<Boolean> written) {
         String key() {
             return lease.taskId().value() + "@" + lease.epoch();
         }
@@ -97,6 +96,44 @@ final class WriteBatches implements AutoCloseable {
         }
     }
 
+    /**
+     * Up to batch-size releases still waiting, taken out for a claim to carry in its own statement
+     * ({@link LeaseClaims}): the claims of the next work and the releases of the last go together.
+     * The carrier settles them ({@link #settle}, {@link #fail}).
+     */
+    List<Release> take() {
+        lock.lock();
+        try {
+            List<Release> taken = new ArrayList<>(waiting.subList(0, Math.min(batchSize, waiting.size())));
+            waiting.subList(0, taken.size()).clear();
+            return taken.stream().sorted(Comparator.comparing(Release::key)).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The releases' rows as {@link #RELEASE}'s six arrays, from parameter i on; the next parameter's index. */
+    static int bind(Connection c, PreparedStatement statement, int i, List<Release> batch) throws SQLException {
+        statement.setArray(i++, c.createArrayOf("text", batch.stream().map(r -> r.lease.taskId().value()).toArray()));
+        statement.setArray(i++, c.createArrayOf("text", batch.stream().map(r -> r.lease.owner()).toArray()));
+        statement.setArray(i++, c.createArrayOf("bigint", batch.stream().map(r -> r.lease.epoch()).toArray()));
+        statement.setArray(i++, c.createArrayOf("text", batch.stream().map(Release::phase).toArray()));
+        statement.setArray(i++, c.createArrayOf("bigint", batch.stream().map(Release::nextAt).toArray()));
+        statement.setArray(i++, c.createArrayOf("text", batch.stream().map(Release::document).toArray()));
+        return i;
+    }
+
+    /** Each caller learns whether its row was written (its id@epoch among those returned) or its lease was lost. */
+    static void settle(List<Release> batch, Set<String> written) {
+        for (Release release : batch) {
+            release.written.complete(written.contains(release.key()));
+        }
+    }
+
+    static void fail(List<Release> batch, RuntimeException fault) {
+        batch.forEach(release -> release.written.completeExceptionally(fault));
+    }
+
     /** Releases waiting for their batch now. */
     int waitingCount() {
         lock.lock();
@@ -138,22 +175,24 @@ final class WriteBatches implements AutoCloseable {
     private List<Release> nextBatch() {
         lock.lock();
         try {
-            while (waiting.isEmpty() && !closed) {
-                changed.awaitUninterruptibly();
-            }
-            while (!closed && waiting.size() < batchSize) {
+            while (true) {
+                // a claim may have carried off what waited (see take), so the oldest is looked at anew each time
+                if (waiting.isEmpty()) {
+                    if (closed) {
+                        return null;
+                    }
+                    changed.awaitUninterruptibly();
+                    continue;
+                }
                 long left = waiting.get(0).queuedAt + batchNanos - System.nanoTime();
-                if (left <= 0) {
+                if (closed || waiting.size() >= batchSize || left <= 0) {
                     break;
                 }
                 try {
                     changed.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    break;
+                    // not stopped by an interrupt: only close() ends the writer, once all is written
                 }
-            }
-            if (waiting.isEmpty()) {
-                return null;
             }
             List<Release> batch = new ArrayList<>(waiting.subList(0, Math.min(batchSize, waiting.size())));
             waiting.subList(0, batch.size()).clear();
@@ -176,12 +215,9 @@ final class WriteBatches implements AutoCloseable {
                 }
                 written = send(sorted);
             }
-            for (Release release : sorted) {
-                release.written.complete(written.contains(release.key()));
-            }
+            settle(sorted, written);
         } catch (SQLException e) {
-            StoreUnavailableException fault = StoreSql.unavailable(e);
-            sorted.forEach(release -> release.written.completeExceptionally(fault));
+            fail(sorted, StoreSql.unavailable(e));
         } catch (RuntimeException | Error e) {
             // no caller waits for ever on a batch that failed otherwise
             sorted.forEach(release -> release.written.completeExceptionally(e));
@@ -195,12 +231,7 @@ final class WriteBatches implements AutoCloseable {
     private Set<String> send(List<Release> batch) throws SQLException {
         Set<String> written = new HashSet<>();
         try (Connection c = sql.connection(); PreparedStatement statement = c.prepareStatement(RELEASE)) {
-            statement.setArray(1, c.createArrayOf("text", batch.stream().map(r -> r.lease.taskId().value()).toArray()));
-            statement.setArray(2, c.createArrayOf("text", batch.stream().map(r -> r.lease.owner()).toArray()));
-            statement.setArray(3, c.createArrayOf("bigint", batch.stream().map(r -> r.lease.epoch()).toArray()));
-            statement.setArray(4, c.createArrayOf("text", batch.stream().map(Release::phase).toArray()));
-            statement.setArray(5, c.createArrayOf("bigint", batch.stream().map(Release::nextAt).toArray()));
-            statement.setArray(6, c.createArrayOf("text", batch.stream().map(Release::document).toArray()));
+            bind(c, statement, 1, batch);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     written.add(rows.getString(1) + "@" + rows.getLong(2));

@@ -187,6 +187,44 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void aClaimCarriesTheReleasesWaitingForTheirBatchInItsOwnStatementAndAStaleOneStaysLost() throws Exception {
+        PostgresTaskStore carrying = batching(database, "studio-6", Duration.ofSeconds(60), 200);
+        store.register(tasks("cgt-carried", "cgt-stale"));
+        List<Lease> first = carrying.claimDue(Task.Phase.FETCH, 2, GAP);
+        Lease done = first.stream().filter(l -> l.taskId().value().equals("cgt-carried")).findFirst().orElseThrow();
+        Lease stale = first.stream().filter(l -> l.taskId().value().equals("cgt-stale")).findFirst().orElseThrow();
+        passTime(LEASE_TIME / 2);
+        carrying.renew(done);
+        passTime(LEASE_TIME / 2 + 1);
+        Lease takeover = store.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        assertEquals("cgt-stale", takeover.taskId().value());
+        store.register(tasks("cgt-next"));
+        done.task().fetches = 1;
+        long due = carrying.now() + 6 * GAP;
+        done.task().nextAt = due;
+        stale.task().fetches = 7;
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> carrying.release(done));
+        CompletableFuture<Void> lost = CompletableFuture.runAsync(() -> carrying.release(stale));
+        await().atMost(Duration.ofSeconds(10)).until(() -> carrying.releasesWaiting() == 2);
+
+        List<Lease> next = carrying.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(List.of("cgt-next"), next.stream().map(l -> l.taskId().value()).toList());
+        released.get(5, java.util.concurrent.TimeUnit.SECONDS); // with the claim, not after the batch time
+        java.util.concurrent.ExecutionException lostAnswer = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> lost.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(lostAnswer.getCause() instanceof io.github.jimengfetcher.task.LeaseLostException, String.valueOf(lostAnswer.getCause()));
+        assertEquals(0, carrying.releasesWaiting());
+        Task written = store.find(taskId("cgt-carried")).orElseThrow();
+        assertEquals(null, written.leaseOwner);
+        assertEquals(1, written.fetches);
+        assertAbout(due, written.nextAt);
+        Task taken = store.find(taskId("cgt-stale")).orElseThrow();
+        assertEquals(takeover.epoch(), taken.epoch);
+        assertEquals(0, taken.fetches, "the stale holder's answer is not kept");
+        carrying.stop();
+    }
+
+    @Test
     void aReleaseThatNeverReachedTheDatabaseLeavesItsTaskToATakeoverAndNoStaleAnswerIsKept() {
         // an instance whose batch waits: its process dies before the statement goes out
         PostgresTaskStore dying = batching(database, "studio-5", Duration.ofSeconds(60), 200);
