@@ -156,7 +156,9 @@ final class LeaseClaims {
 
     /** Renews the leases in one statement; @return those lost (their rows moved on: ended here). */
     List<Lease> renewAll(java.util.Collection<Lease> leases) {
-        List<Lease> asked = leases.stream().filter(lease -> !lease.ended()).toList();
+        // in id order, as the release batches: two statements on common rows lock them in the same order
+        List<Lease> asked = leases.stream().filter(lease -> !lease.ended())
+                .sorted(java.util.Comparator.comparing((Lease lease) -> lease.taskId().value())).toList();
         if (asked.isEmpty()) {
             return List.of();
         }

@@ -22,7 +22,8 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
 /**
  * Releases from many exchanges written together: one statement for every batch, sent once the first
- * release in it has waited jimeng.store.batch-time or batch-size releases wait, whichever comes first.
+ * release in it has waited jimeng.store.batch-time or batch-size releases wait, whichever comes first,
+ * unless a claim carries them first in its own statement ({@link #take}).
  * Each row keeps the fencing of a single release (owner, epoch, unexpired, not finished); a row the
  * statement did not write is that caller's lost lease alone, and a database fault fails every caller of
  * its batch as it would have failed a single write. A crash before the statement loses only writes whose
@@ -48,6 +49,10 @@ final class WriteBatches implements AutoCloseable {
             return lease.taskId().value() + "@" + lease.epoch();
         }
     }
+
+    /** Rows locked in one order by every statement of this instance that writes many (see LeaseClaims#renewAll). */
+    static final Comparator<Release> IN_ID_ORDER = Comparator.comparing((Release r) -> r.lease.taskId().value())
+            .thenComparingLong(r -> r.lease.epoch());
 
     private final StoreSql sql;
     private final long batchNanos;
@@ -106,7 +111,7 @@ final class WriteBatches implements AutoCloseable {
         try {
             List<Release> taken = new ArrayList<>(waiting.subList(0, Math.min(batchSize, waiting.size())));
             waiting.subList(0, taken.size()).clear();
-            return taken.stream().sorted(Comparator.comparing(Release::key)).toList();
+            return taken.stream().sorted(IN_ID_ORDER).toList();
         } finally {
             lock.unlock();
         }
@@ -204,7 +209,7 @@ final class WriteBatches implements AutoCloseable {
 
     private void write(List<Release> batch) {
         // in id order: two batches of one instance lock their common rows in the same order
-        List<Release> sorted = batch.stream().sorted(Comparator.comparing(Release::key)).toList();
+        List<Release> sorted = batch.stream().sorted(IN_ID_ORDER).toList();
         try {
             Set<String> written;
             try {
