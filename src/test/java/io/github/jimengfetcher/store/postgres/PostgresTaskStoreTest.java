@@ -281,13 +281,15 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         }
     }
 
-    @Test
-    void aClaimThatLeavesOutEveryProviderConfiguredHereSendsNoStatement() {
-        AtomicInteger statements = new AtomicInteger();
-        DataSource counted = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+    /** The test database, counting the connections taken, and refusing them while away is set. */
+    private DataSource watched(AtomicInteger connections, java.util.concurrent.atomic.AtomicBoolean away) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, arguments) -> {
                     if (method.getName().equals("getConnection")) {
-                        statements.incrementAndGet(); // every statement takes its connection from the pool
+                        connections.incrementAndGet();
+                        if (away.get()) {
+                            throw new SQLException("Connection refused", "08001");
+                        }
                     }
                     try {
                         return method.invoke(database, arguments);
@@ -295,6 +297,46 @@ class PostgresTaskStoreTest extends TaskStoreContract {
                         throw e.getCause();
                     }
                 });
+    }
+
+    @Test
+    void aDatabaseFaultFailsEveryReleaseOfItsBatchAsItWouldOneWriteAndWritesNothing() {
+        java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+        PostgresTaskStore cut = new PostgresTaskStore();
+        cut.setDataSource(watched(new AtomicInteger(), away));
+        cut.setOutputs(outputs);
+        cut.setInstanceId("studio-7");
+        cut.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        cut.setKeyHash(StoreSchema.keyHash("sk-test"));
+        cut.setWriteBatches(Duration.ofSeconds(5), 2);
+        cut.start();
+        store.register(tasks("cgt-cut-a", "cgt-cut-b"));
+        List<Lease> leases = cut.claimDue(Task.Phase.FETCH, 2, GAP);
+        assertEquals(2, leases.size());
+        away.set(true);
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (Lease lease : leases) {
+            lease.task().fetches = 1;
+            releases.add(CompletableFuture.runAsync(() -> cut.release(lease)));
+        }
+        for (CompletableFuture<Void> release : releases) {
+            java.util.concurrent.CompletionException fault = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CompletionException.class, release::join);
+            assertTrue(fault.getCause() instanceof io.github.jimengfetcher.store.StoreUnavailableException, String.valueOf(fault.getCause()));
+        }
+        away.set(false);
+        for (String id : List.of("cgt-cut-a", "cgt-cut-b")) {
+            Task row = store.find(taskId(id)).orElseThrow();
+            assertEquals("studio-7", row.leaseOwner, id + ": still held, its lease runs out by itself");
+            assertEquals(0, row.fetches, id);
+        }
+        cut.stop();
+    }
+
+    @Test
+    void aClaimThatLeavesOutEveryProviderConfiguredHereSendsNoStatement() {
+        AtomicInteger statements = new AtomicInteger(); // every statement takes its connection from the pool
+        DataSource counted = watched(statements, new java.util.concurrent.atomic.AtomicBoolean());
         PostgresTaskStore gatewayOnly = new PostgresTaskStore();
         gatewayOnly.setDataSource(counted);
         gatewayOnly.setOutputs(outputs);
