@@ -63,8 +63,9 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# A throw-away PostgreSQL (Debian's server, run as user postgres) for the shared store: fsync off,
-# pg_stat_statements loaded when the server has it. Sets PG_PORT.
+# A throw-away PostgreSQL (Debian's server, run as user postgres) for the shared store: fsync off
+# (PG_DURABLE=1: fsync and synchronous_commit on, as a real server), pg_stat_statements loaded when
+# the server has it. Sets PG_PORT.
 start_postgres() {
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
     [ -x "$PG_BIN/pg_ctl" ] || { log "no PostgreSQL server (apt-get install postgresql)"; return 1; }
@@ -74,10 +75,11 @@ start_postgres() {
     PG_PORT=$(free_port)
     runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --no-locale --no-sync > "$PG_DIR/initdb.log" 2>&1 \
         || { cat "$PG_DIR/initdb.log" >&2; return 1; }
-    local preload=""
+    local preload="" durability="-c fsync=off -c synchronous_commit=off"
+    [ "${PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on"
     ls "$(dirname "$PG_BIN")"/lib/pg_stat_statements.so >/dev/null 2>&1 && preload="-c shared_preload_libraries=pg_stat_statements"
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c max_connections=200 $preload" start \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR $durability -c max_connections=200 $preload" start \
         > /dev/null || { cat "$PG_DIR/server.log" >&2; return 1; }
     [ -n "$preload" ] && sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" > /dev/null
     return 0
@@ -97,6 +99,16 @@ sql() {
 # Transactions the database committed or rolled back so far (every statement of the app is one).
 db_transactions() {
     sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'"
+}
+
+# What the database did so far, one line: statements (pg_stat_statements calls, 0 without it), row
+# writes (inserts + updates + deletes in every table), updates, HOT updates, WAL bytes (pg_stat_wal, 14+).
+db_counters() {
+    local statements=0
+    [ -n "$(sql "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'")" ] \
+        && statements=$(sql "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postgres')")
+    echo "$statements $(sql "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) || ' ' || coalesce(sum(n_tup_upd), 0) || ' '
+        || coalesce(sum(n_tup_hot_upd), 0) FROM pg_stat_user_tables") $(sql "SELECT wal_bytes FROM pg_stat_wal" 2>/dev/null || echo 0)"
 }
 
 CLEANED=0
@@ -267,7 +279,8 @@ run_scenario() {
         'BEGIN { for (i = 0; i < n; i++) print p i > (d "/ids-" sprintf("%03d", int(i * f / n)) ".txt") }'
     mkdir -p "$dir/data/inbox"
     local t0 tx0=""
-    [ -n "$store_url" ] && tx0=$(db_transactions)
+    local db0=""
+    [ -n "$store_url" ] && { tx0=$(db_transactions); db0=$(db_counters); }
     t0=$(now_ms)
     mv "$dir/stage/"* "$dir/data/inbox/"
 
@@ -307,9 +320,19 @@ run_scenario() {
         tx_s=$(awk -v a="$tx0" -v b="$tx1" -v t="$busy_ms" 'BEGIN { printf "%.0f", (b - a) * 1000 / t }')
         tx_fetch=$(awk -v a="$tx0" -v b="$tx1" -v f="$(get fetches_total)" 'BEGIN { printf "%.2f", (f > 0 ? (b - a) / f : 0) }')
         log "$name: $((tx1 - tx0)) database transactions in $((busy_ms / 1000)) s for $(get fetches_total) fetches"
-        sql "SELECT calls, round(total_exec_time) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
+        # The servers' table statistics reach the shared counters within a second of a backend going idle.
+        sleep 1.5
+        local db1
+        db1=$(db_counters)
+        log "$name: per fetch: $(awk -v a="$db0" -v b="$db1" -v f="$(get fetches_total)" -v t="$((tx1 - tx0))" 'BEGIN {
+            split(a, x, " "); split(b, y, " "); if (f == 0) f = 1
+            upd = y[3] - x[3]; hot = y[4] - x[4]
+            printf "%.2f statements, %.2f transactions, %.2f row writes, HOT %.0f%% of %d updates, %.0f WAL bytes",
+                (y[1] - x[1]) / f, t / f, (y[2] - x[2]) / f, (upd > 0 ? 100 * hot / upd : 0), upd, (y[5] - x[5]) / f }');"\
+" durable: fsync=$(sql 'SHOW fsync'), synchronous_commit=$(sql 'SHOW synchronous_commit')"
+        sql "SELECT calls, rows, round(total_exec_time) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postgres') ORDER BY calls DESC LIMIT 12" \
-            > "$dir/statements.txt" 2>/dev/null && { log "$name: statements by calls (calls|ms|query):"; cat "$dir/statements.txt" >&2; }
+            > "$dir/statements.txt" 2>/dev/null && { log "$name: statements by calls (calls|rows|ms|query):"; cat "$dir/statements.txt" >&2; }
     fi
     rss=0
     for pid in "${APP_PIDS[@]}"; do

@@ -86,6 +86,7 @@ public class StoreConfiguration {
             shared.setOutputs(outputs);
             shared.setInstanceId(scope.id());
             shared.setLeaseTime(settings.leaseTime());
+            shared.setWriteBatches(settings.batchTime(), settings.batchSize());
             shared.setApiKey(api.baseUrl(), api.key());
             // Pauses are per provider and key: each provider's key here, as a hash.
             shared.setKeyHashes(providers.keyHashes());

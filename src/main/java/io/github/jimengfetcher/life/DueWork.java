@@ -109,6 +109,8 @@ public class DueWork {
             PacedFetchClaims.Claimed claimed = PacedFetchClaims.Claimed.NONE;
             List<Lease> leases = List.of();
             try {
+                // a claim costs the store a round trip: slots freed close together go in one
+                free += slots.gather(free, slots.limit(), store.claimGatherMillis());
                 claimed = paced == null ? new PacedFetchClaims.Claimed(store.claimDue(phase, free, gap), false)
                         : paced.claim(free, gap, deadline);
                 storeHealth.reachable();

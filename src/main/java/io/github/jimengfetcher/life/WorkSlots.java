@@ -48,6 +48,34 @@ public class WorkSlots {
         return taken;
     }
 
+    /**
+     * Having taken some, takes those that free up within windowMillis too, up to max in all: waits until
+     * max are held or the window has passed. Returns how many more it took.
+     */
+    public synchronized int gather(int taken, int max, long windowMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + windowMillis;
+        int more = 0;
+        try {
+            while (taken + more < max) {
+                if (inUse < limit) {
+                    int now = Math.min(max - taken - more, limit - inUse);
+                    inUse += now;
+                    more += now;
+                    continue;
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    break;
+                }
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            giveBack(more);
+            throw e;
+        }
+        return more;
+    }
+
     public synchronized void giveBack(int slots) {
         if (slots <= 0) {
             return;

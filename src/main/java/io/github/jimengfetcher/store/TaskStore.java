@@ -111,6 +111,14 @@ public interface TaskStore {
     }
 
     /**
+     * How long a claim may wait, once a slot is free, for more to free up, so that they are claimed
+     * together: a store that pays a round trip per claim says its write batch time; 0: claim at once.
+     */
+    default long claimGatherMillis() {
+        return 0;
+    }
+
+    /**
      * This instance is alive: asked as often as the leases are looked at for renewal; a shared store
      * keeps a heartbeat per jimeng.store.instance-id and writes it when due. Nothing for a local store.
      */

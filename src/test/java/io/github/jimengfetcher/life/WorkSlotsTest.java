@@ -43,4 +43,27 @@ class WorkSlotsTest {
         assertEquals(4, slots.take(10, 0));
         assertEquals(6, slots.inUse());
     }
+
+    @Test
+    void slotsFreedWithinTheWindowAreGatheredIntoTheClaimThatTookTheFirst() throws Exception {
+        WorkSlots slots = new WorkSlots("fetch", 4);
+        assertEquals(4, slots.take(4, 0));
+        slots.giveBack(1);
+        int first = slots.take(10, 0);
+        assertEquals(1, first);
+        CompletableFuture<Integer> gathering = CompletableFuture.supplyAsync(() -> {
+            try {
+                return slots.gather(first, 4, 10_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        slots.giveBack(2);
+        assertFalse(gathering.isDone(), "waits on within its window for the last slot");
+        slots.giveBack(1);
+        assertEquals(3, gathering.get(5, TimeUnit.SECONDS), "all four in one claim, as soon as all were free");
+        assertEquals(4, slots.inUse());
+        slots.giveBack(3);
+        assertEquals(2, slots.gather(2, 4, 0), "no window: what is free now, up to the four asked in all");
+    }
 }

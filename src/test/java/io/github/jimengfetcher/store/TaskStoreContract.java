@@ -56,6 +56,13 @@ public abstract class TaskStoreContract {
     /** The instance id this suite's store claims as. */
     protected abstract String owner();
 
+    /**
+     * From now on the store writes releases together where it gathers them: a batch of this many rows (the
+     * shared store: one statement for the batch, sent once this many wait). Nothing for a store that does not batch.
+     */
+    protected void releasesGoTogether(int rows) throws Exception {
+    }
+
     @BeforeEach
     protected void start() throws Exception {
         outputs = new OutputFolders();
@@ -299,6 +306,66 @@ public abstract class TaskStoreContract {
         assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "waits for its due time");
         passTime(5_000);
         assertEquals("cgt-back", claimOne(Task.Phase.FETCH).taskId().value());
+    }
+
+    @Test
+    public void releasesGivenBackTogetherWriteTheirRowsAndOnlyALeaseTakenOverIsReportedLost() throws Exception {
+        releasesGoTogether(3);
+        store.register(tasks("cgt-batch-taken"));
+        Lease stale = claimOne(Task.Phase.FETCH);
+        passTime(LEASE_TIME + 1);
+        store.register(tasks("cgt-batch-a", "cgt-batch-b"));
+        List<Lease> claimed = store.claimDue(Task.Phase.FETCH, 3, GAP);
+        assertEquals(3, claimed.size());
+        Lease takeover = claimed.stream().filter(l -> l.taskId().value().equals("cgt-batch-taken")).findFirst().orElseThrow();
+        assertTrue(takeover.epoch() > stale.epoch(), "claimed again since: the epoch moved");
+        List<Lease> released = new java.util.ArrayList<>(claimed);
+        released.remove(takeover);
+        released.add(stale);
+        long due = store.now() + 5_000;
+        for (Lease lease : released) {
+            lease.task().status = "IN_PROGRESS";
+            lease.task().progress = "40%";
+            lease.task().fetches = 1;
+            lease.task().nextAt = due;
+        }
+
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(released.size());
+        try {
+            long began = System.nanoTime();
+            java.util.Map<Lease, java.util.concurrent.Future<?>> answers = new java.util.HashMap<>();
+            for (Lease lease : released) {
+                answers.put(lease, callers.submit(() -> store.release(lease)));
+            }
+            for (Lease lease : released) {
+                if (lease == stale) {
+                    java.util.concurrent.ExecutionException lost = assertThrows(java.util.concurrent.ExecutionException.class,
+                            () -> answers.get(lease).get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    assertTrue(lost.getCause() instanceof LeaseLostException, "the lease taken over is reported lost: " + lost.getCause());
+                } else {
+                    answers.get(lease).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+            assertTrue(System.nanoTime() - began < 3_000_000_000L, "the three went together, as soon as all three waited");
+        } finally {
+            callers.shutdownNow();
+        }
+
+        Task taken = store.find(taskId("cgt-batch-taken")).orElseThrow();
+        assertEquals(takeover.epoch(), taken.epoch, "left to its new holder");
+        assertEquals(owner(), taken.leaseOwner);
+        assertEquals(0, taken.fetches, "nothing of the stale holder's answer");
+        assertEquals(null, taken.status);
+        for (String id : List.of("cgt-batch-a", "cgt-batch-b")) {
+            Task written = store.find(taskId(id)).orElseThrow();
+            assertEquals(null, written.leaseOwner, id + " given back");
+            assertEquals("IN_PROGRESS", written.status, id);
+            assertEquals(1, written.fetches, id);
+            assertAbout(due, written.nextAt);
+        }
+        takeover.task().fetches = 1;
+        store.release(takeover);
+        assertEquals(1, store.find(taskId("cgt-batch-taken")).orElseThrow().fetches, "the new holder's release counts");
     }
 
     @Test

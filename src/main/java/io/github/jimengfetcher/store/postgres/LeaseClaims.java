@@ -31,8 +31,13 @@ final class LeaseClaims {
     /** The providers whose tasks this instance can ask (configured here); empty: every task. */
     private final String[] providers;
 
-    LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime, java.util.Collection<ProviderName> providers) {
+    /** Releases waiting for their batch: a claim carries them in its statement. */
+    private final WriteBatches batches;
+
+    LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime, java.util.Collection<ProviderName> providers,
+            WriteBatches batches) {
         this.sql = sql;
+        this.batches = batches;
         this.clock = clock;
         this.instanceId = instanceId;
         this.leaseTime = leaseTime;
@@ -53,23 +58,52 @@ final class LeaseClaims {
      */
     List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen, SharedPauses pauses) {
         clock.tickIfDue(sql.dataSource());
-        if (max <= 0) {
+        boolean fetch = phase == Task.Phase.FETCH;
+        if (max <= 0 || fetch && noneLeft(chosen)) {
             return List.of();
         }
-        boolean fetch = phase == Task.Phase.FETCH;
         String only = fetch && chosen.only() != null ? " AND provider = ?" : "";
         String skipped = fetch && chosen.only() == null && !chosen.skipped().isEmpty() ? " AND provider <> ALL(?)" : "";
-        String claimSql = "WITH due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
+        List<WriteBatches.Release> carried = batches.take();
+        String claimSql = "WITH " + (carried.isEmpty() ? "" : "released AS (" + WriteBatches.RELEASE + "), ")
+                + "due AS (SELECT id FROM jimeng_tasks WHERE NOT finished AND phase = ? AND next_at <= " + NOW
                 + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + (fetch ? SharedPauses.NOT_PAUSED : "")
                 + (providers.length == 0 ? "" : " AND provider = ANY(?)") + only + skipped
                 + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
                 + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
                 // a mark left by a fetch whose lease lapsed: this fetch is the one it asked for
                 + "next_at = " + NOW + " + ?, task = t.task - 'notifiedMidFetch' FROM due WHERE t.id = due.id "
-                + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW + ", t.provider";
+                + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW + " AS now, t.provider";
+        if (!carried.isEmpty()) {
+            // the claimed rows, then the released ones (id and epoch), told apart by the last column
+            claimSql = claimSql.replace(") UPDATE jimeng_tasks t SET lease_owner", "), claimed AS (UPDATE jimeng_tasks t SET lease_owner")
+                    + ") SELECT claimed.*, 'C' AS kind FROM claimed UNION ALL SELECT id, NULL, NULL, NULL, NULL, epoch, NULL, NULL, NULL, 'R' FROM released";
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return claim(claimSql, carried, phase, max, gapMillis, chosen, pauses);
+            } catch (SQLException e) {
+                // the releases carried met another statement of this instance on the same rows: once more
+                if (attempt == 1 && WriteBatches.DEADLOCK.equals(e.getSQLState())) {
+                    continue;
+                }
+                // their callers learn of the fault as of a single write's
+                WriteBatches.fail(carried, StoreSql.unavailable(e));
+                throw StoreSql.unavailable(e);
+            } catch (RuntimeException e) {
+                WriteBatches.fail(carried, e);
+                throw e;
+            }
+        }
+    }
+
+    private List<Lease> claim(String claimSql, List<WriteBatches.Release> carried, Task.Phase phase, int max, long gapMillis,
+            ProviderChoice chosen, SharedPauses pauses) throws SQLException {
+        boolean fetch = phase == Task.Phase.FETCH;
         List<Lease> leases = new ArrayList<>();
+        Set<String> released = new HashSet<>();
         try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
-            int i = 1;
+            int i = carried.isEmpty() ? 1 : WriteBatches.bind(c, claim, 1, carried);
             claim.setString(i++, phase.name());
             if (fetch) {
                 i = pauses.bind(c, claim, i);
@@ -77,10 +111,10 @@ final class LeaseClaims {
             if (providers.length > 0) {
                 claim.setArray(i++, c.createArrayOf("text", providers));
             }
-            if (!only.isEmpty()) {
+            if (fetch && chosen.only() != null) {
                 claim.setString(i++, chosen.only().value());
             }
-            if (!skipped.isEmpty()) {
+            if (fetch && chosen.only() == null && !chosen.skipped().isEmpty()) {
                 claim.setArray(i++, c.createArrayOf("text", chosen.skipped().stream().map(ProviderName::value).toArray()));
             }
             claim.setInt(i++, max);
@@ -90,20 +124,41 @@ final class LeaseClaims {
             long sentAt = System.currentTimeMillis();
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
+                    if (!carried.isEmpty() && "R".equals(rows.getString(10))) {
+                        released.add(rows.getString(1) + "@" + rows.getLong(6));
+                        continue;
+                    }
                     Task task = sql.task(rows);
                     clock.sawDatabaseTime(rows.getLong(8), sentAt);
                     leases.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
                 }
             }
-        } catch (SQLException e) {
-            throw StoreSql.unavailable(e);
         }
+        WriteBatches.settle(carried, released);
         return leases;
+    }
+
+    /**
+     * Every provider configured here left out of the claim (the rest of a claim whose providers each took
+     * their share alone): no task can match, so no statement is sent.
+     */
+    private boolean noneLeft(ProviderChoice chosen) {
+        if (providers.length == 0) {
+            return false;
+        }
+        for (String provider : providers) {
+            if (chosen.allows(new ProviderName(provider))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Renews the leases in one statement; @return those lost (their rows moved on: ended here). */
     List<Lease> renewAll(java.util.Collection<Lease> leases) {
-        List<Lease> asked = leases.stream().filter(lease -> !lease.ended()).toList();
+        // in id order, as the release batches: two statements on common rows lock them in the same order
+        List<Lease> asked = leases.stream().filter(lease -> !lease.ended())
+                .sorted(java.util.Comparator.comparing((Lease lease) -> lease.taskId().value())).toList();
         if (asked.isEmpty()) {
             return List.of();
         }

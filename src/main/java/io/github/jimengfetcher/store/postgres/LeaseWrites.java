@@ -20,18 +20,17 @@ final class LeaseWrites {
      * What a notification wrote to the row while it was held ({@link StoreNotices}) outlives the holder's
      * document: its time, and on an update the mark that it came mid-fetch.
      */
-    private static final String NOTIFIED_KEPT = "jsonb_strip_nulls(jsonb_build_object('notifiedAt', task->'notifiedAt'))";
+    static final String NOTIFIED_KEPT = "jsonb_strip_nulls(jsonb_build_object('notifiedAt', task->'notifiedAt'))";
     private static final String MARK_KEPT = "jsonb_strip_nulls(jsonb_build_object('notifiedAt', task->'notifiedAt', "
             + "'notifiedMidFetch', task->'notifiedMidFetch'))";
-    /** A notification that came mid-fetch: its answer may predate the change, so one more fetch, at once. */
-    private static final String NEXT_AT_RELEASED = "CASE WHEN task->'notifiedMidFetch' IS NOT NULL THEN LEAST(?, " + NOW + ") ELSE ? END";
-
     private final StoreSql sql;
     private final long leaseTime;
+    private final WriteBatches batches;
 
-    LeaseWrites(StoreSql sql, long leaseTime) {
+    LeaseWrites(StoreSql sql, long leaseTime, WriteBatches batches) {
         this.sql = sql;
         this.leaseTime = leaseTime;
+        this.batches = batches;
     }
 
     void renew(Lease lease) {
@@ -53,13 +52,10 @@ final class LeaseWrites {
         }
     }
 
+    /** With other releases, in one statement ({@link WriteBatches}); a mark left mid-fetch makes the task due at once. */
     void release(Lease lease) {
-        Task task = lease.task();
         lease.end(); // before the statement: a renewal running meanwhile must not count it lost
-        int rows = sql.execute("UPDATE jimeng_tasks SET phase = ?, next_at = " + NEXT_AT_RELEASED
-                + ", task = (?::jsonb - 'notifiedMidFetch') || " + NOTIFIED_KEPT + ", lease_owner = NULL, lease_until = NULL WHERE id = ?" + HELD,
-                task.phase.name(), task.nextAt, task.nextAt, sql.document(task), lease.taskId(), lease.owner(), lease.epoch());
-        if (rows == 0) {
+        if (!batches.release(lease)) {
             throw lost(lease);
         }
     }

@@ -42,6 +42,9 @@ public class PostgresTaskStore implements TaskStore {
     private boolean started;
     private SharedPauses pauses;
     private final RecentValue pending = new RecentValue(1_000);
+    private long batchTime = 20;
+    private int batchSize = 200;
+    private WriteBatches batches;
 
     public void setDataSource(DataSource dataSource) {
         this.sql = new StoreSql(dataSource);
@@ -57,6 +60,12 @@ public class PostgresTaskStore implements TaskStore {
 
     public void setLeaseTime(java.time.Duration leaseTime) {
         this.leaseTime = leaseTime.toMillis();
+    }
+
+    /** Releases go to the database together: a batch is sent once its first has waited this long, or at batchSize. */
+    public void setWriteBatches(java.time.Duration batchTime, int batchSize) {
+        this.batchTime = batchTime.toMillis();
+        this.batchSize = batchSize;
     }
 
     /** Pauses are kept per provider and API key, by this hash of it for a provider not given its own (see {@link StoreSchema#keyHash}). */
@@ -93,8 +102,9 @@ public class PostgresTaskStore implements TaskStore {
             return;
         }
         registrations = new Registrations(sql, clock, outputs);
-        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers);
-        writes = new LeaseWrites(sql, leaseTime);
+        batches = new WriteBatches(sql, batchTime, batchSize, instanceId);
+        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers, batches);
+        writes = new LeaseWrites(sql, leaseTime, batches);
         pauses = new SharedPauses(sql, keyHash, keyHashes);
         DataSource dataSource = sql.dataSource();
         try {
@@ -113,10 +123,13 @@ public class PostgresTaskStore implements TaskStore {
     }
 
     /**
-     * Hands back at once the leases this instance still holds (its work has ended: see WorkOnStop),
-     * frees its instance id for a restart, then closes the pool.
+     * Writes the releases still waiting for their batch, hands back at once the leases this instance
+     * still holds (its work has ended: see WorkOnStop), frees its instance id for a restart, then closes the pool.
      */
     public void stop() {
+        if (batches != null) {
+            batches.close();
+        }
         try {
             sql.execute("UPDATE jimeng_tasks SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND NOT finished", instanceId);
             if (heartbeat != null) {
@@ -132,6 +145,11 @@ public class PostgresTaskStore implements TaskStore {
                 // stopping anyway
             }
         }
+    }
+
+    /** Releases waiting for their batch right now. */
+    int releasesWaiting() {
+        return batches.waitingCount();
     }
 
     // ---- registration ----
@@ -165,6 +183,12 @@ public class PostgresTaskStore implements TaskStore {
     @Override
     public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen) {
         return claims.claimDue(phase, max, gapMillis, chosen, pauses);
+    }
+
+    /** Claims gather the slots freed within one write batch time: a batch of releases frees its slots together. */
+    @Override
+    public long claimGatherMillis() {
+        return batchTime;
     }
 
     /** The instance's heartbeat goes with the lease renewals (see {@link InstanceHeartbeat}). */

@@ -112,6 +112,25 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         return "studio-2";
     }
 
+    /** A store that sends a batch only once this many releases wait (or after 5 s): rows written together, or the test waits. */
+    @Override
+    protected void releasesGoTogether(int rows) {
+        stopStore(store);
+        store = batching(database, owner(), java.time.Duration.ofSeconds(5), rows);
+    }
+
+    private PostgresTaskStore batching(DataSource database, String instance, java.time.Duration time, int rows) {
+        PostgresTaskStore batching = new PostgresTaskStore();
+        batching.setDataSource(database);
+        batching.setOutputs(outputs);
+        batching.setInstanceId(instance);
+        batching.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        batching.setKeyHash(StoreSchema.keyHash("sk-test"));
+        batching.setWriteBatches(time, rows);
+        batching.start();
+        return batching;
+    }
+
     private static void sql(DataSource dataSource, String statement) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(statement);
@@ -145,6 +164,102 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void aStopWritesTheReleasesStillWaitingForTheirBatchBeforeItHandsTheLeasesBack() {
+        PostgresTaskStore stopping = batching(database, "studio-4", Duration.ofSeconds(60), 200);
+        store.register(tasks("cgt-flushed"));
+        Lease lease = stopping.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().fetches = 1;
+        long due = stopping.now() + 6 * GAP;
+        lease.task().nextAt = due;
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> stopping.release(lease));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stopping.releasesWaiting() == 1);
+
+        long began = System.nanoTime();
+        stopping.stop();
+        assertTrue(released.isDone() && !released.isCompletedExceptionally(), "written by the stop, not left to lapse");
+        assertTrue(System.nanoTime() - began < 10_000_000_000L, "at once, not after the batch time");
+        Task written = store.find(taskId("cgt-flushed")).orElseThrow();
+        assertEquals(null, written.leaseOwner);
+        assertEquals("IN_PROGRESS", written.status);
+        assertEquals(1, written.fetches);
+        assertAbout(due, written.nextAt);
+    }
+
+    @Test
+    void aClaimCarriesTheReleasesWaitingForTheirBatchInItsOwnStatementAndAStaleOneStaysLost() throws Exception {
+        PostgresTaskStore carrying = batching(database, "studio-6", Duration.ofSeconds(60), 200);
+        store.register(tasks("cgt-carried", "cgt-stale"));
+        List<Lease> first = carrying.claimDue(Task.Phase.FETCH, 2, GAP);
+        Lease done = first.stream().filter(l -> l.taskId().value().equals("cgt-carried")).findFirst().orElseThrow();
+        Lease stale = first.stream().filter(l -> l.taskId().value().equals("cgt-stale")).findFirst().orElseThrow();
+        passTime(LEASE_TIME / 2);
+        carrying.renew(done);
+        passTime(LEASE_TIME / 2 + 1);
+        Lease takeover = store.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        assertEquals("cgt-stale", takeover.taskId().value());
+        store.register(tasks("cgt-next"));
+        done.task().fetches = 1;
+        long due = carrying.now() + 6 * GAP;
+        done.task().nextAt = due;
+        stale.task().fetches = 7;
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> carrying.release(done));
+        CompletableFuture<Void> lost = CompletableFuture.runAsync(() -> carrying.release(stale));
+        await().atMost(Duration.ofSeconds(10)).until(() -> carrying.releasesWaiting() == 2);
+
+        List<Lease> next = carrying.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(List.of("cgt-next"), next.stream().map(l -> l.taskId().value()).toList());
+        released.get(5, java.util.concurrent.TimeUnit.SECONDS); // with the claim, not after the batch time
+        java.util.concurrent.ExecutionException lostAnswer = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> lost.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(lostAnswer.getCause() instanceof io.github.jimengfetcher.task.LeaseLostException, String.valueOf(lostAnswer.getCause()));
+        assertEquals(0, carrying.releasesWaiting());
+        Task written = store.find(taskId("cgt-carried")).orElseThrow();
+        assertEquals(null, written.leaseOwner);
+        assertEquals(1, written.fetches);
+        assertAbout(due, written.nextAt);
+        Task taken = store.find(taskId("cgt-stale")).orElseThrow();
+        assertEquals(takeover.epoch(), taken.epoch);
+        assertEquals(0, taken.fetches, "the stale holder's answer is not kept");
+        carrying.stop();
+    }
+
+    @Test
+    void aReleaseThatNeverReachedTheDatabaseLeavesItsTaskToATakeoverAndNoStaleAnswerIsKept() {
+        // an instance whose batch waits: its process dies before the statement goes out
+        PostgresTaskStore dying = batching(database, "studio-5", Duration.ofSeconds(60), 200);
+        store.register(tasks("cgt-unwritten"));
+        Lease lease = dying.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().progress = "90%";
+        lease.task().fetches = 1;
+        lease.task().nextAt = dying.now() + 60 * GAP;
+        CompletableFuture<Void> late = CompletableFuture.runAsync(() -> dying.release(lease));
+        await().atMost(Duration.ofSeconds(10)).until(() -> dying.releasesWaiting() == 1);
+
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "still held until its lease runs out");
+        passTime(LEASE_TIME + 1);
+        Lease takeover = store.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        assertEquals("cgt-unwritten", takeover.taskId().value(), "fetched again, not lost");
+        assertTrue(takeover.epoch() > lease.epoch());
+        assertEquals(0, takeover.task().fetches, "as last written: the unwritten answer is not there");
+        assertEquals(null, takeover.task().status);
+        takeover.task().status = "SUCCESS";
+        takeover.task().fetches = 1;
+        takeover.task().nextAt = store.now();
+        store.release(takeover);
+
+        // were the dead instance's write to reach the database after all, it would change nothing
+        dying.stop();
+        java.util.concurrent.CompletionException lost = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, late::join);
+        assertTrue(lost.getCause() instanceof io.github.jimengfetcher.task.LeaseLostException, String.valueOf(lost.getCause()));
+        Task now = store.find(taskId("cgt-unwritten")).orElseThrow();
+        assertEquals("SUCCESS", now.status, "the holder's answer after the takeover stands");
+        assertTrue(now.nextAt <= store.now());
+    }
+
+    @Test
     void anInstanceClaimsOnlyTasksOfTheProvidersConfiguredThereAndLeavesTheRestToOthers() {
         store.register(List.of(task("ark", "cgt-only-ark"), task("jimeng-gateway", "cgt-only-gateway")));
         PostgresTaskStore gatewayOnly = new PostgresTaskStore();
@@ -161,6 +276,82 @@ class PostgresTaskStoreTest extends TaskStoreContract {
             assertEquals(List.of(), gatewayOnly.claimDue(Task.Phase.FETCH, 10, GAP), "the ark task is not this instance's");
             List<Lease> others = store.claimDue(Task.Phase.FETCH, 10, GAP);
             assertEquals(List.of("cgt-only-ark"), others.stream().map(l -> l.taskId().value()).toList(), "an instance told of no providers claims any");
+        } finally {
+            gatewayOnly.stop();
+        }
+    }
+
+    /** The test database, counting the connections taken, and refusing them while away is set. */
+    private DataSource watched(AtomicInteger connections, java.util.concurrent.atomic.AtomicBoolean away) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                        if (away.get()) {
+                            throw new SQLException("Connection refused", "08001");
+                        }
+                    }
+                    try {
+                        return method.invoke(database, arguments);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aDatabaseFaultFailsEveryReleaseOfItsBatchAsItWouldOneWriteAndWritesNothing() {
+        java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+        PostgresTaskStore cut = new PostgresTaskStore();
+        cut.setDataSource(watched(new AtomicInteger(), away));
+        cut.setOutputs(outputs);
+        cut.setInstanceId("studio-7");
+        cut.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        cut.setKeyHash(StoreSchema.keyHash("sk-test"));
+        cut.setWriteBatches(Duration.ofSeconds(5), 2);
+        cut.start();
+        store.register(tasks("cgt-cut-a", "cgt-cut-b"));
+        List<Lease> leases = cut.claimDue(Task.Phase.FETCH, 2, GAP);
+        assertEquals(2, leases.size());
+        away.set(true);
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (Lease lease : leases) {
+            lease.task().fetches = 1;
+            releases.add(CompletableFuture.runAsync(() -> cut.release(lease)));
+        }
+        for (CompletableFuture<Void> release : releases) {
+            java.util.concurrent.CompletionException fault = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CompletionException.class, release::join);
+            assertTrue(fault.getCause() instanceof io.github.jimengfetcher.store.StoreUnavailableException, String.valueOf(fault.getCause()));
+        }
+        away.set(false);
+        for (String id : List.of("cgt-cut-a", "cgt-cut-b")) {
+            Task row = store.find(taskId(id)).orElseThrow();
+            assertEquals("studio-7", row.leaseOwner, id + ": still held, its lease runs out by itself");
+            assertEquals(0, row.fetches, id);
+        }
+        cut.stop();
+    }
+
+    @Test
+    void aClaimThatLeavesOutEveryProviderConfiguredHereSendsNoStatement() {
+        AtomicInteger statements = new AtomicInteger(); // every statement takes its connection from the pool
+        DataSource counted = watched(statements, new java.util.concurrent.atomic.AtomicBoolean());
+        PostgresTaskStore gatewayOnly = new PostgresTaskStore();
+        gatewayOnly.setDataSource(counted);
+        gatewayOnly.setOutputs(outputs);
+        gatewayOnly.setInstanceId("studio-gateway-paced");
+        gatewayOnly.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
+        gatewayOnly.setKeyHash(StoreSchema.keyHash("sk-test"));
+        gatewayOnly.setProviders(List.of(ProviderName.JIMENG_GATEWAY));
+        gatewayOnly.start();
+        try {
+            store.register(tasks("cgt-none-left"));
+            int before = statements.get();
+            assertEquals(List.of(), gatewayOnly.claimDue(Task.Phase.FETCH, 5, GAP,
+                    io.github.jimengfetcher.store.ProviderChoice.allBut(Set.of(ProviderName.JIMENG_GATEWAY))));
+            assertEquals(before, statements.get(), "the rest of a claim whose only provider took its share alone: nothing to ask");
+            assertEquals(1, gatewayOnly.claimDue(Task.Phase.FETCH, 5, GAP).size(), "its own provider's task is claimed as ever");
         } finally {
             gatewayOnly.stop();
         }
