@@ -36,6 +36,11 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
                                 "write folders such as videos or videos/{date}/{kind}").replace("output/videos/", "the bucket")));
             }
         }
+        if (!endpoint.isEmpty() && hostOf(endpoint) == null) {
+            throw new IllegalStateException(SettingChecks.message(settings.written(ENDPOINT), ENDPOINT, endpoint,
+                    "has no host name the AWS SDK can reach (letters, digits, '-' and '.', or an IP address; no '_'): "
+                            + "write a URL such as http://minio.lan:9000"));
+        }
         if (enabled) {
             if (bucket.isEmpty()) {
                 throw new IllegalStateException(settings.written(BUCKET) + " is empty while " + ENABLED
@@ -53,6 +58,15 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
         }
         return new S3Settings(enabled, bucket, prefix.isEmpty() ? null : VideoNameTemplate.of(prefix), endpoint, pathStyle, region,
                 accessKey, secretKey, keepLocal);
+    }
+
+    /** The URL's host as the SDK reads it, or null: the URL check lets through what java.net.URI finds no host in. */
+    private static String hostOf(String endpoint) {
+        try {
+            return new java.net.URI(endpoint).getHost();
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     /** Never the keys. */
