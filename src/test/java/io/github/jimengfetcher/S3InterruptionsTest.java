@@ -128,4 +128,31 @@ class S3InterruptionsTest extends AppTestSupport {
         assertFalse(Files.exists(part), "the part went with the delivery");
         assertEquals(1, videoBytesServed(id), "the video on disk was whole: no second download of its bytes");
     }
+
+    @Test
+    void anAppStoppedMidUploadCutsItOffAndGivesTheVideoBackBeforeItsLeaseThenUploadsItAfterTheRestart() throws Exception {
+        String id = "cgt-s3-stop-mid-upload";
+        byte[] video = succeedWithVideo(id, 300_000);
+        // The store holds the write for minutes: only the app's own stop can end it.
+        s3.holdFirstWrite(id + ".mp4");
+        Path part = null;
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(s3.settings());
+            part = app.work().resolve("downloads").resolve(id + ".mp4.part");
+            app.drop("ids.txt", id);
+            await().atMost(WAIT).until(s3::holding);
+            app.close();
+            app = null;
+            assertTrue(Files.isRegularFile(part) && Arrays.equals(video, Files.readAllBytes(part)),
+                    "the verified video back whole in the work folder as the app stopped");
+            assertFalse(log.all().contains("not every download was handed back"), "the upload ended before the leases went back");
+            assertFalse(log.all().contains("Forcing the routes to be shutdown"), "the stop did not wait for its timeout");
+        }
+        s3.release();
+        startApp(s3.settings());
+        JsonNode result = awaitResult(id);
+        assertEquals("s3://" + HeldS3.BUCKET + "/videos/" + id + ".mp4", result.path("s3_uri").asText());
+        assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
+        assertEquals(1, videoBytesServed(id), "the video on disk was whole: downloaded once");
+    }
 }

@@ -51,6 +51,7 @@ public class S3Delivery {
     private final S3Activity activity = new S3Activity();
     private final S3Keys keys;
     private final S3ImageUploads imageUploads;
+    private volatile boolean stopping;
 
     public S3Delivery(S3Settings settings, Path videos) {
         this.settings = settings;
@@ -87,12 +88,22 @@ public class S3Delivery {
         }
     }
 
-    /** Its connections and checks go with the app. */
-    public void stop() {
-        if (s3 != null) {
+    /**
+     * Before the leases go back at a stop, as the downloads are cut off: the uploads in flight end now
+     * (their connections closed), each video back whole in the work folder for the next start, so no
+     * lease is given back while its upload still runs, nor the stop held to its timeout.
+     */
+    public void cutOffAll() {
+        if (s3 != null && !stopping) {
+            stopping = true;
             bucket.stop();
             s3.close();
         }
+    }
+
+    /** Its connections and checks go with the app. */
+    public void stop() {
+        cutOffAll();
     }
 
     /** The uploads going on and done, for /tasks and the metrics. */
@@ -128,11 +139,15 @@ public class S3Delivery {
             etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4", S3Keys.metadata(id));
         } catch (IOException | RuntimeException e) {
             // Any fault, the SDK's or reading the file: counted, and the video put back for the next attempt.
-            String why = describe(e);
-            activity.ended(false, 0);
-            bucket.failed(why);
+            // One cut off by the stop is neither: its upload is done again at the next start.
+            String why = stopping ? null : describe(e);
+            if (why != null) {
+                activity.ended(false, 0);
+                bucket.failed(why);
+            }
             giveBack(file, download);
-            throw new S3Fault("cannot upload to s3://" + settings.bucket() + "/" + key + ": " + why);
+            throw new S3Fault(why == null ? "upload to s3://" + settings.bucket() + "/" + key + " cut off by the stop, done again at the next start"
+                    : "cannot upload to s3://" + settings.bucket() + "/" + key + ": " + why);
         }
         String uri = "s3://" + settings.bucket() + "/" + key;
         activity.ended(true, download.bytes());
