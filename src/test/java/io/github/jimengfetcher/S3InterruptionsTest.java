@@ -155,4 +155,35 @@ class S3InterruptionsTest extends AppTestSupport {
         assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
         assertEquals(1, videoBytesServed(id), "the video on disk was whole: downloaded once");
     }
+
+    @Test
+    void anAppStoppedWhileAnImageGoesUpRecordsNothingAndTheNextStartPutsTheImageUpToo() throws Exception {
+        String id = "cgt-s3-stop-image";
+        byte[] video = Videos.mp4(60_000, 31);
+        byte[] frame = VideoImagesTest.png(20_000, 32);
+        api.ark().answers(id, VideoImagesTest.arkSuccess(id, api.video(id + ".mp4", video), Map.of("last_frame_url", api.video(id + ".png", frame))));
+        Map<String, String> settings = s3.settings();
+        Path folder = Files.createDirectories(root.resolve("providers"));
+        Files.writeString(folder.resolve("ark.yaml"), VideoImagesTest.arkWithMoreImages());
+        settings.put("jimeng.provider", "ark");
+        settings.put("jimeng.providers.ark.base-url", api.baseUrl());
+        settings.put("jimeng.providers.ark.api-key", FakeGateway.KEY);
+        settings.put("jimeng.provider-files", folder.toString());
+        s3.holdFirstWrite(".last-frame.png");
+        startApp(settings);
+        app.drop("ids.txt", id + "\n");
+        await().atMost(WAIT).until(s3::holding);
+        app.close();
+        app = null;
+        assertFalse(Files.exists(root.resolve("output").resolve("results").resolve(id + ".json")),
+                "no record naming the image not uploaded because of the stop");
+
+        s3.release();
+        startApp(settings);
+        JsonNode result = awaitResult(id);
+        JsonNode saved = result.path("images").get(0);
+        assertEquals("s3://" + HeldS3.BUCKET + "/videos/" + id + ".last-frame.png", saved.path("s3_uri").asText(), result.toString());
+        assertArrayEquals(frame, s3.object("videos/" + id + ".last-frame.png"));
+        assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
+    }
 }

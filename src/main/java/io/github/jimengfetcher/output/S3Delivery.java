@@ -58,7 +58,7 @@ public class S3Delivery {
         this.videos = videos;
         this.s3 = settings.enabled() ? client(settings) : null;
         this.keys = new S3Keys(s3, settings.bucket());
-        this.imageUploads = new S3ImageUploads(s3, settings.bucket(), keys, activity);
+        this.imageUploads = new S3ImageUploads(s3, settings.bucket(), keys, activity, () -> stopping);
         this.bucket = new S3BucketWatch(bucketUri(), () -> s3.headBucket(b -> b.bucket(settings.bucket())));
     }
 
@@ -162,12 +162,13 @@ public class S3Delivery {
     /**
      * Uploads the images saved beside a delivered video beside its object, whatever key it took; each
      * saved entry gets its s3_uri, or s3_error when it could not go up: an image's fault, never the task's.
+     * One cut off by a stop is neither: the task is not recorded, and finishes at the next start.
      *
      * @return the entries, the same maps
      */
     public List<Map<String, Object>> deliverImages(@Variable("lease") Lease lease, @Variable("labels") TaskLabels labels,
                                                    @Variable("videoFile") String videoFile, @Variable("s3") S3Copy video,
-                                                   @Variable("images") List<Map<String, Object>> images) {
+                                                   @Variable("images") List<Map<String, Object>> images) throws S3Fault {
         if (s3 == null || images == null) {
             return images;
         }
@@ -182,6 +183,10 @@ public class S3Delivery {
                     : keyFor(lease, labels, local);
             String uri = "s3://" + settings.bucket() + "/" + key;
             String fault = imageUploads.put(lease, root.resolve(name), key, imageType(name));
+            if (fault != null && stopping) {
+                // Not the image's fault: nothing is recorded, and the next start puts it up.
+                throw new S3Fault("upload of image " + entry.get("name") + " to " + uri + " cut off by the stop, done again at the next start");
+            }
             if (fault == null) {
                 entry.put("s3_uri", uri);
             } else {
