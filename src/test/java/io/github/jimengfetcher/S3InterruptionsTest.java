@@ -186,4 +186,36 @@ class S3InterruptionsTest extends AppTestSupport {
         assertArrayEquals(frame, s3.object("videos/" + id + ".last-frame.png"));
         assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
     }
+
+    @Test
+    void aFailedUploadAfterTheWorkFoldersDownloadsWereRemovedStillPutsTheVideoBackWholeSoItIsDownloadedOnce() throws Exception {
+        String id = "cgt-s3-no-downloads-folder";
+        byte[] video = succeedWithVideo(id, 300_000);
+        s3.holdFirstWrite(id + ".mp4");
+        startApp(s3.settings());
+        app.drop("ids.txt", id);
+        await().atMost(WAIT).until(s3::holding);
+        // Cleaned away by hand while the video goes up, then the store goes: the upload fails.
+        Path downloads = app.work().resolve("downloads");
+        try (var files = Files.walk(downloads)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+            try {
+                s3.stopServer();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path part = downloads.resolve(id + ".mp4.part");
+        await().atMost(WAIT).until(() -> store().find(taskId(id)).map(t -> t.faultStreak >= 1).orElse(false));
+        s3.release();
+        stopped.get();
+        await().atMost(WAIT).until(() -> Files.isRegularFile(part) && Arrays.equals(video, Files.readAllBytes(part)));
+
+        s3.startServer();
+        awaitResult(id);
+        assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
+        assertEquals(1, videoBytesServed(id), "the verified video went back whole: downloaded once");
+    }
 }

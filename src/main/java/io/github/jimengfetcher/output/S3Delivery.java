@@ -212,6 +212,8 @@ public class S3Delivery {
 
     private static void giveBack(Path published, DownloadResult download) throws IOException {
         if (download.file() != null) {
+            // Its folder may have been cleaned away meanwhile: the verified video is not to be downloaded again for that.
+            Files.createDirectories(download.file().getParent());
             Files.move(published, download.file(), StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.deleteIfExists(published);
