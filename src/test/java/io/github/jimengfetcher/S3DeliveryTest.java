@@ -257,6 +257,14 @@ class S3DeliveryTest extends AppTestSupport {
     }
 
     @Test
+    void aRegionTheSdkCannotNameAHostWithStopsTheStartWithOneLineNamingIt() {
+        Map<String, String> settings = s3Settings();
+        settings.remove("jimeng.s3.endpoint");
+        settings.put("jimeng.s3.region", "us east 1");
+        assertStartFails(settings, "jimeng.s3.region=us east 1 is not a region's name");
+    }
+
+    @Test
     void anEndpointWithoutAHostTheSdkCanReachStopsTheStartWithOneLineNamingIt() {
         // Both pass as http URLs, yet java.net.URI finds no host: a container name with '_', a stray character.
         for (String endpoint : List.of("http://minio^lan:9000", "http://minio_lan:9000")) {

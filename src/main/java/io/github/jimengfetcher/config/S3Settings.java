@@ -51,6 +51,10 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
                 throw new IllegalStateException(ACCESS_KEY + " and " + SECRET_KEY + " go together: write both, or neither for the AWS "
                         + "default credentials (environment variables JIMENG_S3_ACCESS_KEY, JIMENG_S3_SECRET_KEY)");
             }
+            if (!region.isEmpty() && !region.matches("[A-Za-z0-9-]+")) {
+                throw new IllegalStateException(SettingChecks.message(settings.written(REGION), REGION, region,
+                        "is not a region's name: write one such as us-east-1 (letters, digits and '-')"));
+            }
             if (region.isEmpty()) {
                 throw new IllegalStateException(settings.written(REGION) + " is empty: write the bucket's region, such as us-east-1 "
                         + "(any for most S3-compatible stores; " + SettingChecks.whatItIs(settings.written(REGION), REGION) + ")");
