@@ -38,6 +38,7 @@ import io.github.jimengfetcher.observe.HookEventsOnStop;
 import io.github.jimengfetcher.observe.MaskedPropertiesConsole;
 import io.github.jimengfetcher.observe.TaskMetrics;
 import io.github.jimengfetcher.observe.WorkerFailures;
+import io.github.jimengfetcher.output.S3Delivery;
 import io.github.jimengfetcher.provider.Providers;
 import io.github.jimengfetcher.store.TaskStore;
 
@@ -186,6 +187,10 @@ public class AppLifecycle extends MainListenerSupport {
         }
         DueWork dueWork = context.getRegistry().findSingleByType(DueWork.class);
         VideoDownload downloads = context.getRegistry().findSingleByType(VideoDownload.class);
+        S3Delivery uploads = context.getRegistry().findSingleByType(S3Delivery.class);
+        if (uploads != null) {
+            uploads.cutOffAll();
+        }
         if (dueWork != null && downloads != null) {
             WorkOnStop.handBack(context, dueWork, downloads);
         }

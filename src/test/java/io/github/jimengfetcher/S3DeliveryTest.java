@@ -256,6 +256,24 @@ class S3DeliveryTest extends AppTestSupport {
         assertStartFails(halfCredentials, "jimeng.s3.access-key and jimeng.s3.secret-key go together");
     }
 
+    @Test
+    void aRegionTheSdkCannotNameAHostWithStopsTheStartWithOneLineNamingIt() {
+        Map<String, String> settings = s3Settings();
+        settings.remove("jimeng.s3.endpoint");
+        settings.put("jimeng.s3.region", "us east 1");
+        assertStartFails(settings, "jimeng.s3.region=us east 1 is not a region's name");
+    }
+
+    @Test
+    void anEndpointWithoutAHostTheSdkCanReachStopsTheStartWithOneLineNamingIt() {
+        // Both pass as http URLs, yet java.net.URI finds no host: a container name with '_', a stray character.
+        for (String endpoint : List.of("http://minio^lan:9000", "http://minio_lan:9000")) {
+            Map<String, String> settings = s3Settings();
+            settings.put("jimeng.s3.endpoint", endpoint);
+            assertStartFails(settings, "jimeng.s3.endpoint=" + endpoint + " has no host name");
+        }
+    }
+
     private void assertStartFails(Map<String, String> settings, String expected) {
         String reason = StartFailures.reason(root, api.baseUrl(), settings);
         assertTrue(reason.startsWith(expected), reason);

@@ -128,4 +128,94 @@ class S3InterruptionsTest extends AppTestSupport {
         assertFalse(Files.exists(part), "the part went with the delivery");
         assertEquals(1, videoBytesServed(id), "the video on disk was whole: no second download of its bytes");
     }
+
+    @Test
+    void anAppStoppedMidUploadCutsItOffAndGivesTheVideoBackBeforeItsLeaseThenUploadsItAfterTheRestart() throws Exception {
+        String id = "cgt-s3-stop-mid-upload";
+        byte[] video = succeedWithVideo(id, 300_000);
+        // The store holds the write for minutes: only the app's own stop can end it.
+        s3.holdFirstWrite(id + ".mp4");
+        Path part = null;
+        try (CapturedLog log = CapturedLog.capture()) {
+            startApp(s3.settings());
+            part = app.work().resolve("downloads").resolve(id + ".mp4.part");
+            app.drop("ids.txt", id);
+            await().atMost(WAIT).until(s3::holding);
+            app.close();
+            app = null;
+            assertTrue(Files.isRegularFile(part) && Arrays.equals(video, Files.readAllBytes(part)),
+                    "the verified video back whole in the work folder as the app stopped");
+            assertFalse(log.all().contains("not every download was handed back"), "the upload ended before the leases went back");
+            assertFalse(log.all().contains("Forcing the routes to be shutdown"), "the stop did not wait for its timeout");
+        }
+        s3.release();
+        startApp(s3.settings());
+        JsonNode result = awaitResult(id);
+        assertEquals("s3://" + HeldS3.BUCKET + "/videos/" + id + ".mp4", result.path("s3_uri").asText());
+        assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
+        assertEquals(1, videoBytesServed(id), "the video on disk was whole: downloaded once");
+    }
+
+    @Test
+    void anAppStoppedWhileAnImageGoesUpRecordsNothingAndTheNextStartPutsTheImageUpToo() throws Exception {
+        String id = "cgt-s3-stop-image";
+        byte[] video = Videos.mp4(60_000, 31);
+        byte[] frame = VideoImagesTest.png(20_000, 32);
+        api.ark().answers(id, VideoImagesTest.arkSuccess(id, api.video(id + ".mp4", video), Map.of("last_frame_url", api.video(id + ".png", frame))));
+        Map<String, String> settings = s3.settings();
+        Path folder = Files.createDirectories(root.resolve("providers"));
+        Files.writeString(folder.resolve("ark.yaml"), VideoImagesTest.arkWithMoreImages());
+        settings.put("jimeng.provider", "ark");
+        settings.put("jimeng.providers.ark.base-url", api.baseUrl());
+        settings.put("jimeng.providers.ark.api-key", FakeGateway.KEY);
+        settings.put("jimeng.provider-files", folder.toString());
+        s3.holdFirstWrite(".last-frame.png");
+        startApp(settings);
+        app.drop("ids.txt", id + "\n");
+        await().atMost(WAIT).until(s3::holding);
+        app.close();
+        app = null;
+        assertFalse(Files.exists(root.resolve("output").resolve("results").resolve(id + ".json")),
+                "no record naming the image not uploaded because of the stop");
+
+        s3.release();
+        startApp(settings);
+        JsonNode result = awaitResult(id);
+        JsonNode saved = result.path("images").get(0);
+        assertEquals("s3://" + HeldS3.BUCKET + "/videos/" + id + ".last-frame.png", saved.path("s3_uri").asText(), result.toString());
+        assertArrayEquals(frame, s3.object("videos/" + id + ".last-frame.png"));
+        assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
+    }
+
+    @Test
+    void aFailedUploadAfterTheWorkFoldersDownloadsWereRemovedStillPutsTheVideoBackWholeSoItIsDownloadedOnce() throws Exception {
+        String id = "cgt-s3-no-downloads-folder";
+        byte[] video = succeedWithVideo(id, 300_000);
+        s3.holdFirstWrite(id + ".mp4");
+        startApp(s3.settings());
+        app.drop("ids.txt", id);
+        await().atMost(WAIT).until(s3::holding);
+        // Cleaned away by hand while the video goes up, then the store goes: the upload fails.
+        Path downloads = app.work().resolve("downloads");
+        try (var files = Files.walk(downloads)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+            try {
+                s3.stopServer();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path part = downloads.resolve(id + ".mp4.part");
+        await().atMost(WAIT).until(() -> store().find(taskId(id)).map(t -> t.faultStreak >= 1).orElse(false));
+        s3.release();
+        stopped.get();
+        await().atMost(WAIT).until(() -> Files.isRegularFile(part) && Arrays.equals(video, Files.readAllBytes(part)));
+
+        s3.startServer();
+        awaitResult(id);
+        assertArrayEquals(video, s3.object("videos/" + id + ".mp4"));
+        assertEquals(1, videoBytesServed(id), "the verified video went back whole: downloaded once");
+    }
 }

@@ -36,6 +36,11 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
                                 "write folders such as videos or videos/{date}/{kind}").replace("output/videos/", "the bucket")));
             }
         }
+        if (!endpoint.isEmpty() && hostOf(endpoint) == null) {
+            throw new IllegalStateException(SettingChecks.message(settings.written(ENDPOINT), ENDPOINT, endpoint,
+                    "has no host name the AWS SDK can reach (letters, digits, '-' and '.', or an IP address; no '_'): "
+                            + "write a URL such as http://minio.lan:9000"));
+        }
         if (enabled) {
             if (bucket.isEmpty()) {
                 throw new IllegalStateException(settings.written(BUCKET) + " is empty while " + ENABLED
@@ -46,6 +51,10 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
                 throw new IllegalStateException(ACCESS_KEY + " and " + SECRET_KEY + " go together: write both, or neither for the AWS "
                         + "default credentials (environment variables JIMENG_S3_ACCESS_KEY, JIMENG_S3_SECRET_KEY)");
             }
+            if (!region.isEmpty() && !region.matches("[A-Za-z0-9-]+")) {
+                throw new IllegalStateException(SettingChecks.message(settings.written(REGION), REGION, region,
+                        "is not a region's name: write one such as us-east-1 (letters, digits and '-')"));
+            }
             if (region.isEmpty()) {
                 throw new IllegalStateException(settings.written(REGION) + " is empty: write the bucket's region, such as us-east-1 "
                         + "(any for most S3-compatible stores; " + SettingChecks.whatItIs(settings.written(REGION), REGION) + ")");
@@ -53,6 +62,15 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
         }
         return new S3Settings(enabled, bucket, prefix.isEmpty() ? null : VideoNameTemplate.of(prefix), endpoint, pathStyle, region,
                 accessKey, secretKey, keepLocal);
+    }
+
+    /** The URL's host as the SDK reads it, or null: the URL check lets through what java.net.URI finds no host in. */
+    private static String hostOf(String endpoint) {
+        try {
+            return new java.net.URI(endpoint).getHost();
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     /** Never the keys. */

@@ -51,13 +51,14 @@ public class S3Delivery {
     private final S3Activity activity = new S3Activity();
     private final S3Keys keys;
     private final S3ImageUploads imageUploads;
+    private volatile boolean stopping;
 
     public S3Delivery(S3Settings settings, Path videos) {
         this.settings = settings;
         this.videos = videos;
         this.s3 = settings.enabled() ? client(settings) : null;
         this.keys = new S3Keys(s3, settings.bucket());
-        this.imageUploads = new S3ImageUploads(s3, settings.bucket(), keys, activity);
+        this.imageUploads = new S3ImageUploads(s3, settings.bucket(), keys, activity, () -> stopping);
         this.bucket = new S3BucketWatch(bucketUri(), () -> s3.headBucket(b -> b.bucket(settings.bucket())));
     }
 
@@ -87,12 +88,22 @@ public class S3Delivery {
         }
     }
 
-    /** Its connections and checks go with the app. */
-    public void stop() {
-        if (s3 != null) {
+    /**
+     * Before the leases go back at a stop, as the downloads are cut off: the uploads in flight end now
+     * (their connections closed), each video back whole in the work folder for the next start, so no
+     * lease is given back while its upload still runs, nor the stop held to its timeout.
+     */
+    public void cutOffAll() {
+        if (s3 != null && !stopping) {
+            stopping = true;
             bucket.stop();
             s3.close();
         }
+    }
+
+    /** Its connections and checks go with the app. */
+    public void stop() {
+        cutOffAll();
     }
 
     /** The uploads going on and done, for /tasks and the metrics. */
@@ -128,11 +139,15 @@ public class S3Delivery {
             etag = S3Upload.put(s3, settings.bucket(), key, file, download.bytes(), "video/mp4", S3Keys.metadata(id));
         } catch (IOException | RuntimeException e) {
             // Any fault, the SDK's or reading the file: counted, and the video put back for the next attempt.
-            String why = describe(e);
-            activity.ended(false, 0);
-            bucket.failed(why);
+            // One cut off by the stop is neither: its upload is done again at the next start.
+            String why = stopping ? null : describe(e);
+            if (why != null) {
+                activity.ended(false, 0);
+                bucket.failed(why);
+            }
             giveBack(file, download);
-            throw new S3Fault("cannot upload to s3://" + settings.bucket() + "/" + key + ": " + why);
+            throw new S3Fault(why == null ? "upload to s3://" + settings.bucket() + "/" + key + " cut off by the stop, done again at the next start"
+                    : "cannot upload to s3://" + settings.bucket() + "/" + key + ": " + why);
         }
         String uri = "s3://" + settings.bucket() + "/" + key;
         activity.ended(true, download.bytes());
@@ -147,12 +162,13 @@ public class S3Delivery {
     /**
      * Uploads the images saved beside a delivered video beside its object, whatever key it took; each
      * saved entry gets its s3_uri, or s3_error when it could not go up: an image's fault, never the task's.
+     * One cut off by a stop is neither: the task is not recorded, and finishes at the next start.
      *
      * @return the entries, the same maps
      */
     public List<Map<String, Object>> deliverImages(@Variable("lease") Lease lease, @Variable("labels") TaskLabels labels,
                                                    @Variable("videoFile") String videoFile, @Variable("s3") S3Copy video,
-                                                   @Variable("images") List<Map<String, Object>> images) {
+                                                   @Variable("images") List<Map<String, Object>> images) throws S3Fault {
         if (s3 == null || images == null) {
             return images;
         }
@@ -167,6 +183,10 @@ public class S3Delivery {
                     : keyFor(lease, labels, local);
             String uri = "s3://" + settings.bucket() + "/" + key;
             String fault = imageUploads.put(lease, root.resolve(name), key, imageType(name));
+            if (fault != null && stopping) {
+                // Not the image's fault: nothing is recorded, and the next start puts it up.
+                throw new S3Fault("upload of image " + entry.get("name") + " to " + uri + " cut off by the stop, done again at the next start");
+            }
             if (fault == null) {
                 entry.put("s3_uri", uri);
             } else {
@@ -192,6 +212,8 @@ public class S3Delivery {
 
     private static void giveBack(Path published, DownloadResult download) throws IOException {
         if (download.file() != null) {
+            // Its folder may have been cleaned away meanwhile: the verified video is not to be downloaded again for that.
+            Files.createDirectories(download.file().getParent());
             Files.move(published, download.file(), StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.deleteIfExists(published);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import io.github.jimengfetcher.task.Lease;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,12 +22,14 @@ final class S3ImageUploads {
     private final String bucket;
     private final S3Keys keys;
     private final S3Activity activity;
+    private final BooleanSupplier stopping;
 
-    S3ImageUploads(S3Client s3, String bucket, S3Keys keys, S3Activity activity) {
+    S3ImageUploads(S3Client s3, String bucket, S3Keys keys, S3Activity activity, BooleanSupplier stopping) {
         this.s3 = s3;
         this.bucket = bucket;
         this.keys = keys;
         this.activity = activity;
+        this.stopping = stopping;
     }
 
     /** @return why the image is not up, in one line, or null */
@@ -44,6 +47,9 @@ final class S3ImageUploads {
                 return null;
             } catch (IOException | RuntimeException e) {
                 // Counted once, as the image's outcome, however many tries it took.
+                if (stopping.getAsBoolean()) {
+                    return S3Delivery.describe(e);
+                }
                 if (attempt == TRIES || lease.ended() || !pause(Duration.ofSeconds(1L << (attempt - 1)))) {
                     activity.ended(false, 0);
                     return S3Delivery.describe(e);

@@ -71,12 +71,13 @@ final class S3Upload {
      * @return why the object is refused, or null
      */
     static String etagProblem(String md5, String etag, String serverSideEncryption, String customerAlgorithm) {
-        if (md5 == null || etag == null || !etag.matches("[0-9a-f]{32}")) {
+        // Some stores (Alibaba OSS) give the MD5 in upper case: compared all the same.
+        if (md5 == null || etag == null || !etag.matches("[0-9a-fA-F]{32}")) {
             return null;
         }
         boolean kms = serverSideEncryption != null && serverSideEncryption.startsWith("aws:kms");
         boolean customerKey = customerAlgorithm != null && !customerAlgorithm.isBlank();
-        if (kms || customerKey || etag.equals(md5)) {
+        if (kms || customerKey || etag.equalsIgnoreCase(md5)) {
             return null;
         }
         return "the stored object's ETag " + etag + " is not the file's MD5 " + md5;

@@ -20,6 +20,13 @@ class S3UploadTest {
     }
 
     @Test
+    void anUpperCaseEtagAsAlibabaOssGivesIsComparedWithTheMd5AllTheSame() {
+        assertNull(S3Upload.etagProblem(MD5, MD5.toUpperCase(java.util.Locale.ROOT), null, null));
+        String other = OTHER.toUpperCase(java.util.Locale.ROOT);
+        assertEquals("the stored object's ETag " + other + " is not the file's MD5 " + MD5, S3Upload.etagProblem(MD5, other, null, null));
+    }
+
+    @Test
     void anObjectEncryptedWithKmsOrCustomerKeysStandsOnItsSizeAndTheContentMd5CheckedOnReceipt() {
         assertNull(S3Upload.etagProblem(MD5, OTHER, "aws:kms", null));
         assertNull(S3Upload.etagProblem(MD5, OTHER, "aws:kms:dsse", null));
