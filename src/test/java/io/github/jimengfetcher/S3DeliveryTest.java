@@ -274,6 +274,13 @@ class S3DeliveryTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void anEndpointCarryingAUserAndPasswordStopsTheStartWithoutEverSayingThem() {
+        Map<String, String> settings = s3Settings();
+        settings.put("jimeng.s3.endpoint", "http://minio:" + SECRET + "@127.0.0.1:" + s3Port);
+        assertStartFails(settings, "jimeng.s3.endpoint holds a user or password (user:password@host)");
+    }
+
     private void assertStartFails(Map<String, String> settings, String expected) {
         String reason = StartFailures.reason(root, api.baseUrl(), settings);
         assertTrue(reason.startsWith(expected), reason);

@@ -192,28 +192,11 @@ class S3UploadsTest extends AppTestSupport {
 
     @Test
     void imagesSavedBesideTheVideoGoUpBesideItsKeyAndARefusedOneIsRecordedOnItsEntryOnly() throws Exception {
-        blobs.getBlobStore().createContainerInLocation(null, BUCKET);
-        refusedSuffix = ".cover.jpg";
-        startProxy();
         String id = "cgt-s3-images";
-        byte[] video = Videos.mp4(60_000, 11);
-        byte[] frame = VideoImagesTest.png(20_000, 12);
-        byte[] cover = VideoImagesTest.jpeg(10_000, 13);
-        Map<String, String> urls = new java.util.LinkedHashMap<>();
-        urls.put("last_frame_url", api.video("frame.png", frame));
-        urls.put("cover_url", api.video("cover.jpg", cover));
-        api.ark().answers(id, VideoImagesTest.arkSuccess(id, api.video("images.mp4", video), urls));
         Map<String, String> settings = s3Settings();
         int port = Http.enable(settings);
-        settings.put("jimeng.s3.prefix", "clips/{provider}");
-        Path folder = Files.createDirectories(root.resolve("providers"));
-        Files.writeString(folder.resolve("ark.yaml"), VideoImagesTest.arkWithMoreImages());
-        settings.put("jimeng.provider", "ark");
-        settings.put("jimeng.providers.ark.base-url", api.baseUrl());
-        settings.put("jimeng.providers.ark.api-key", FakeGateway.KEY);
-        settings.put("jimeng.provider-files", folder.toString());
-        startApp(settings);
-        app.drop("ids.txt", id + "\n");
+        byte[] cover = VideoImagesTest.jpeg(10_000, 13);
+        byte[] frame = startWithArkImages(id, settings, cover);
 
         JsonNode result = awaitResult(id);
         assertEquals("SUCCESS", result.path("status").asText(), "an image's upload never fails the task");
@@ -232,6 +215,46 @@ class S3UploadsTest extends AppTestSupport {
         assertArrayEquals(cover, Files.readAllBytes(app.output("").resolve(refused.path("file").asText())));
         HttpResponse<String> health = Http.get(port, "/observe/health");
         assertTrue(health.body().contains("UP"), "a refused image is not the bucket's fault: " + health.body());
+    }
+
+    /** An Ark task whose answer has a last frame and a cover; the bucket refuses covers. @return the last frame */
+    private byte[] startWithArkImages(String id, Map<String, String> settings, byte[] cover) throws Exception {
+        blobs.getBlobStore().createContainerInLocation(null, BUCKET);
+        refusedSuffix = ".cover.jpg";
+        startProxy();
+        byte[] video = Videos.mp4(60_000, 11);
+        byte[] frame = VideoImagesTest.png(20_000, 12);
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        urls.put("last_frame_url", api.video("frame.png", frame));
+        urls.put("cover_url", api.video("cover.jpg", cover));
+        api.ark().answers(id, VideoImagesTest.arkSuccess(id, api.video("images.mp4", video), urls));
+        settings.put("jimeng.s3.prefix", "clips/{provider}");
+        Path folder = Files.createDirectories(root.resolve("providers"));
+        Files.writeString(folder.resolve("ark.yaml"), VideoImagesTest.arkWithMoreImages());
+        settings.put("jimeng.provider", "ark");
+        settings.put("jimeng.providers.ark.base-url", api.baseUrl());
+        settings.put("jimeng.providers.ark.api-key", FakeGateway.KEY);
+        settings.put("jimeng.provider-files", folder.toString());
+        startApp(settings);
+        app.drop("ids.txt", id + "\n");
+        return frame;
+    }
+
+    @Test
+    void withoutKeepLocalAnImageConfirmedInTheBucketGoesFromDiskAndOneNotUpStays() throws Exception {
+        String id = "cgt-s3-images-gone";
+        Map<String, String> settings = s3Settings();
+        settings.put("jimeng.s3.keep-local", "false");
+        byte[] cover = VideoImagesTest.jpeg(10_000, 14);
+        byte[] frame = startWithArkImages(id, settings, cover);
+        JsonNode result = awaitResult(id);
+        JsonNode saved = result.path("images").get(0);
+        assertArrayEquals(frame, blobs.getBlobStore().getBlob(BUCKET, "clips/ark/" + id + ".last-frame.png").getPayload().openStream().readAllBytes());
+        assertFalse(Files.exists(app.output("").resolve(saved.path("file").asText())), "the last frame is in the bucket: gone from disk");
+        assertFalse(Files.exists(app.video(id)), "as the video is");
+        JsonNode refused = result.path("images").get(1);
+        assertTrue(refused.has("s3_error"), refused.toString());
+        assertArrayEquals(cover, Files.readAllBytes(app.output("").resolve(refused.path("file").asText())), "the cover did not go up: it stays");
     }
 
     @Test

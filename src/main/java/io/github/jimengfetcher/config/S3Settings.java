@@ -36,6 +36,11 @@ public record S3Settings(boolean enabled, String bucket, VideoNameTemplate prefi
                                 "write folders such as videos or videos/{date}/{kind}").replace("output/videos/", "the bucket")));
             }
         }
+        if (endpoint.matches("https?://[^/?#]*@.*")) {
+            // Never the value: what stands before the '@' may be a password.
+            throw new IllegalStateException(settings.written(ENDPOINT) + " holds a user or password (user:password@host): write the keys in "
+                    + ACCESS_KEY + " and " + SECRET_KEY + ", and the URL without them (" + SettingChecks.whatItIs(settings.written(ENDPOINT), ENDPOINT) + ")");
+        }
         if (!endpoint.isEmpty() && hostOf(endpoint) == null) {
             throw new IllegalStateException(SettingChecks.message(settings.written(ENDPOINT), ENDPOINT, endpoint,
                     "has no host name the AWS SDK can reach (letters, digits, '-' and '.', or an IP address; no '_'): "

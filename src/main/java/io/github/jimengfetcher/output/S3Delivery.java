@@ -58,7 +58,7 @@ public class S3Delivery {
         this.videos = videos;
         this.s3 = settings.enabled() ? client(settings) : null;
         this.keys = new S3Keys(s3, settings.bucket());
-        this.imageUploads = new S3ImageUploads(s3, settings.bucket(), keys, activity, () -> stopping);
+        this.imageUploads = new S3ImageUploads(s3, settings, keys, activity, () -> stopping);
         this.bucket = new S3BucketWatch(bucketUri(), () -> s3.headBucket(b -> b.bucket(settings.bucket())));
     }
 
