@@ -33,10 +33,13 @@ final class LeaseClaims {
 
     /** Releases waiting for their batch: a claim carries them in its statement. */
     private final WriteBatches batches;
+    /** The leases kept here after fetches: served before any row is claimed. */
+    private final KeptLeases kept;
 
     LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime, java.util.Collection<ProviderName> providers,
-            WriteBatches batches) {
+            WriteBatches batches, KeptLeases kept) {
         this.sql = sql;
+        this.kept = kept;
         this.batches = batches;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -62,6 +65,60 @@ final class LeaseClaims {
         if (max <= 0 || fetch && noneLeft(chosen)) {
             return List.of();
         }
+        List<Lease> served = fetch ? serveKept(max, chosen, pauses) : List.of();
+        if (served.size() >= max) {
+            return served;
+        }
+        if (!served.isEmpty()) {
+            List<Lease> all = new ArrayList<>(served);
+            all.addAll(claimRows(phase, max - served.size(), gapMillis, chosen, pauses));
+            return all;
+        }
+        return claimRows(phase, max, gapMillis, chosen, pauses);
+    }
+
+    /** The leases kept here that are due, verified against their rows in one read: those still kept as left. */
+    private List<Lease> serveKept(int max, ProviderChoice chosen, SharedPauses pauses) {
+        long now = clock.now();
+        java.util.Map<ProviderName, Long> paused = kept.size() == 0 ? java.util.Map.of() : pauses.inForce();
+        List<KeptLeases.Kept> due = kept.takeDue(now, max, leaseTime / 3,
+                provider -> chosen.allows(provider) && paused.getOrDefault(provider, 0L) <= now);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<Lease> served = new ArrayList<>();
+        try (Connection c = sql.connection(); PreparedStatement verify = c.prepareStatement(VERIFY_KEPT)) {
+            verify.setArray(1, c.createArrayOf("text", due.stream().map(k -> k.id().value()).toArray()));
+            verify.setArray(2, c.createArrayOf("bigint", due.stream().map(KeptLeases.Kept::epoch).toArray()));
+            verify.setString(3, instanceId);
+            long sentAt = System.currentTimeMillis();
+            try (ResultSet rows = verify.executeQuery()) {
+                while (rows.next()) {
+                    Task task = sql.task(rows);
+                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
+                    served.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
+                }
+            }
+        } catch (SQLException e) {
+            kept.putBack(due);
+            throw StoreSql.unavailable(e);
+        }
+        // the rest were freed by a notification, lapsed, or claimed elsewhere since: dropped
+        return served;
+    }
+
+    /**
+     * A kept row still as this instance left it: same owner and epoch, kept, its lease unexpired. Read only:
+     * serving it writes nothing.
+     */
+    private static final String VERIFY_KEPT = "SELECT t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, "
+            + NOW + " AS now, t.provider FROM jimeng_tasks t JOIN unnest(?::text[], ?::bigint[]) AS k(id, epoch) "
+            + "ON t.id = k.id AND t.lease_epoch = k.epoch WHERE t.lease_owner = ? AND t.kept AND t.lease_until > " + NOW
+            + " AND NOT t.finished AND t.phase = 'FETCH' ORDER BY t.next_at";
+
+    /** Claims up to max due rows in one statement, carrying the releases waiting for their batch. */
+    private List<Lease> claimRows(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen, SharedPauses pauses) {
+        boolean fetch = phase == Task.Phase.FETCH;
         String only = fetch && chosen.only() != null ? " AND provider = ?" : "";
         String skipped = fetch && chosen.only() == null && !chosen.skipped().isEmpty() ? " AND provider <> ALL(?)" : "";
         List<WriteBatches.Release> carried = batches.take();
@@ -70,14 +127,14 @@ final class LeaseClaims {
                 + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + (fetch ? SharedPauses.NOT_PAUSED : "")
                 + (providers.length == 0 ? "" : " AND provider = ANY(?)") + only + skipped
                 + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
-                + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
+                + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, kept = false, "
                 // a mark left by a fetch whose lease lapsed: this fetch is the one it asked for
                 + "next_at = " + NOW + " + ?, task = t.task - 'notifiedMidFetch' FROM due WHERE t.id = due.id "
                 + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW + " AS now, t.provider";
         if (!carried.isEmpty()) {
             // the claimed rows, then the released ones (id and epoch), told apart by the last column
             claimSql = claimSql.replace(") UPDATE jimeng_tasks t SET lease_owner", "), claimed AS (UPDATE jimeng_tasks t SET lease_owner")
-                    + ") SELECT claimed.*, 'C' AS kind FROM claimed UNION ALL SELECT id, NULL, NULL, NULL, NULL, epoch, NULL, NULL, NULL, 'R' FROM released";
+                    + ") SELECT claimed.*, 'C' AS kind FROM claimed UNION ALL SELECT id, NULL, NULL, NULL, NULL, epoch, NULL, NULL, NULL, CASE WHEN kept THEN 'K' ELSE 'R' END FROM released";
         }
         for (int attempt = 1; ; attempt++) {
             try {
@@ -101,7 +158,7 @@ final class LeaseClaims {
             ProviderChoice chosen, SharedPauses pauses) throws SQLException {
         boolean fetch = phase == Task.Phase.FETCH;
         List<Lease> leases = new ArrayList<>();
-        Set<String> released = new HashSet<>();
+        java.util.Map<String, Boolean> released = new java.util.HashMap<>();
         try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
             int i = carried.isEmpty() ? 1 : WriteBatches.bind(c, claim, 1, carried);
             claim.setString(i++, phase.name());
@@ -124,8 +181,9 @@ final class LeaseClaims {
             long sentAt = System.currentTimeMillis();
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
-                    if (!carried.isEmpty() && "R".equals(rows.getString(10))) {
-                        released.add(rows.getString(1) + "@" + rows.getLong(6));
+                    String kind = carried.isEmpty() ? "C" : rows.getString(10);
+                    if (!"C".equals(kind)) {
+                        released.put(rows.getString(1) + "@" + rows.getLong(6), "K".equals(kind));
                         continue;
                     }
                     Task task = sql.task(rows);
@@ -166,7 +224,7 @@ final class LeaseClaims {
         java.util.Map<TaskId, Lease> byId = new java.util.HashMap<>();
         asked.forEach(lease -> byId.put(lease.taskId(), lease));
         try (Connection c = sql.connection(); PreparedStatement renew = c.prepareStatement(
-                "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ? FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
+                "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ?, kept = false FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
                         + "WHERE t.id = l.id AND t.lease_epoch = l.epoch AND t.lease_owner = ? AND t.lease_until > " + NOW
                         + " AND NOT t.finished RETURNING t.id, t.lease_until")) {
             renew.setLong(1, leaseTime);
