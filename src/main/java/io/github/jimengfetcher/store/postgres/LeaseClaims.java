@@ -20,7 +20,8 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 /**
  * The shared store's claims and renewals, many rows in one statement each: due rows are taken with
  * {@code FOR UPDATE SKIP LOCKED} (two instances never claim one row) and leased with a fencing epoch
- * one higher; renewals extend only the rows whose owner and epoch still match.
+ * one higher; renewals extend only the rows whose owner and epoch still match. Fetches due among the
+ * leases kept here ({@link KeptLeases}) are served first, read back but not written.
  */
 final class LeaseClaims {
 
