@@ -34,10 +34,16 @@ final class KeptLeases {
     private final int limit;
     private final TreeSet<Kept> byDue = new TreeSet<>(DUE_ORDER);
     private final Map<TaskId, Kept> byId = new HashMap<>();
+    private final ClaimQuiet quiet = new ClaimQuiet();
 
     /** @param limit at most this many kept at once; beyond it a lease is given back as before */
     KeptLeases(int limit) {
         this.limit = limit;
+    }
+
+    /** When the fetch claims serving these need not ask the database. */
+    ClaimQuiet quiet() {
+        return quiet;
     }
 
     synchronized boolean hasRoom() {
@@ -92,6 +98,7 @@ final class KeptLeases {
 
     /** The stored times moved back by millis, as the store's tests move time on: the plans move with them. */
     synchronized void movedBack(long millis) {
+        quiet.wake();
         List<Kept> all = new ArrayList<>(byDue);
         clear();
         all.forEach(k -> keep(new Kept(k.id(), k.provider(), k.nextAt() - millis, k.epoch(), k.leaseUntil() - millis)));

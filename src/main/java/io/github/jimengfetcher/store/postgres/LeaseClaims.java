@@ -67,16 +67,21 @@ final class LeaseClaims {
             return List.of();
         }
         List<Lease> served = fetch ? serveKept(max, chosen, pauses) : List.of();
-        if (served.size() >= max) {
+        if (served.size() >= max || fetch && kept.quiet().holds(chosen)) {
             return served;
         }
-        if (!served.isEmpty()) {
-            List<Lease> all = new ArrayList<>(served);
-            all.addAll(claimRows(phase, max - served.size(), gapMillis, chosen, pauses));
-            return all;
+        List<Lease> claimed = claimRows(phase, max - served.size(), gapMillis, chosen, pauses);
+        if (fetch) {
+            kept.quiet().claimed(chosen, max - served.size(), claimed.size());
         }
-        return claimRows(phase, max, gapMillis, chosen, pauses);
+        if (served.isEmpty()) {
+            return claimed;
+        }
+        List<Lease> all = new ArrayList<>(served);
+        all.addAll(claimed);
+        return all;
     }
+
 
     /** The leases kept here that are due, verified against their rows in one read: those still kept as left. */
     private List<Lease> serveKept(int max, ProviderChoice chosen, SharedPauses pauses) {

@@ -73,6 +73,8 @@ final class LeaseWrites {
         }
         if (written == WriteBatches.Written.KEPT) {
             kept.keep(new KeptLeases.Kept(lease.taskId(), task.provider, task.nextAt, lease.epoch(), keepUntil));
+        } else if (task.phase == Task.Phase.FETCH) {
+            kept.quiet().wake(); // a fetch given back, maybe due at once
         }
     }
 

@@ -154,11 +154,11 @@ public class PostgresTaskStore implements TaskStore {
         return batches.waitingCount();
     }
 
-    // ---- registration ----
-
     @Override
     public Registration register(List<TaskRef> tasks) {
-        return registrations.register(tasks);
+        Registration registration = registrations.register(tasks);
+        kept.quiet().wake();
+        return registration;
     }
 
     @Override
@@ -172,15 +172,17 @@ public class PostgresTaskStore implements TaskStore {
 
     @Override
     public boolean reopen(TaskId id) {
-        return registrations.reopen(id);
+        boolean reopened = registrations.reopen(id);
+        kept.quiet().wake();
+        return reopened;
     }
 
     @Override
     public Notified notified(TaskId id) {
-        return new StoreNotices(sql).notified(id);
+        Notified notified = new StoreNotices(sql).notified(id);
+        kept.quiet().wake();
+        return notified;
     }
-
-    // ---- leases ----
 
     @Override
     public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen) {
@@ -226,8 +228,6 @@ public class PostgresTaskStore implements TaskStore {
     public void finish(Lease lease, TaskState outcome) {
         writes.finish(lease, outcome);
     }
-
-    // ---- facts ----
 
     @Override
     public void pauseFetches(ProviderName provider, long until) {
