@@ -36,11 +36,13 @@ final class LeaseClaims {
     private final WriteBatches batches;
     /** The leases kept here after fetches: served before any row is claimed. */
     private final KeptLeases kept;
+    private final KeptServing serving;
 
     LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime, java.util.Collection<ProviderName> providers,
             WriteBatches batches, KeptLeases kept) {
         this.sql = sql;
         this.kept = kept;
+        this.serving = new KeptServing(sql, clock, instanceId, leaseTime, kept, batches);
         this.batches = batches;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -66,7 +68,7 @@ final class LeaseClaims {
         if (max <= 0 || fetch && noneLeft(chosen)) {
             return List.of();
         }
-        List<Lease> served = fetch ? serveKept(max, chosen, pauses) : List.of();
+        List<Lease> served = fetch ? serving.serve(max, chosen, pauses) : List.of();
         if (served.size() >= max || fetch && kept.quiet().holds(chosen)) {
             return served;
         }
@@ -81,46 +83,6 @@ final class LeaseClaims {
         all.addAll(claimed);
         return all;
     }
-
-
-    /** The leases kept here that are due, verified against their rows in one read: those still kept as left. */
-    private List<Lease> serveKept(int max, ProviderChoice chosen, SharedPauses pauses) {
-        long now = clock.now();
-        java.util.Map<ProviderName, Long> paused = kept.size() == 0 ? java.util.Map.of() : pauses.inForce();
-        List<KeptLeases.Kept> due = kept.takeDue(now, max, leaseTime / 3,
-                provider -> chosen.allows(provider) && paused.getOrDefault(provider, 0L) <= now);
-        if (due.isEmpty()) {
-            return List.of();
-        }
-        List<Lease> served = new ArrayList<>();
-        try (Connection c = sql.connection(); PreparedStatement verify = c.prepareStatement(VERIFY_KEPT)) {
-            verify.setArray(1, c.createArrayOf("text", due.stream().map(k -> k.id().value()).toArray()));
-            verify.setArray(2, c.createArrayOf("bigint", due.stream().map(KeptLeases.Kept::epoch).toArray()));
-            verify.setString(3, instanceId);
-            long sentAt = System.currentTimeMillis();
-            try (ResultSet rows = verify.executeQuery()) {
-                while (rows.next()) {
-                    Task task = sql.task(rows);
-                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
-                    served.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
-                }
-            }
-        } catch (SQLException e) {
-            kept.putBack(due);
-            throw StoreSql.unavailable(e);
-        }
-        // the rest were freed by a notification, lapsed, or claimed elsewhere since: dropped
-        return served;
-    }
-
-    /**
-     * A kept row still as this instance left it: same owner and epoch, kept, its lease unexpired. Read only:
-     * serving it writes nothing.
-     */
-    private static final String VERIFY_KEPT = "SELECT t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, "
-            + NOW + " AS now, t.provider FROM jimeng_tasks t JOIN unnest(?::text[], ?::bigint[]) AS k(id, epoch) "
-            + "ON t.id = k.id AND t.lease_epoch = k.epoch WHERE t.lease_owner = ? AND t.kept AND t.lease_until > " + NOW
-            + " AND NOT t.finished AND t.phase = 'FETCH' ORDER BY t.next_at";
 
     /** Claims up to max due rows in one statement, carrying the releases waiting for their batch. */
     private List<Lease> claimRows(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen, SharedPauses pauses) {

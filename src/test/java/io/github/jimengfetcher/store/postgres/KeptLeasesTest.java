@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -77,13 +78,17 @@ class KeptLeasesTest {
     }
 
     private PostgresTaskStore store(String instance, int kept) {
+        return store(instance, kept, Duration.ofMillis(5));
+    }
+
+    private PostgresTaskStore store(String instance, int kept, Duration batchTime) {
         PostgresTaskStore store = new PostgresTaskStore();
         store.setDataSource(database);
         store.setOutputs(outputs);
         store.setInstanceId(instance);
         store.setLeaseTime(Duration.ofMillis(LEASE_TIME));
         store.setKeyHash(StoreSchema.keyHash("sk-test"));
-        store.setWriteBatches(Duration.ofMillis(5), 200);
+        store.setWriteBatches(batchTime, 200);
         store.setKeptLeases(kept);
         store.start();
         started.add(store);
@@ -128,6 +133,29 @@ class KeptLeasesTest {
         second.task().nextAt = store.now() + GAP;
         store.release(second);
         assertEquals("studio-1 true 2", row("lease_owner || ' ' || kept || ' ' || (task->>'fetches')"));
+    }
+
+    @Test
+    void servingKeptLeasesCarriesTheReleasesWaitingForTheirBatch() {
+        PostgresTaskStore store = store("studio-1", 100, Duration.ofSeconds(60));
+        store.register(tasks("cgt-kept", "cgt-other"));
+        List<Lease> leases = store.claimDue(Task.Phase.FETCH, 2, GAP);
+        Lease keep = leases.get(0).taskId().value().equals("cgt-kept") ? leases.get(0) : leases.get(1);
+        Lease other = keep == leases.get(0) ? leases.get(1) : leases.get(0);
+        keep.task().nextAt = store.now();
+        CompletableFuture<Void> kept = CompletableFuture.runAsync(() -> store.release(keep));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.releasesWaiting() == 1);
+        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "nothing due yet: the claim carries the release");
+        kept.join();
+
+        other.task().nextAt = store.now() + GAP;
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> store.release(other));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.releasesWaiting() == 1);
+        List<Lease> served = store.claimDue(Task.Phase.FETCH, 1, GAP);
+        assertEquals("cgt-kept", served.get(0).taskId().value());
+        await().atMost(Duration.ofSeconds(10)).until(released::isDone);
+        assertEquals("studio-1 true", scalar("SELECT lease_owner || ' ' || kept FROM jimeng_tasks WHERE id = 'cgt-other'"),
+                "written with the serving statement, not after the batch time");
     }
 
     @Test
