@@ -33,6 +33,13 @@ import io.github.jimengfetcher.task.TaskPolicy;
 @Configuration
 public class StoreConfiguration {
 
+    /**
+     * Leases kept on the shared store per jimeng.fetch.max-concurrent: one fetch slot follows about as many
+     * tasks as fetches fit in an interval (10 s of answers in about 150 ms each: 64). Beyond the bound a
+     * fetch's lease is given back as before, for any instance to claim.
+     */
+    static final int KEPT_PER_FETCH_SLOT = 64;
+
     /** The resolved instance id as text, for the routes: {@code ${ref:instanceId}} in temporary file names. */
     @BindToRegistry(value = "instanceId", lazy = true)
     public String instanceId(InstanceScope scope) {
@@ -87,6 +94,7 @@ public class StoreConfiguration {
             shared.setInstanceId(scope.id());
             shared.setLeaseTime(settings.leaseTime());
             shared.setWriteBatches(settings.batchTime(), settings.batchSize());
+            shared.setKeptLeases(KEPT_PER_FETCH_SLOT * fetch.maxConcurrent());
             shared.setApiKey(api.baseUrl(), api.key());
             // Pauses are per provider and key: each provider's key here, as a hash.
             shared.setKeyHashes(providers.keyHashes());

@@ -244,8 +244,9 @@ class SharedStoreTest extends AppTestSupport {
         settings.put("jimeng.fetch.interval", "1h");
         startApp(settings);
         app.drop("ids.txt", id + "\n");
+        // waiting for its turn, its lease kept by the instance that fetched it (see KeptLeases)
         await().atMost(WAIT).until(() -> api.fetchesOf(id).size() == 1
-                && rows("lease_owner IS NULL AND next_at > " + (System.currentTimeMillis() + 600_000)) == 1);
+                && rows("kept AND lease_owner = 'studio-a' AND next_at > " + (System.currentTimeMillis() + 600_000)) == 1);
 
         // The listener of another instance on the same store took the notification.
         PostgresTaskStore other = new PostgresTaskStore();

@@ -88,7 +88,8 @@ public interface TaskStore {
      * tasks nobody holds and tasks whose lease expired (taken over). Each claim grows the task's
      * epoch and moves its due time gap later, so a task whose holder dies is not due again before
      * the holder's own next turn would have come. No fetches of a provider while its fetches are
-     * paused (the other providers' go on). Never waits.
+     * paused (the other providers' go on). Never waits. A fetch lease this instance kept at its release
+     * (see {@link #release}) is served again as it was, same epoch, no other instance having held it since.
      */
     default List<Lease> claimDue(Task.Phase phase, int max, long gapMillis) {
         return claimDue(phase, max, gapMillis, ProviderChoice.ANY);
@@ -145,7 +146,11 @@ public interface TaskStore {
     /** Keeps the lease's working copy of the task; the lease goes on holding. */
     void update(Lease lease);
 
-    /** Keeps the working copy and gives the lease up: the task waits for its next due time. */
+    /**
+     * Keeps the working copy and gives the lease up: the task waits for its next due time. The shared
+     * store may keep the lease of a task still in its fetches for this instance's next fetch of it (other
+     * instances take it once that lease runs out); the lease object is ended all the same.
+     */
     void release(Lease lease);
 
     /** The task is done (its result or failure record is written): no longer pending, known as finished, with its outcome. */

@@ -37,6 +37,7 @@ final class InstanceHeartbeat {
     /**
      * Takes the id: at once when nobody holds it or its heartbeat is stale; else waits, at most one
      * lease time (and a last look), for it to go stale. Throws, naming the setting, when it stays live.
+     * The rows kept under the id by the process that held it before (it has ended) are then free for any instance.
      */
     void take() {
         long step = Math.max(20, Math.min(1_000, leaseTime / 10));
@@ -62,6 +63,7 @@ final class InstanceHeartbeat {
             }
         }
         beatNanos = System.nanoTime();
+        giveBackLeases(true);
         if (said) {
             LOG.info("jimeng.store.instance-id {}: the earlier holder's heartbeat went stale; this process ({}) holds the id now",
                     instanceId, process);
@@ -118,5 +120,14 @@ final class InstanceHeartbeat {
         } catch (Exception | LinkageError unknown) {
             return "localhost";
         }
+    }
+
+    /**
+     * Gives back the leases held under this id, kept ones with the rest (a clean stop, its work ended);
+     * keptOnly: the rows kept under it by a process that has ended (at start, once the id is taken).
+     */
+    void giveBackLeases(boolean keptOnly) {
+        sql.execute("UPDATE jimeng_tasks SET lease_owner = NULL, lease_until = NULL, kept = false WHERE lease_owner = ? AND NOT finished"
+                + (keptOnly ? " AND kept" : ""), instanceId);
     }
 }

@@ -20,7 +20,8 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 /**
  * The shared store's claims and renewals, many rows in one statement each: due rows are taken with
  * {@code FOR UPDATE SKIP LOCKED} (two instances never claim one row) and leased with a fencing epoch
- * one higher; renewals extend only the rows whose owner and epoch still match.
+ * one higher; renewals extend only the rows whose owner and epoch still match. Fetches due among the
+ * leases kept here ({@link KeptLeases}) are served first, read back but not written.
  */
 final class LeaseClaims {
 
@@ -33,10 +34,15 @@ final class LeaseClaims {
 
     /** Releases waiting for their batch: a claim carries them in its statement. */
     private final WriteBatches batches;
+    /** The leases kept here after fetches: served before any row is claimed. */
+    private final KeptLeases kept;
+    private final KeptServing serving;
 
     LeaseClaims(StoreSql sql, StoreClock clock, String instanceId, long leaseTime, java.util.Collection<ProviderName> providers,
-            WriteBatches batches) {
+            WriteBatches batches, KeptLeases kept) {
         this.sql = sql;
+        this.kept = kept;
+        this.serving = new KeptServing(sql, clock, instanceId, leaseTime, kept, batches);
         this.batches = batches;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -62,6 +68,25 @@ final class LeaseClaims {
         if (max <= 0 || fetch && noneLeft(chosen)) {
             return List.of();
         }
+        List<Lease> served = fetch ? serving.serve(max, chosen, pauses) : List.of();
+        if (served.size() >= max || fetch && kept.quiet().holds(chosen)) {
+            return served;
+        }
+        List<Lease> claimed = claimRows(phase, max - served.size(), gapMillis, chosen, pauses);
+        if (fetch) {
+            kept.quiet().claimed(chosen, max - served.size(), claimed.size());
+        }
+        if (served.isEmpty()) {
+            return claimed;
+        }
+        List<Lease> all = new ArrayList<>(served);
+        all.addAll(claimed);
+        return all;
+    }
+
+    /** Claims up to max due rows in one statement, carrying the releases waiting for their batch. */
+    private List<Lease> claimRows(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen, SharedPauses pauses) {
+        boolean fetch = phase == Task.Phase.FETCH;
         String only = fetch && chosen.only() != null ? " AND provider = ?" : "";
         String skipped = fetch && chosen.only() == null && !chosen.skipped().isEmpty() ? " AND provider <> ALL(?)" : "";
         List<WriteBatches.Release> carried = batches.take();
@@ -70,14 +95,14 @@ final class LeaseClaims {
                 + " AND (lease_until IS NULL OR lease_until <= " + NOW + ")" + (fetch ? SharedPauses.NOT_PAUSED : "")
                 + (providers.length == 0 ? "" : " AND provider = ANY(?)") + only + skipped
                 + " ORDER BY " + (phase == Task.Phase.DOWNLOAD ? BY_URL_EXPIRY : "next_at") + " LIMIT ? FOR UPDATE SKIP LOCKED) "
-                + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, "
+                + "UPDATE jimeng_tasks t SET lease_owner = ?, lease_until = " + NOW + " + ?, lease_epoch = t.lease_epoch + 1, kept = false, "
                 // a mark left by a fetch whose lease lapsed: this fetch is the one it asked for
                 + "next_at = " + NOW + " + ?, task = t.task - 'notifiedMidFetch' FROM due WHERE t.id = due.id "
                 + "RETURNING t.id, t.phase, t.next_at, t.lease_owner, t.lease_until, t.lease_epoch, t.task, " + NOW + " AS now, t.provider";
         if (!carried.isEmpty()) {
             // the claimed rows, then the released ones (id and epoch), told apart by the last column
             claimSql = claimSql.replace(") UPDATE jimeng_tasks t SET lease_owner", "), claimed AS (UPDATE jimeng_tasks t SET lease_owner")
-                    + ") SELECT claimed.*, 'C' AS kind FROM claimed UNION ALL SELECT id, NULL, NULL, NULL, NULL, epoch, NULL, NULL, NULL, 'R' FROM released";
+                    + ") SELECT claimed.*, 'C' AS kind FROM claimed UNION ALL SELECT id, NULL, NULL, NULL, NULL, epoch, NULL, NULL, NULL, CASE WHEN kept THEN 'K' ELSE 'R' END FROM released";
         }
         for (int attempt = 1; ; attempt++) {
             try {
@@ -101,7 +126,7 @@ final class LeaseClaims {
             ProviderChoice chosen, SharedPauses pauses) throws SQLException {
         boolean fetch = phase == Task.Phase.FETCH;
         List<Lease> leases = new ArrayList<>();
-        Set<String> released = new HashSet<>();
+        java.util.Map<String, Boolean> released = new java.util.HashMap<>();
         try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
             int i = carried.isEmpty() ? 1 : WriteBatches.bind(c, claim, 1, carried);
             claim.setString(i++, phase.name());
@@ -124,8 +149,9 @@ final class LeaseClaims {
             long sentAt = System.currentTimeMillis();
             try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
-                    if (!carried.isEmpty() && "R".equals(rows.getString(10))) {
-                        released.add(rows.getString(1) + "@" + rows.getLong(6));
+                    String kind = carried.isEmpty() ? "C" : rows.getString(10);
+                    if (!"C".equals(kind)) {
+                        released.put(rows.getString(1) + "@" + rows.getLong(6), "K".equals(kind));
                         continue;
                     }
                     Task task = sql.task(rows);
@@ -166,7 +192,7 @@ final class LeaseClaims {
         java.util.Map<TaskId, Lease> byId = new java.util.HashMap<>();
         asked.forEach(lease -> byId.put(lease.taskId(), lease));
         try (Connection c = sql.connection(); PreparedStatement renew = c.prepareStatement(
-                "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ? FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
+                "UPDATE jimeng_tasks t SET lease_until = " + NOW + " + ?, kept = false FROM unnest(?::text[], ?::bigint[]) AS l(id, epoch) "
                         + "WHERE t.id = l.id AND t.lease_epoch = l.epoch AND t.lease_owner = ? AND t.lease_until > " + NOW
                         + " AND NOT t.finished RETURNING t.id, t.lease_until")) {
             renew.setLong(1, leaseTime);

@@ -26,15 +26,19 @@ final class LeaseWrites {
     private final StoreSql sql;
     private final long leaseTime;
     private final WriteBatches batches;
+    private final KeptLeases kept;
 
-    LeaseWrites(StoreSql sql, long leaseTime, WriteBatches batches) {
+    LeaseWrites(StoreSql sql, long leaseTime, WriteBatches batches, KeptLeases kept) {
         this.sql = sql;
         this.leaseTime = leaseTime;
         this.batches = batches;
+        this.kept = kept;
     }
 
+    /** A kept lease renewed or written is in use: no longer kept (see KeptLeases). */
     void renew(Lease lease) {
-        Long until = sql.queryLong("UPDATE jimeng_tasks SET lease_until = " + NOW + " + ? WHERE id = ?" + HELD + " RETURNING lease_until",
+        given(lease);
+        Long until = sql.queryLong("UPDATE jimeng_tasks SET lease_until = " + NOW + " + ?, kept = false WHERE id = ?" + HELD + " RETURNING lease_until",
                 leaseTime, lease.taskId(), lease.owner(), lease.epoch());
         if (until == null) {
             throw lost(lease);
@@ -43,8 +47,9 @@ final class LeaseWrites {
     }
 
     void update(Lease lease) {
+        given(lease);
         Task task = lease.task();
-        int rows = sql.execute("UPDATE jimeng_tasks SET phase = ?, next_at = ?, task = (?::jsonb - 'notifiedMidFetch') || " + MARK_KEPT
+        int rows = sql.execute("UPDATE jimeng_tasks SET kept = false, phase = ?, next_at = ?, task = (?::jsonb - 'notifiedMidFetch') || " + MARK_KEPT
                 + " WHERE id = ?" + HELD,
                 task.phase.name(), task.nextAt, sql.document(task), lease.taskId(), lease.owner(), lease.epoch());
         if (rows == 0) {
@@ -52,20 +57,44 @@ final class LeaseWrites {
         }
     }
 
-    /** With other releases, in one statement ({@link WriteBatches}); a mark left mid-fetch makes the task due at once. */
+    /**
+     * With other releases, in one statement ({@link WriteBatches}); a mark left mid-fetch makes the task due at once.
+     * A task still in its fetches keeps its lease to one lease time past its next due time, while there is room
+     * ({@link KeptLeases}): its next fetch here needs no claim written.
+     */
     void release(Lease lease) {
+        given(lease);
         lease.end(); // before the statement: a renewal running meanwhile must not count it lost
-        if (!batches.release(lease)) {
+        Task task = lease.task();
+        Long keepUntil = task.phase == Task.Phase.FETCH && kept.hasRoom() ? task.nextAt + leaseTime : null;
+        WriteBatches.Written written = batches.release(lease, keepUntil);
+        if (written == WriteBatches.Written.LOST) {
             throw lost(lease);
+        }
+        if (written == WriteBatches.Written.KEPT) {
+            kept.keep(new KeptLeases.Kept(lease.taskId(), task.provider, task.nextAt, lease.epoch(), keepUntil));
+        } else if (task.phase == Task.Phase.FETCH) {
+            kept.quiet().wake(); // a fetch given back, maybe due at once
         }
     }
 
     void finish(Lease lease, TaskState outcome) {
+        given(lease);
         lease.end(); // before the statement, as for a release
-        int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, outcome = ?, lease_owner = NULL, lease_until = NULL, "
+        int rows = sql.execute("UPDATE jimeng_tasks SET finished = true, outcome = ?, lease_owner = NULL, lease_until = NULL, kept = false, "
                 + "task = jsonb_build_object('id', id) WHERE id = ?" + HELD, outcome.name(), lease.taskId(), lease.owner(), lease.epoch());
         if (rows == 0) {
             throw lost(lease);
+        }
+    }
+
+    /**
+     * A lease given back (or lost) is not used again: a kept lease's row has the same owner and epoch when it
+     * is served anew, so the row alone cannot tell the old lease from the new.
+     */
+    private static void given(Lease lease) {
+        if (lease.ended()) {
+            throw new LeaseLostException(lease, "it was given back or lost before");
         }
     }
 

@@ -45,6 +45,7 @@ public class PostgresTaskStore implements TaskStore {
     private long batchTime = 20;
     private int batchSize = 200;
     private WriteBatches batches;
+    private KeptLeases kept = new KeptLeases(0);
 
     public void setDataSource(DataSource dataSource) {
         this.sql = new StoreSql(dataSource);
@@ -68,6 +69,11 @@ public class PostgresTaskStore implements TaskStore {
         this.batchSize = batchSize;
     }
 
+    /** At most this many leases kept after fetches that found their tasks in progress ({@link KeptLeases}); 0: none. */
+    public void setKeptLeases(int limit) {
+        this.kept = new KeptLeases(limit);
+    }
+
     /** Pauses are kept per provider and API key, by this hash of it for a provider not given its own (see {@link StoreSchema#keyHash}). */
     public void setKeyHash(String keyHash) {
         this.keyHash = keyHash;
@@ -83,10 +89,7 @@ public class PostgresTaskStore implements TaskStore {
         this.keyHashes = java.util.Map.copyOf(keyHashes);
     }
 
-    /**
-     * Only tasks of these providers are claimed here (those this instance has a base URL and key
-     * for): another instance may be configured for the rest. Not called: every task.
-     */
+    /** Only tasks of these providers are claimed here (configured here): another instance may take the rest. Not called: every. */
     public void setProviders(java.util.Collection<ProviderName> providers) {
         this.providers = java.util.Set.copyOf(providers);
     }
@@ -103,13 +106,12 @@ public class PostgresTaskStore implements TaskStore {
         }
         registrations = new Registrations(sql, clock, outputs);
         batches = new WriteBatches(sql, batchTime, batchSize, instanceId);
-        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers, batches);
-        writes = new LeaseWrites(sql, leaseTime, batches);
+        claims = new LeaseClaims(sql, clock, instanceId, leaseTime, providers, batches, kept);
+        writes = new LeaseWrites(sql, leaseTime, batches, kept);
         pauses = new SharedPauses(sql, keyHash, keyHashes);
-        DataSource dataSource = sql.dataSource();
         try {
-            StoreSchema.migrate(dataSource);
-            clock.tick(dataSource);
+            StoreSchema.migrate(sql.dataSource());
+            clock.tick(sql.dataSource());
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot use the task store at jimeng.store.url: " + e.getMessage(), e);
         }
@@ -131,20 +133,20 @@ public class PostgresTaskStore implements TaskStore {
             batches.close();
         }
         try {
-            sql.execute("UPDATE jimeng_tasks SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND NOT finished", instanceId);
+            kept.clear();
             if (heartbeat != null) {
+                heartbeat.giveBackLeases(false);
                 heartbeat.remove();
             }
         } catch (StoreUnavailableException unreachable) {
             // they lapse by themselves
         }
-        if (sql.dataSource() instanceof AutoCloseable pool) {
-            try {
-                pool.close();
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
-        }
+        sql.close();
+    }
+
+    /** The stored times moved back by millis (the tests' way of passing time): the kept leases' plans move with them. */
+    void timesMovedBack(long millis) {
+        kept.movedBack(millis);
     }
 
     /** Releases waiting for their batch right now. */
@@ -152,11 +154,11 @@ public class PostgresTaskStore implements TaskStore {
         return batches.waitingCount();
     }
 
-    // ---- registration ----
-
     @Override
     public Registration register(List<TaskRef> tasks) {
-        return registrations.register(tasks);
+        Registration registration = registrations.register(tasks);
+        kept.quiet().wake();
+        return registration;
     }
 
     @Override
@@ -170,15 +172,17 @@ public class PostgresTaskStore implements TaskStore {
 
     @Override
     public boolean reopen(TaskId id) {
-        return registrations.reopen(id);
+        boolean reopened = registrations.reopen(id);
+        kept.quiet().wake();
+        return reopened;
     }
 
     @Override
     public Notified notified(TaskId id) {
-        return new StoreNotices(sql).notified(id);
+        Notified notified = new StoreNotices(sql).notified(id);
+        kept.quiet().wake();
+        return notified;
     }
-
-    // ---- leases ----
 
     @Override
     public List<Lease> claimDue(Task.Phase phase, int max, long gapMillis, ProviderChoice chosen) {
@@ -224,8 +228,6 @@ public class PostgresTaskStore implements TaskStore {
     public void finish(Lease lease, TaskState outcome) {
         writes.finish(lease, outcome);
     }
-
-    // ---- facts ----
 
     @Override
     public void pauseFetches(ProviderName provider, long until) {

@@ -122,8 +122,9 @@ record Registrations(StoreSql sql, StoreClock clock, FinishedRecords outputs) {
     boolean reopen(TaskId id) {
         return sql.execute("INSERT INTO jimeng_tasks (id, next_at, task) VALUES (?, " + NOW + ", jsonb_build_object('id', ?::text, "
                 + "'registeredAt', " + NOW + ", 'activeAt', ?::bigint)) ON CONFLICT (id) DO UPDATE SET finished = false, "
-                + "phase = 'FETCH', next_at = EXCLUDED.next_at, lease_owner = NULL, lease_until = NULL, task = EXCLUDED.task "
-                + "WHERE jimeng_tasks.finished OR (jimeng_tasks.task ->> 'timedOutAt') IS NOT NULL "
-                + "AND (jimeng_tasks.lease_until IS NULL OR jimeng_tasks.lease_until <= " + NOW + ")", id, id, clock.activeNow()) == 1;
+                + "phase = 'FETCH', next_at = EXCLUDED.next_at, lease_owner = NULL, lease_until = NULL, kept = false, "
+                + "task = EXCLUDED.task WHERE jimeng_tasks.finished OR (jimeng_tasks.task ->> 'timedOutAt') IS NOT NULL "
+                // a kept lease not due yet is not being looked at: it waits for its next fetch
+                + "AND (jimeng_tasks.lease_until IS NULL OR jimeng_tasks.lease_until <= " + NOW + " OR jimeng_tasks.kept AND jimeng_tasks.next_at > " + NOW + ")", id, id, clock.activeNow()) == 1;
     }
 }

@@ -9,13 +9,15 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  * A notification about a task, as the shared store applies it: a fetch waiting for its turn is due
  * now, in one statement, so whichever instance claims it next fetches it. A task held right now
  * (its lease unexpired) keeps its due time, which its holder's write sets: the row is marked
- * instead, and that write makes the next fetch due at once.
+ * instead, and that write makes the next fetch due at once. A lease kept after a fetch and not due yet
+ * (see KeptLeases) is not held: the row is freed for any instance, due now, and its keeper finds it so
+ * when it would serve it; one due is (about to be) fetched by its keeper, and is marked as a held one.
  */
 final class StoreNotices {
 
     private static final String DUE_NOW = "WITH waiting AS (SELECT id, next_at FROM jimeng_tasks WHERE id = ? AND NOT finished "
-            + "AND phase = 'FETCH' AND (lease_owner IS NULL OR lease_until <= " + NOW + ") FOR UPDATE) "
-            + "UPDATE jimeng_tasks t SET next_at = LEAST(waiting.next_at, " + NOW + "), lease_owner = NULL, lease_until = NULL, "
+            + "AND phase = 'FETCH' AND (lease_owner IS NULL OR lease_until <= " + NOW + " OR " + KeptLeases.WAITING + ") FOR UPDATE) "
+            + "UPDATE jimeng_tasks t SET next_at = LEAST(waiting.next_at, " + NOW + "), lease_owner = NULL, lease_until = NULL, kept = false, "
             + "task = jsonb_set(t.task - 'notifiedMidFetch', '{notifiedAt}', to_jsonb(" + NOW + ")) FROM waiting WHERE t.id = waiting.id "
             + "RETURNING CASE WHEN waiting.next_at <= " + NOW + " THEN 1 ELSE 0 END";
     /** Held: marked in the row, for the holder's release to make the next fetch due at once (LeaseWrites). */

@@ -29,6 +29,17 @@ final class StoreSql {
         return dataSource;
     }
 
+    /** Closes the pool, if the data source is one. */
+    void close() {
+        if (dataSource instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+    }
+
     Connection connection() throws SQLException {
         return dataSource.getConnection();
     }
@@ -41,11 +52,18 @@ final class StoreSql {
         return documents.write(task);
     }
 
-    /** The tasks of the rows that match (a where clause with ? parameters). */
+    /**
+     * The columns a task is read from ({@link TaskDocuments#read}), as the status pages see them: a lease kept
+     * after a fetch, not due yet (see KeptLeases), is a task waiting for its turn, held by nobody.
+     */
+    static final String LISTED = "id, phase, next_at, CASE WHEN " + KeptLeases.WAITING + " THEN NULL ELSE lease_owner END AS lease_owner, "
+            + "CASE WHEN " + KeptLeases.WAITING + " THEN NULL ELSE lease_until END AS lease_until, lease_epoch, task";
+
+    /** The tasks of the rows that match (a where clause with ? parameters), for the status pages and lookups. */
     List<Task> tasks(String where, Object... parameters) {
         List<Task> found = new ArrayList<>();
         try (Connection c = connection(); PreparedStatement select = c.prepareStatement(
-                "SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task, provider FROM jimeng_tasks " + where)) {
+                "SELECT " + LISTED + ", provider FROM jimeng_tasks " + where)) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -30,7 +30,7 @@ final class TaskListing {
         String part = idContains == null ? "" : idContains;
         List<ListedTask> tasks = new ArrayList<>();
         try (Connection c = sql.connection();
-             PreparedStatement select = c.prepareStatement("SELECT id, phase, next_at, lease_owner, lease_until, lease_epoch, task, "
+             PreparedStatement select = c.prepareStatement("SELECT " + StoreSql.LISTED + ", "
                      + "finished, outcome, provider, " + StoreSql.NOW + " FROM jimeng_tasks" + where + " ORDER BY id OFFSET ? LIMIT ?")) {
             select.setString(1, part);
             select.setInt(2, Math.max(0, offset));

@@ -6,9 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -35,16 +35,31 @@ final class WriteBatches implements AutoCloseable {
      * What a release writes ({@link LeaseWrites}'s single release, row by row): the notification time kept,
      * and one more fetch at once after a fetch a notification came during.
      */
+    /**
+     * A release asked to keep its lease keeps it unless a notification came mid-fetch (the task is due at
+     * once then, for any instance).
+     */
+    private static final String KEEPS = "(w.keep_until IS NOT NULL AND t.task->'notifiedMidFetch' IS NULL)";
+
     static final String RELEASE = "UPDATE jimeng_tasks t SET phase = w.phase, "
             + "next_at = CASE WHEN t.task->'notifiedMidFetch' IS NOT NULL THEN LEAST(w.next_at, " + NOW + ") ELSE w.next_at END, "
-            + "task = (w.doc::jsonb - 'notifiedMidFetch') || " + LeaseWrites.NOTIFIED_KEPT + ", lease_owner = NULL, lease_until = NULL "
-            + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[]) AS w(id, owner, epoch, phase, next_at, doc) "
+            + "task = (w.doc::jsonb - 'notifiedMidFetch') || " + LeaseWrites.NOTIFIED_KEPT + ", "
+            // kept (see KeptLeases): owner and epoch stay, the lease runs to one lease time past the next due time
+            + "kept = " + KEEPS + ", lease_owner = CASE WHEN " + KEEPS + " THEN t.lease_owner END, "
+            + "lease_until = CASE WHEN " + KEEPS + " THEN w.keep_until END "
+            + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[]) "
+            + "AS w(id, owner, epoch, phase, next_at, doc, keep_until) "
             + "WHERE t.id = w.id AND t.lease_owner = w.owner AND t.lease_epoch = w.epoch AND t.lease_until > " + NOW
-            + " AND NOT t.finished RETURNING w.id, w.epoch";
+            + " AND NOT t.finished RETURNING w.id, w.epoch, t.kept";
     /** Two statements that lock the same rows in another order: the database ends one, which is sent again. */
     static final String DEADLOCK = "40P01";
 
-    record Release(Lease lease, String phase, long nextAt, String document, long queuedAt, CompletableFuture<Boolean> written) {
+    /** What became of a release: its lease lost (the row left alone), given back, or kept. */
+    enum Written { LOST, RELEASED, KEPT }
+
+    /** @param keepUntil the lease kept until then (see KeptLeases), or null: given back */
+    record Release(Lease lease, String phase, long nextAt, String document, Long keepUntil, long queuedAt,
+            CompletableFuture<Written> written) {
         String key() {
             return lease.taskId().value() + "@" + lease.epoch();
         }
@@ -72,10 +87,11 @@ final class WriteBatches implements AutoCloseable {
         writer.start();
     }
 
-    /** Writes the release with the next batch and waits for it: false when the lease no longer held (the row left alone). */
-    boolean release(Lease lease) {
+    /** Writes the release with the next batch and waits for it; keepUntil: the lease kept until then, or null. */
+    Written release(Lease lease, Long keepUntil) {
         Task task = lease.task();
-        Release release = new Release(lease, task.phase.name(), task.nextAt, sql.document(task), System.nanoTime(), new CompletableFuture<>());
+        Release release = new Release(lease, task.phase.name(), task.nextAt, sql.document(task), keepUntil, System.nanoTime(),
+                new CompletableFuture<>());
         boolean queued;
         lock.lock();
         try {
@@ -117,7 +133,7 @@ final class WriteBatches implements AutoCloseable {
         }
     }
 
-    /** The releases' rows as {@link #RELEASE}'s six arrays, from parameter i on; the next parameter's index. */
+    /** The releases' rows as {@link #RELEASE}'s seven arrays, from parameter i on; the next parameter's index. */
     static int bind(Connection c, PreparedStatement statement, int i, List<Release> batch) throws SQLException {
         statement.setArray(i++, c.createArrayOf("text", batch.stream().map(r -> r.lease.taskId().value()).toArray()));
         statement.setArray(i++, c.createArrayOf("text", batch.stream().map(r -> r.lease.owner()).toArray()));
@@ -125,13 +141,15 @@ final class WriteBatches implements AutoCloseable {
         statement.setArray(i++, c.createArrayOf("text", batch.stream().map(Release::phase).toArray()));
         statement.setArray(i++, c.createArrayOf("bigint", batch.stream().map(Release::nextAt).toArray()));
         statement.setArray(i++, c.createArrayOf("text", batch.stream().map(Release::document).toArray()));
+        statement.setArray(i++, c.createArrayOf("bigint", batch.stream().map(Release::keepUntil).toArray()));
         return i;
     }
 
-    /** Each caller learns whether its row was written (its id@epoch among those returned) or its lease was lost. */
-    static void settle(List<Release> batch, Set<String> written) {
+    /** Each caller learns whether its row was written (its id@epoch among those returned, kept or not) or its lease was lost. */
+    static void settle(List<Release> batch, Map<String, Boolean> written) {
         for (Release release : batch) {
-            release.written.complete(written.contains(release.key()));
+            Boolean kept = written.get(release.key());
+            release.written.complete(kept == null ? Written.LOST : kept ? Written.KEPT : Written.RELEASED);
         }
     }
 
@@ -211,7 +229,7 @@ final class WriteBatches implements AutoCloseable {
         // in id order: two batches of one instance lock their common rows in the same order
         List<Release> sorted = batch.stream().sorted(IN_ID_ORDER).toList();
         try {
-            Set<String> written;
+            Map<String, Boolean> written;
             try {
                 written = send(sorted);
             } catch (SQLException e) {
@@ -232,14 +250,14 @@ final class WriteBatches implements AutoCloseable {
         }
     }
 
-    /** @return the id@epoch of each row written */
-    private Set<String> send(List<Release> batch) throws SQLException {
-        Set<String> written = new HashSet<>();
+    /** @return the id@epoch of each row written, and whether it was kept */
+    private Map<String, Boolean> send(List<Release> batch) throws SQLException {
+        Map<String, Boolean> written = new HashMap<>();
         try (Connection c = sql.connection(); PreparedStatement statement = c.prepareStatement(RELEASE)) {
             bind(c, statement, 1, batch);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    written.add(rows.getString(1) + "@" + rows.getLong(2));
+                    written.put(rows.getString(1) + "@" + rows.getLong(2), rows.getBoolean(3));
                 }
             }
         }

@@ -47,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresTaskStoreTest extends TaskStoreContract {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** Leases kept after fetches, as an instance keeps them: the contract holds with them. */
+    private static final int KEPT = 1_000;
     private static EmbeddedPostgres server;
     private DataSource database;
 
@@ -88,6 +90,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         store.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
         store.setKeyHash(keyHash);
         store.setKeyHashes(keyHashes);
+        store.setKeptLeases(KEPT);
         store.start();
         return store;
     }
@@ -105,6 +108,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         sql(database, "UPDATE jimeng_tasks SET next_at = next_at - " + millis + ", lease_until = lease_until - " + millis);
         sql(database, "UPDATE jimeng_pauses SET until_at = until_at - " + millis);
         sql(database, "UPDATE jimeng_instances SET beat_at = beat_at - " + millis);
+        if (store instanceof PostgresTaskStore shared) {
+            shared.timesMovedBack(millis);
+        }
     }
 
     @Override
@@ -127,6 +133,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         batching.setLeaseTime(java.time.Duration.ofMillis(LEASE_TIME));
         batching.setKeyHash(StoreSchema.keyHash("sk-test"));
         batching.setWriteBatches(time, rows);
+        batching.setKeptLeases(KEPT);
         batching.start();
         return batching;
     }
