@@ -6,6 +6,7 @@
 #   claim     claim up to CLAIM_ROWS due fetches (FOR UPDATE SKIP LOCKED, the lease and its epoch), as an instance does
 #   write     one batched write of BATCH_ROWS fetch outcomes (answer, next due time, lease given back), fenced per row
 #   mix       both at the share a fetch needs them (one claim of CLAIM_ROWS per CLAIM_ROWS fetches)
+#   kept      writes with a serving read of CLAIM_ROWS kept leases in place of the claim (no row written to serve)
 #
 # and from those, how many pending tasks at a 10 s interval the server holds. Needs a PostgreSQL server
 # (apt-get install postgresql); runs as root (the server runs as user postgres).
@@ -84,6 +85,14 @@ UPDATE jimeng_tasks t SET next_at = $NOW + ${INTERVAL_S}000, task = w.doc, lease
   WHERE t.id = w.id AND NOT t.finished;
 EOF
 
+# Serving kept leases (a fetch's task still in progress keeps its lease for the next fetch): one read of
+# CLAIM_ROWS rows checks they are still this instance's; nothing is written to serve them.
+cat > "$PG_DIR/serve.sql" <<EOF
+\set first random(1, $PENDING - $CLAIM_ROWS)
+SELECT t.id, t.task FROM jimeng_tasks t WHERE t.id = ANY(ARRAY(SELECT 'cgt-bench-' || n FROM generate_series(:first, :first + $CLAIM_ROWS - 1) n))
+  AND NOT t.finished;
+EOF
+
 measure() { # name, pgbench script options -> "name tps rows/s wal_bytes/row hot%"
     local name=$1 rows_per_tx=$2; shift 2
     local wal0 upd0 hot0 wal1 upd1 hot1 tps
@@ -107,5 +116,11 @@ echo "$WRITE"
 MIX=$(measure mix 0 -f "$PG_DIR/claim.sql@$BATCH_ROWS" -f "$PG_DIR/write.sql@$CLAIM_ROWS")
 echo "$MIX"
 
-# Each fetch is one claimed row and one written row: the mix's rows/s over two is fetches/s.
-echo "$MIX" | awk -v i="$INTERVAL_S" '{ f = $3 / 2; printf "\nfetches/s one server takes (the mix: a claimed and a written row each): %.0f\npending tasks at a %d s interval: %.0f\n", f, i, f * i }'
+# Kept leases: a fetch is one written row (in a batch) and a share of one serving read.
+KEPT=$(measure kept 0 -f "$PG_DIR/serve.sql@$BATCH_ROWS" -f "$PG_DIR/write.sql@$CLAIM_ROWS")
+echo "$KEPT"
+
+# Claimed: each fetch is one claimed row and one written row, the mix's rows/s over two. Kept: each
+# fetch is one written row, the kept run's rows/s.
+echo "$MIX" | awk -v i="$INTERVAL_S" '{ f = $3 / 2; printf "\nclaimed each time: %.0f fetches/s, %.0f pending tasks at a %d s interval\n", f, f * i, i }'
+echo "$KEPT" | awk -v i="$INTERVAL_S" '{ f = $3; printf "kept leases:       %.0f fetches/s, %.0f pending tasks at a %d s interval\n", f, f * i, i }'
