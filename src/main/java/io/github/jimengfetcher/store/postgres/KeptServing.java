@@ -4,15 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.jimengfetcher.store.ProviderChoice;
 import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.ProviderName;
-import io.github.jimengfetcher.task.Task;
 
 import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 
@@ -80,8 +77,6 @@ final class KeptServing {
     }
 
     private List<Lease> serve(List<KeptLeases.Kept> due, List<WriteBatches.Release> carried) throws SQLException {
-        List<Lease> served = new ArrayList<>();
-        Map<String, Boolean> released = new HashMap<>();
         try (Connection c = sql.connection(); PreparedStatement verify = c.prepareStatement(carried.isEmpty() ? VERIFY : CARRYING)) {
             int i = carried.isEmpty() ? 1 : WriteBatches.bind(c, verify, 1, carried);
             verify.setArray(i++, c.createArrayOf("text", due.stream().map(k -> k.id().value()).toArray()));
@@ -89,20 +84,9 @@ final class KeptServing {
             verify.setString(i, instanceId);
             long sentAt = System.currentTimeMillis();
             try (ResultSet rows = verify.executeQuery()) {
-                while (rows.next()) {
-                    String kind = carried.isEmpty() ? "C" : rows.getString(10);
-                    if (!"C".equals(kind)) {
-                        released.put(rows.getString(1) + "@" + rows.getLong(6), "K".equals(kind));
-                        continue;
-                    }
-                    Task task = sql.task(rows);
-                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
-                    served.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
-                }
+                // the kept leases not among them were freed by a notification, lapsed, or claimed elsewhere since: dropped
+                return CarriedRows.read(rows, carried, sql, clock, instanceId, sentAt);
             }
         }
-        WriteBatches.settle(carried, released);
-        // the rest were freed by a notification, lapsed, or claimed elsewhere since: dropped
-        return served;
     }
 }

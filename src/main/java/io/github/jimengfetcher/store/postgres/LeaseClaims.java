@@ -125,8 +125,6 @@ final class LeaseClaims {
     private List<Lease> claim(String claimSql, List<WriteBatches.Release> carried, Task.Phase phase, int max, long gapMillis,
             ProviderChoice chosen, SharedPauses pauses) throws SQLException {
         boolean fetch = phase == Task.Phase.FETCH;
-        List<Lease> leases = new ArrayList<>();
-        java.util.Map<String, Boolean> released = new java.util.HashMap<>();
         try (Connection c = sql.connection(); PreparedStatement claim = c.prepareStatement(claimSql)) {
             int i = carried.isEmpty() ? 1 : WriteBatches.bind(c, claim, 1, carried);
             claim.setString(i++, phase.name());
@@ -148,20 +146,9 @@ final class LeaseClaims {
             claim.setLong(i, gapMillis);
             long sentAt = System.currentTimeMillis();
             try (ResultSet rows = claim.executeQuery()) {
-                while (rows.next()) {
-                    String kind = carried.isEmpty() ? "C" : rows.getString(10);
-                    if (!"C".equals(kind)) {
-                        released.put(rows.getString(1) + "@" + rows.getLong(6), "K".equals(kind));
-                        continue;
-                    }
-                    Task task = sql.task(rows);
-                    clock.sawDatabaseTime(rows.getLong(8), sentAt);
-                    leases.add(new Lease(task, instanceId, task.epoch, task.leaseUntil));
-                }
+                return CarriedRows.read(rows, carried, sql, clock, instanceId, sentAt);
             }
         }
-        WriteBatches.settle(carried, released);
-        return leases;
     }
 
     /**
