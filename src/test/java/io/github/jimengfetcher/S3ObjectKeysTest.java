@@ -157,9 +157,9 @@ class S3ObjectKeysTest extends AppTestSupport {
         app.drop("first.txt", first + "\n");
         JsonNode one = awaitResult(first);
         assertEquals(uri("videos/seedance-pro.mp4"), one.path("s3_uri").asText(), one.toString());
-        // Its images archived away as well: nothing local stands in the second task's way any more.
+        // keep-local=false: its images went from disk with the video, nothing local stands in the second task's way.
         for (JsonNode image : one.path("images")) {
-            Files.delete(app.output("").resolve(image.path("file").asText()));
+            assertFalse(Files.exists(app.output("").resolve(image.path("file").asText())), image.toString());
         }
         app.drop("second.txt", second + "\n");
         JsonNode two = awaitResult(second);
