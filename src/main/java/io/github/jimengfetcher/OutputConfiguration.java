@@ -9,6 +9,7 @@ import io.github.jimengfetcher.config.S3Settings;
 import io.github.jimengfetcher.output.OutputFolders;
 import io.github.jimengfetcher.output.OutputRecords;
 import io.github.jimengfetcher.output.S3Delivery;
+import io.github.jimengfetcher.provider.Providers;
 
 /** The output folders and the records written to them. */
 @Configuration
@@ -16,11 +17,12 @@ public class OutputConfiguration {
 
     /** Started with the task store ({@link StoreConfiguration#taskStore}), which decides when their clean-up may run. */
     @BindToRegistry(lazy = true)
-    public OutputFolders outputFolders(Folders folders, InstanceScope scope) {
+    public OutputFolders outputFolders(Folders folders, InstanceScope scope, Providers providers) {
         OutputFolders outputs = new OutputFolders();
         outputs.setRoot(folders.output().toString());
         outputs.setInstance(scope.id(), scope.shared());
         outputs.setVideoName(folders.videoName());
+        outputs.setImageNames(providers.imageNames());
         return outputs;
     }
 

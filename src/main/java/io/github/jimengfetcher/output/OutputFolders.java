@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,7 @@ public class OutputFolders implements FinishedRecords {
     private String instance = "";
     private boolean shared;
     private VideoNameTemplate videoName = VideoNameTemplate.of(VideoNameTemplate.DEFAULT);
+    private Set<String> imageNames = Set.of();
     private RecordedVideos recorded;
 
     public void setRoot(String root) {
@@ -56,6 +58,11 @@ public class OutputFolders implements FinishedRecords {
     /** The name a finished video gets under videos/ (jimeng.output.video-name). */
     public void setVideoName(VideoNameTemplate videoName) {
         this.videoName = videoName;
+    }
+
+    /** The names of the images saved beside a video, {stem}.{image}.{png|jpg|webp}: those the providers' answers name. */
+    public void setImageNames(Set<String> imageNames) {
+        this.imageNames = Set.copyOf(imageNames);
     }
 
     public Path getRoot() {
@@ -220,7 +227,7 @@ public class OutputFolders implements FinishedRecords {
         values.put("kind", named.kind());
         values.put("model", named.model());
         values.put("date", LocalDate.now(ZoneOffset.UTC).toString());
-        return new VideoPublisher(root.resolve("videos"), instance).publish(id, videoName.nameFor(values), download).toString();
+        return new VideoPublisher(root.resolve("videos"), instance, imageNames).publish(id, videoName.nameFor(values), download).toString();
     }
 
     /**

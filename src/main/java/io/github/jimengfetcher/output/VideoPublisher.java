@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -18,6 +17,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 
 import io.github.jimengfetcher.config.VideoNameTemplate;
 import io.github.jimengfetcher.download.DownloadResult;
@@ -35,12 +36,18 @@ final class VideoPublisher {
     /** More tasks of one name than anyone means to keep: the template names nothing that tells them apart. */
     private static final int MAX_TRIES = 1_000;
 
+    /** The image extensions a saved image gets from its first bytes (download.ImageType). */
+    private static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".webp");
+
     private final Path videos;
     private final String instance;
+    private final Set<String> imageNames;
 
-    VideoPublisher(Path videos, String instance) {
+    /** @param imageNames the images saved beside a video ({stem}.{image}.{png|jpg|webp}) that a name's check looks for */
+    VideoPublisher(Path videos, String instance, Set<String> imageNames) {
         this.videos = videos;
         this.instance = instance;
+        this.imageNames = imageNames;
     }
 
     /**
@@ -106,16 +113,19 @@ final class VideoPublisher {
     /**
      * Whether images of another task are left under the name (its video archived or deleted): the name
      * is not free, or this video would get that task's images as its own and the next image be refused.
+     * Each image name and extension is looked up by itself: a few lookups, however many files the folder holds.
      */
-    private static boolean imagesUnder(Path target) throws IOException {
+    private boolean imagesUnder(Path target) {
         String file = target.getFileName().toString();
         String stem = file.substring(0, file.length() - VideoNameTemplate.SUFFIX.length()) + ".";
-        try (DirectoryStream<Path> images = Files.newDirectoryStream(target.getParent(), sibling -> {
-            String name = sibling.getFileName().toString();
-            return name.startsWith(stem) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".webp"));
-        })) {
-            return images.iterator().hasNext();
+        for (String image : imageNames) {
+            for (String extension : IMAGE_EXTENSIONS) {
+                if (Files.exists(target.resolveSibling(stem + image + extension), LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
         }
+        return false;
     }
 
     /** The name, then {name}-{id}.mp4, then {name}-{id}-2.mp4, ...; the name cut short where the file name would grow too long. */

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.github.jimengfetcher.api.ApiAuthorization;
@@ -39,6 +41,13 @@ public final class Providers implements KnownProviders {
         this.defaultProvider = defaultProvider;
         this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
         this.demo = demo;
+    }
+
+    /** The names of the images any provider's answers name (a last frame, a cover): saved beside the videos. */
+    public Set<String> imageNames() {
+        Set<String> names = new TreeSet<>();
+        files.values().forEach(provider -> names.addAll(provider.answer().images().keySet()));
+        return names;
     }
 
     @Override

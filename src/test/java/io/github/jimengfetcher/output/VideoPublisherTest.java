@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Publishing a video under a name on real files: a name once taken is never replaced. */
 class VideoPublisherTest {
 
+    /** The images the providers' answers name, as the app passes them. */
+    private static final Set<String> IMAGES = Set.of("last-frame", "cover");
+
     @TempDir
     Path root;
 
@@ -48,8 +51,8 @@ class VideoPublisherTest {
     @Test
     void twoWritersPublishingOneNameAtOnceKeepBothVideos() throws Exception {
         Path videos = root.resolve("output/videos");
-        VideoPublisher studioA = new VideoPublisher(videos, "studio-a");
-        VideoPublisher studioB = new VideoPublisher(videos, "studio-b");
+        VideoPublisher studioA = new VideoPublisher(videos, "studio-a", IMAGES);
+        VideoPublisher studioB = new VideoPublisher(videos, "studio-b", IMAGES);
         CyclicBarrier together = new CyclicBarrier(2);
         ExecutorService writers = Executors.newFixedThreadPool(2);
         try {
@@ -97,7 +100,7 @@ class VideoPublisherTest {
 
     @Test
     void aThirdTaskOfOneNameGetsANumberAfterItsId() throws Exception {
-        VideoPublisher publisher = new VideoPublisher(root.resolve("output/videos"), "studio-a");
+        VideoPublisher publisher = new VideoPublisher(root.resolve("output/videos"), "studio-a", IMAGES);
         publisher.publish("cgt-1", "same.mp4", downloaded("cgt-1", video(1, 1)));
         Files.write(root.resolve("output/videos/same-cgt-3.mp4"), video(9, 9));
 
@@ -110,7 +113,7 @@ class VideoPublisherTest {
     /** A run killed after the video took its name and before its record: the same video again is not doubled. */
     @Test
     void theSameVideoAlreadyUnderItsNameIsKeptNotDoubled() throws Exception {
-        VideoPublisher publisher = new VideoPublisher(root.resolve("output/videos"), "studio-a");
+        VideoPublisher publisher = new VideoPublisher(root.resolve("output/videos"), "studio-a", IMAGES);
         Path before = publisher.publish("cgt-again", "cgt-again.mp4", downloaded("cgt-again", video(4, 4)));
 
         Path again = publisher.publish("cgt-again", "cgt-again.mp4", downloaded("cgt-again", video(4, 4)));
@@ -129,7 +132,7 @@ class VideoPublisherTest {
     void aNameWhoseImagesAreLeftIsNotTakenByAnotherTasksVideo() throws Exception {
         Path videos = Files.createDirectories(root.resolve("output/videos"));
         Files.write(videos.resolve("cat.last-frame.png"), video(7, 7));
-        VideoPublisher publisher = new VideoPublisher(videos, "studio-a");
+        VideoPublisher publisher = new VideoPublisher(videos, "studio-a", IMAGES);
 
         Path published = publisher.publish("cgt-cat", "cat.mp4", downloaded("cgt-cat", video(5, 5)));
 
@@ -137,6 +140,12 @@ class VideoPublisherTest {
         assertArrayEquals(video(7, 7), Files.readAllBytes(videos.resolve("cat.last-frame.png")), "never replaced");
         Path again = publisher.publish("cgt-cat", "cat.mp4", downloaded("cgt-cat", video(5, 5)));
         assertEquals(published, again, "its own video found again, not doubled");
+
+        // any image the providers name, in any of the saved types; an unrelated file of the stem does not count
+        Files.write(videos.resolve("dog.cover.webp"), video(3, 3));
+        Files.write(videos.resolve("owl.notes.txt"), video(3, 3));
+        assertEquals(videos.resolve("dog-cgt-dog.mp4"), publisher.publish("cgt-dog", "dog.mp4", downloaded("cgt-dog", video(6, 6))));
+        assertEquals(videos.resolve("owl.mp4"), publisher.publish("cgt-owl", "owl.mp4", downloaded("cgt-owl", video(8, 8))));
     }
 
     /** A long name cut short for the task id leaves room for {stem}.last-frame.webp: the images can be saved beside it. */
