@@ -333,6 +333,12 @@ run_scenario() {
         sql "SELECT calls, rows, round(total_exec_time) AS ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postgres') ORDER BY calls DESC LIMIT 12" \
             > "$dir/statements.txt" 2>/dev/null && { log "$name: statements by calls (calls|rows|ms|query):"; cat "$dir/statements.txt" >&2; }
+        # A fetch of a task in progress costs its share of the releases and the fetch claims (alone or
+        # carrying releases; download claims carrying releases left out); every task's last fetch found it done.
+        local fetch_statements
+        fetch_statements=$(sql "SELECT sum(calls) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'postgres')
+             AND (query LIKE '%ORDER BY next_at LIMIT%' OR query LIKE '%SET phase = w.phase%' AND query NOT LIKE '%videoUrlExpiresAt%')" 2>/dev/null)
+        [ -n "$fetch_statements" ] && log "$name: fetch statements (releases, fetch claims): $fetch_statements for $(( $(get fetches_total) - tasks )) fetches of tasks in progress: $(awk -v s="$fetch_statements" -v f="$(( $(get fetches_total) - tasks ))" 'BEGIN { printf "%.2f", (f > 0 ? s / f : 0) }') each"
     fi
     rss=0
     for pid in "${APP_PIDS[@]}"; do

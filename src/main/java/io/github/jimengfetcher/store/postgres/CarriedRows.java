@@ -11,9 +11,9 @@ import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.Task;
 
 /**
- * What a claim, or the read that serves kept leases, returns when it carried the releases waiting for
- * their batch: the leases it hands out (rows marked 'C'), then each carried release the statement wrote
- * ('K' kept for the next fetch, 'R' given back), by id and epoch; a release not among them lost its lease.
+ * What a claim returns when it carried the releases waiting for their batch: the leases it hands out
+ * (rows marked 'C'), then each carried release the statement wrote ('K' kept for the next fetch, 'R'
+ * given back), by id and epoch; a release not among them lost its lease.
  */
 final class CarriedRows {
 

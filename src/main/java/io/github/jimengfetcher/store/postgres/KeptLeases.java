@@ -8,19 +8,23 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
+import io.github.jimengfetcher.task.Lease;
 import io.github.jimengfetcher.task.ProviderName;
+import io.github.jimengfetcher.task.Task;
 import io.github.jimengfetcher.task.TaskId;
 
 /**
  * The leases this instance kept after fetches that found their tasks still in progress, in due order:
  * their rows wait under this instance's lease (kept), so the next fetch of each is served from here
- * without a claim written ({@link LeaseClaims}). What is held here is only a plan: the row decides,
- * read again when the lease is served. Bounded, so that the other instances get their share of the work.
+ * with no statement at all ({@link KeptServing}). What is held here is a plan: every write of a served
+ * lease is fenced by the row (owner, epoch, unexpired), so a row freed meanwhile (a notification or a
+ * reopen received elsewhere) costs one fetch whose write is refused. Bounded, so that the other
+ * instances get their share of the work.
  */
 final class KeptLeases {
 
-    /** A kept row as this instance left it: served only while the row still says so. */
-    record Kept(TaskId id, ProviderName provider, long nextAt, long epoch, long leaseUntil) {
+    /** A kept row as this instance wrote it: the task as written, its due time, epoch and lease. */
+    record Kept(TaskId id, ProviderName provider, long nextAt, long epoch, long leaseUntil, Task task) {
     }
 
     /**
@@ -82,9 +86,27 @@ final class KeptLeases {
         return due;
     }
 
-    /** Puts back what was taken out for a round that could not be verified (the store away). */
-    synchronized void putBack(List<Kept> taken) {
-        taken.forEach(this::keep);
+    /**
+     * The task's row was freed here (a notification, a reopen) or claimed anew by this instance: its plan is
+     * dropped, so that it is not fetched twice at once; and the next claim asks the database.
+     */
+    synchronized void freed(TaskId id) {
+        drop(id);
+        quiet.wake();
+    }
+
+    /** Rows this instance has just claimed: a plan for any of them is stale (its row was freed meanwhile). */
+    synchronized void claimed(List<Lease> leases) {
+        if (!byId.isEmpty()) {
+            leases.forEach(lease -> drop(lease.taskId()));
+        }
+    }
+
+    private void drop(TaskId id) {
+        Kept kept = byId.remove(id);
+        if (kept != null) {
+            byDue.remove(kept);
+        }
     }
 
     synchronized int size() {
@@ -101,6 +123,6 @@ final class KeptLeases {
         quiet.wake();
         List<Kept> all = new ArrayList<>(byDue);
         clear();
-        all.forEach(k -> keep(new Kept(k.id(), k.provider(), k.nextAt() - millis, k.epoch(), k.leaseUntil() - millis)));
+        all.forEach(k -> keep(new Kept(k.id(), k.provider(), k.nextAt() - millis, k.epoch(), k.leaseUntil() - millis, k.task())));
     }
 }

@@ -21,7 +21,7 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  * The shared store's claims and renewals, many rows in one statement each: due rows are taken with
  * {@code FOR UPDATE SKIP LOCKED} (two instances never claim one row) and leased with a fencing epoch
  * one higher; renewals extend only the rows whose owner and epoch still match. Fetches due among the
- * leases kept here ({@link KeptLeases}) are served first, read back but not written.
+ * leases kept here ({@link KeptLeases}) are served first, from this instance's plan, with no statement.
  */
 final class LeaseClaims {
 
@@ -42,7 +42,7 @@ final class LeaseClaims {
             WriteBatches batches, KeptLeases kept) {
         this.sql = sql;
         this.kept = kept;
-        this.serving = new KeptServing(sql, clock, instanceId, leaseTime, kept, batches);
+        this.serving = new KeptServing(clock, instanceId, leaseTime, kept);
         this.batches = batches;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -75,6 +75,7 @@ final class LeaseClaims {
         List<Lease> claimed = claimRows(phase, max - served.size(), gapMillis, chosen, pauses);
         if (fetch) {
             kept.quiet().claimed(chosen, max - served.size(), claimed.size());
+            kept.claimed(claimed);
         }
         if (served.isEmpty()) {
             return claimed;

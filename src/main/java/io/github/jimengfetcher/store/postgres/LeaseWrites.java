@@ -72,7 +72,7 @@ final class LeaseWrites {
             throw lost(lease);
         }
         if (written == WriteBatches.Written.KEPT) {
-            kept.keep(new KeptLeases.Kept(lease.taskId(), task.provider, task.nextAt, lease.epoch(), keepUntil));
+            kept.keep(new KeptLeases.Kept(lease.taskId(), task.provider, task.nextAt, lease.epoch(), keepUntil, task.copy()));
         } else if (task.phase == Task.Phase.FETCH) {
             kept.quiet().wake(); // a fetch given back, maybe due at once
         }

@@ -173,15 +173,13 @@ public class PostgresTaskStore implements TaskStore {
     @Override
     public boolean reopen(TaskId id) {
         boolean reopened = registrations.reopen(id);
-        kept.quiet().wake();
+        kept.freed(id);
         return reopened;
     }
 
     @Override
     public Notified notified(TaskId id) {
-        Notified notified = new StoreNotices(sql).notified(id);
-        kept.quiet().wake();
-        return notified;
+        return new StoreNotices(sql, kept).notified(id);
     }
 
     @Override

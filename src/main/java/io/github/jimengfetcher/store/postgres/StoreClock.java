@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.Set;
 import javax.sql.DataSource;
 
+import io.github.jimengfetcher.store.StoreUnavailableException;
+
 /**
  * The shared store's clocks, as this instance sees them. The database's clock: this machine's,
  * corrected by an offset read from the database (every claim and tick reads its time; see
@@ -81,9 +83,17 @@ final class StoreClock {
         return activeAtTick + Math.max(0, since);
     }
 
+    /**
+     * Ticks once a second at most, before a claim. The database away is not this step's to report: the
+     * claim's own statement does, and leases kept here are served without one (see KeptServing).
+     */
     void tickIfDue(DataSource dataSource) {
         if (System.currentTimeMillis() - lastTick >= TICK) {
-            tick(dataSource);
+            try {
+                tick(dataSource);
+            } catch (StoreUnavailableException away) {
+                // tried again a second later
+            }
         }
     }
 

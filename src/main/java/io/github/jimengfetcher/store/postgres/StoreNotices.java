@@ -10,8 +10,9 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
  * now, in one statement, so whichever instance claims it next fetches it. A task held right now
  * (its lease unexpired) keeps its due time, which its holder's write sets: the row is marked
  * instead, and that write makes the next fetch due at once. A lease kept after a fetch and not due yet
- * (see KeptLeases) is not held: the row is freed for any instance, due now, and its keeper finds it so
- * when it would serve it; one due is (about to be) fetched by its keeper, and is marked as a held one.
+ * (see KeptLeases) is not held: the row is freed for any instance, due now (a keeper elsewhere, which
+ * cannot know, has its next fetch's write refused); one due is (about to be) fetched by its keeper, and
+ * is marked as a held one.
  */
 final class StoreNotices {
 
@@ -25,9 +26,11 @@ final class StoreNotices {
             + ", 'notifiedMidFetch', true) WHERE id = ? AND NOT finished AND phase = 'FETCH' AND lease_until > " + NOW + " RETURNING 1";
 
     private final StoreSql sql;
+    private final KeptLeases kept;
 
-    StoreNotices(StoreSql sql) {
+    StoreNotices(StoreSql sql, KeptLeases kept) {
         this.sql = sql;
+        this.kept = kept;
     }
 
     Notified notified(TaskId id) {
@@ -35,12 +38,17 @@ final class StoreNotices {
         for (int attempt = 0; attempt < 2; attempt++) {
             Long dueAlready = sql.queryLong(DUE_NOW, id);
             if (dueAlready != null) {
+                // freed: a plan this instance kept for it is dropped (the task is due now, for any instance)
+                kept.freed(id);
                 return dueAlready == 1 ? Notified.ALREADY_DUE : Notified.MOVED;
             }
             if (sql.queryLong(MID_FETCH, id) != null) {
+                // held, maybe under a plan kept here: its release makes the next fetch due at once
+                kept.quiet().wake();
                 return Notified.AFTER_FETCH;
             }
         }
+        kept.quiet().wake();
         String state = sql.queryText("SELECT CASE WHEN finished OR phase <> 'FETCH' THEN 'FINISHED' ELSE 'ALREADY_DUE' END "
                 + "FROM jimeng_tasks WHERE id = ?", id);
         return state == null ? Notified.UNKNOWN : Notified.valueOf(state);

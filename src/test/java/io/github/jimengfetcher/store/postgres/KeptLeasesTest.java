@@ -1,6 +1,8 @@
 package io.github.jimengfetcher.store.postgres;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,7 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -36,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Leases kept on the shared store after fetches that found their tasks in progress: the next fetch here
- * writes no claim, and the row still fences every other instance, a notification, a stop and a restart.
+ * sends no statement, and the row still fences every other instance, a notification, a stop and a restart.
  */
 class KeptLeasesTest {
 
@@ -82,8 +84,25 @@ class KeptLeasesTest {
     }
 
     private PostgresTaskStore store(String instance, int kept, Duration batchTime) {
+        return store(instance, kept, batchTime, new AtomicBoolean());
+    }
+
+    /** @param refusing while set, the store is given no connection (the database away) */
+    private PostgresTaskStore store(String instance, int kept, Duration batchTime, AtomicBoolean refusing) {
+        DataSource pool = database;
+        DataSource refusable = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, arguments) -> {
+                    if (refusing.get() && method.getName().equals("getConnection")) {
+                        throw new SQLException("connection refused (the test's database away)", "08001");
+                    }
+                    try {
+                        return method.invoke(pool, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
         PostgresTaskStore store = new PostgresTaskStore();
-        store.setDataSource(database);
+        store.setDataSource(refusable);
         store.setOutputs(outputs);
         store.setInstanceId(instance);
         store.setLeaseTime(Duration.ofMillis(LEASE_TIME));
@@ -136,26 +155,56 @@ class KeptLeasesTest {
     }
 
     @Test
-    void servingKeptLeasesCarriesTheReleasesWaitingForTheirBatch() {
-        PostgresTaskStore store = store("studio-1", 100, Duration.ofSeconds(60));
-        store.register(tasks("cgt-kept", "cgt-other"));
-        List<Lease> leases = store.claimDue(Task.Phase.FETCH, 2, GAP);
-        Lease keep = leases.get(0).taskId().value().equals("cgt-kept") ? leases.get(0) : leases.get(1);
-        Lease other = keep == leases.get(0) ? leases.get(1) : leases.get(0);
-        keep.task().nextAt = store.now();
-        CompletableFuture<Void> kept = CompletableFuture.runAsync(() -> store.release(keep));
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.releasesWaiting() == 1);
-        assertTrue(store.claimDue(Task.Phase.FETCH, 1, GAP).isEmpty(), "nothing due yet: the claim carries the release");
-        kept.join();
+    void aKeptLeaseIsServedFromThePlanWithNoStatementSoEvenWithTheDatabaseAway() {
+        AtomicBoolean refusing = new AtomicBoolean();
+        PostgresTaskStore store = store("studio-1", 100, Duration.ofMillis(5), refusing);
+        store.register(tasks("cgt-kept"));
+        Lease first = fetchOnce(store, store.now());
+        fetchOnce(store, store.now());
 
-        other.task().nextAt = store.now() + GAP;
-        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> store.release(other));
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.releasesWaiting() == 1);
+        refusing.set(true);
         List<Lease> served = store.claimDue(Task.Phase.FETCH, 1, GAP);
-        assertEquals("cgt-kept", served.get(0).taskId().value());
-        await().atMost(Duration.ofSeconds(10)).until(released::isDone);
-        assertEquals("studio-1 true", scalar("SELECT lease_owner || ' ' || kept FROM jimeng_tasks WHERE id = 'cgt-other'"),
-                "written with the serving statement, not after the batch time");
+        assertEquals(1, served.size(), "served while no connection can be had");
+        Lease third = served.get(0);
+        assertEquals(first.epoch(), third.epoch(), "under the epoch the row was kept with");
+        assertEquals(2, third.task().fetches, "with the task as its release wrote it");
+        assertEquals("IN_PROGRESS", third.task().status);
+
+        refusing.set(false);
+        third.task().fetches++;
+        third.task().nextAt = store.now() + GAP;
+        store.release(third);
+        assertEquals("studio-1 true 3", row("lease_owner || ' ' || kept || ' ' || (task->>'fetches')"));
+    }
+
+    @Test
+    void aClaimOfARowFreedMeanwhileDropsTheKeepersPlanSoItIsNeverFetchedTwiceAtOnce() {
+        PostgresTaskStore keeper = store("studio-1", 100);
+        PostgresTaskStore other = store("studio-2", 100);
+        keeper.register(tasks("cgt-kept"));
+        long due = keeper.now() + 1_500;
+        Lease kept = fetchOnce(keeper, due);
+        assertEquals(TaskStore.Notified.MOVED, other.notified(taskId("cgt-kept")), "freed by a notification the keeper never saw");
+
+        List<Lease> claimed = keeper.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(1, claimed.size(), "due now, claimed anew");
+        assertTrue(claimed.get(0).epoch() > kept.epoch());
+        await().atMost(Duration.ofSeconds(10)).until(() -> keeper.now() > due);
+        assertTrue(keeper.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "the old plan is not served beside the new lease");
+        keeper.renew(claimed.get(0));
+    }
+
+    @Test
+    void aNotificationReceivedByTheKeeperDropsItsPlan() {
+        PostgresTaskStore keeper = store("studio-1", 100);
+        keeper.register(tasks("cgt-kept"));
+        long due = keeper.now() + 1_500;
+        fetchOnce(keeper, due);
+        assertEquals(TaskStore.Notified.MOVED, keeper.notified(taskId("cgt-kept")));
+        sql(database, "UPDATE jimeng_tasks SET next_at = next_at + " + GAP);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> keeper.now() > due);
+        assertTrue(keeper.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "nothing served from the plan, nothing due in the row");
     }
 
     @Test
@@ -175,7 +224,7 @@ class KeptLeasesTest {
     }
 
     @Test
-    void aNotificationFreesAKeptTaskForAnotherInstanceAtOnceAndItsKeeperFindsItSo() {
+    void aNotificationFreesAKeptTaskForAnotherInstanceAtOnceAndItsKeepersLateFetchIsRefused() {
         PostgresTaskStore keeper = store("studio-1", 100);
         PostgresTaskStore other = store("studio-2", 100);
         keeper.register(tasks("cgt-kept"));
@@ -187,10 +236,14 @@ class KeptLeasesTest {
         assertEquals(1, taken.size(), "due now, for any instance");
         assertTrue(taken.get(0).epoch() > kept.epoch());
 
-        // the keeper's plan comes due: the row, read again, is no longer its own
+        // the keeper's plan comes due: it cannot know, fetches once more, and its write is refused
         await().atMost(Duration.ofSeconds(10)).until(() -> keeper.now() > due);
-        assertTrue(keeper.claimDue(Task.Phase.FETCH, 5, GAP).isEmpty(), "a kept lease claimed elsewhere is not served");
-        assertEquals("studio-2 false", row("lease_owner || ' ' || kept"));
+        List<Lease> late = keeper.claimDue(Task.Phase.FETCH, 5, GAP);
+        assertEquals(1, late.size(), "served from the plan");
+        late.get(0).task().status = "SUCCESS";
+        late.get(0).task().nextAt = keeper.now() + GAP;
+        assertThrows(LeaseLostException.class, () -> keeper.release(late.get(0)));
+        assertEquals("studio-2 false 1", row("lease_owner || ' ' || kept || ' ' || (task->>'fetches')"), "the row is the other's, unchanged");
         other.renew(taken.get(0));
     }
 
