@@ -187,9 +187,10 @@ public class PostgresTaskStore implements TaskStore {
         return claims.claimDue(phase, max, gapMillis, chosen, pauses);
     }
 
-    /** Claims gather the slots freed within one write batch time: a batch of releases frees its slots together. */
+    /** Claims gather the slots freed within one batch time; releases waiting then go with the claim ({@link WriteBatches#claimComing}). */
     @Override
     public long claimGatherMillis() {
+        batches.claimComing();
         return batchTime;
     }
 

@@ -23,7 +23,8 @@ import static io.github.jimengfetcher.store.postgres.StoreSql.NOW;
 /**
  * Releases from many exchanges written together: one statement for every batch, sent once the first
  * release in it has waited jimeng.store.batch-time or batch-size releases wait, whichever comes first,
- * unless a claim carries them first in its own statement ({@link #take}).
+ * unless a claim carries them first in its own statement ({@link #take}); while a claim gathers its
+ * slots, a batch whose time has come waits for it, up to twice the batch time ({@link #claimComing}).
  * Each row keeps the fencing of a single release (owner, epoch, unexpired, not finished); a row the
  * statement did not write is that caller's lost lease alone, and a database fault fails every caller of
  * its batch as it would have failed a single write. A crash before the statement loses only writes whose
@@ -77,6 +78,8 @@ final class WriteBatches implements AutoCloseable {
     private final List<Release> waiting = new ArrayList<>();
     private final Thread writer;
     private boolean closed;
+    /** Until then, a claim gathering its slots is expected to carry what waits in its own statement (see {@link #claimComing}). */
+    private long claimComingUntil = System.nanoTime();
 
     WriteBatches(StoreSql sql, long batchMillis, int batchSize, String instanceId) {
         this.sql = sql;
@@ -128,6 +131,21 @@ final class WriteBatches implements AutoCloseable {
             List<Release> taken = new ArrayList<>(waiting.subList(0, Math.min(batchSize, waiting.size())));
             waiting.subList(0, taken.size()).clear();
             return taken.stream().sorted(IN_ID_ORDER).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A claim has begun gathering its slots, for one batch time, and will carry what waits then in its own
+     * statement: a batch whose time comes meanwhile waits for it (and the claim's own time, half a batch
+     * time more) rather than going alone, never past twice the batch time. A claim that asks nothing of
+     * the database (kept leases served from the plan) leaves the batch to go by itself at that bound.
+     */
+    void claimComing() {
+        lock.lock();
+        try {
+            claimComingUntil = System.nanoTime() + batchNanos + batchNanos / 2;
         } finally {
             lock.unlock();
         }
@@ -207,7 +225,13 @@ final class WriteBatches implements AutoCloseable {
                     changed.awaitUninterruptibly();
                     continue;
                 }
-                long left = waiting.get(0).queuedAt + batchNanos - System.nanoTime();
+                long oldest = waiting.get(0).queuedAt;
+                long due = oldest + batchNanos;
+                if (claimComingUntil - due > 0) {
+                    // left to the claim gathering its slots, within twice the batch time
+                    due = Math.min(claimComingUntil, oldest + 2 * batchNanos);
+                }
+                long left = due - System.nanoTime();
                 if (closed || waiting.size() >= batchSize || left <= 0) {
                     break;
                 }

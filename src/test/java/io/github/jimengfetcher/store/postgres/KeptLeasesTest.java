@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -175,6 +176,24 @@ class KeptLeasesTest {
         third.task().nextAt = store.now() + GAP;
         store.release(third);
         assertEquals("studio-1 true 3", row("lease_owner || ' ' || kept || ' ' || (task->>'fetches')"));
+    }
+
+    @Test
+    void aBatchLeftToAClaimThatNeverAsksTheDatabaseStillGoesWithinTwiceItsBatchTime() {
+        PostgresTaskStore store = store("studio-1", 100, Duration.ofMillis(300));
+        store.register(tasks("cgt-kept"));
+        Lease lease = store.claimDue(Task.Phase.FETCH, 1, GAP).get(0);
+        lease.task().status = "IN_PROGRESS";
+        lease.task().nextAt = store.now() + GAP;
+        long queued = System.nanoTime();
+        CompletableFuture<Void> released = CompletableFuture.runAsync(() -> store.release(lease));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.releasesWaiting() == 1);
+        assertEquals(300, store.claimGatherMillis(), "a claim gathers its slots: the batch waits for it");
+
+        await().atMost(Duration.ofSeconds(10)).until(released::isDone);
+        long waitedMillis = (System.nanoTime() - queued) / 1_000_000;
+        assertTrue(waitedMillis >= 300 && waitedMillis < 2 * 300 + 1_000, "written alone, in time: " + waitedMillis + " ms");
+        assertEquals("studio-1 true", row("lease_owner || ' ' || kept"));
     }
 
     @Test
