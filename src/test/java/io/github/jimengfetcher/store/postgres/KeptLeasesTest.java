@@ -126,7 +126,11 @@ class KeptLeasesTest {
     private static Lease fetchOnce(TaskStore store, long nextAt) {
         List<Lease> leases = store.claimDue(Task.Phase.FETCH, 1, GAP);
         assertEquals(1, leases.size(), "one task due");
-        Lease lease = leases.get(0);
+        return releasedInProgress(store, leases.get(0), nextAt);
+    }
+
+    /** The lease's fetch found its task still in progress, due again at nextAt: released (kept, where the store keeps it). */
+    private static Lease releasedInProgress(TaskStore store, Lease lease, long nextAt) {
         lease.task().status = "IN_PROGRESS";
         lease.task().fetches++;
         lease.task().nextAt = nextAt;
@@ -149,9 +153,7 @@ class KeptLeasesTest {
         assertEquals(1, second.task().fetches, "with the row's document");
         assertEquals(written, row("xmin::text || ctid::text"), "no claim written");
         assertThrows(LeaseLostException.class, () -> store.update(first), "the lease given back is not used again");
-        second.task().fetches++;
-        second.task().nextAt = store.now() + GAP;
-        store.release(second);
+        releasedInProgress(store, second, store.now() + GAP);
         assertEquals("studio-1 true 2", row("lease_owner || ' ' || kept || ' ' || (task->>'fetches')"));
     }
 
@@ -172,9 +174,7 @@ class KeptLeasesTest {
         assertEquals("IN_PROGRESS", third.task().status);
 
         refusing.set(false);
-        third.task().fetches++;
-        third.task().nextAt = store.now() + GAP;
-        store.release(third);
+        releasedInProgress(store, third, store.now() + GAP);
         assertEquals("studio-1 true 3", row("lease_owner || ' ' || kept || ' ' || (task->>'fetches')"));
     }
 
