@@ -112,17 +112,11 @@ class BatchedWriteCrashIT {
     }
 
     private Map<String, String> env(String instance, String baseUrl, EmbeddedPostgres db) {
-        Map<String, String> env = AppProcess.env(root);
-        env.put("JIMENG_API_BASE_URL", baseUrl);
-        env.put("JIMENG_API_KEY", FakeGateway.KEY);
-        env.put("JIMENG_STORE_URL", "jdbc:postgresql://127.0.0.1:" + db.getPort() + "/postgres");
-        env.put("JIMENG_STORE_USER", "postgres");
-        env.put("JIMENG_STORE_INSTANCE_ID", instance);
+        Map<String, String> env = AppProcess.sharedStoreEnv(root, instance, baseUrl, db.getPort(), "batch-crash-pw");
         env.put("JIMENG_STORE_LEASE_TIME", "5s");
         env.put("JIMENG_FETCH_INTERVAL", "1s");
         env.put("JIMENG_FETCH_MIN_INTERVAL", "500ms");
         env.put("JIMENG_FETCH_SCHEDULER_TICK", "100ms");
-        env.put("JIMENG_WORK_FOLDER", root.resolve("work-" + instance).toString());
         return env;
     }
 }

@@ -121,13 +121,7 @@ class NotifyClusterIT {
 
     /** Both on the store; fetches and fallback an hour apart, so only a notification explains a prompt second fetch. */
     private Map<String, String> env(String instance, String baseUrl, int notifyPort) {
-        Map<String, String> env = AppProcess.env(root);
-        env.put("JIMENG_API_BASE_URL", baseUrl);
-        env.put("JIMENG_API_KEY", FakeGateway.KEY);
-        env.put("JIMENG_STORE_URL", "jdbc:postgresql://127.0.0.1:" + db.getPort() + "/postgres");
-        env.put("JIMENG_STORE_USER", "postgres");
-        env.put("JIMENG_STORE_PASSWORD", "notify-cluster-pw");
-        env.put("JIMENG_STORE_INSTANCE_ID", instance);
+        Map<String, String> env = AppProcess.sharedStoreEnv(root, instance, baseUrl, db.getPort(), "notify-cluster-pw");
         env.put("JIMENG_STORE_LEASE_TIME", "3s");
         env.put("JIMENG_FETCH_INTERVAL", "1h");
         env.put("JIMENG_FETCH_SCHEDULER_TICK", "100ms");
@@ -135,7 +129,6 @@ class NotifyClusterIT {
         env.put("JIMENG_NOTIFY_PORT", String.valueOf(notifyPort));
         env.put("JIMENG_NOTIFY_SECRET", SECRET);
         env.put("JIMENG_NOTIFY_FALLBACK_INTERVAL", "1h");
-        env.put("JIMENG_WORK_FOLDER", root.resolve("work-" + instance).toString());
         return env;
     }
 

@@ -100,20 +100,12 @@ class S3TakeoverIT {
     }
 
     private Map<String, String> env(String instance, String baseUrl, EmbeddedPostgres db, HeldS3 s3) {
-        Map<String, String> env = AppProcess.env(root);
+        Map<String, String> env = AppProcess.sharedStoreEnv(root, instance, baseUrl, db.getPort(), PASSWORD);
         env.putAll(s3.env());
-        env.put("JIMENG_API_BASE_URL", baseUrl);
-        env.put("JIMENG_API_KEY", FakeGateway.KEY);
-        env.put("JIMENG_STORE_URL", "jdbc:postgresql://127.0.0.1:" + db.getPort() + "/postgres");
-        env.put("JIMENG_STORE_USER", "postgres");
-        env.put("JIMENG_STORE_PASSWORD", PASSWORD);
-        env.put("JIMENG_STORE_INSTANCE_ID", instance);
         env.put("JIMENG_STORE_LEASE_TIME", "3s");
         env.put("JIMENG_FETCH_INTERVAL", "1s");
         env.put("JIMENG_FETCH_MIN_INTERVAL", "500ms");
         env.put("JIMENG_FETCH_SCHEDULER_TICK", "100ms");
-        // One work folder per instance (its downloads in progress); inbox and output are shared.
-        env.put("JIMENG_WORK_FOLDER", root.resolve("work-" + instance).toString());
         return env;
     }
 }

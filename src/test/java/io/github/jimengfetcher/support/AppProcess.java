@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.github.jimengfetcher.support.fake.FakeGateway;
+
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -77,6 +79,22 @@ public final class AppProcess implements AutoCloseable {
         // A process serves its status page, on a port of its own.
         env.remove("JIMENG_HTTP_ENABLED");
         env.put("JIMENG_HTTP_PORT", String.valueOf(Http.freePort()));
+        return env;
+    }
+
+    /**
+     * {@link #env} for one of several instances sharing a PostgreSQL store (the server's postgres database) and
+     * an API: its own instance id and work folder (its downloads in progress); inbox and output are shared.
+     */
+    public static Map<String, String> sharedStoreEnv(Path root, String instance, String apiBaseUrl, int databasePort, String password) {
+        Map<String, String> env = env(root);
+        env.put("JIMENG_API_BASE_URL", apiBaseUrl);
+        env.put("JIMENG_API_KEY", FakeGateway.KEY);
+        env.put("JIMENG_STORE_URL", "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres");
+        env.put("JIMENG_STORE_USER", "postgres");
+        env.put("JIMENG_STORE_PASSWORD", password);
+        env.put("JIMENG_STORE_INSTANCE_ID", instance);
+        env.put("JIMENG_WORK_FOLDER", root.resolve("work-" + instance).toString());
         return env;
     }
 
